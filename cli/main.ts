@@ -1,0 +1,15 @@
+import { Command } from 'commander';
+import { registerStart } from './commands/start';
+import { registerStatus } from './commands/status';
+
+const program = new Command('labeling-pipeline')
+  .description('Turn an S3 image batch into a labeled Rekognition Custom Labels dataset via SageMaker Ground Truth')
+  .showHelpAfterError();
+
+registerStart(program);
+registerStatus(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

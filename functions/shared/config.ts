@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/**
+ * The environment, parsed once at module load. This is the only module that reads
+ * `process.env`; each function reads the settings it needs through `requireSetting`, so a
+ * missing variable fails with its name instead of as an `undefined` deep in a call.
+ */
+const Environment = z.object({
+  AWS_REGION: z.string().min(1).optional(),
+  DATA_BUCKET: z.string().min(1).optional(),
+  STATE_MACHINE_ARN: z.string().min(1).optional(),
+  LABELING_ROLE_ARN: z.string().min(1).optional(),
+  WORKTEAM_ARN: z.string().min(1).optional(),
+  DEFAULT_LABELS: z.string().min(1).optional(),
+  EVENT_BUS_NAME: z.string().min(1).default('default'),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
+  MAX_DATASET_POLLS: z.coerce.number().int().positive().default(240),
+  MAX_TRAINING_POLLS: z.coerce.number().int().positive().default(288),
+  VALIDATION_CONCURRENCY: z.coerce.number().int().positive().default(64),
+});
+
+type Environment = z.infer<typeof Environment>;
+type SettingName = keyof Environment;
+
+const parsed = Environment.safeParse(process.env);
+if (!parsed.success) {
+  const fields = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  throw new Error(`invalid environment: ${fields}`);
+}
+
+export const config: Readonly<Environment> = Object.freeze(parsed.data);
+
+/** Returns a setting this function cannot run without, or throws naming the variable. */
+export const requireSetting = <K extends SettingName>(name: K): NonNullable<Environment[K]> => {
+  const value = config[name];
+  if (value === undefined || value === null) {
+    throw new Error(`missing environment variable ${name}`);
+  }
+  return value as NonNullable<Environment[K]>;
+};

@@ -1,0 +1,54 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { InvalidInput } from './errors';
+
+export const logger = new Logger({ serviceName: 'labeling-pipeline' });
+export const metrics = new Metrics({ namespace: 'LabelingPipeline', serviceName: 'labeling-pipeline' });
+
+/** Names each failing field, e.g. `labels.3: too long; workersPerObject: expected number`. */
+export const describeIssues = (error: z.ZodError): string =>
+  error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+
+/** Parses `value` with `schema`, or throws `InvalidInput` naming every bad field. */
+export const parseOrThrow = <S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> => {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new InvalidInput(`${what} is invalid: ${describeIssues(result.error)}`, { issues: result.error.issues });
+  }
+  return result.data;
+};
+
+/** Adds the run id to every log line once the input is parsed. */
+const tagRun = (input: unknown): void => {
+  if (typeof input !== 'object' || input === null) return;
+  const run = (input as { run?: { runId?: unknown } }).run;
+  if (run && typeof run.runId === 'string') logger.appendKeys({ runId: run.runId });
+};
+
+const wrap = <I, O>(fn: (input: I, context: Context) => Promise<O>) =>
+  middy<unknown, O, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: 'run.runId' }))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .handler((event, context) => fn(event as I, context));
+
+/**
+ * The one wrapper for Step Functions task handlers: parse the input against its contract
+ * (a mismatch becomes `InvalidInput`), tag logs with the run id, flush metrics.
+ */
+export const pipelineStep = <S extends z.ZodType, O>(
+  schema: S,
+  step: (input: z.infer<S>, context: Context) => Promise<O>,
+) =>
+  wrap<unknown, O>(async (event, context) => {
+    const input = parseOrThrow(schema, event, 'step input');
+    tagRun(input);
+    return step(input, context);
+  });
+
+/** The wrapper for event consumers: they parse (and may ignore) the event themselves. */
+export const eventConsumer = <O>(consume: (event: unknown, context: Context) => Promise<O>) => wrap(consume);
