@@ -81,6 +81,16 @@ export const DatasetSummary = z.object({
 });
 export type DatasetSummary = z.infer<typeof DatasetSummary>;
 
+/** One dataset's status and `DatasetStats` as DescribeDataset reports them (aws-facts §6). */
+export const DatasetState = z.object({
+  status: z.string(),
+  labeledEntries: z.number().int().optional(),
+  totalEntries: z.number().int().optional(),
+  errorEntries: z.number().int().optional(),
+  totalLabels: z.number().int().optional(),
+});
+export type DatasetState = z.infer<typeof DatasetState>;
+
 /** Written by CreateDataset and CheckDatasets at `$.rekognition`. */
 export const RekognitionDatasets = z.object({
   projectArn: z.string(),
@@ -88,6 +98,9 @@ export const RekognitionDatasets = z.object({
   testDatasetArn: z.string(),
   status: z.string(),
   attempts: z.number().int(),
+  projectName: z.string().optional(),
+  train: DatasetState.optional(),
+  test: DatasetState.optional(),
 });
 export type RekognitionDatasets = z.infer<typeof RekognitionDatasets>;
 
@@ -98,6 +111,9 @@ export const TrainingState = z.object({
   attempts: z.number().int(),
   f1Score: z.number().optional(),
   evaluationResultUri: z.string().optional(),
+  versionName: z.string().optional(),
+  /** The version's own status when it moved past TRAINING_COMPLETED (e.g. RUNNING) before the poll saw it. */
+  versionStatus: z.string().optional(),
 });
 export type TrainingState = z.infer<typeof TrainingState>;
 

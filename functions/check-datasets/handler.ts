@@ -1,0 +1,62 @@
+import { type DatasetDescriptionView, describeDataset } from '../shared/aws/datasets';
+import { config } from '../shared/config';
+import { CheckDatasetsInput } from '../shared/contracts/rekognition-steps';
+import type { DatasetState, RekognitionDatasets } from '../shared/contracts/step-io';
+import {
+  type DatasetStatusView,
+  type DatasetType,
+  datasetProgress,
+  describeDatasetFailure,
+  describeDatasetTimeout,
+} from '../shared/domain/dataset-plan';
+import { DatasetCreationFailed } from '../shared/errors';
+import { logger, pipelineStep } from '../shared/observability';
+
+const view = (type: DatasetType, d: DatasetDescriptionView): DatasetStatusView => ({
+  type,
+  status: d.status,
+  statusMessage: d.statusMessage,
+  statusMessageCode: d.statusMessageCode,
+});
+
+const state = ({ statusMessage: _m, statusMessageCode: _c, ...counts }: DatasetDescriptionView): DatasetState => counts;
+
+/**
+ * Polls both datasets once. Returns `CREATE_COMPLETE` when both are ready (the Choice then moves
+ * on), the current train status otherwise; throws `DatasetCreationFailed` on a terminal status or
+ * after `MAX_DATASET_POLLS` polls.
+ */
+export const checkDatasets = async ({ rekognition, dataset }: CheckDatasetsInput): Promise<RekognitionDatasets> => {
+  const attempts = rekognition.attempts + 1;
+  const [train, test] = await Promise.all([
+    describeDataset(rekognition.trainDatasetArn),
+    describeDataset(rekognition.testDatasetArn),
+  ]);
+  const progress = datasetProgress([view('TRAIN', train), view('TEST', test)], attempts, config.MAX_DATASET_POLLS);
+  const arns = {
+    projectArn: rekognition.projectArn,
+    train: rekognition.trainDatasetArn,
+    test: rekognition.testDatasetArn,
+  };
+
+  if (progress.outcome === 'failed') {
+    const { type } = progress.dataset;
+    const manifestUri = type === 'TRAIN' ? dataset?.trainManifestUri : dataset?.testManifestUri;
+    throw new DatasetCreationFailed(describeDatasetFailure(progress.dataset, manifestUri), {
+      ...arns,
+      dataset: type,
+      status: progress.dataset.status,
+      statusMessage: progress.dataset.statusMessage,
+      statusMessageCode: progress.dataset.statusMessageCode,
+    });
+  }
+  if (progress.outcome === 'timed-out') {
+    throw new DatasetCreationFailed(describeDatasetTimeout(progress.pending, attempts), { ...arns, attempts });
+  }
+
+  const status = progress.outcome === 'ready' ? 'CREATE_COMPLETE' : 'CREATE_IN_PROGRESS';
+  logger.info('datasets polled', { attempts, status, train: train.status, test: test.status });
+  return { ...rekognition, status, attempts, train: state(train), test: state(test) };
+};
+
+export const handler = pipelineStep(CheckDatasetsInput, checkDatasets);

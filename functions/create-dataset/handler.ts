@@ -1,0 +1,44 @@
+import { createDatasetFromManifest, findOrCreateProject } from '../shared/aws/datasets';
+import { CreateDatasetInput } from '../shared/contracts/rekognition-steps';
+import type { RekognitionDatasets } from '../shared/contracts/step-io';
+import { type DatasetType, existingDatasetArns, manifestObject } from '../shared/domain/dataset-plan';
+import { projectNameForRun, runTags } from '../shared/domain/rekognition-names';
+import { logger, pipelineStep } from '../shared/observability';
+
+/**
+ * 1. Find or create the run's own project (`<projectName>-<runId>`, see docs/datasets.md).
+ * 2. Reuse the TRAIN and TEST datasets an earlier attempt of this run created.
+ * 3. Create the missing ones from the manifests PostProcess wrote; CheckDatasets waits for them.
+ */
+export const createDataset = async ({ run, dataset }: CreateDatasetInput): Promise<RekognitionDatasets> => {
+  const projectName = projectNameForRun(run.projectName, run.runId);
+  const tags = runTags(run.runId);
+  const project = await findOrCreateProject(projectName, tags);
+  const existing = existingDatasetArns(project.datasets);
+  const manifests: Record<DatasetType, string> = { TRAIN: dataset.trainManifestUri, TEST: dataset.testManifestUri };
+
+  const ensure = async (type: DatasetType): Promise<string> =>
+    existing[type] ??
+    createDatasetFromManifest({
+      projectName,
+      projectArn: project.projectArn,
+      type,
+      manifest: manifestObject(manifests[type]),
+      tags,
+    });
+  const trainDatasetArn = await ensure('TRAIN');
+  const testDatasetArn = await ensure('TEST');
+
+  const reused = Object.keys(existing);
+  logger.info('datasets requested', { projectName, projectArn: project.projectArn, reused });
+  return {
+    projectArn: project.projectArn,
+    projectName,
+    trainDatasetArn,
+    testDatasetArn,
+    status: 'CREATE_IN_PROGRESS',
+    attempts: 0,
+  };
+};
+
+export const handler = pipelineStep(CreateDatasetInput, createDataset);
