@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+const ROOT = join(__dirname, '..');
+
+// biome-ignore lint/suspicious/noExplicitAny: a Lambda handler's event and result are the function's own business.
+export type LambdaHandler = (event: any, context: any) => Promise<unknown>;
+
+/**
+ * serverless.yml function key -> handler module path, read from serverless.yml itself so the
+ * tests and the local runtime invoke exactly what the stack deploys.
+ */
+export const handlerModules = (): Record<string, string> => {
+  const stack = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as {
+    functions: Record<string, { handler: string }>;
+  };
+  return Object.fromEntries(
+    Object.entries(stack.functions).map(([key, fn]) => {
+      const [file, exported] = [fn.handler.slice(0, fn.handler.lastIndexOf('.')), fn.handler.split('.').pop()];
+      if (exported !== 'handler') throw new Error(`function ${key}: handler must export "handler"`);
+      return [key, join(ROOT, file)];
+    }),
+  );
+};
+
+/** Imports the deployed `handler` export of a function; environment must be set before the first call. */
+export const importHandler = async (functionKey: string): Promise<LambdaHandler> => {
+  const path = handlerModules()[functionKey];
+  if (path === undefined) throw new Error(`serverless.yml has no function ${functionKey}`);
+  const module = (await import(path)) as { handler: LambdaHandler };
+  return module.handler;
+};
