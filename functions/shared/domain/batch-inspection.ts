@@ -1,0 +1,62 @@
+import type { Fingerprint } from './duplicates';
+import { readImageHeader } from './image-header';
+import { inspectImage } from './image-rules';
+import type { InspectedObject } from './validation-report';
+
+/** Reads bytes `[start, end)` of one object of the batch (an S3 ranged GET, or a local file read). */
+export type ReadObjectBytes = (key: string, start: number, end: number) => Promise<Uint8Array>;
+
+export interface BatchInspection {
+  objects: InspectedObject[];
+  /** Bytes read over all objects: the cost the ranged reads are meant to keep small. */
+  bytesRead: number;
+}
+
+/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
+export const mapConcurrent = async <T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> => {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+};
+
+/**
+ * Inspects every object of a batch by its first bytes, `concurrency` objects at a time. Empty
+ * objects are not read. Duplicates are decided later from the fingerprints (`buildVerdicts`).
+ */
+export const inspectBatch = async (
+  objects: readonly Fingerprint[],
+  read: ReadObjectBytes,
+  concurrency: number,
+): Promise<BatchInspection> => {
+  let bytesRead = 0;
+  const inspected = await mapConcurrent(objects, concurrency, async ({ key, size, etag }) => {
+    const head = await readImageHeader(size, (start, end) => read(key, start, end));
+    bytesRead += head.bytesRead;
+    return { key, ...(etag === undefined ? {} : { etag }), inspection: inspectImage(size, head.header) };
+  });
+  return { objects: inspected, bytesRead };
+};
+
+/** One labeling job holds at most 100,000 objects (aws-facts §3); a larger batch must be split. */
+export const MAX_BATCH_OBJECTS = 100_000;
+
+/** The prefix to list: the batch folder with exactly one trailing slash, so `a/b` never lists `a/b2/`. */
+export const batchListPrefix = (prefix: string): string => `${prefix.replace(/\/+$/, '')}/`;
+
+/**
+ * Whether a listed key is one of the batch's images: not `batch.json` at the batch root (the
+ * trigger and its options) and not a zero-byte "folder" marker ending in `/`.
+ */
+export const isBatchObject = (prefix: string, key: string): boolean =>
+  !key.endsWith('/') && key !== `${batchListPrefix(prefix)}batch.json`;

@@ -1,0 +1,179 @@
+/**
+ * Reads an image's format and pixel size from its first bytes, by content (never the file
+ * extension). Only JPEG and PNG are accepted by both Ground Truth bounding-box jobs and
+ * Rekognition Custom Labels (aws-facts §3, §6); anything else is recognised just well enough
+ * to name it in the rejection message.
+ */
+
+export type ImageFormat = 'jpeg' | 'png';
+
+export type HeaderResult =
+  | { status: 'ok'; format: ImageFormat; width: number; height: number }
+  | { status: 'unsupported'; detected?: string }
+  | { status: 'corrupt'; format?: ImageFormat; problem: string };
+
+/** A parse of a prefix of the file: either final, or the number of bytes needed to go on. */
+export type HeaderParse = HeaderResult | { status: 'need'; bytes: number };
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
+/** Signature (8) + IHDR length and type (8) + width, height, depth, colour type (10). */
+const PNG_HEADER_BYTES = 26;
+
+/** Formats we reject, recognised by their magic bytes so the message can name them. */
+const OTHER_FORMATS: ReadonlyArray<{ name: string; at: number; magic: string }> = [
+  { name: 'GIF', at: 0, magic: 'GIF8' },
+  { name: 'WebP', at: 8, magic: 'WEBP' },
+  { name: 'BMP', at: 0, magic: 'BM' },
+  { name: 'TIFF', at: 0, magic: 'II*\0' },
+  { name: 'TIFF', at: 0, magic: 'MM\0*' },
+  { name: 'HEIC/AVIF', at: 4, magic: 'ftyp' },
+  { name: 'PDF', at: 0, magic: '%PDF' },
+];
+
+const startsWith = (bytes: Uint8Array, signature: readonly number[]): boolean =>
+  signature.every((b, i) => i >= bytes.length || bytes[i] === b);
+
+const hasAt = (bytes: Uint8Array, at: number, magic: string): boolean =>
+  bytes.length >= at + magic.length && [...magic].every((c, i) => bytes[at + i] === c.charCodeAt(0));
+
+const u16 = (b: Uint8Array, at: number): number => ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
+const u32 = (b: Uint8Array, at: number): number => u16(b, at) * 0x10000 + u16(b, at + 2);
+
+/** Valid PNG bit depths per colour type (PNG spec §11.2.2). */
+const PNG_DEPTHS: Record<number, readonly number[]> = {
+  0: [1, 2, 4, 8, 16],
+  2: [8, 16],
+  3: [1, 2, 4, 8],
+  4: [8, 16],
+  6: [8, 16],
+};
+
+const parsePng = (bytes: Uint8Array, complete: boolean): HeaderParse => {
+  if (bytes.length < PNG_HEADER_BYTES) {
+    return complete ? { status: 'corrupt', format: 'png', problem: 'file ends inside the PNG header' } : need(26);
+  }
+  if (u32(bytes, 8) !== 13 || !hasAt(bytes, 12, 'IHDR')) {
+    return { status: 'corrupt', format: 'png', problem: 'the first PNG chunk is not a valid IHDR' };
+  }
+  const width = u32(bytes, 16);
+  const height = u32(bytes, 20);
+  const depth = bytes[24] ?? 0;
+  const colourType = bytes[25] ?? 0;
+  if (width === 0 || height === 0 || width > 0x7fffffff || height > 0x7fffffff) {
+    return { status: 'corrupt', format: 'png', problem: `PNG header states an impossible size ${width}×${height}` };
+  }
+  if (!PNG_DEPTHS[colourType]?.includes(depth)) {
+    return { status: 'corrupt', format: 'png', problem: `PNG header has colour type ${colourType}, depth ${depth}` };
+  }
+  return { status: 'ok', format: 'png', width, height };
+};
+
+/** JPEG start-of-frame markers (C0–CF minus DHT C4, JPG C8 and DAC CC) carry the frame size. */
+const isStartOfFrame = (marker: number): boolean =>
+  marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+
+/** Markers that stand alone, with no length field: TEM and RST0–RST7. */
+const isStandalone = (marker: number): boolean => marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7);
+
+/** Bytes from a marker's 0xFF to the end of a start-of-frame's width field. */
+const SOF_BYTES = 9;
+
+const need = (bytes: number): HeaderParse => ({ status: 'need', bytes });
+
+/**
+ * Walks the JPEG segment list from SOI to the first start-of-frame, so that a large EXIF, ICC or
+ * XMP block before the frame header costs one targeted extra read instead of blind retries.
+ */
+const parseJpeg = (bytes: Uint8Array, complete: boolean): HeaderParse => {
+  const truncated = (at: number): HeaderParse =>
+    complete ? { status: 'corrupt', format: 'jpeg', problem: 'file ends before the JPEG frame header' } : need(at);
+  let at = 2;
+  for (;;) {
+    if (at + 2 > bytes.length) return truncated(at + SOF_BYTES);
+    if (bytes[at] !== 0xff) return { status: 'corrupt', format: 'jpeg', problem: `no JPEG marker at byte ${at}` };
+    const marker = bytes[at + 1] ?? 0;
+    if (marker === 0xff) {
+      at += 1; // fill byte before a marker
+      continue;
+    }
+    if (isStandalone(marker)) {
+      at += 2;
+      continue;
+    }
+    if (marker === 0xd8 || marker === 0xd9 || marker === 0xda || marker === 0x00) {
+      return { status: 'corrupt', format: 'jpeg', problem: 'JPEG has no frame header before its image data' };
+    }
+    if (at + (isStartOfFrame(marker) ? SOF_BYTES : 4) > bytes.length) return truncated(at + SOF_BYTES);
+    const length = u16(bytes, at + 2);
+    if (length < 2) return { status: 'corrupt', format: 'jpeg', problem: `JPEG segment at byte ${at} is malformed` };
+    if (isStartOfFrame(marker)) return jpegFrame(u16(bytes, at + 7), u16(bytes, at + 5));
+    at += 2 + length;
+  }
+};
+
+const jpegFrame = (width: number, height: number): HeaderParse =>
+  width === 0 || height === 0
+    ? { status: 'corrupt', format: 'jpeg', problem: `JPEG frame header states size ${width}×${height}` }
+    : { status: 'ok', format: 'jpeg', width, height };
+
+/**
+ * Parses the first bytes of a file. `complete` says whether `bytes` is the whole file: if it is
+ * not and the header goes on, the result is `need` with the total byte count to read next.
+ */
+export const parseImageHeader = (bytes: Uint8Array, complete: boolean): HeaderParse => {
+  if (bytes.length >= 3 && startsWith(bytes, JPEG_SIGNATURE)) return parseJpeg(bytes, complete);
+  if (bytes.length >= 8 && startsWith(bytes, PNG_SIGNATURE)) return parsePng(bytes, complete);
+  const prefixOfSignature = startsWith(bytes, JPEG_SIGNATURE) || startsWith(bytes, PNG_SIGNATURE);
+  if (prefixOfSignature && bytes.length > 0) {
+    return complete ? { status: 'corrupt', problem: 'file ends inside the image signature' } : need(PNG_HEADER_BYTES);
+  }
+  const other = OTHER_FORMATS.find((f) => hasAt(bytes, f.at, f.magic));
+  return other ? { status: 'unsupported', detected: other.name } : { status: 'unsupported' };
+};
+
+/** Reads bytes `[start, end)` of the file being inspected. */
+export type ReadBytes = (start: number, end: number) => Promise<Uint8Array>;
+
+export interface HeaderRead {
+  header: HeaderResult;
+  bytesRead: number;
+}
+
+/**
+ * The first read. One request covers the frame header of nearly every camera JPEG (EXIF is at most
+ * 64 KiB and usually far less); a request costs far more than the extra bytes it transfers.
+ */
+export const INITIAL_READ_BYTES = 64 * 1024;
+/** Extra bytes read past a known-needed offset, so that small segments after a big one come along. */
+const READ_AHEAD_BYTES = 16 * 1024;
+
+/**
+ * Reads just enough of a file of `size` bytes to parse its header: `INITIAL_READ_BYTES` first,
+ * then exactly up to where the JPEG segment walk says the next marker lies. Never reads more than
+ * the file holds; an empty file is not read at all.
+ */
+export const readImageHeader = async (
+  size: number,
+  read: ReadBytes,
+  initial = INITIAL_READ_BYTES,
+): Promise<HeaderRead> => {
+  let bytes: Uint8Array = new Uint8Array();
+  let target = Math.min(size, initial);
+  for (;;) {
+    if (target > bytes.length) bytes = concat(bytes, await read(bytes.length, target));
+    const complete = bytes.length >= size || bytes.length < target;
+    const parsed = parseImageHeader(bytes, complete);
+    if (parsed.status !== 'need') return { header: parsed, bytesRead: bytes.length };
+    // Always make progress: `need` lies beyond what we have, and the file is longer than that.
+    target = Math.min(size, Math.max(parsed.bytes + READ_AHEAD_BYTES, bytes.length + 1));
+  }
+};
+
+const concat = (a: Uint8Array, b: Uint8Array): Uint8Array => {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+};
