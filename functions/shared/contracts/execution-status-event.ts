@@ -1,0 +1,30 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+
+/**
+ * "Step Functions Execution Status Change" from `aws.states` (EventBridge reference,
+ * events-ref-states). `detail.name` is the execution name, from which the run id derives.
+ */
+export const EXECUTION_STATUS_SOURCE = 'aws.states';
+export const EXECUTION_STATUS_DETAIL_TYPE = 'Step Functions Execution Status Change';
+/** The endings that can leave a labeling job running behind them. */
+export const ABANDONING_STATUSES = ['ABORTED', 'TIMED_OUT', 'FAILED'] as const;
+
+export const ExecutionStatusEvent = EventBridgeSchema.extend({
+  source: z.literal(EXECUTION_STATUS_SOURCE),
+  'detail-type': z.literal(EXECUTION_STATUS_DETAIL_TYPE),
+  detail: z.object({
+    executionArn: z.string(),
+    stateMachineArn: z.string(),
+    name: z.string().min(1),
+    status: z.string(),
+  }),
+});
+export type ExecutionStatusEvent = z.infer<typeof ExecutionStatusEvent>;
+
+/** The rule pattern; serverless.yml adds `detail.stateMachineArn` for our machine. */
+export const EXECUTION_STATUS_PATTERN = {
+  source: [EXECUTION_STATUS_SOURCE],
+  'detail-type': [EXECUTION_STATUS_DETAIL_TYPE],
+  detail: { status: [...ABANDONING_STATUSES] },
+} as const;

@@ -1,0 +1,26 @@
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+
+/**
+ * "SageMaker Ground Truth Labeling Job State Change" (aws-facts §4). `detail` carries only the
+ * status; the job is named by `resources[0]` (`arn:...:labeling-job/<name>`). Only Completed,
+ * Failed and Stopped are documented as emitted, so the rule filters on them.
+ */
+export const GT_JOB_STATE_SOURCE = 'aws.sagemaker';
+export const GT_JOB_STATE_DETAIL_TYPE = 'SageMaker Ground Truth Labeling Job State Change';
+export const GT_TERMINAL_STATUSES = ['Completed', 'Failed', 'Stopped'] as const;
+
+export const GtJobStateEvent = EventBridgeSchema.extend({
+  source: z.literal(GT_JOB_STATE_SOURCE),
+  'detail-type': z.literal(GT_JOB_STATE_DETAIL_TYPE),
+  resources: z.array(z.string()).min(1),
+  detail: z.object({ LabelingJobStatus: z.string() }),
+});
+export type GtJobStateEvent = z.infer<typeof GtJobStateEvent>;
+
+/** The EventBridge rule pattern, kept next to the schema so serverless.yml can be checked against it. */
+export const GT_JOB_STATE_PATTERN = {
+  source: [GT_JOB_STATE_SOURCE],
+  'detail-type': [GT_JOB_STATE_DETAIL_TYPE],
+  detail: { LabelingJobStatus: [...GT_TERMINAL_STATUSES] },
+} as const;

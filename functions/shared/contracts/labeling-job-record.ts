@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * `runs/<runId>/labeling/job.json`: what startLabelingJob decided and why, for the
+ * post-processing report and for people reading the run folder.
+ */
+export const AutoLabelingRecord = z.object({
+  requested: z.boolean(),
+  enabled: z.boolean(),
+  code: z.enum(['ENABLED', 'NOT_REQUESTED', 'BATCH_TOO_SMALL', 'IMAGES_TOO_LARGE', 'DIMENSIONS_UNKNOWN']),
+  reason: z.string(),
+  objects: z.number().int(),
+  minimumObjects: z.number().int(),
+  oversizeImages: z.number().int().optional(),
+  algorithmArn: z.string().optional(),
+});
+export type AutoLabelingRecord = z.infer<typeof AutoLabelingRecord>;
+
+export const LabelingJobRecord = z.object({
+  jobName: z.string(),
+  runId: z.string(),
+  region: z.string(),
+  workteamArn: z.string(),
+  labelAttributeName: z.string(),
+  inputManifestUri: z.string(),
+  labelCategoryConfigUri: z.string(),
+  outputPath: z.string(),
+  uiTemplateUri: z.string(),
+  workersPerObject: z.number().int(),
+  taskTimeLimitSeconds: z.number().int(),
+  taskAvailabilityLifetimeSeconds: z.number().int(),
+  maxConcurrentTaskCount: z.number().int(),
+  autoLabeling: AutoLabelingRecord,
+  /** True when a retried start found the job it had created before (same name, our run tag). */
+  reusedExistingJob: z.boolean(),
+});
+export type LabelingJobRecord = z.infer<typeof LabelingJobRecord>;

@@ -1,0 +1,13 @@
+import { z } from 'zod';
+
+/**
+ * `task-tokens/<jobName>.json` in the data bucket: the token that resumes the execution waiting
+ * on a labeling job. Tokens are up to 2,048 characters (aws-facts §7, §11).
+ */
+export const TaskTokenRecord = z.object({
+  taskToken: z.string().min(1).max(2048),
+  runId: z.string().min(1),
+  executionName: z.string().optional(),
+  createdAt: z.string(),
+});
+export type TaskTokenRecord = z.infer<typeof TaskTokenRecord>;

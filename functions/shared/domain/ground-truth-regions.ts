@@ -1,0 +1,61 @@
+/**
+ * The regions where Ground Truth publishes its built-in bounding-box Lambdas, and the account
+ * that owns them there (aws-facts §2, from the botocore `HumanTaskConfig` doc). The docs list
+ * exactly these 12 regions; a job anywhere else has no PRE-/ACS- function to call.
+ */
+export const GROUND_TRUTH_REGIONS = {
+  'us-east-1': '432418664414',
+  'us-east-2': '266458841044',
+  'us-west-2': '081040173940',
+  'ca-central-1': '918755190332',
+  'eu-west-1': '568282634449',
+  'eu-west-2': '487402164563',
+  'eu-central-1': '203001061592',
+  'ap-northeast-1': '477331159723',
+  'ap-northeast-2': '845288260483',
+  'ap-south-1': '565803892007',
+  'ap-southeast-1': '377565633583',
+  'ap-southeast-2': '454466003867',
+} as const;
+
+export type GroundTruthRegion = keyof typeof GROUND_TRUTH_REGIONS;
+
+/** The supported region names, in table order. */
+export const groundTruthRegionNames = (): GroundTruthRegion[] =>
+  Object.keys(GROUND_TRUTH_REGIONS) as GroundTruthRegion[];
+
+export const isGroundTruthRegion = (region: string): region is GroundTruthRegion =>
+  Object.hasOwn(GROUND_TRUTH_REGIONS, region);
+
+/**
+ * Automated data labeling for object detection: one documented account, 027400017018, with the
+ * region substituted (aws-facts §2; no per-region table exists, see §11).
+ */
+const AUTO_LABELING_ACCOUNT = '027400017018';
+
+export interface BoundingBoxArns {
+  region: GroundTruthRegion;
+  preHumanTaskLambdaArn: string;
+  annotationConsolidationLambdaArn: string;
+  autoLabelingAlgorithmArn: string;
+}
+
+/**
+ * The built-in ARNs a bounding-box job needs in `region` (aws-facts §2). Throws a `RangeError`
+ * listing the supported regions when Ground Truth has no built-in functions there.
+ */
+export const boundingBoxArns = (region: string): BoundingBoxArns => {
+  if (!isGroundTruthRegion(region)) {
+    throw new RangeError(
+      `Ground Truth bounding-box jobs are not available in region ${JSON.stringify(region)}; ` +
+        `deploy to one of: ${groundTruthRegionNames().join(', ')}`,
+    );
+  }
+  const account = GROUND_TRUTH_REGIONS[region];
+  return {
+    region,
+    preHumanTaskLambdaArn: `arn:aws:lambda:${region}:${account}:function:PRE-BoundingBox`,
+    annotationConsolidationLambdaArn: `arn:aws:lambda:${region}:${account}:function:ACS-BoundingBox`,
+    autoLabelingAlgorithmArn: `arn:aws:sagemaker:${region}:${AUTO_LABELING_ACCOUNT}:labeling-job-algorithm-specification/object-detection`,
+  };
+};

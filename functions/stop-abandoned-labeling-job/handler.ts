@@ -1,0 +1,44 @@
+import { describeLabelingJob, stopLabelingJob } from '../shared/aws/labeling-jobs';
+import { deleteTaskToken } from '../shared/aws/task-tokens';
+import { requireSetting } from '../shared/config';
+import { ABANDONING_STATUSES, ExecutionStatusEvent } from '../shared/contracts/execution-status-event';
+import { isTaggedWithRun } from '../shared/domain/labeling-job-request';
+import { isStoppable } from '../shared/domain/labeling-outcome';
+import { deriveRunId } from '../shared/domain/run-id';
+import { describeIssues, eventConsumer, logger } from '../shared/observability';
+
+export type AbandonHandling =
+  | { action: 'ignored'; reason: 'malformed' | 'not-abandoned' }
+  | { action: 'stopped' | 'no-job' | 'not-running' | 'not-ours'; jobName: string };
+
+const abandoning: ReadonlySet<string> = new Set(ABANDONING_STATUSES);
+
+/**
+ * An execution ended (aborted, timed out, failed) while its labeling job may still run: stop
+ * the job so the workforce stops working, and billing stops, for a run nobody waits on. The job
+ * name derives from the execution name alone (run-id.ts); the run tag guards a foreign job.
+ */
+export const stopAbandonedLabelingJob = async (event: unknown): Promise<AbandonHandling> => {
+  const parsed = ExecutionStatusEvent.safeParse(event);
+  if (!parsed.success) {
+    logger.warn('ignored malformed execution status event', { issues: describeIssues(parsed.error) });
+    return { action: 'ignored', reason: 'malformed' };
+  }
+  const { name, status } = parsed.data.detail;
+  if (!abandoning.has(status)) return { action: 'ignored', reason: 'not-abandoned' };
+  const jobName = deriveRunId(name);
+  logger.appendKeys({ runId: jobName });
+  const job = await describeLabelingJob(jobName);
+  if (job === undefined) return { action: 'no-job', jobName };
+  if (!isTaggedWithRun(job.tags, jobName)) {
+    logger.warn('left a labeling job of another run alone', { jobName });
+    return { action: 'not-ours', jobName };
+  }
+  if (!isStoppable(job.status)) return { action: 'not-running', jobName };
+  const stopped = await stopLabelingJob(jobName);
+  await deleteTaskToken(requireSetting('DATA_BUCKET'), jobName);
+  logger.info('stopped abandoned labeling job', { jobName, executionStatus: status, stopped });
+  return { action: stopped ? 'stopped' : 'no-job', jobName };
+};
+
+export const handler = eventConsumer(stopAbandonedLabelingJob);
