@@ -28,6 +28,9 @@ const getAttFunction = (value: Json | undefined): string | undefined => {
 export const fakeLambdaArn = (functionKey: string): string =>
   `arn:aws:lambda:us-east-1:123456789012:function:labeling-pipeline-local-${functionKey}`;
 
+/** Node timers hold at most 2^31-1 ms; longer ones fire after 1 ms (TimeoutOverflowWarning). */
+const MAX_LOCAL_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 const replaceGetAtt = (value: Json): Json => {
   const fn = getAttFunction(value);
   if (fn !== undefined) return fakeLambdaArn(fn);
@@ -47,9 +50,18 @@ export const loadStateMachine = (path: string = ASL_PATH): LoadedStateMachine =>
   for (const [name, state] of Object.entries(raw.States)) {
     if (state.Type !== 'Task') continue;
     const parameters = state.Parameters;
-    const fn = getAttFunction(state.Resource) ?? (isObject(parameters) ? getAttFunction(parameters.FunctionName) : undefined);
+    const fn =
+      getAttFunction(state.Resource) ?? (isObject(parameters) ? getAttFunction(parameters.FunctionName) : undefined);
     if (fn !== undefined) functionOfState[name] = fn;
     if (typeof state.Resource === 'string' && state.Resource.endsWith('.waitForTaskToken')) callbackStates.push(name);
   }
-  return { definition: replaceGetAtt(raw as unknown as Json) as Record<string, Json>, functionOfState, callbackStates };
+  const definition = replaceGetAtt(raw as unknown as Json) as { States: Record<string, { [key: string]: Json }> };
+  // The local interpreter times Tasks with Node timers, so the 32-day callback timeout is capped
+  // at ~24.8 days there; the deployed machine keeps the full value.
+  for (const state of Object.values(definition.States)) {
+    if (typeof state.TimeoutSeconds === 'number' && state.TimeoutSeconds > MAX_LOCAL_TIMEOUT_SECONDS) {
+      state.TimeoutSeconds = MAX_LOCAL_TIMEOUT_SECONDS;
+    }
+  }
+  return { definition: definition as unknown as Record<string, Json>, functionOfState, callbackStates };
 };

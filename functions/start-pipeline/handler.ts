@@ -1,10 +1,10 @@
 import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/s3';
-import { requireSetting } from '../shared/config';
-import { BatchFile, ExecutionInput } from '../shared/contracts/execution-input';
-import { executionNameForUpload } from '../shared/domain/run-id';
-import { batchPrefixOf, formDecodedKey } from '../shared/domain/batch-trigger';
 import { type StartOutcome, startExecution } from '../shared/aws/executions';
 import { getTextIfExists } from '../shared/aws/s3-objects';
+import { requireSetting } from '../shared/config';
+import { BatchFile, type ExecutionInput } from '../shared/contracts/execution-input';
+import { batchPrefixOf, formDecodedKey } from '../shared/domain/batch-trigger';
+import { executionNameForUpload } from '../shared/domain/run-id';
 import { InvalidInput } from '../shared/errors';
 import { eventConsumer, logger, parseOrThrow } from '../shared/observability';
 

@@ -19,7 +19,9 @@ export const publishEvent = async (detailType: string, detail: object): Promise<
   );
   const entry = out.Entries?.[0];
   if ((out.FailedEntryCount ?? 0) > 0 || entry?.EventId === undefined) {
-    throw new Error(`EventBridge rejected the ${detailType} event: ${entry?.ErrorCode ?? 'no event id'} ${entry?.ErrorMessage ?? ''}`);
+    throw new Error(
+      `EventBridge rejected the ${detailType} event: ${entry?.ErrorCode ?? 'no event id'} ${entry?.ErrorMessage ?? ''}`,
+    );
   }
   return entry.EventId;
 };

@@ -74,11 +74,6 @@ export const putJson = (bucket: string, key: string, value: unknown): Promise<vo
   putText(bucket, key, `${JSON.stringify(value, null, 2)}\n`, 'application/json');
 
 /** Streams `body` to S3 as a multipart upload, so output size never bounds memory. */
-export const uploadStream = async (
-  bucket: string,
-  key: string,
-  body: Readable,
-  contentType: string,
-): Promise<void> => {
+export const uploadStream = async (bucket: string, key: string, body: Readable, contentType: string): Promise<void> => {
   await new Upload({ client: s3, params: { Bucket: bucket, Key: key, Body: body, ContentType: contentType } }).done();
 };

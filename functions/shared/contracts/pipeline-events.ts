@@ -37,9 +37,7 @@ export const RunSucceededDetail = RunIdentity.extend({
   projectArn: z.string().optional(),
   trainDatasetArn: z.string().optional(),
   testDatasetArn: z.string().optional(),
-  model: z
-    .object({ projectVersionArn: z.string(), status: z.string(), f1Score: z.number().optional() })
-    .optional(),
+  model: z.object({ projectVersionArn: z.string(), status: z.string(), f1Score: z.number().optional() }).optional(),
 });
 export type RunSucceededDetail = z.infer<typeof RunSucceededDetail>;
 

@@ -46,7 +46,9 @@ export const normalizePrefix = (prefix: string): string => `${prefix.replace(/\/
  * using only `[a-z0-9-]`, which CloudWatch Logs also accepts (aws-facts §7).
  */
 export const executionNameForUpload = (upload: { bucket: string; key: string; version: string }): string => {
-  const batch = slugify(batchOf(upload.key.replace(/\/batch\.json$/, ''))).slice(0, 40).replace(/-+$/, '');
+  const batch = slugify(batchOf(upload.key.replace(/\/batch\.json$/, '')))
+    .slice(0, 40)
+    .replace(/-+$/, '');
   return `${batch.length > 0 ? batch : 'batch'}-${shortHash(`${upload.bucket}/${upload.key}@${upload.version}`, 16)}`;
 };
 
