@@ -145,8 +145,11 @@ export interface HeaderRead {
  * 64 KiB and usually far less); a request costs far more than the extra bytes it transfers.
  */
 export const INITIAL_READ_BYTES = 64 * 1024;
-/** Extra bytes read past a known-needed offset, so that small segments after a big one come along. */
-const READ_AHEAD_BYTES = 16 * 1024;
+/**
+ * Bytes read past the offset the segment walk needs, so that the segments after a big one (more
+ * EXIF or ICC chunks, tables, the frame header) usually come with the same request.
+ */
+const READ_AHEAD_BYTES = 64 * 1024;
 
 /**
  * Reads just enough of a file of `size` bytes to parse its header: `INITIAL_READ_BYTES` first,
