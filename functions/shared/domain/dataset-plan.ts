@@ -2,7 +2,6 @@ import { parseS3Uri } from './s3-uri';
 
 /** A project holds at most one TRAIN and one TEST dataset (aws-facts §6). */
 export type DatasetType = 'TRAIN' | 'TEST';
-export const DATASET_TYPES: readonly DatasetType[] = ['TRAIN', 'TEST'];
 
 /** A dataset as DescribeProjects lists it. */
 export interface ExistingDataset {
