@@ -1,0 +1,88 @@
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { mockClient } from 'aws-sdk-client-mock';
+import { startRun } from '../../cli/commands/start';
+import { formatStatus, runStatus } from '../../cli/commands/status';
+
+const sfn = mockClient(SFNClient);
+const arn = 'arn:aws:states:eu-west-1:123456789012:execution:labeling-pipeline-dev:logos-20261125t130405';
+
+describe('cli start and status', () => {
+  beforeEach(() => {
+    sfn.reset();
+    sfn.on(ListStateMachinesCommand).resolves({
+      stateMachines: [
+        { name: 'other', stateMachineArn: 'arn:other', type: 'STANDARD', creationDate: new Date() },
+        { name: 'labeling-pipeline-dev', stateMachineArn: 'arn:sm:dev', type: 'STANDARD', creationDate: new Date() },
+      ],
+    });
+    sfn.on(StartExecutionCommand).resolves({ executionArn: arn, startDate: new Date() });
+  });
+
+  it('starts the stage state machine with a validated input and prints the console URL', async () => {
+    const options = { bucket: 'data-bucket', prefix: 'incoming/logos/', labels: 'acme, globex', stage: 'dev' };
+
+    const started = await startRun(new SFNClient({}), options, new Date('2026-11-25T13:04:05Z'));
+
+    const call = sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input;
+    expect(call).toMatchObject({ stateMachineArn: 'arn:sm:dev', name: 'logos-20261125t130405' });
+    expect(JSON.parse(call?.input ?? '{}')).toEqual({
+      bucket: 'data-bucket',
+      prefix: 'incoming/logos/',
+      labels: ['acme', 'globex'],
+    });
+    expect(started.consoleUrl).toBe(
+      `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${arn}`,
+    );
+  });
+
+  it('refuses a bad input before calling AWS, naming the field', async () => {
+    const options = { bucket: 'Not_A_Bucket', prefix: 'incoming/logos/', stage: 'dev' };
+
+    await expect(startRun(new SFNClient({}), options)).rejects.toThrow(/bucket/);
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('says which stage is missing when no state machine is deployed', async () => {
+    await expect(startRun(new SFNClient({}), { bucket: 'data-bucket', prefix: 'p/', stage: 'prod' })).rejects.toThrow(
+      'no state machine named labeling-pipeline-prod',
+    );
+  });
+
+  it('shows the current state of a running execution', async () => {
+    sfn
+      .on(DescribeExecutionCommand)
+      .resolves({ status: 'RUNNING', startDate: new Date('2026-11-25T13:00:00Z') } as never);
+    sfn.on(GetExecutionHistoryCommand).resolves({
+      events: [
+        { id: 9, type: 'TaskScheduled', timestamp: new Date() },
+        {
+          id: 8,
+          type: 'TaskStateEntered',
+          timestamp: new Date(),
+          stateEnteredEventDetails: { name: 'StartLabelingJobAndWait' },
+        },
+      ],
+    });
+
+    const status = await runStatus(new SFNClient({}), arn);
+
+    expect(status).toMatchObject({ status: 'RUNNING', currentState: 'StartLabelingJobAndWait' });
+    expect(formatStatus(status)).toContain('state:   StartLabelingJobAndWait');
+  });
+
+  it('shows the error and readable cause of a failed execution', async () => {
+    const cause = JSON.stringify({ errorType: 'NoValidImages', errorMessage: 'all 4 images rejected' });
+    sfn.on(DescribeExecutionCommand).resolves({ status: 'FAILED', error: 'NoValidImages', cause } as never);
+
+    const text = formatStatus(await runStatus(new SFNClient({}), arn));
+
+    expect(text).toContain('error:   NoValidImages');
+    expect(text).toContain('cause:   all 4 images rejected');
+  });
+});
