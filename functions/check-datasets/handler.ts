@@ -2,29 +2,16 @@ import { type DatasetDescriptionView, describeDataset } from '../shared/aws/data
 import { config } from '../shared/config';
 import { CheckDatasetsInput } from '../shared/contracts/rekognition-steps';
 import type { DatasetState, RekognitionDatasets } from '../shared/contracts/step-io';
-import {
-  type DatasetStatusView,
-  type DatasetType,
-  datasetProgress,
-  describeDatasetFailure,
-  describeDatasetTimeout,
-} from '../shared/domain/dataset-plan';
+import { datasetProgress, describeDatasetFailure, describeDatasetTimeout } from '../shared/domain/dataset-plan';
 import { DatasetCreationFailed } from '../shared/errors';
 import { logger, pipelineStep } from '../shared/observability';
-
-const view = (type: DatasetType, d: DatasetDescriptionView): DatasetStatusView => ({
-  type,
-  status: d.status,
-  statusMessage: d.statusMessage,
-  statusMessageCode: d.statusMessageCode,
-});
 
 const state = ({ statusMessage: _m, statusMessageCode: _c, ...counts }: DatasetDescriptionView): DatasetState => counts;
 
 /**
  * Polls both datasets once. Returns `CREATE_COMPLETE` when both are ready (the Choice then moves
- * on), the current train status otherwise; throws `DatasetCreationFailed` on a terminal status or
- * after `MAX_DATASET_POLLS` polls.
+ * on) and `CREATE_IN_PROGRESS` otherwise, with each dataset's status and entry counts; throws
+ * `DatasetCreationFailed` on a terminal status or after `MAX_DATASET_POLLS` polls.
  */
 export const checkDatasets = async ({ rekognition, dataset }: CheckDatasetsInput): Promise<RekognitionDatasets> => {
   const attempts = rekognition.attempts + 1;
@@ -32,7 +19,14 @@ export const checkDatasets = async ({ rekognition, dataset }: CheckDatasetsInput
     describeDataset(rekognition.trainDatasetArn),
     describeDataset(rekognition.testDatasetArn),
   ]);
-  const progress = datasetProgress([view('TRAIN', train), view('TEST', test)], attempts, config.MAX_DATASET_POLLS);
+  const progress = datasetProgress(
+    [
+      { type: 'TRAIN', ...train },
+      { type: 'TEST', ...test },
+    ],
+    attempts,
+    config.MAX_DATASET_POLLS,
+  );
   const arns = {
     projectArn: rekognition.projectArn,
     train: rekognition.trainDatasetArn,
@@ -40,15 +34,10 @@ export const checkDatasets = async ({ rekognition, dataset }: CheckDatasetsInput
   };
 
   if (progress.outcome === 'failed') {
-    const { type } = progress.dataset;
+    const { type, ...failure } = progress.dataset;
     const manifestUri = type === 'TRAIN' ? dataset?.trainManifestUri : dataset?.testManifestUri;
-    throw new DatasetCreationFailed(describeDatasetFailure(progress.dataset, manifestUri), {
-      ...arns,
-      dataset: type,
-      status: progress.dataset.status,
-      statusMessage: progress.dataset.statusMessage,
-      statusMessageCode: progress.dataset.statusMessageCode,
-    });
+    const message = describeDatasetFailure(progress.dataset, manifestUri);
+    throw new DatasetCreationFailed(message, { ...arns, dataset: type, ...failure });
   }
   if (progress.outcome === 'timed-out') {
     throw new DatasetCreationFailed(describeDatasetTimeout(progress.pending, attempts), { ...arns, attempts });
