@@ -1,6 +1,4 @@
 import { describeLabelingJob, stopLabelingJob } from '../shared/aws/labeling-jobs';
-import { deleteTaskToken } from '../shared/aws/task-tokens';
-import { requireSetting } from '../shared/config';
 import { ABANDONING_STATUSES, ExecutionStatusEvent } from '../shared/contracts/execution-status-event';
 import { isTaggedWithRun } from '../shared/domain/labeling-job-request';
 import { isStoppable } from '../shared/domain/labeling-outcome';
@@ -26,17 +24,19 @@ export const stopAbandonedLabelingJob = async (event: unknown): Promise<AbandonH
   }
   const { name, status } = parsed.data.detail;
   if (!abandoning.has(status)) return { action: 'ignored', reason: 'not-abandoned' };
-  const jobName = deriveRunId(name);
-  logger.appendKeys({ runId: jobName });
+  // PrepareRun names the job after the run id (run-plan.ts), so both derive from the execution name.
+  const runId = deriveRunId(name);
+  const jobName = runId;
+  logger.appendKeys({ runId });
   const job = await describeLabelingJob(jobName);
   if (job === undefined) return { action: 'no-job', jobName };
-  if (!isTaggedWithRun(job.tags, jobName)) {
+  if (!isTaggedWithRun(job.tags, runId)) {
     logger.warn('left a labeling job of another run alone', { jobName });
     return { action: 'not-ours', jobName };
   }
   if (!isStoppable(job.status)) return { action: 'not-running', jobName };
+  // The token stays: the Stopped event that follows finds the task closed and removes it.
   const stopped = await stopLabelingJob(jobName);
-  await deleteTaskToken(requireSetting('DATA_BUCKET'), jobName);
   logger.info('stopped abandoned labeling job', { jobName, executionStatus: status, stopped });
   return { action: stopped ? 'stopped' : 'no-job', jobName };
 };

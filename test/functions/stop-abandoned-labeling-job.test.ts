@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeLabelingJobCommand,
   type DescribeLabelingJobCommandOutput,
@@ -13,7 +12,6 @@ import { deriveRunId } from '../../functions/shared/domain/run-id';
 import { handler, stopAbandonedLabelingJob } from '../../functions/stop-abandoned-labeling-job/handler';
 import { fakeContext } from '../fake-context';
 
-const s3 = mockClient(S3Client);
 const sageMaker = mockClient(SageMakerClient);
 
 const aborted = JSON.parse(readFileSync(join(__dirname, '../../events/execution-aborted.json'), 'utf8'));
@@ -28,7 +26,6 @@ const job = (status: DescribeLabelingJobCommandOutput['LabelingJobStatus'], runT
 
 describe('stop-abandoned-labeling-job', () => {
   beforeEach(() => {
-    s3.reset();
     sageMaker.reset();
   });
 
@@ -45,8 +42,7 @@ describe('stop-abandoned-labeling-job', () => {
 
       expect(result).toEqual({ action: 'stopped', jobName: JOB });
       expect(sageMaker).toHaveReceivedCommandWith(StopLabelingJobCommand, { LabelingJobName: JOB });
-      expect(s3).toHaveReceivedCommandWith(DeleteObjectCommand, { Key: `task-tokens/${JOB}.json` });
-    },
+      },
   );
 
   it('stops a job that is still initializing', async () => {
