@@ -1,0 +1,168 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { ASL_PATH } from '../../local-runtime/asl-loader';
+import { RUN_FAILED, RUN_SUCCEEDED } from '../../functions/shared/contracts/pipeline-events';
+import { GROUND_TRUTH_REGIONS } from '../../functions/shared/domain/ground-truth-regions';
+
+const ROOT = join(__dirname, '..', '..');
+const TEMPLATE = join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
+
+type Resource = { Type: string; Properties: Record<string, unknown>; Condition?: string };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+const packageStack = (...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'scripts', 'package.cjs'), ...args], { cwd: ROOT, encoding: 'utf8' });
+
+let resources: Record<string, Resource>;
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const resource = (id: string): Resource => {
+  const found = resources[id];
+  if (!found) throw new Error(`no resource ${id}`);
+  return found;
+};
+const statementsOf = (role: Resource): Statement[] =>
+  ((role.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[] | undefined) ?? []).flatMap(
+    (p) => p.PolicyDocument.Statement,
+  );
+const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const lambdaOf = (fnKey: string) => resource(`${fnKey.charAt(0).toUpperCase()}${fnKey.slice(1)}LambdaFunction`);
+
+beforeAll(() => {
+  const run = packageStack();
+  if (run.status !== 0) throw new Error(`osls package failed:\n${run.stdout}\n${run.stderr}`);
+  resources = JSON.parse(readFileSync(TEMPLATE, 'utf8')).Resources;
+}, 180_000);
+
+describe('packaged template', () => {
+  it('encrypts the data bucket, blocks public access, enables EventBridge and sets the Ground Truth CORS rule', () => {
+    const bucket = resource('DataBucket').Properties;
+
+    expect(bucket.BucketEncryption).toBeDefined();
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    expect(bucket.CorsConfiguration).toEqual({
+      CorsRules: [{ AllowedMethods: ['GET'], AllowedOrigins: ['*'], ExposedHeaders: ['Access-Control-Allow-Origin'] }],
+    });
+  });
+
+  it('denies every request to the bucket that does not use TLS', () => {
+    const policy = resource('DataBucketPolicy').Properties.PolicyDocument as { Statement: Statement[] };
+
+    expect(policy.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  it('packages one Lambda per step, each with its own role', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    const roles = new Set(functions.map(([, fn]) => JSON.stringify(fn.Properties.Role)));
+
+    expect(functions.length).toBe(15);
+    expect(roles.size).toBe(functions.length);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+    }
+  });
+
+  it('grants no wildcard action in any role', () => {
+    const all = ofType('AWS::IAM::Role').flatMap(([, role]) => statementsOf(role));
+
+    expect(all.length).toBeGreaterThan(20);
+    for (const statement of all) for (const action of actions(statement)) expect(action).not.toMatch(/\*/);
+  });
+
+  it('limits iam:PassRole to the labeling role, passed to SageMaker only', () => {
+    const passRole = ofType('AWS::IAM::Role')
+      .flatMap(([, role]) => statementsOf(role))
+      .filter((s) => actions(s).includes('iam:PassRole'));
+
+    expect(passRole).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['iam:PassRole'],
+        Resource: { 'Fn::GetAtt': ['LabelingExecutionRole', 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'sagemaker.amazonaws.com' } },
+      },
+    ]);
+  });
+
+  it('lets Ground Truth read and write only its prefixes of the data bucket', () => {
+    const statements = statementsOf(resource('LabelingExecutionRole'));
+    const s3Resources = JSON.stringify(statements.filter((s) => actions(s).some((a) => a.startsWith('s3:'))));
+
+    expect(s3Resources).toContain('${DataBucket.Arn}/incoming/*');
+    expect(s3Resources).toContain('${DataBucket.Arn}/runs/*');
+    expect(s3Resources).not.toContain('task-tokens');
+  });
+
+  it('sets the settings each function reads', () => {
+    const env = (fnKey: string) => Object.keys((lambdaOf(fnKey).Properties.Environment as { Variables: object }).Variables);
+
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      expect(Object.keys((fn.Properties.Environment as { Variables: object }).Variables)).toContain('DATA_BUCKET');
+    }
+    expect(env('startPipeline')).toContain('STATE_MACHINE_ARN');
+    expect(env('prepareRun')).toContain('DEFAULT_LABELS');
+    expect(env('startLabelingJob')).toEqual(expect.arrayContaining(['LABELING_ROLE_ARN', 'WORKTEAM_ARN']));
+  });
+
+  it('deploys the ASL file as is, with logging and tracing on', () => {
+    const [[, machine] = ['', undefined]] = ofType('AWS::StepFunctions::StateMachine');
+    const deployed = JSON.stringify(machine?.Properties.DefinitionString);
+    const stateNames = Object.keys((parse(readFileSync(ASL_PATH, 'utf8')) as { States: object }).States);
+
+    for (const name of stateNames) expect(deployed).toContain(`\\"${name}\\"`);
+    expect(deployed).toContain('2764800');
+    expect(machine?.Properties.LoggingConfiguration).toMatchObject({ Level: 'ERROR' });
+    expect(machine?.Properties.TracingConfiguration).toEqual({ Enabled: true });
+  });
+
+  it('routes batch.json uploads and Ground Truth job state changes, each target with retries and a DLQ', () => {
+    const batch = resource('BatchUploadedRule').Properties;
+    const labeling = resource('LabelingJobStateChangeRule').Properties;
+
+    expect(batch.EventPattern).toMatchObject({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      detail: { object: { key: [{ wildcard: 'incoming/*/batch.json' }] } },
+    });
+    expect(labeling.EventPattern).toMatchObject({
+      source: ['aws.sagemaker'],
+      'detail-type': ['SageMaker Ground Truth Labeling Job State Change'],
+    });
+    for (const [, rule] of ofType('AWS::Events::Rule')) {
+      for (const target of rule.Properties.Targets as object[]) {
+        expect(target).toMatchObject({ RetryPolicy: expect.any(Object), DeadLetterConfig: expect.any(Object) });
+      }
+    }
+  });
+
+  it('alarms on failed executions and on dead-lettered events', () => {
+    const metrics = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
+
+    expect(metrics).toEqual(expect.arrayContaining(['ExecutionsFailed', 'ApproximateNumberOfMessagesVisible']));
+  });
+
+  it('documents the published event types in the README', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+
+    expect(readme).toContain(RUN_SUCCEEDED);
+    expect(readme).toContain(RUN_FAILED);
+  });
+
+  it('refuses to package for a region without Ground Truth bounding-box Lambdas, listing the supported ones', () => {
+    const run = packageStack('--region', 'sa-east-1');
+
+    expect(run.status).not.toBe(0);
+    const output = `${run.stdout}${run.stderr}`;
+    expect(output).toContain('Region sa-east-1 has no Ground Truth bounding-box Lambdas');
+    for (const region of Object.keys(GROUND_TRUTH_REGIONS)) expect(output).toContain(region);
+  }, 120_000);
+});
