@@ -18,7 +18,9 @@ const raisedByAsl = states.map(([, s]) => s.Parameters?.Error).filter((e): e is 
 
 describe('error names', () => {
   it('gives every error class a literal name that is listed in PIPELINE_ERROR_NAMES', () => {
-    const classes = Object.values(errors).filter((v): v is new (m: string) => Error => typeof v === 'function');
+    const classes = Object.values(errors as Record<string, unknown>).filter(
+      (v): v is new (m: string) => Error => typeof v === 'function',
+    );
 
     const names = classes.map((Cls) => new Cls('x').name).sort();
 

@@ -104,7 +104,7 @@ export const runStateMachine = async (options: RunOptions): Promise<RunResult> =
       retryIntervalOverrides: zeroes(Object.keys(asl.States).filter((n) => asl.States[n]?.Retry !== undefined)),
     },
     context: {
-      Execution: { Name: executionName, Input: options.input, StartTime: new Date().toISOString() },
+      Execution: { Name: executionName, Input: options.input as never, StartTime: new Date().toISOString() },
       Task: { Token: taskToken },
     },
   });
