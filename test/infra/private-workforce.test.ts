@@ -20,6 +20,7 @@ describe('infra/private-workforce.yml', () => {
   });
 
   it('is off unless the createWorkforce parameter is "true"', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless/CloudFormation variable, not a JS template
     expect(fragment.Conditions.CreatePrivateWorkforce).toEqual({ 'Fn::Equals': ['${param:createWorkforce}', 'true'] });
     for (const [name, resource] of Object.entries(fragment.Resources)) {
       expect([name, resource.Condition]).toEqual([name, 'CreatePrivateWorkforce']);
@@ -65,12 +66,14 @@ describe('infra/private-workforce.yml', () => {
     const serverless = readFileSync(join(root, 'serverless.yml'), 'utf8');
     const name = fragment.Resources.PrivateWorkteam?.Properties.WorkteamName;
 
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless/CloudFormation variable, not a JS template
     expect(name).toBe('${self:service}-${sls:stage}');
     expect(serverless).toContain(`workteam/private-crowd/${name}`);
   });
 
   it('outputs where to find the labeling portal', () => {
     expect(fragment.Outputs.LabelingPortalConsoleUrl?.Value).toEqual({
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless/CloudFormation variable, not a JS template
       'Fn::Sub':
         'https://${AWS::Region}.console.aws.amazon.com/sagemaker/groundtruth?region=${AWS::Region}#/labeling-workforces',
     });
