@@ -73,8 +73,8 @@ describe('infra/private-workforce.yml', () => {
 
   it('outputs where to find the labeling portal', () => {
     expect(fragment.Outputs.LabelingPortalConsoleUrl?.Value).toEqual({
-      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless/CloudFormation variable, not a JS template
       'Fn::Sub':
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a Serverless/CloudFormation variable, not a JS template
         'https://${AWS::Region}.console.aws.amazon.com/sagemaker/groundtruth?region=${AWS::Region}#/labeling-workforces',
     });
   });
