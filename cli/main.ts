@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerStart } from './commands/start';
 import { registerStatus } from './commands/status';
+import { registerValidateImages } from './commands/validate-images';
 
 const program = new Command('labeling-pipeline')
   .description('Turn an S3 image batch into a labeled Rekognition Custom Labels dataset via SageMaker Ground Truth')
@@ -8,6 +9,7 @@ const program = new Command('labeling-pipeline')
 
 registerStart(program);
 registerStatus(program);
+registerValidateImages(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -55,5 +55,8 @@ describe('batch-inspection', () => {
   it('lists the batch folder with exactly one trailing slash', () => {
     expect(batchListPrefix('incoming/b1')).toBe('incoming/b1/');
     expect(batchListPrefix('incoming/b1//')).toBe('incoming/b1/');
+    expect(batchListPrefix('')).toBe('');
+    expect(isBatchObject('', 'batch.json')).toBe(false);
+    expect(isBatchObject('', 'sub/batch.json')).toBe(true);
   });
 });

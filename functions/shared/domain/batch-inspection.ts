@@ -51,8 +51,14 @@ export const inspectBatch = async (
 /** One labeling job holds at most 100,000 objects (aws-facts §3); a larger batch must be split. */
 export const MAX_BATCH_OBJECTS = 100_000;
 
-/** The prefix to list: the batch folder with exactly one trailing slash, so `a/b` never lists `a/b2/`. */
-export const batchListPrefix = (prefix: string): string => `${prefix.replace(/\/+$/, '')}/`;
+/**
+ * The prefix to list: the batch folder with exactly one trailing slash, so `a/b` never lists
+ * `a/b2/`; the empty prefix (a local folder's root) stays empty.
+ */
+export const batchListPrefix = (prefix: string): string => {
+  const folder = prefix.replace(/\/+$/, '');
+  return folder === '' ? '' : `${folder}/`;
+};
 
 /**
  * Whether a listed key is one of the batch's images: not `batch.json` at the batch root (the
