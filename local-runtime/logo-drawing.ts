@@ -17,22 +17,6 @@ export interface Rect {
   height: number;
 }
 
-/** Deterministic PRNG (mulberry32): the sample batch must be byte-identical for a given seed. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-export function randomInt(random: () => number, min: number, max: number): number {
-  return min + Math.floor(random() * (max - min + 1));
-}
-
 export function createRaster(width: number, height: number): Raster {
   return { width, height, rgb: new Uint8Array(width * height * 3) };
 }

@@ -1,7 +1,6 @@
 import { ImageReason } from '../functions/shared/domain/reason-codes';
 import {
   type Color,
-  createRandom,
   createRaster,
   drawDistractor,
   drawLogo,
@@ -10,8 +9,8 @@ import {
   LOGO_ASPECT,
   paintBackground,
   type Rect,
-  randomInt,
 } from './logo-drawing';
+import { createRandom, randomInt } from './seeded-random';
 
 /** One true (drawn) box, in pixels from the top-left corner. */
 export interface TruthBox extends Rect {
