@@ -1,0 +1,219 @@
+/**
+ * Splits a manifest byte stream into JSON records in constant memory. Ground Truth writes JSON
+ * Lines, but hand-edited or re-exported manifests may hold pretty-printed records over several
+ * lines, so a record ends where its brackets balance, not at every newline.
+ */
+
+/** One JSON record of a manifest and where it starts (1-based physical line number). */
+export interface ManifestRecord {
+  line: number;
+  text: string;
+  /** The parsed JSON object, when the reader already parsed it (compact lines). */
+  value?: unknown;
+  /** The record exceeded `maxRecordChars`; `text` holds only its beginning. */
+  oversized?: true;
+}
+
+export interface LineReaderOptions {
+  /**
+   * Longest record kept, in characters (default 1 MiB). Ground Truth lines hold ≤ 100,000 chars
+   * of input plus the labels (aws-facts §3), so this bounds memory without rejecting real lines.
+   */
+  maxRecordChars?: number;
+}
+
+const DEFAULT_MAX_RECORD_CHARS = 1 << 20;
+const OPEN_CURLY = 0x7b;
+const CLOSE_CURLY = 0x7d;
+const OPEN_SQUARE = 0x5b;
+const CLOSE_SQUARE = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** Net bracket depth of one physical line, ignoring brackets inside JSON strings. */
+export const bracketDelta = (text: string): number => {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === BACKSLASH) i += 1;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_CURLY || c === OPEN_SQUARE) depth += 1;
+    else if (c === CLOSE_CURLY || c === CLOSE_SQUARE) depth -= 1;
+  }
+  return depth;
+};
+
+/** Parses a line that is a whole JSON object; `undefined` otherwise (most lines are, so try first). */
+const tryParse = (text: string): unknown => {
+  const first = text.trimStart().charCodeAt(0);
+  if (first !== OPEN_CURLY) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+interface PhysicalLine {
+  line: number;
+  text: string;
+}
+
+/**
+ * Joins physical lines into records. A record that never balances (a truncated line) is given
+ * up when it grows past the limit, at the end of input, or when a new compact record starts
+ * (`{"source-ref"`): its first line is emitted alone (the parser rejects it) and the lines after
+ * it are read again, so one broken line never swallows the good ones that follow.
+ */
+class RecordAssembler {
+  private parts: PhysicalLine[] = [];
+  private depth = 0;
+  private chars = 0;
+  private readonly replay: PhysicalLine[] = [];
+
+  constructor(private readonly maxChars: number) {}
+
+  *push(line: PhysicalLine): Generator<ManifestRecord> {
+    this.replay.push(line);
+    while (this.replay.length > 0) {
+      const next = this.replay.shift();
+      if (next !== undefined) yield* this.step(next);
+    }
+  }
+
+  *finish(): Generator<ManifestRecord> {
+    while (this.parts.length > 0) {
+      yield this.giveUp();
+      while (this.replay.length > 0) {
+        const next = this.replay.shift();
+        if (next !== undefined) yield* this.step(next);
+      }
+    }
+  }
+
+  private *step(line: PhysicalLine): Generator<ManifestRecord> {
+    if (this.parts.length === 0) {
+      const value = tryParse(line.text);
+      if (value !== undefined) {
+        yield { line: line.line, text: line.text, value };
+        return;
+      }
+      if (line.text.trim() === '') return;
+      const depth = bracketDelta(line.text);
+      if (depth <= 0) {
+        yield { line: line.line, text: line.text };
+        return;
+      }
+      this.parts = [line];
+      this.depth = depth;
+      this.chars = line.text.length;
+      return;
+    }
+    if (line.text.trimStart().startsWith('{"source-ref"')) {
+      this.replay.unshift(line);
+      yield this.giveUp();
+      return;
+    }
+    this.parts.push(line);
+    this.depth += bracketDelta(line.text);
+    this.chars += line.text.length + 1;
+    if (this.depth <= 0) {
+      const first = this.parts[0]?.line ?? line.line;
+      const text = this.parts.map((p) => p.text).join('\n');
+      this.parts = [];
+      yield { line: first, text };
+    } else if (this.chars > this.maxChars) {
+      yield this.giveUp();
+    }
+  }
+
+  /** Emits the first pending line on its own and queues the rest to be read again. */
+  private giveUp(): ManifestRecord {
+    const [first, ...rest] = this.parts;
+    this.parts = [];
+    this.replay.unshift(...rest);
+    return { line: first?.line ?? 0, text: first?.text ?? '' };
+  }
+}
+
+/**
+ * Cuts decoded text into physical lines and records, one chunk at a time, synchronously (so a
+ * caller pays one await per chunk, not per line). Memory holds one chunk plus at most one record
+ * of `maxRecordChars`; blank lines are skipped but counted, so `line` matches what an editor shows.
+ */
+export class ManifestSplitter {
+  private readonly decoder = new TextDecoder('utf-8');
+  private readonly assembler: RecordAssembler;
+  private readonly maxChars: number;
+  private carry = '';
+  private lineNo = 0;
+  private skipping = false;
+
+  constructor(options: LineReaderOptions = {}) {
+    this.maxChars = options.maxRecordChars ?? DEFAULT_MAX_RECORD_CHARS;
+    this.assembler = new RecordAssembler(this.maxChars);
+  }
+
+  /** Feeds one chunk; returns the records it completed. */
+  push(chunk: Uint8Array | string): ManifestRecord[] {
+    const out: ManifestRecord[] = [];
+    const text = this.carry + (typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }));
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      this.lineNo += 1;
+      if (this.skipping) this.skipping = false;
+      else this.take(text.slice(start, end), out);
+      start = end + 1;
+    }
+    this.carry = text.slice(start);
+    if (!this.skipping && this.carry.length > this.maxChars) {
+      // One line longer than any real record: report where it starts, skip to the next newline.
+      out.push({ line: this.lineNo + 1, text: this.carry.slice(0, 200), oversized: true });
+      this.skipping = true;
+    }
+    if (this.skipping) this.carry = '';
+    return out;
+  }
+
+  /** Ends the input; returns the records still pending. */
+  end(): ManifestRecord[] {
+    const out: ManifestRecord[] = [];
+    const rest = this.carry + this.decoder.decode();
+    if (!this.skipping && rest !== '') {
+      this.lineNo += 1;
+      this.take(rest, out);
+    }
+    for (const record of this.assembler.finish()) out.push(record);
+    return out;
+  }
+
+  private take(raw: string, out: ManifestRecord[]): void {
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    for (const record of this.assembler.push({ line: this.lineNo, text })) out.push(record);
+  }
+}
+
+/** Reads manifest records in batches (one per input chunk) from an S3 body or a file stream. */
+export async function* readManifestBatches(
+  chunks: AsyncIterable<Uint8Array | string>,
+  options: LineReaderOptions = {},
+): AsyncGenerator<ManifestRecord[]> {
+  const splitter = new ManifestSplitter(options);
+  for await (const chunk of chunks) {
+    const records = splitter.push(chunk);
+    if (records.length > 0) yield records;
+  }
+  const rest = splitter.end();
+  if (rest.length > 0) yield rest;
+}
+
+/** Reads manifest records one by one (see `ManifestSplitter`). */
+export async function* readManifestRecords(
+  chunks: AsyncIterable<Uint8Array | string>,
+  options: LineReaderOptions = {},
+): AsyncGenerator<ManifestRecord> {
+  for await (const batch of readManifestBatches(chunks, options)) yield* batch;
+}
