@@ -168,6 +168,25 @@ describe('labeling-job-events', () => {
     expect(sfn).not.toHaveReceivedAnyCommand();
   });
 
+  it('fails loudly on a corrupt token record rather than dropping the run', async () => {
+    s3.on(GetObjectCommand, { Key: TOKEN_KEY }).resolves({
+      Body: { transformToString: async () => '{"runId":"x"}' } as unknown as GetObjectCommandOutput['Body'],
+    });
+
+    await expect(labelingJobEvents(completed)).rejects.toThrow(`task token record ${TOKEN_KEY} is malformed`);
+    expect(sfn).not.toHaveReceivedAnyCommand();
+  });
+
+  it('lets a DescribeLabelingJob error fail the invocation, so the event is retried', async () => {
+    storedToken();
+    sageMaker
+      .on(DescribeLabelingJobCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    await expect(labelingJobEvents(completed)).rejects.toThrow('Rate exceeded');
+    expect(s3).not.toHaveReceivedCommand(DeleteObjectCommand);
+  });
+
   it.each([
     ['an empty object', {}],
     ['a string', 'Completed'],

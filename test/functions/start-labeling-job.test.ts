@@ -173,6 +173,27 @@ describe('start-labeling-job', () => {
     expect(JSON.parse(putBody(RECORD_KEY)).autoLabeling).toMatchObject({ enabled: false, code: 'DIMENSIONS_UNKNOWN' });
   });
 
+  it.each([
+    ['is not JSON', 'not json'],
+    ['has no image list', JSON.stringify({ version: 1, totals: {} })],
+    ['lacks the dimensions of an accepted image', report([{ verdict: 'accepted', width: null, height: null }])],
+  ])('keeps auto-labeling off when the validation report %s', async (_what, text) => {
+    s3.on(GetObjectCommand, { Key: REPORT_KEY }).resolves({ Body: body(text) });
+
+    await startLabelingJob(largeBatch(true));
+
+    expect(JSON.parse(putBody(RECORD_KEY)).autoLabeling).toMatchObject({ enabled: false, code: 'DIMENSIONS_UNKNOWN' });
+  });
+
+  it('lets any other CreateLabelingJob error fail the step', async () => {
+    sageMaker
+      .on(CreateLabelingJobCommand)
+      .rejects(Object.assign(new Error('Too many labeling jobs'), { name: 'ResourceLimitExceeded' }));
+
+    await expect(startLabelingJob(sample)).rejects.toThrow('Too many labeling jobs');
+    expect(s3).not.toHaveReceivedCommandWith(PutObjectCommand, { Key: RECORD_KEY });
+  });
+
   it('does not read the validation report for a batch too small for auto-labeling', async () => {
     await startLabelingJob({ ...sample, run: { ...sample.run, autoLabeling: true } });
 

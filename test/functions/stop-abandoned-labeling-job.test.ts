@@ -42,7 +42,7 @@ describe('stop-abandoned-labeling-job', () => {
 
       expect(result).toEqual({ action: 'stopped', jobName: JOB });
       expect(sageMaker).toHaveReceivedCommandWith(StopLabelingJobCommand, { LabelingJobName: JOB });
-      },
+    },
   );
 
   it('stops a job that is still initializing', async () => {
@@ -70,6 +70,15 @@ describe('stop-abandoned-labeling-job', () => {
     sageMaker.on(StopLabelingJobCommand).rejects(new ResourceNotFound({ message: 'not found', $metadata: {} }));
 
     await expect(stopAbandonedLabelingJob(aborted)).resolves.toEqual({ action: 'no-job', jobName: JOB });
+  });
+
+  it('lets other StopLabelingJob errors fail the invocation, so EventBridge retries it', async () => {
+    job('InProgress');
+    sageMaker
+      .on(StopLabelingJobCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    await expect(stopAbandonedLabelingJob(aborted)).rejects.toThrow('Rate exceeded');
   });
 
   it('never stops a job of the same name that another run started', async () => {

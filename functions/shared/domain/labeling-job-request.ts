@@ -2,7 +2,7 @@ import type { AutoLabelingRecord, LabelingJobRecord } from '../contracts/labelin
 import type { ManifestSummary, RunContext } from '../contracts/step-io';
 import { InvalidInput } from '../errors';
 import type { AutoLabelingDecision } from './auto-labeling';
-import { boundingBoxArns } from './ground-truth-regions';
+import { type BoundingBoxArns, boundingBoxArns } from './ground-truth-regions';
 import { checkLabelAttributeName, checkLabelingJobName } from './labeling-job-names';
 import { joinKey, toS3Uri } from './s3-uri';
 
@@ -97,69 +97,82 @@ const checkRunId = (runId: string): string => {
   return runId;
 };
 
+/** The worker-facing half of the request; each number within the API's range (aws-facts §1). */
+const humanTaskConfig = (
+  run: LabelingJobRun,
+  arns: BoundingBoxArns,
+  workteamArn: string,
+  uiTemplateUri: string,
+): LabelingJobRequest['HumanTaskConfig'] => ({
+  WorkteamArn: workteamArn,
+  UiConfig: { UiTemplateS3Uri: uiTemplateUri },
+  PreHumanTaskLambdaArn: arns.preHumanTaskLambdaArn,
+  TaskTitle: textWithin('taskTitle', run.taskTitle, 128),
+  TaskDescription: textWithin('taskDescription', run.taskDescription, 255),
+  NumberOfHumanWorkersPerDataObject: within('workersPerObject', run.workersPerObject, 1, 9),
+  TaskTimeLimitInSeconds: within('taskTimeLimitSeconds', run.taskTimeLimitSeconds, 30, 28_800),
+  TaskAvailabilityLifetimeInSeconds: within(
+    'taskAvailabilityLifetimeSeconds',
+    run.taskAvailabilityLifetimeSeconds ?? DEFAULT_TASK_AVAILABILITY_SECONDS,
+    60,
+    2_592_000,
+  ),
+  MaxConcurrentTaskCount: within('maxConcurrentTaskCount', run.maxConcurrentTaskCount, 1, 5_000),
+  AnnotationConsolidationConfig: { AnnotationConsolidationLambdaArn: arns.annotationConsolidationLambdaArn },
+});
+
+/** What job.json records besides the reuse flag: the request's decisions in plain words. */
+const describePlan = (
+  request: LabelingJobRequest,
+  input: LabelingJobPlanInput,
+  arns: BoundingBoxArns,
+): LabelingJobPlan['record'] => {
+  const human = request.HumanTaskConfig;
+  const algorithmArn = request.LabelingJobAlgorithmsConfig?.LabelingJobAlgorithmSpecificationArn;
+  const autoLabeling: AutoLabelingRecord = { ...input.autoLabeling, algorithmArn };
+  return {
+    jobName: request.LabelingJobName,
+    runId: input.run.runId,
+    region: arns.region,
+    workteamArn: human.WorkteamArn,
+    labelAttributeName: request.LabelAttributeName,
+    inputManifestUri: input.manifest.manifestUri,
+    labelCategoryConfigUri: input.manifest.labelCategoryConfigUri,
+    outputPath: request.OutputConfig.S3OutputPath,
+    uiTemplateUri: human.UiConfig.UiTemplateS3Uri,
+    workersPerObject: human.NumberOfHumanWorkersPerDataObject,
+    taskTimeLimitSeconds: human.TaskTimeLimitInSeconds,
+    taskAvailabilityLifetimeSeconds: human.TaskAvailabilityLifetimeInSeconds,
+    maxConcurrentTaskCount: human.MaxConcurrentTaskCount,
+    autoLabeling,
+  };
+};
+
 /**
  * Plans a bounding-box labeling job: the `CreateLabelingJob` request (every field within its API
  * limit, aws-facts §1), the built-in ARNs for the region (§2), and the record for `job.json`.
  * Pure: the caller performs it. Throws `InvalidInput` for a setting the API would reject, and a
  * `RangeError` for a region without Ground Truth.
  */
-export const planLabelingJob = ({
-  run,
-  manifest,
-  region,
-  workteamArn,
-  roleArn,
-  autoLabeling,
-}: LabelingJobPlanInput): LabelingJobPlan => {
-  const arns = boundingBoxArns(region);
+export const planLabelingJob = (input: LabelingJobPlanInput): LabelingJobPlan => {
+  const { run, manifest } = input;
+  const arns = boundingBoxArns(input.region);
   const keys = labelingKeys(run.runPrefix);
   const uiTemplateUri = toS3Uri({ bucket: run.bucket, key: keys.template });
-  const outputPath = toS3Uri({ bucket: run.bucket, key: keys.output });
-  const lifetime = run.taskAvailabilityLifetimeSeconds ?? DEFAULT_TASK_AVAILABILITY_SECONDS;
-  const human = {
-    WorkteamArn: workteamArn,
-    UiConfig: { UiTemplateS3Uri: uiTemplateUri },
-    PreHumanTaskLambdaArn: arns.preHumanTaskLambdaArn,
-    TaskTitle: textWithin('taskTitle', run.taskTitle, 128),
-    TaskDescription: textWithin('taskDescription', run.taskDescription, 255),
-    NumberOfHumanWorkersPerDataObject: within('workersPerObject', run.workersPerObject, 1, 9),
-    TaskTimeLimitInSeconds: within('taskTimeLimitSeconds', run.taskTimeLimitSeconds, 30, 28_800),
-    TaskAvailabilityLifetimeInSeconds: within('taskAvailabilityLifetimeSeconds', lifetime, 60, 2_592_000),
-    MaxConcurrentTaskCount: within('maxConcurrentTaskCount', run.maxConcurrentTaskCount, 1, 5_000),
-    AnnotationConsolidationConfig: { AnnotationConsolidationLambdaArn: arns.annotationConsolidationLambdaArn },
-  };
-  const algorithmArn = autoLabeling.enabled ? arns.autoLabelingAlgorithmArn : undefined;
   const request: LabelingJobRequest = {
     LabelingJobName: checkLabelingJobName(run.jobName),
     LabelAttributeName: checkLabelAttributeName(run.labelAttributeName),
     InputConfig: { DataSource: { S3DataSource: { ManifestS3Uri: manifest.manifestUri } } },
-    OutputConfig: { S3OutputPath: outputPath },
-    RoleArn: roleArn,
+    OutputConfig: { S3OutputPath: toS3Uri({ bucket: run.bucket, key: keys.output }) },
+    RoleArn: input.roleArn,
     LabelCategoryConfigS3Uri: manifest.labelCategoryConfigUri,
-    ...(algorithmArn === undefined
-      ? {}
-      : { LabelingJobAlgorithmsConfig: { LabelingJobAlgorithmSpecificationArn: algorithmArn } }),
-    HumanTaskConfig: human,
+    ...(input.autoLabeling.enabled
+      ? { LabelingJobAlgorithmsConfig: { LabelingJobAlgorithmSpecificationArn: arns.autoLabelingAlgorithmArn } }
+      : {}),
+    HumanTaskConfig: humanTaskConfig(run, arns, input.workteamArn, uiTemplateUri),
     Tags: [{ Key: RUN_ID_TAG, Value: checkRunId(run.runId) }],
   };
-  const autoLabelingRecord: AutoLabelingRecord = { ...autoLabeling, algorithmArn };
-  const record = {
-    jobName: request.LabelingJobName,
-    runId: run.runId,
-    region: arns.region,
-    workteamArn,
-    labelAttributeName: request.LabelAttributeName,
-    inputManifestUri: manifest.manifestUri,
-    labelCategoryConfigUri: manifest.labelCategoryConfigUri,
-    outputPath,
-    uiTemplateUri,
-    workersPerObject: human.NumberOfHumanWorkersPerDataObject,
-    taskTimeLimitSeconds: human.TaskTimeLimitInSeconds,
-    taskAvailabilityLifetimeSeconds: human.TaskAvailabilityLifetimeInSeconds,
-    maxConcurrentTaskCount: human.MaxConcurrentTaskCount,
-    autoLabeling: autoLabelingRecord,
-  };
-  return { request, templateKey: keys.template, recordKey: keys.record, record };
+  return { request, templateKey: keys.template, recordKey: keys.record, record: describePlan(request, input, arns) };
 };
 
 /** True when a job's tags mark it as started by `runId` (see `RUN_ID_TAG`). */
