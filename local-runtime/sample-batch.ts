@@ -160,6 +160,20 @@ function drawSampleImage(random: () => number): DrawnImage {
   return { truth: { width, height, boxes }, body, format };
 }
 
+/**
+ * Byte offset of a JPEG's start-of-frame segment. The truncated sample is cut before it: validation
+ * reads only the header (ranged reads), so a file cut after the frame header would pass it.
+ */
+function frameHeaderOffset(jpeg: Uint8Array): number {
+  let at = 2;
+  while (at + 4 <= jpeg.length && jpeg[at] === 0xff) {
+    const marker = jpeg[at + 1] ?? 0;
+    if (marker >= 0xc0 && marker <= 0xc3) return at;
+    at += 2 + (((jpeg[at + 2] ?? 0) << 8) | (jpeg[at + 3] ?? 0));
+  }
+  throw new Error('sample JPEG has no frame header');
+}
+
 function extension(format: 'jpeg' | 'png'): string {
   return format === 'jpeg' ? 'jpg' : 'png';
 }
@@ -173,7 +187,7 @@ function contentType(format: 'jpeg' | 'png'): string {
  * are known (so the Ground Truth stand-in can simulate workers), plus files validation must
  * reject. Everything is drawn in code and deterministic: the same seed gives the same bytes.
  *
- * The rejected files: a truncated JPEG (no end-of-image marker: CORRUPT_IMAGE), a text file named
+ * The rejected files: a JPEG upload cut off before its frame header (CORRUPT_IMAGE), a text file named
  * `.jpg` (no JPEG/PNG signature: UNSUPPORTED_FORMAT), a 32×32 PNG (below Rekognition's 64 px minimum,
  * aws-facts §6: TOO_SMALL), a byte-identical copy of a valid image whose name sorts after the
  * original (DUPLICATE), and an empty file (EMPTY_FILE).
@@ -203,7 +217,7 @@ export function generateSampleBatch(options: { seed: number }): SampleBatch {
     {
       file: {
         name: 'truncated-upload.jpg',
-        body: firstJpeg.body.slice(0, Math.floor(firstJpeg.body.length * 0.45)),
+        body: firstJpeg.body.slice(0, Math.floor(frameHeaderOffset(firstJpeg.body) / 2)),
         contentType: 'image/jpeg',
       },
       code: ImageReason.CORRUPT_IMAGE,

@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
 import { imageSize } from 'image-size';
 import { decode as decodeJpeg } from 'jpeg-js';
+import { findDuplicates } from '../../functions/shared/domain/duplicates';
+import { parseImageHeader } from '../../functions/shared/domain/image-header';
+import { inspectImage } from '../../functions/shared/domain/image-rules';
 import { ImageReason } from '../../functions/shared/domain/reason-codes';
 import { generateSampleBatch, type SampleBatch } from '../../local-runtime/sample-batch';
 
@@ -138,9 +142,9 @@ describe('generateSampleBatch', () => {
     const duplicateName = rejectionNamed(batch, ImageReason.DUPLICATE);
     const empty = bodyOf(batch, rejectionNamed(batch, ImageReason.EMPTY_FILE));
 
-    // JPEG start-of-image marker present, end-of-image marker missing.
+    // JPEG start-of-image marker present, no start-of-frame marker (cut before the frame header).
     expect([...truncated.subarray(0, 2)]).toEqual([0xff, 0xd8]);
-    expect([...truncated.subarray(-2)]).not.toEqual([0xff, 0xd9]);
+    expect(Buffer.from(truncated).includes(Buffer.from([0xff, 0xc0]))).toBe(false);
     expect(() => decodeJpeg(truncated, { useTArray: true })).toThrow();
     expect(Buffer.from(text).toString('utf8')).toMatch(/^[\x20-\x7e\n]+$/);
     expect(imageSize(bodyOf(batch, tinyName))).toMatchObject({ width: 32, height: 32, type: 'png' });
@@ -156,5 +160,28 @@ describe('generateSampleBatch', () => {
   it('does not repeat any valid image', () => {
     const hashes = new Set(validNames.map((name) => Buffer.from(bodyOf(batch, name)).toString('base64')));
     expect(hashes.size).toBe(validNames.length);
+  });
+
+  it('is judged exactly as expected by the pipeline validation rules (header, per-file rules, duplicates)', () => {
+    const prefix = 'incoming/sample/';
+    const perFile = batch.files.flatMap((file) => {
+      const header = parseImageHeader(file.body, true);
+      if (header.status === 'need') throw new Error(`header of ${file.name} needs more bytes than the whole file`);
+      return inspectImage(file.body.length, header).reasons.map((reason) => ({ name: file.name, code: reason.code }));
+    });
+    const duplicates = findDuplicates(
+      batch.files.map((file) => ({
+        key: `${prefix}${file.name}`,
+        size: file.body.length,
+        etag: createHash('md5').update(file.body).digest('hex'),
+      })),
+    );
+    const duplicateRejections = [...duplicates.keys()].map((key) => ({
+      name: key.slice(prefix.length),
+      code: ImageReason.DUPLICATE,
+    }));
+    const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
+
+    expect([...perFile, ...duplicateRejections].sort(byName)).toEqual([...batch.expectedRejections].sort(byName));
   });
 });
