@@ -243,6 +243,22 @@ describe('start-labeling-job', () => {
     expect(sageMaker).not.toHaveReceivedCommand(CreateLabelingJobCommand);
   });
 
+  it('refuses to start in a region without Ground Truth, listing the supported ones, before storing anything', async () => {
+    const region = process.env.AWS_REGION;
+    process.env.AWS_REGION = 'eu-north-1';
+    try {
+      let isolated: typeof startLabelingJob | undefined;
+      jest.isolateModules(() => {
+        isolated = require('../../functions/start-labeling-job/handler').startLabelingJob;
+      });
+
+      await expect(isolated?.(sample)).rejects.toThrow(/"eu-north-1"; deploy to one of: us-east-1, .*ap-southeast-2/);
+    } finally {
+      process.env.AWS_REGION = region;
+    }
+    expect(calls).toEqual([]);
+  });
+
   it('rejects a payload without a task token as InvalidInput naming the field', async () => {
     const { taskToken: _omitted, ...input } = sample;
 
