@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerConvert } from './commands/convert';
 import { registerStart } from './commands/start';
 import { registerStatus } from './commands/status';
 import { registerValidateImages } from './commands/validate-images';
@@ -8,6 +9,7 @@ const program = new Command('labeling-pipeline')
   .showHelpAfterError();
 
 registerStart(program);
+registerConvert(program);
 registerStatus(program);
 registerValidateImages(program);
 
