@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerConvert } from './commands/convert';
+import { registerLocal } from './commands/local';
 import { registerStart } from './commands/start';
 import { registerStatus } from './commands/status';
 import { registerValidateImages } from './commands/validate-images';
@@ -9,6 +10,7 @@ const program = new Command('labeling-pipeline')
   .showHelpAfterError();
 
 registerStart(program);
+registerLocal(program);
 registerConvert(program);
 registerStatus(program);
 registerValidateImages(program);

@@ -1,0 +1,115 @@
+import type { Command } from 'commander';
+import { applyLocalPowertoolsDefaults } from '../../local-runtime/local-environment';
+import {
+  formatRunSummary,
+  type LocalRunOptions,
+  type RunReporter,
+  runLocalPipeline,
+} from '../../local-runtime/run-local';
+
+// Before any module creates the Powertools logger and metrics (see applyLocalPowertoolsDefaults).
+if (process.argv[2] === 'local') applyLocalPowertoolsDefaults(process.argv.includes('--verbose') ? 'INFO' : 'ERROR');
+
+interface LocalCommandOptions {
+  seed: number;
+  workers?: number;
+  autoLabeling?: boolean;
+  train?: boolean;
+  images?: string;
+  annotations?: string;
+  labels?: string;
+  out?: string;
+  verbose?: boolean;
+}
+
+const BAR_WIDTH = 24;
+
+/** Prints progress lines; a progress bar redrawn in place on a terminal, its last state elsewhere. */
+const consoleReporter = (stream: NodeJS.WriteStream): RunReporter & { end(): void } => {
+  const interactive = stream.isTTY === true;
+  let barShown = false;
+  const clearBar = () => {
+    if (barShown) stream.write('\r\x1b[2K');
+    barShown = false;
+  };
+  return {
+    line(message) {
+      clearBar();
+      stream.write(`${message}\n`);
+    },
+    progress(label, done, total) {
+      const share = total > 0 ? Math.min(1, done / total) : 1;
+      const filled = Math.round(share * BAR_WIDTH);
+      const bar = `  ${label.padEnd(10)} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total}`;
+      if (interactive) {
+        stream.write(`\r\x1b[2K${bar}`);
+        barShown = true;
+      } else if (done === total) stream.write(`${bar}\n`);
+    },
+    end: clearBar,
+  };
+};
+
+const positiveInteger = (what: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${what} must be a whole number, got ${value}`);
+  return n;
+};
+
+/**
+ * `labeling-pipeline local` (what `npm start` runs): the whole pipeline on this machine, no AWS
+ * account. Ctrl-C aborts the run, stops every local server and exits with 130.
+ */
+export const registerLocal = (program: Command): void => {
+  program
+    .command('local')
+    .description(
+      'Run the whole pipeline on this machine: local S3, the real state machine and handlers, simulated Ground Truth and Rekognition',
+    )
+    .option('--seed <n>', 'seed of the sample batch and the simulated workers', positiveInteger('--seed'), 1)
+    .option('--workers <n>', 'workers per image (1-9)', positiveInteger('--workers'))
+    .option('--auto-labeling', 'ask for automated data labeling (used only when the batch is large enough)')
+    .option('--train', 'also train a model version (simulated)')
+    .option('--images <folder>', 'label your own images instead of the sample (needs --annotations)')
+    .option('--annotations <file>', 'a Ground Truth output.manifest with the answers for --images')
+    .option('--labels <list>', 'comma-separated labels (default: the sample labels, or those in --annotations)')
+    .option('--out <dir>', "where to copy the run's files (default ./local-output/<runId>)")
+    .option('--verbose', "show the handlers' INFO logs")
+    .action(async (opts: LocalCommandOptions) => {
+      const reporter = consoleReporter(process.stdout);
+      const controller = new AbortController();
+      let interrupted = false;
+      const onSigint = () => {
+        if (interrupted) process.exit(130);
+        interrupted = true;
+        reporter.line('\ninterrupted: stopping the run and the local servers (Ctrl-C again to force)');
+        controller.abort();
+      };
+      process.on('SIGINT', onSigint);
+      const options: LocalRunOptions = {
+        seed: opts.seed,
+        reporter,
+        signal: controller.signal,
+        environmentOptions: { logLevel: opts.verbose ? 'INFO' : 'ERROR' },
+        ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+        ...(opts.autoLabeling ? { autoLabeling: true } : {}),
+        ...(opts.train ? { train: true } : {}),
+        ...(opts.images === undefined ? {} : { images: opts.images }),
+        ...(opts.annotations === undefined ? {} : { annotations: opts.annotations }),
+        ...(opts.labels === undefined ? {} : { labels: opts.labels.split(',').map((l) => l.trim()) }),
+        ...(opts.out === undefined ? {} : { out: opts.out }),
+      };
+      try {
+        reporter.line(
+          'Labeling Pipeline, local run (no AWS account; SageMaker Ground Truth and Rekognition are simulated)',
+        );
+        const result = await runLocalPipeline(options);
+        reporter.end();
+        for (const line of await formatRunSummary(result)) process.stdout.write(`${line}\n`);
+        process.exitCode = interrupted ? 130 : result.status === 'SUCCEEDED' ? 0 : 1;
+      } finally {
+        process.off('SIGINT', onSigint);
+        reporter.end();
+      }
+    });
+};

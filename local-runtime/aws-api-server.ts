@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type JsonObject, ServiceError, type StandInService } from './stand-ins/json-protocol';
+
+export interface RunningApiServer {
+  /** `http://127.0.0.1:<port>`: the value for every `AWS_ENDPOINT_URL_<SERVICE>` it serves. */
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+const readBody = (request: IncomingMessage): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) reject(new ServiceError('SerializationException', 'request body too large', 413));
+      else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+
+const send = (response: ServerResponse, status: number, jsonVersion: string, body: unknown): void => {
+  const text = JSON.stringify(body ?? {});
+  response.writeHead(status, {
+    'content-type': `application/x-amz-json-${jsonVersion}`,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': randomUUID(),
+  });
+  response.end(text);
+};
+
+const sendError = (response: ServerResponse, jsonVersion: string, error: ServiceError): void =>
+  send(response, error.statusCode, jsonVersion, { __type: error.type, message: error.message });
+
+/**
+ * One loopback HTTP server for the AWS JSON-protocol APIs the pipeline calls: POST `/` with an
+ * `X-Amz-Target: <prefix>.<Operation>` header, routed to the stand-in service that owns the
+ * prefix. Errors are HTTP 4xx with `{"__type","message"}`, so the real SDK clients raise their
+ * own exception classes; an unexpected stand-in failure is a 500 (`InternalFailure`), which the
+ * SDK retries like a real service fault.
+ */
+export const startAwsApiServer = async (services: StandInService[]): Promise<RunningApiServer> => {
+  const byPrefix = new Map(services.map((s) => [s.targetPrefix, s]));
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const target = request.headers['x-amz-target'];
+    const [prefix, operationName] = typeof target === 'string' ? target.split('.') : [];
+    const service = prefix === undefined ? undefined : byPrefix.get(prefix);
+    const version = service?.jsonVersion ?? '1.1';
+    if (request.method !== 'POST' || service === undefined || operationName === undefined) {
+      await readBody(request).catch(() => '');
+      sendError(response, version, new ServiceError('UnknownOperationException', `unknown target ${String(target)}`));
+      return;
+    }
+    const operation = service.operations[operationName];
+    if (operation === undefined) {
+      sendError(response, version, new ServiceError('UnknownOperationException', `${prefix} has no ${operationName}`));
+      return;
+    }
+    try {
+      const text = await readBody(request);
+      let input: unknown;
+      try {
+        input = text.trim() === '' ? {} : JSON.parse(text);
+      } catch {
+        throw new ServiceError('SerializationException', 'request body is not JSON');
+      }
+      const output = await operation((input ?? {}) as JsonObject);
+      send(response, 200, version, output);
+    } catch (error) {
+      if (error instanceof ServiceError) sendError(response, version, error);
+      else {
+        process.stderr.write(`local ${prefix}.${operationName} failed: ${(error as Error).stack ?? String(error)}\n`);
+        sendError(response, version, new ServiceError('InternalFailure', (error as Error).message, 500));
+      }
+    }
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) sendError(response, '1.1', new ServiceError('InternalFailure', String(error), 500));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets of the SDK clients would hold the server open.
+        server.closeAllConnections();
+      });
+      return stopped;
+    },
+  };
+};
