@@ -9,6 +9,7 @@
  * `{ type: 'listening', port }`; on `{ type: 'stop' }` or when the parent disconnects it closes
  * the server and exits.
  */
+const { Transform } = require('node:stream');
 const S3rver = require('s3rver');
 const AWSAccount = require('s3rver/lib/models/account');
 
@@ -33,6 +34,85 @@ const server = new S3rver({
   configureBuckets: [],
   vhostBuckets: false,
   allowMismatchedSignatures: true,
+});
+
+/**
+ * Decodes an `aws-chunked` request body (`<hex size>[;chunk-signature=…]\r\n<data>\r\n` … `0\r\n`
+ * plus trailing checksum headers) into the plain object bytes. s3rver 3.7.1 predates this
+ * encoding, which SDK clients with default checksum settings use for streamed uploads, and would
+ * store the framing as part of the object.
+ */
+function createAwsChunkedDecoder() {
+  let pending = Buffer.alloc(0);
+  let state = 'size';
+  let remaining = 0;
+  return new Transform({
+    transform(chunk, _encoding, callback) {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+      for (;;) {
+        if (state === 'trailer') {
+          pending = Buffer.alloc(0);
+          break;
+        }
+        if (state === 'size') {
+          const end = pending.indexOf('\r\n');
+          if (end < 0) break;
+          const size = Number.parseInt(pending.subarray(0, end).toString('latin1').split(';')[0], 16);
+          if (!Number.isFinite(size) || size < 0) {
+            callback(new Error('malformed aws-chunked request body'));
+            return;
+          }
+          pending = pending.subarray(end + 2);
+          state = size === 0 ? 'trailer' : 'data';
+          remaining = size;
+        } else if (state === 'data') {
+          if (pending.length === 0) break;
+          const take = Math.min(remaining, pending.length);
+          this.push(pending.subarray(0, take));
+          pending = pending.subarray(take);
+          remaining -= take;
+          if (remaining === 0) state = 'end-of-chunk';
+        } else {
+          if (pending.length < 2) break;
+          pending = pending.subarray(2);
+          state = 'size';
+        }
+      }
+      callback();
+    },
+  });
+}
+
+function isAwsChunked(headers) {
+  const encodings = String(headers['content-encoding'] ?? '')
+    .split(',')
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
+  return {
+    chunked:
+      encodings.includes('aws-chunked') || String(headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-'),
+    otherEncodings: encodings.filter((value) => value !== 'aws-chunked'),
+  };
+}
+
+// Runs before s3rver's own middleware: s3rver stores `ctx.req` by piping it, so decoding is
+// hooked into that pipe, and the headers are corrected to what real S3 would store.
+server.middleware.unshift(async (ctx, next) => {
+  const { chunked, otherEncodings } = isAwsChunked(ctx.req.headers);
+  if (chunked) {
+    const request = ctx.req;
+    const pipe = request.pipe.bind(request);
+    request.pipe = (destination, options) => {
+      const decoder = createAwsChunkedDecoder();
+      decoder.on('error', (error) => destination.destroy(error));
+      return pipe(decoder).pipe(destination, options);
+    };
+    if (otherEncodings.length > 0) request.headers['content-encoding'] = otherEncodings.join(', ');
+    else delete request.headers['content-encoding'];
+    const decodedLength = request.headers['x-amz-decoded-content-length'];
+    if (decodedLength !== undefined) request.headers['content-length'] = decodedLength;
+  }
+  await next();
 });
 
 let stopping = false;

@@ -36,16 +36,17 @@ type ChildMessage = { type: 'listening'; port: number } | { type: 'error'; messa
  * tokens with MD4 (listing past 1,000 keys fails without it), so the calling process needs no
  * special flags. The child exits when the parent process dies (IPC disconnect).
  *
- * Clients must be configured as follows, or s3rver misbehaves:
- * - `forcePathStyle: true`, `endpoint` from the returned value, region `us-east-1`, any credentials
- *   (e.g. {@link LOCAL_S3_CREDENTIALS});
- * - `requestChecksumCalculation: 'WHEN_REQUIRED'` and `responseChecksumValidation: 'WHEN_REQUIRED'`:
- *   with the SDK default (WHEN_SUPPORTED) streamed uploads are sent with aws-chunked encoding,
- *   which s3rver stores verbatim, so the object is corrupted. Code that builds its clients from the
- *   environment (the Lambda functions run locally) gets this through the env variables
- *   `AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED` and `AWS_RESPONSE_CHECKSUM_VALIDATION=WHEN_REQUIRED`
- *   (and the endpoint through `AWS_ENDPOINT_URL_S3=<endpoint>`; path-style addressing has no env
- *   variable, so such clients also need `forcePathStyle: true` in code).
+ * Configure clients with `forcePathStyle: true`, the returned `endpoint`, region `us-east-1` and
+ * any credentials (e.g. {@link LOCAL_S3_CREDENTIALS}; code that builds its clients from the
+ * environment gets the endpoint through `AWS_ENDPOINT_URL_S3=<endpoint>`, but path-style
+ * addressing has no env variable, so such clients need `forcePathStyle: true` in code).
+ *
+ * Checksums: with the SDK default (`WHEN_SUPPORTED`) a streamed PutObject is sent `aws-chunked`,
+ * which s3rver would store framing and all. The child decodes `aws-chunked` bodies itself, so
+ * default clients work, but clients should still set `requestChecksumCalculation: 'WHEN_REQUIRED'`
+ * and `responseChecksumValidation: 'WHEN_REQUIRED'` (from the environment:
+ * `AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED`, `AWS_RESPONSE_CHECKSUM_VALIDATION=WHEN_REQUIRED`)
+ * because s3rver neither verifies nor returns checksums.
  */
 export async function startS3Server(options: S3ServerOptions = {}): Promise<RunningS3Server> {
   const ownsDirectory = options.directory === undefined;

@@ -1,8 +1,9 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   CreateBucketCommand,
@@ -149,6 +150,57 @@ describe('startS3Server', () => {
     expect(Buffer.from(await getBytes(s3, key))).toEqual(body);
   });
 
+  it('stores a streamed PutObject intact from a client that sends checksums only when required', async () => {
+    const body = Buffer.from('streamed body '.repeat(500));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'streamed/put.txt',
+        Body: Readable.from([body]),
+        ContentLength: body.length,
+      }),
+    );
+
+    expect(Buffer.from(await getBytes(s3, 'streamed/put.txt')).equals(body)).toBe(true);
+  });
+
+  it('decodes aws-chunked streamed uploads from a client with default checksum settings', async () => {
+    const defaultClient = new S3Client({
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'any-local-key', secretAccessKey: 'any-local-secret' },
+    });
+    const small = Buffer.from('chunked body '.repeat(700));
+    const large = Buffer.alloc(6 * 1024 * 1024 + 777, 0x5a);
+    try {
+      await defaultClient.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: 'chunked/put.txt',
+          Body: Readable.from([small]),
+          ContentLength: small.length,
+        }),
+      );
+      await new Upload({
+        client: defaultClient,
+        params: {
+          Bucket: BUCKET,
+          Key: 'chunked/multipart.bin',
+          Body: Readable.from([large.subarray(0, 3e6), large.subarray(3e6)]),
+        },
+      }).done();
+      const head = await defaultClient.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'chunked/put.txt' }));
+
+      expect(head.ContentLength).toBe(small.length);
+      expect(head.ContentEncoding).toBeUndefined();
+      expect(Buffer.from(await getBytes(s3, 'chunked/put.txt')).equals(small)).toBe(true);
+      expect(sha256(await getBytes(s3, 'chunked/multipart.bin'))).toBe(sha256(large));
+    } finally {
+      defaultClient.destroy();
+    }
+  });
+
   it('answers HeadObject for a missing key with a 404 NotFound', async () => {
     await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'missing/nothing.png' }))).rejects.toMatchObject({
       name: 'NotFound',
@@ -204,5 +256,30 @@ describe('startS3Server lifecycle', () => {
 
     await expect(client.send(new ListObjectsV2Command({ Bucket: BUCKET }))).rejects.toThrow();
     client.destroy();
+  });
+
+  it('shuts the server down when the process that started it dies', async () => {
+    const modulePath = resolve(__dirname, '../../local-runtime/s3-server.ts');
+    const script = `require(${JSON.stringify(modulePath)}).startS3Server().then((s) => console.log(s.endpoint)); setInterval(() => {}, 1000);`;
+    const parent = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const endpoint = await new Promise<string>((resolveEndpoint, reject) => {
+      parent.stdout.on('data', (chunk: Buffer) => resolveEndpoint(chunk.toString('utf8').trim()));
+      parent.on('exit', (code) => reject(new Error(`parent exited early with ${code}`)));
+    });
+    const client = clientFor(endpoint);
+    await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
+
+    parent.kill('SIGKILL');
+    let refused = false;
+    for (let attempt = 0; attempt < 50 && !refused; attempt += 1) {
+      await new Promise((wait) => setTimeout(wait, 100));
+      refused = await client.send(new ListObjectsV2Command({ Bucket: BUCKET })).then(
+        () => false,
+        () => true,
+      );
+    }
+    client.destroy();
+
+    expect(refused).toBe(true);
   });
 });
