@@ -168,6 +168,7 @@ interface WrittenMetadata {
   objects: { confidence: number }[];
   'human-annotated': 'yes' | 'no';
   'creation-date': string;
+  'job-name'?: string;
 }
 
 /** Reads back a line written by `formatDatasetLine` (used to un-count a duplicate image). */
@@ -183,6 +184,7 @@ export const datasetLineFromJson = (text: string, attribute: string): DatasetLin
     depth: size.depth,
     humanAnnotated: meta['human-annotated'],
     creationDate: meta['creation-date'],
+    ...(meta['job-name'] === undefined ? {} : { jobName: meta['job-name'] }),
     boxes: label.annotations.map((a, i) => ({
       labelId: a.class_id,
       left: a.left,

@@ -80,16 +80,6 @@ export const isBoxTooSmall = (box: Pick<PixelBox, 'width' | 'height'>, frame: Fr
   );
 };
 
-/** True when the box lies inside the frame with whole, non-negative pixel values. */
-export const isBoxInFrame = (box: PixelBox, frame: Frame): boolean =>
-  [box.left, box.top, box.width, box.height].every(Number.isInteger) &&
-  box.left >= 0 &&
-  box.top >= 0 &&
-  box.width > 0 &&
-  box.height > 0 &&
-  box.left + box.width <= frame.width &&
-  box.top + box.height <= frame.height;
-
 const tolerance = (side: number): number => Math.max(CLAMP_TOLERANCE.pixels, side * CLAMP_TOLERANCE.fraction);
 
 /**

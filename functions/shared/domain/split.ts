@@ -149,8 +149,10 @@ const linesByLabel = (
  * each label with ≥ 2 images gets about `testFraction` of them in test (at least 1, at most
  * count − 1 and ≤ 1000), so every such label is in both sets; a label with 1 image stays in
  * train. Rarest labels pick first, walking their images in hash order; an image goes to test
- * only while none of its labels is over target (then, if still short, over target but within the
- * hard caps). Repeated `source-ref`s keep their first line; the rest are `DUPLICATE`, so no image
+ * only while none of its labels is over target (images that serve several short labels first;
+ * then, if still short, over target but within the hard caps). Multi-label images can make the
+ * goal unreachable (three labels on image pairs AB, BC, CA): the caps always hold, and a label
+ * may then miss test. Repeated `source-ref`s keep their first line; the rest are `DUPLICATE`, so no image
  * is in both sets. The same images always give the same split, whatever their order.
  */
 export const planSplit = (index: SplitIndex, options: SplitOptions): SplitPlan => {
@@ -168,15 +170,24 @@ export const planSplit = (index: SplitIndex, options: SplitOptions): SplitPlan =
   );
   const testCount = new Uint32Array(labelCount);
   const { starts, lines } = linesByLabel(index, order, counts);
-  const fits = (i: number, limit: Uint32Array): boolean =>
-    assignment[i] === Assignment.TRAIN && index.labelsOf(i).every((m) => (testCount[m] ?? 0) < (limit[m] ?? 0));
+  const fits = (i: number, limit: Uint32Array, shared: boolean): boolean => {
+    const labels = index.labelsOf(i);
+    return (!shared || labels.length > 1) && labels.every((m) => (testCount[m] ?? 0) < (limit[m] ?? 0));
+  };
   const byRarity = [...counts.keys()].sort((a, b) => (counts[a] ?? 0) - (counts[b] ?? 0) || a - b);
   const isTest = new Uint8Array(index.size);
+  // Walks per label: images that help several short labels at once, then any image within
+  // every label's target, then (if still short) any image within the hard caps.
+  const walks: [Uint32Array, boolean][] = [
+    [target, true],
+    [target, false],
+    [cap, false],
+  ];
   for (const l of byRarity) {
-    for (const limit of [target, cap]) {
+    for (const [limit, shared] of walks) {
       for (let k = starts[l] ?? 0; k < (starts[l + 1] ?? 0) && (testCount[l] ?? 0) < (target[l] ?? 0); k += 1) {
         const i = lines[k] ?? 0;
-        if (isTest[i] || !fits(i, limit)) continue;
+        if (isTest[i] || !fits(i, limit, shared)) continue;
         isTest[i] = 1;
         assignment[i] = Assignment.TEST;
         for (const m of index.labelsOf(i)) testCount[m] = (testCount[m] ?? 0) + 1;
