@@ -115,6 +115,15 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
   let reporter = silent;
   const deliveries: DeliveredEvent[] = [];
   const lastState = new Map<string, unknown>();
+  const shown = new Map<string, Set<string>>();
+  /** True when this execution already showed `what`; remembers it otherwise. */
+  const shownOnce = (executionArn: string, what: string): boolean => {
+    const seen = shown.get(executionArn) ?? new Set<string>();
+    shown.set(executionArn, seen);
+    if (seen.has(what)) return true;
+    seen.add(what);
+    return false;
+  };
 
   /** Delivers an AWS event to a handler as an EventBridge rule target, with Lambda's async retries. */
   const deliver = async (functionKey: string, event: DeliveredEvent): Promise<void> => {
@@ -138,8 +147,8 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
     store,
     deliverEvent: (event) => deliver('labelingJobEvents', event),
     onProgress: (p: LabelingProgress) => {
-      if (p.status === 'InProgress') reporter.progress('labeling', p.labeled, p.total);
-      else reporter.line(`labeling job ${p.jobName}: ${p.status}`);
+      if (p.status === 'InProgress' || p.status === 'Completed') reporter.progress('labeling', p.labeled, p.total);
+      if (p.status !== 'InProgress') reporter.line(`  Ground Truth job ${p.jobName}: ${p.status}`);
     },
     ...(options.labelingMs === undefined ? {} : { labelingMs: options.labelingMs }),
   });
@@ -147,11 +156,15 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
   const runtime = new StepFunctionsRuntime({
     stateMachineArn,
     ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
-    onStateEntered: (_execution, state) => reporter.line(`▸ ${state}`),
+    // Poll loops enter the same states again and again: each state and message is shown once.
+    onStateEntered: (execution, state) => {
+      if (state === 'PrepareRun') reporter.line(`execution ${execution.name} started`);
+      if (!shownOnce(execution.executionArn, `state:${state}`)) reporter.line(`▸ ${state}`);
+    },
     onStateExited: (execution, state, output) => {
       lastState.set(execution.executionArn, output);
       const message = describeStateExit(state, output);
-      if (message) reporter.line(`  ${message}`);
+      if (message && !shownOnce(execution.executionArn, message)) reporter.line(`  ${message}`);
     },
     // The deployed rule sends "Step Functions Execution Status Change" for these endings to
     // stopAbandonedLabelingJob (infra/event-rules.yml).
@@ -540,13 +553,10 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
     const deliveries = options.duplicateTrigger ? 2 : 1;
     const arns = new Set<string>();
     for (let i = 0; i < deliveries; i += 1) {
+      reporter.line(`S3 "Object Created" ${trigger.key} → startPipeline`);
       const outcome = (await invokeHandler('startPipeline', event)) as { started?: boolean; executionArn?: string };
       if (outcome?.started && outcome.executionArn) arns.add(outcome.executionArn);
-      reporter.line(
-        outcome?.started
-          ? `S3 event → startPipeline: execution started`
-          : `S3 event → startPipeline: duplicate ignored`,
-      );
+      else reporter.line('  duplicate trigger: no second execution');
     }
     const executionArn = [...arns][0];
     if (executionArn === undefined) {
@@ -567,7 +577,6 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
     const execution = env.runtime.find(executionArn);
     const executionName = execution?.name ?? executionArn.split(':').pop() ?? '';
     const runId = deriveRunId(executionName);
-    reporter.line(`execution ${executionName} (run ${runId})`);
 
     const abort = () => env.runtime.abort(executionArn);
     options.signal?.addEventListener('abort', abort, { once: true });
