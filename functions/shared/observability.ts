@@ -8,7 +8,8 @@ import type { z } from 'zod';
 import { InvalidInput } from './errors';
 
 export const logger = new Logger({ serviceName: 'labeling-pipeline' });
-export const metrics = new Metrics({ namespace: 'LabelingPipeline', serviceName: 'labeling-pipeline' });
+// Its own warnings (e.g. no metrics to publish) go through the logger, so the log level applies to them.
+export const metrics = new Metrics({ namespace: 'LabelingPipeline', serviceName: 'labeling-pipeline', logger });
 
 /** Names each failing field, e.g. `labels.3: too long; workersPerObject: expected number`. */
 export const describeIssues = (error: z.ZodError): string =>
