@@ -35,10 +35,12 @@ describe('generateSampleBatch', () => {
     expect(other.truth).not.toEqual(batch.truth);
   });
 
-  it('generates a batch in well under 3 seconds', () => {
-    const started = performance.now();
+  it('generates a batch in well under 3 seconds of CPU time', () => {
+    // CPU time, not wall time: other processes on a loaded machine must not fail this test.
+    const started = process.cpuUsage();
     generateSampleBatch({ seed: 123 });
-    expect(performance.now() - started).toBeLessThan(3000);
+    const used = process.cpuUsage(started);
+    expect((used.user + used.system) / 1000).toBeLessThan(3000);
   });
 
   it('has 24 to 40 valid images of at least three brands, in both formats and several sizes', () => {
