@@ -5,9 +5,9 @@
  * only offers under `--openssl-legacy-provider`; the parent passes that flag here so the CLI
  * process itself needs no special flags.
  *
- * Protocol over IPC: argv[2] is the storage directory, argv[3] the port (0 = any); once listening, the child sends
- * `{ type: 'listening', port }`; on `{ type: 'stop' }` or when the parent disconnects it closes
- * the server and exits.
+ * Protocol: argv[2] is the storage directory, argv[3] the port (0 = any). Once listening, the
+ * child sends `{ type: 'listening', port }` over IPC; on `{ type: 'stop' }`, or when the parent
+ * disconnects (exits or dies), it closes the server and exits.
  */
 const { Transform } = require('node:stream');
 const S3rver = require('s3rver');
