@@ -15,7 +15,9 @@ const files = readdirSync(__dirname)
 let failed = 0;
 for (const file of files) {
   process.stdout.write(`\n=== ${file} ===\n`);
-  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, file)], { stdio: 'inherit' });
+  const run = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, file)], {
+    stdio: 'inherit',
+  });
   if (run.status !== 0) failed += 1;
 }
 process.exitCode = failed > 0 ? 1 : 0;

@@ -36,7 +36,9 @@ class GroundTruthRegionCheck {
     const cli = Object.fromEntries((this.options.param ?? []).map((p) => p.split(/=(.*)/s).slice(0, 2)));
     const value = (name) => cli[name] ?? params[stage]?.[name] ?? params.default?.[name] ?? '';
     if (value('createWorkforce') !== 'true' && !/^arn:aws[a-z-]*:sagemaker:/.test(value('workteamArn'))) {
-      this.fail('Set --param "workteamArn=arn:aws:sagemaker:<region>:<account>:workteam/private-crowd/<team>" or --param "createWorkforce=true".');
+      this.fail(
+        'Set --param "workteamArn=arn:aws:sagemaker:<region>:<account>:workteam/private-crowd/<team>" or --param "createWorkforce=true".',
+      );
     }
   }
 }
