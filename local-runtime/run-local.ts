@@ -287,7 +287,7 @@ export interface LocalRunOptions {
   labelingOutcome?: 'Completed' | 'Failed' | 'Stopped';
   failureReason?: string;
   failureRate?: number;
-  /** Test hook: upload only the sample's invalid files (a batch with no valid image). */
+  /** Test hook: upload only the sample's files that are invalid by themselves (a batch with no valid image). */
   invalidImagesOnly?: boolean;
   /** Test hook: deliver the S3 event twice, as S3 may. */
   duplicateTrigger?: boolean;
@@ -404,7 +404,8 @@ const prepareBatch = async (options: LocalRunOptions): Promise<BatchToUpload> =>
     };
   }
   const sample = generateSampleBatch({ seed });
-  const rejectedNames = new Set(sample.expectedRejections.map((r) => r.name));
+  // A duplicate is valid on its own once the original is left out: keep only files invalid by themselves.
+  const rejectedNames = new Set(sample.expectedRejections.filter((r) => r.code !== 'DUPLICATE').map((r) => r.name));
   const files = options.invalidImagesOnly ? sample.files.filter((f) => rejectedNames.has(f.name)) : sample.files;
   return {
     name: options.batchName ?? `sample-${seed}`,

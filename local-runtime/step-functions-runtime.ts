@@ -114,7 +114,11 @@ export class StepFunctionsRuntime implements ExecutionHost {
     this.machine = loadStateMachine();
     this.invoke = options.invoke ?? invokeHandler;
     this.stateMachineName = options.stateMachineArn.split(':').pop() ?? 'labeling-pipeline-local';
-    const definition = structuredClone(this.machine.definition) as { States: Record<string, Record<string, Json>> };
+    // A JSON copy, not structuredClone: under jest that returns objects of another realm, which the
+    // interpreter does not take for plain objects (nested Parameters would go unevaluated).
+    const definition = JSON.parse(JSON.stringify(this.machine.definition)) as {
+      States: Record<string, Record<string, Json>>;
+    };
     for (const name of this.machine.callbackStates) {
       const state = definition.States[name];
       if (state) state.TimeoutSeconds = options.callbackTimeoutSeconds ?? 900;

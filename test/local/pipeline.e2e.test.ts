@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  type LocalEnvironment,
+  type LocalRunOptions,
+  runLocalPipeline,
+  startLocalEnvironment,
+} from '../../local-runtime/run-local';
+import { generateSampleBatch } from '../../local-runtime/sample-batch';
+
+// The whole pipeline in process: local S3 server, the AWS API stand-ins, the real ASL and handlers.
+jest.setTimeout(120_000);
+
+let environment: LocalEnvironment;
+let outRoot: string;
+
+beforeAll(async () => {
+  environment = await startLocalEnvironment({ labelingMs: 300, waitMs: 100 });
+  outRoot = await mkdtemp(join(tmpdir(), 'labeling-pipeline-e2e-'));
+});
+
+afterAll(async () => {
+  await environment?.stop();
+  if (outRoot) await rm(outRoot, { recursive: true, force: true });
+});
+
+const run = (name: string, options: LocalRunOptions = {}) =>
+  runLocalPipeline({ environment, batchName: name, out: join(outRoot, name), ...options });
+
+const failureEvents = (events: { source: string; 'detail-type': string; detail: Record<string, unknown> }[]) =>
+  events.filter((e) => e.source === 'labeling-pipeline' && e['detail-type'] === 'Labeling Pipeline Failed');
+
+describe('local pipeline, end to end', () => {
+  const sample = generateSampleBatch({ seed: 1 });
+
+  it('turns the sample batch into train and test manifests with a report', async () => {
+    const result = await run('e2e-sample', { seed: 1 });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.error).toBeUndefined();
+    expect(result.counts.objects).toBe(sample.files.length);
+    expect(result.counts.rejected).toBe(sample.expectedRejections.length);
+    expect(result.counts.accepted).toBe(sample.files.length - sample.expectedRejections.length);
+    expect((result.counts.train ?? 0) + (result.counts.test ?? 0)).toBeGreaterThan(0);
+    expect(result.counts.train).toBeGreaterThan(0);
+    expect(result.counts.test).toBeGreaterThan(0);
+    for (const file of [
+      'validation.json',
+      'labeling/input.manifest',
+      'dataset/train.manifest',
+      'dataset/test.manifest',
+    ]) {
+      expect(existsSync(join(result.outDir, file))).toBe(true);
+    }
+    const report = JSON.parse(await readFile(join(result.outDir, 'dataset', 'report.json'), 'utf8'));
+    expect(report.accepted).toBe(result.counts.datasetImages);
+    expect(existsSync(join(result.outDir, 'dataset', 'report.html'))).toBe(true);
+    const validation = JSON.parse(await readFile(join(result.outDir, 'validation.json'), 'utf8'));
+    expect(validation.totals.rejected).toBe(sample.expectedRejections.length);
+    expect(result.events.map((e) => e['detail-type'])).toEqual(['Labeling Pipeline Succeeded']);
+    expect(result.events[0]?.source).toBe('labeling-pipeline');
+  });
+
+  it('ends in LabelingJobFailed and announces it when the labeling job fails', async () => {
+    const result = await run('e2e-job-failed', {
+      labelingOutcome: 'Failed',
+      failureReason: 'ClientError: the workteam was deleted',
+    });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error?.name).toBe('LabelingJobFailed');
+    expect(result.error?.cause).toContain('the workteam was deleted');
+    const [announced] = failureEvents(result.events);
+    expect(announced?.detail.error).toMatchObject({ name: 'LabelingJobFailed' });
+    // The status change reaches stopAbandonedLabelingJob, as the deployed rule would deliver it.
+    expect(
+      environment.deliveries.some(
+        (e) => e['detail-type'] === 'Step Functions Execution Status Change' && e.detail.name === result.executionName,
+      ),
+    ).toBe(true);
+  });
+
+  it('ends in LabelingJobStopped and announces it when the labeling job is stopped', async () => {
+    const result = await run('e2e-job-stopped', { labelingOutcome: 'Stopped' });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error?.name).toBe('LabelingJobStopped');
+    expect(failureEvents(result.events)[0]?.detail.error).toMatchObject({ name: 'LabelingJobStopped' });
+  });
+
+  it('ends in NoValidImages, with no labeling job, when the batch has no valid image', async () => {
+    const result = await run('e2e-no-valid-images', { invalidImagesOnly: true });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.error?.name).toBe('NoValidImages');
+    expect(result.counts.accepted).toBe(0);
+    expect(result.counts.rejected).toBe(sample.expectedRejections.filter((r) => r.code !== 'DUPLICATE').length);
+    expect(failureEvents(result.events)[0]?.detail.error).toMatchObject({ name: 'NoValidImages' });
+    expect(environment.sageMaker.listJobs().map((j) => j.name)).not.toContain(result.runId);
+  });
+
+  it('starts one execution when the S3 event is delivered twice', async () => {
+    const result = await run('e2e-duplicate-trigger', { duplicateTrigger: true });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.executionsStarted).toBe(1);
+    const executions = environment.runtime
+      .list(environment.stateMachineArn)
+      .filter((e) => e.name.startsWith('e2e-duplicate-trigger'));
+    expect(executions).toHaveLength(1);
+    expect(result.events.filter((e) => e['detail-type'] === 'Labeling Pipeline Succeeded')).toHaveLength(1);
+  });
+
+  it("runs on the user's own images, replaying their Ground Truth output manifest", async () => {
+    const folder = join(outRoot, 'own-images');
+    await mkdir(folder, { recursive: true });
+    const valid = sample.files.filter((f) => sample.truth[f.name] !== undefined).slice(0, 10);
+    for (const file of valid) await writeFile(join(folder, file.name), file.body);
+    // Answers in Ground Truth's output format, for images that lived somewhere else.
+    const annotations = valid.map((file) => {
+      const truth = sample.truth[file.name];
+      const labels = ['acme', 'globex', 'initech'];
+      return JSON.stringify({
+        'source-ref': `s3://elsewhere/photos/${file.name}`,
+        logos: {
+          image_size: [{ width: truth?.width, height: truth?.height, depth: 3 }],
+          annotations: (truth?.boxes ?? []).map((b) => ({
+            class_id: labels.indexOf(b.label),
+            left: b.left,
+            top: b.top,
+            width: b.width,
+            height: b.height,
+          })),
+        },
+        'logos-metadata': {
+          objects: (truth?.boxes ?? []).map(() => ({ confidence: 0.9 })),
+          'class-map': { '0': 'acme', '1': 'globex', '2': 'initech' },
+          type: 'groundtruth/object-detection',
+          'human-annotated': 'yes',
+          'creation-date': '2026-11-01T10:00:00.000000',
+          'job-name': 'labeling-job/their-job',
+        },
+      });
+    });
+    const annotationsFile = join(outRoot, 'answers.manifest');
+    await writeFile(annotationsFile, `${annotations.join('\n')}\n`);
+
+    const result = await run('e2e-own-images', { images: folder, annotations: annotationsFile });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.counts.accepted).toBe(valid.length);
+    expect(result.counts.labeled).toBe(valid.length);
+    expect((result.counts.train ?? 0) + (result.counts.test ?? 0)).toBeGreaterThan(0);
+  });
+});
