@@ -287,6 +287,10 @@ export interface LocalRunOptions {
   labelingOutcome?: 'Completed' | 'Failed' | 'Stopped';
   failureReason?: string;
   failureRate?: number;
+  /** Test hook: the labeling job's state-change event never arrives; with `callbackTimeoutSeconds` the run reconciles. */
+  loseLabelingEvent?: boolean;
+  /** Timeout of the task-token wait for this run (default: the environment's, 900 s). */
+  callbackTimeoutSeconds?: number;
   /** Test hook: upload only the sample's files that are invalid by themselves (a batch with no valid image). */
   invalidImagesOnly?: boolean;
   /** Test hook: deliver the S3 event twice, as S3 may. */
@@ -534,6 +538,7 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
   const ownEnvironment = options.environment === undefined;
   const env = options.environment ?? (await startLocalEnvironment(options.environmentOptions));
   env.setReporter(reporter);
+  let restoreCallbackTimeout = () => undefined as void;
   try {
     const batch = await prepareBatch(options);
     const seed = options.seed ?? 1;
@@ -544,7 +549,14 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
       ...(options.labelingOutcome === undefined ? {} : { outcome: options.labelingOutcome }),
       ...(options.failureReason === undefined ? {} : { failureReason: options.failureReason }),
       ...(options.failureRate === undefined ? {} : { failureRate: options.failureRate }),
+      ...(options.loseLabelingEvent ? { loseEvent: true } : {}),
     });
+    const defaultCallbackTimeout = env.runtime.callbackTimeoutSeconds;
+    if (options.callbackTimeoutSeconds !== undefined)
+      env.runtime.callbackTimeoutSeconds = options.callbackTimeoutSeconds;
+    restoreCallbackTimeout = () => {
+      env.runtime.callbackTimeoutSeconds = defaultCallbackTimeout;
+    };
     reporter.line(
       `uploading ${batch.files.length} files to s3://${env.bucket}/incoming/${batch.name}/ (local S3 ${env.endpoints.s3})`,
     );
@@ -617,6 +629,7 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
       elapsedMs: Date.now() - started,
     };
   } finally {
+    restoreCallbackTimeout();
     env.setReporter(silent);
     if (ownEnvironment) await env.stop();
   }

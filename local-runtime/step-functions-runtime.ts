@@ -103,7 +103,8 @@ const looksLikeToken = (token: string): boolean => /^AQB[A-Za-z0-9_-]{64,}$/.tes
  */
 export class StepFunctionsRuntime implements ExecutionHost {
   private readonly machine: LoadedStateMachine;
-  private readonly stateMachine: StateMachine;
+  /** Timeout of the task-token wait for executions started from now on (seconds). */
+  callbackTimeoutSeconds: number;
   private readonly executions = new Map<string, RunningExecution>();
   private readonly waiting = new Map<string, WaitingTask>();
   private readonly closedTokens = new Set<string>();
@@ -114,6 +115,12 @@ export class StepFunctionsRuntime implements ExecutionHost {
     this.machine = loadStateMachine();
     this.invoke = options.invoke ?? invokeHandler;
     this.stateMachineName = options.stateMachineArn.split(':').pop() ?? 'labeling-pipeline-local';
+    this.callbackTimeoutSeconds = options.callbackTimeoutSeconds ?? 900;
+    this.stateMachineFor(this.callbackTimeoutSeconds); // fails fast on a definition the interpreter rejects
+  }
+
+  /** The interpreter for the ASL with the callback states' timeout replaced (a timer cannot hold 32 days). */
+  private stateMachineFor(callbackTimeoutSeconds: number): StateMachine {
     // A JSON copy, not structuredClone: under jest that returns objects of another realm, which the
     // interpreter does not take for plain objects (nested Parameters would go unevaluated).
     const definition = JSON.parse(JSON.stringify(this.machine.definition)) as {
@@ -121,9 +128,9 @@ export class StepFunctionsRuntime implements ExecutionHost {
     };
     for (const name of this.machine.callbackStates) {
       const state = definition.States[name];
-      if (state) state.TimeoutSeconds = options.callbackTimeoutSeconds ?? 900;
+      if (state) state.TimeoutSeconds = callbackTimeoutSeconds;
     }
-    this.stateMachine = new StateMachine(definition as unknown as StateMachineDefinition, {
+    return new StateMachine(definition as unknown as StateMachineDefinition, {
       validationOptions: { checkArn: false },
     });
   }
@@ -284,7 +291,7 @@ export class StepFunctionsRuntime implements ExecutionHost {
         Task: { Token: 'pending' },
       },
     };
-    const execution = this.stateMachine.run(input, options);
+    const execution = this.stateMachineFor(this.callbackTimeoutSeconds).run(input, options);
     this.followEvents(record, execution.eventLogs);
     const finished = execution.result.then(
       (output) => {

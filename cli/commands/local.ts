@@ -19,8 +19,13 @@ interface LocalCommandOptions {
   annotations?: string;
   labels?: string;
   out?: string;
+  jobOutcome: string;
   verbose?: boolean;
 }
+
+const JOB_OUTCOMES = ['Completed', 'Failed', 'Stopped'] as const;
+type JobOutcome = (typeof JOB_OUTCOMES)[number];
+const isJobOutcome = (value: string): value is JobOutcome => (JOB_OUTCOMES as readonly string[]).includes(value);
 
 const BAR_WIDTH = 24;
 
@@ -74,8 +79,12 @@ export const registerLocal = (program: Command): void => {
     .option('--annotations <file>', 'a Ground Truth output.manifest with the answers for --images')
     .option('--labels <list>', 'comma-separated labels (default: the sample labels, or those in --annotations)')
     .option('--out <dir>', "where to copy the run's files (default ./local-output/<runId>)")
+    .option('--job-outcome <status>', 'how the simulated labeling job ends: Completed, Failed or Stopped', 'Completed')
     .option('--verbose', "show the handlers' INFO logs")
     .action(async (opts: LocalCommandOptions) => {
+      if (!isJobOutcome(opts.jobOutcome)) {
+        throw new Error(`--job-outcome must be one of ${JOB_OUTCOMES.join(', ')}, got ${opts.jobOutcome}`);
+      }
       const reporter = consoleReporter(process.stdout);
       const controller = new AbortController();
       let interrupted = false;
@@ -98,6 +107,7 @@ export const registerLocal = (program: Command): void => {
         ...(opts.annotations === undefined ? {} : { annotations: opts.annotations }),
         ...(opts.labels === undefined ? {} : { labels: opts.labels.split(',').map((l) => l.trim()) }),
         ...(opts.out === undefined ? {} : { out: opts.out }),
+        ...(opts.jobOutcome === 'Completed' ? {} : { labelingOutcome: opts.jobOutcome }),
       };
       try {
         reporter.line(

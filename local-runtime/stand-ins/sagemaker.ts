@@ -42,6 +42,8 @@ export interface LabelingProfile {
   seed: number;
   /** Share of objects whose labeling fails (`failure-reason` lines). */
   failureRate?: number;
+  /** Test hook: the job's state-change event is lost (so the run must reconcile after its wait times out). */
+  loseEvent?: boolean;
 }
 
 export interface LabelingProgress {
@@ -70,6 +72,8 @@ interface Job {
   modifiedAt: Date;
   failureReason?: string;
   outputUri?: string;
+  /** How the simulated workforce treats this job's objects (found from its input manifest). */
+  profile?: LabelingProfile;
   timers: NodeJS.Timeout[];
 }
 
@@ -234,6 +238,7 @@ export class SageMakerStandIn {
     const event = eventEnvelope('aws.sagemaker', 'SageMaker Ground Truth Labeling Job State Change', [job.arn], {
       LabelingJobStatus: status,
     });
+    if (job.profile?.loseEvent) return;
     await this.options.deliverEvent(event);
   }
 
@@ -309,6 +314,7 @@ export class SageMakerStandIn {
     const sourceRefs = sourceRefsOf(manifest);
     const labels = labelsOf(categories);
     const profile = this.profileFor(sourceRefs);
+    job.profile = profile;
     if (profile?.annotationLines) {
       const replayed = replayAnnotations({
         sourceRefs,

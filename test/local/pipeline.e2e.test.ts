@@ -113,6 +113,14 @@ describe('local pipeline, end to end', () => {
     expect(result.events.filter((e) => e['detail-type'] === 'Labeling Pipeline Succeeded')).toHaveLength(1);
   });
 
+  it('reconciles with DescribeLabelingJob when the completion event is lost and the wait times out', async () => {
+    const result = await run('e2e-lost-event', { loseLabelingEvent: true, callbackTimeoutSeconds: 3 });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.counts.labeled).toBeGreaterThan(0);
+    expect((result.counts.train ?? 0) + (result.counts.test ?? 0)).toBeGreaterThan(0);
+  });
+
   it("runs on the user's own images, replaying their Ground Truth output manifest", async () => {
     const folder = join(outRoot, 'own-images');
     await mkdir(folder, { recursive: true });
