@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { applyLocalPowertoolsDefaults } from '../../local-runtime/local-environment';
+import { createProgress } from '../../local-runtime/progress';
 import {
   formatRunSummary,
   type LocalRunOptions,
@@ -27,31 +28,16 @@ const JOB_OUTCOMES = ['Completed', 'Failed', 'Stopped'] as const;
 type JobOutcome = (typeof JOB_OUTCOMES)[number];
 const isJobOutcome = (value: string): value is JobOutcome => (JOB_OUTCOMES as readonly string[]).includes(value);
 
-const BAR_WIDTH = 24;
-
-/** Prints progress lines; a progress bar redrawn in place on a terminal, its last state elsewhere. */
+/** Progress lines as they come; counted work as a bar (local-runtime/progress.ts). */
 const consoleReporter = (stream: NodeJS.WriteStream): RunReporter & { end(): void } => {
-  const interactive = stream.isTTY === true;
-  let barShown = false;
-  const clearBar = () => {
-    if (barShown) stream.write('\r\x1b[2K');
-    barShown = false;
-  };
+  const progress = createProgress(stream);
   return {
     line(message) {
-      clearBar();
+      progress.close();
       stream.write(`${message}\n`);
     },
-    progress(label, done, total) {
-      const share = total > 0 ? Math.min(1, done / total) : 1;
-      const filled = Math.round(share * BAR_WIDTH);
-      const bar = `  ${label.padEnd(10)} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total}`;
-      if (interactive) {
-        stream.write(`\r\x1b[2K${bar}`);
-        barShown = true;
-      } else if (done === total) stream.write(`${bar}\n`);
-    },
-    end: clearBar,
+    progress: (label, done, total) => progress.bar(label.padEnd(10), done, total),
+    end: () => progress.close(),
   };
 };
 
