@@ -538,7 +538,7 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
   const ownEnvironment = options.environment === undefined;
   const env = options.environment ?? (await startLocalEnvironment(options.environmentOptions));
   env.setReporter(reporter);
-  let restoreCallbackTimeout = () => undefined as void;
+  let restoreCallbackTimeout: () => void = () => undefined;
   try {
     const batch = await prepareBatch(options);
     const seed = options.seed ?? 1;

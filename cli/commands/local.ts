@@ -9,7 +9,7 @@ import {
 } from '../../local-runtime/run-local';
 
 // Before any module creates the Powertools logger and metrics (see applyLocalPowertoolsDefaults).
-if (process.argv[2] === 'local') applyLocalPowertoolsDefaults(process.argv.includes('--verbose') ? 'INFO' : 'ERROR');
+if (process.argv[2] === 'local') applyLocalPowertoolsDefaults(process.argv.includes('--verbose') ? 'INFO' : 'SILENT');
 
 interface LocalCommandOptions {
   seed: number;
@@ -85,7 +85,7 @@ export const registerLocal = (program: Command): void => {
         seed: opts.seed,
         reporter,
         signal: controller.signal,
-        environmentOptions: { logLevel: opts.verbose ? 'INFO' : 'ERROR' },
+        environmentOptions: { logLevel: opts.verbose ? 'INFO' : 'SILENT' },
         ...(opts.workers === undefined ? {} : { workers: opts.workers }),
         ...(opts.autoLabeling ? { autoLabeling: true } : {}),
         ...(opts.train ? { train: true } : {}),
