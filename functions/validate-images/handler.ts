@@ -32,10 +32,27 @@ const listBatch = async (bucket: string, prefix: string): Promise<ListedObject[]
   return objects;
 };
 
+/**
+ * A ranged read of an object as listed. An object deleted or shortened since the listing yields
+ * no bytes (instead of failing the whole batch), and is then rejected as CORRUPT_IMAGE.
+ */
+const readListedRange = async (bucket: string, key: string, start: number, end: number): Promise<Uint8Array> => {
+  try {
+    return await readRange(bucket, key, start, end);
+  } catch (error) {
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'NoSuchKey' || name === 'InvalidRange') {
+      logger.warn('object changed during validation', { key, error: name });
+      return new Uint8Array();
+    }
+    throw error;
+  }
+};
+
 /** Checks every object of the batch by its first bytes and writes `runs/<runId>/validation.json`. */
 export const validateImages = async ({ run }: ValidateImagesInput): Promise<ValidationSummary> => {
   const listed = await listBatch(run.bucket, run.prefix);
-  const read = (key: string, start: number, end: number) => readRange(run.bucket, key, start, end);
+  const read = (key: string, start: number, end: number) => readListedRange(run.bucket, key, start, end);
   const { objects, bytesRead } = await inspectBatch(listed, read, config.VALIDATION_CONCURRENCY);
   const images = buildVerdicts(objects);
   const totals = tallyVerdicts(images);

@@ -100,6 +100,18 @@ describe('image-header', () => {
     expect(result.header).toMatchObject({ status: 'corrupt', format: 'jpeg' });
   });
 
+  it('reports a listed object that yields no bytes at all as corrupt, not as another format', async () => {
+    const result = await readImageHeader(5000, async () => new Uint8Array());
+
+    expect(result).toEqual({
+      header: {
+        status: 'corrupt',
+        problem: 'no bytes could be read; the object was changed or removed during validation',
+      },
+      bytesRead: 0,
+    });
+  });
+
   it('reports a PNG whose first chunk is not IHDR as corrupt', () => {
     const png = pngImage(100, 100);
     png.write('IDAT', 12, 'latin1');

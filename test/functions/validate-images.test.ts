@@ -5,6 +5,7 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
+  NoSuchKey,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -130,6 +131,24 @@ describe('validate-images handler', () => {
     const summary = await validateImages({ run });
 
     expect(summary.byReason).toEqual({ CORRUPT_IMAGE: 1 });
+  });
+
+  it('rejects an object deleted after the listing as CORRUPT_IMAGE instead of failing the batch', async () => {
+    serve({ [`${PREFIX}a.jpg`]: jpegImage(100, 100), [`${PREFIX}gone.jpg`]: jpegImage(100, 100) });
+    s3.on(GetObjectCommand, { Key: `${PREFIX}gone.jpg` }).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
+
+    const summary = await validateImages({ run });
+
+    expect(summary).toMatchObject({ total: 2, accepted: 1, byReason: { CORRUPT_IMAGE: 1 } });
+    expect(writtenReport().report.images[1]?.reasons[0]?.message).toMatch(/removed during validation/);
+  });
+
+  it('fails when S3 refuses a read for any other reason, so the run does not pass on a partial check', async () => {
+    serve({ [`${PREFIX}a.jpg`]: jpegImage(100, 100) });
+    s3.on(GetObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+
+    await expect(validateImages({ run })).rejects.toMatchObject({ name: 'AccessDenied' });
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
   });
 
   it('never moves, copies, deletes or overwrites an uploaded object', async () => {

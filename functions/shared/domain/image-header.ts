@@ -151,6 +151,12 @@ export const INITIAL_READ_BYTES = 64 * 1024;
  */
 const READ_AHEAD_BYTES = 64 * 1024;
 
+/** What a listed, non-empty object that yields no bytes at all gets: it changed or went away meanwhile. */
+const VANISHED: HeaderResult = {
+  status: 'corrupt',
+  problem: 'no bytes could be read; the object was changed or removed during validation',
+};
+
 /**
  * Reads just enough of a file of `size` bytes to parse its header: `INITIAL_READ_BYTES` first,
  * then exactly up to where the JPEG segment walk says the next marker lies. Never reads more than
@@ -165,6 +171,7 @@ export const readImageHeader = async (
   let target = Math.min(size, initial);
   for (;;) {
     if (target > bytes.length) bytes = concat(bytes, await read(bytes.length, target));
+    if (bytes.length === 0 && size > 0) return { header: VANISHED, bytesRead: 0 };
     const complete = bytes.length >= size || bytes.length < target;
     const parsed = parseImageHeader(bytes, complete);
     if (parsed.status !== 'need') return { header: parsed, bytesRead: bytes.length };
