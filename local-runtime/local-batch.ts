@@ -1,0 +1,152 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, extname, join, relative, resolve, sep } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { slugify } from '../functions/shared/domain/run-id';
+import type { LocalEnvironment, RunReporter } from './local-stack';
+import { generateSampleBatch, type SampleFile, type TruthImage } from './sample-batch';
+
+/** What decides the batch a local run uploads, and the run options batch.json carries. */
+export interface BatchOptions {
+  /** Seed of the generated sample batch and of the simulated workforce (default 1). */
+  seed?: number;
+  /** Workers per image (NumberOfHumanWorkersPerDataObject). */
+  workers?: number;
+  autoLabeling?: boolean;
+  /** Also train a (simulated) model version. */
+  train?: boolean;
+  /** A folder of the user's own images, instead of the sample batch; needs `annotations`. */
+  images?: string;
+  /** A Ground Truth output manifest with the answers for `images`. */
+  annotations?: string;
+  labels?: string[];
+  /** The batch folder name under incoming/ (default sample-<seed>, or the images folder's name). */
+  batchName?: string;
+  /** Test hook: upload only the sample's files that are invalid by themselves (a batch with no valid image). */
+  invalidImagesOnly?: boolean;
+}
+
+export interface BatchToUpload {
+  name: string;
+  files: SampleFile[];
+  labels: string[];
+  profile: { truth?: Record<string, TruthImage>; annotationLines?: string[] };
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+};
+
+const listFilesRecursively = async (folder: string): Promise<string[]> => {
+  const entries = await readdir(folder, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+};
+
+/** Labels named in a Ground Truth output manifest's class maps, in class-id order. */
+const labelsFromAnnotations = (lines: string[]): string[] => {
+  const byId = new Map<number, string>();
+  for (const line of lines) {
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    for (const [key, value] of Object.entries(record)) {
+      if (!key.endsWith('-metadata') || typeof value !== 'object' || value === null) continue;
+      const classMap = (value as { 'class-map'?: Record<string, unknown> })['class-map'] ?? {};
+      for (const [id, name] of Object.entries(classMap)) if (typeof name === 'string') byId.set(Number(id), name);
+    }
+  }
+  return [...byId.entries()].sort(([a], [b]) => a - b).map(([, name]) => name);
+};
+
+export const prepareBatch = async (options: BatchOptions): Promise<BatchToUpload> => {
+  const seed = options.seed ?? 1;
+  if (options.images !== undefined) {
+    if (options.annotations === undefined) {
+      throw new Error('--images needs --annotations <output.manifest>: the local workforce replays those answers');
+    }
+    const folder = resolve(options.images);
+    const paths = await listFilesRecursively(folder);
+    if (paths.length === 0) throw new Error(`${folder} holds no files`);
+    const files = await Promise.all(
+      paths.map(async (path) => ({
+        name: relative(folder, path).split(sep).join('/'),
+        body: new Uint8Array(await readFile(path)),
+        contentType: CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
+      })),
+    );
+    const annotationLines = (await readFile(resolve(options.annotations), 'utf8'))
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    const labels = options.labels ?? labelsFromAnnotations(annotationLines);
+    if (labels.length === 0) throw new Error(`${options.annotations} names no labels in its class maps; pass --labels`);
+    return {
+      name: options.batchName ?? (slugify(basename(folder)) || 'my-images'),
+      files,
+      labels,
+      profile: { annotationLines },
+    };
+  }
+  const sample = generateSampleBatch({ seed });
+  // A duplicate is valid on its own once the original is left out: keep only files invalid by themselves.
+  const rejectedNames = new Set(sample.expectedRejections.filter((r) => r.code !== 'DUPLICATE').map((r) => r.name));
+  const files = options.invalidImagesOnly ? sample.files.filter((f) => rejectedNames.has(f.name)) : sample.files;
+  return {
+    name: options.batchName ?? `sample-${seed}`,
+    files,
+    labels: options.labels ?? sample.labels,
+    profile: { truth: sample.truth },
+  };
+};
+
+export const uploadBatch = async (
+  env: LocalEnvironment,
+  batch: BatchToUpload,
+  options: BatchOptions,
+  reporter: RunReporter,
+): Promise<{ key: string; size: number; etag: string }> => {
+  const prefix = `incoming/${batch.name}/`;
+  let done = 0;
+  const queue = [...batch.files];
+  // A few uploads in flight, as a user's sync tool would.
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+        await env.s3.send(
+          new PutObjectCommand({
+            Bucket: env.bucket,
+            Key: `${prefix}${file.name}`,
+            Body: file.body,
+            ContentType: file.contentType,
+          }),
+        );
+        done += 1;
+        reporter.progress('uploading', done, batch.files.length);
+      }
+    }),
+  );
+  // batch.json last: it is the trigger, and holds only run options (execution-input.ts BatchFile).
+  const batchFile = JSON.stringify(
+    {
+      labels: batch.labels,
+      ...(options.workers === undefined ? {} : { workersPerObject: options.workers }),
+      ...(options.autoLabeling === undefined ? {} : { autoLabeling: options.autoLabeling }),
+      ...(options.train === undefined ? {} : { train: options.train }),
+    },
+    null,
+    2,
+  );
+  const key = `${prefix}batch.json`;
+  const out = await env.s3.send(
+    new PutObjectCommand({ Bucket: env.bucket, Key: key, Body: batchFile, ContentType: 'application/json' }),
+  );
+  const etag = (out.ETag ?? createHash('md5').update(batchFile).digest('hex')).replace(/"/g, '');
+  return { key, size: Buffer.byteLength(batchFile), etag };
+};
