@@ -30,7 +30,11 @@ describe('batch-inspection', () => {
       ['p/b.jpg', pngImage(800, 600, { padBytes: 200_000 })],
       ['p/c.jpg', Buffer.alloc(0)],
     ]);
-    const objects = [...files].map(([key, body]) => ({ key, size: body.length }));
+    const objects = [...files].map(([key, body]) => ({
+      key,
+      size: body.length,
+      etag: body.length ? `"${key}"` : undefined,
+    }));
     const read = async (key: string, start: number, end: number) =>
       (files.get(key) ?? Buffer.alloc(0)).subarray(start, end);
 
@@ -42,6 +46,8 @@ describe('batch-inspection', () => {
       ['p/c.jpg', null, ['EMPTY_FILE']],
     ]);
     expect(result.bytesRead).toBe((files.get('p/a.jpg')?.length ?? 0) + 64 * 1024);
+    expect(result.objects[0]?.etag).toBe('"p/a.jpg"');
+    expect(result.objects[2]).not.toHaveProperty('etag');
   });
 
   it('skips batch.json at the batch root and folder markers, but not a batch.json deeper down', () => {

@@ -136,6 +136,22 @@ describe('image-header', () => {
     expect(parseImageHeader(png, true)).toMatchObject({ status: 'corrupt', format: 'png' });
   });
 
+  it('reports a PNG that states a width beyond 2^31-1 as corrupt', () => {
+    const png = pngImage(100, 100);
+    png.writeUInt32BE(0x80000000, 16);
+
+    expect(parseImageHeader(png, true)).toMatchObject({ status: 'corrupt', format: 'png' });
+  });
+
+  it('reports a JPEG segment with a length below 2 as corrupt', () => {
+    const bytes = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x01, 0, 0, 0, 0]);
+
+    expect(parseImageHeader(bytes, true)).toMatchObject({
+      status: 'corrupt',
+      problem: 'JPEG segment at byte 2 is malformed',
+    });
+  });
+
   it('reports a JPEG whose frame header states a zero height as corrupt', () => {
     const jpeg = jpegImage(100, 80);
     jpeg.writeUInt16BE(0, jpegFrameOffset(jpeg) + 5);

@@ -105,6 +105,12 @@ describe('image-rules', () => {
     expect(result.reasons[0]?.message).toBe('content is a GIF image; only JPEG and PNG are accepted');
   });
 
+  it('reports no format for a file that ends inside the image signature', async () => {
+    const result = await inspect(Buffer.from([0x89, 0x50, 0x4e]));
+
+    expect(result).toMatchObject({ format: null, reasons: [{ code: 'CORRUPT_IMAGE' }] });
+  });
+
   it('gives every reason that applies to a file at once', () => {
     const result = inspectImage(20_000_000, { status: 'unsupported', detected: 'GIF' });
 

@@ -37,8 +37,11 @@ const startsWith = (bytes: Uint8Array, signature: readonly number[]): boolean =>
 const hasAt = (bytes: Uint8Array, at: number, magic: string): boolean =>
   bytes.length >= at + magic.length && [...magic].every((c, i) => bytes[at + i] === c.charCodeAt(0));
 
-const u16 = (b: Uint8Array, at: number): number => ((b[at] ?? 0) << 8) | (b[at + 1] ?? 0);
-const u32 = (b: Uint8Array, at: number): number => u16(b, at) * 0x10000 + u16(b, at + 2);
+/** Big-endian reads; callers have checked that the bytes are there. */
+const view = (b: Uint8Array): DataView => new DataView(b.buffer, b.byteOffset, b.byteLength);
+const u8 = (b: Uint8Array, at: number): number => view(b).getUint8(at);
+const u16 = (b: Uint8Array, at: number): number => view(b).getUint16(at);
+const u32 = (b: Uint8Array, at: number): number => view(b).getUint32(at);
 
 /** Valid PNG bit depths per colour type (PNG spec §11.2.2). */
 const PNG_DEPTHS: Record<number, readonly number[]> = {
@@ -58,8 +61,8 @@ const parsePng = (bytes: Uint8Array, complete: boolean): HeaderParse => {
   }
   const width = u32(bytes, 16);
   const height = u32(bytes, 20);
-  const depth = bytes[24] ?? 0;
-  const colourType = bytes[25] ?? 0;
+  const depth = u8(bytes, 24);
+  const colourType = u8(bytes, 25);
   if (width === 0 || height === 0 || width > 0x7fffffff || height > 0x7fffffff) {
     return { status: 'corrupt', format: 'png', problem: `PNG header states an impossible size ${width}×${height}` };
   }
@@ -92,7 +95,7 @@ const parseJpeg = (bytes: Uint8Array, complete: boolean): HeaderParse => {
   for (;;) {
     if (at + 2 > bytes.length) return truncated(at + SOF_BYTES);
     if (bytes[at] !== 0xff) return { status: 'corrupt', format: 'jpeg', problem: `no JPEG marker at byte ${at}` };
-    const marker = bytes[at + 1] ?? 0;
+    const marker = u8(bytes, at + 1);
     if (marker === 0xff) {
       at += 1; // fill byte before a marker
       continue;
