@@ -135,11 +135,6 @@ export class StepFunctionsRuntime implements ExecutionHost {
     });
   }
 
-  /** Names of the Wait states, the Task states and the callback states of the machine. */
-  get states(): { tasks: string[]; callbacks: string[] } {
-    return { tasks: Object.keys(this.machine.functionOfState), callbacks: [...this.machine.callbackStates] };
-  }
-
   start(stateMachineArn: string, name: string, input: string): ExecutionRecord {
     if (stateMachineArn !== this.options.stateMachineArn) {
       throw new ServiceError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);

@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -161,5 +163,36 @@ describe('local pipeline, end to end', () => {
     expect(result.counts.accepted).toBe(valid.length);
     expect(result.counts.labeled).toBe(valid.length);
     expect((result.counts.train ?? 0) + (result.counts.test ?? 0)).toBeGreaterThan(0);
+  });
+
+  it('stops cleanly on Ctrl-C: exit code 130 and no local server left behind', async () => {
+    const child = spawn(process.execPath, ['cli/bin.cjs', 'local', '--out', join(outRoot, 'interrupted')], {
+      cwd: join(__dirname, '..', '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('▸ StartLabelingJobAndWait')) resolve();
+      });
+      child.on('exit', () => resolve());
+    });
+    child.kill('SIGINT');
+
+    expect(await exited).toBe(130);
+    expect(output).toContain('ABORTED');
+    const port = Number(/local S3 http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
+    expect(port).toBeGreaterThan(0);
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('connect', () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.on('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
   });
 });
