@@ -83,6 +83,8 @@ export interface LocalRunResult {
   error?: { name: string; cause: string };
   /** Events the pipeline published on EventBridge during the run. */
   events: DeliveredEvent[];
+  /** AWS service events delivered to the pipeline's handlers during the run (job and execution state changes). */
+  awsEvents: DeliveredEvent[];
   /** The local copy of `runs/<runId>/`. */
   outDir: string;
   counts: RunCounts;
@@ -192,11 +194,13 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
     );
     const trigger = await uploadBatch(env, batch, options, reporter);
     const publishedBefore = env.eventBridge.published.length;
+    const deliveredBefore = env.deliveries.length;
     const event = objectCreatedEvent(env.bucket, trigger.key, trigger.size, trigger.etag);
     const deliveries = options.duplicateTrigger ? 2 : 1;
     const arns = new Set<string>();
     for (let i = 0; i < deliveries; i += 1) {
       reporter.line(`S3 "Object Created" ${trigger.key} → startPipeline`);
+      env.deliveries.push(event);
       const outcome = (await invokeHandler('startPipeline', event)) as { started?: boolean; executionArn?: string };
       if (outcome?.started && outcome.executionArn) arns.add(outcome.executionArn);
       else reporter.line('  duplicate trigger: no second execution');
@@ -211,6 +215,7 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
         executionsStarted: 0,
         error: { name: 'NotStarted', cause: 'startPipeline started no execution' },
         events: [],
+        awsEvents: [],
         outDir: '',
         counts: {},
         files: {},
@@ -252,6 +257,7 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
       executionsStarted: arns.size,
       ...(record.error === undefined ? {} : { error: { name: record.error, cause: record.cause ?? '' } }),
       events,
+      awsEvents: env.deliveries.slice(deliveredBefore),
       outDir,
       counts: countsOf(state ?? {}),
       files: await existingFiles(outDir, runId),
