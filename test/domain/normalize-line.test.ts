@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { LabelRegistry } from '../../functions/shared/domain/label-registry';
 import {
   datasetLineFromJson,
@@ -155,5 +156,37 @@ describe('normalize-line', () => {
       { class_id: 0, left: 11, top: 10, width: 50, height: 50 },
     ]);
     expect(datasetLineFromJson(text, 'bounding-box')).toEqual(line);
+  });
+
+  it('always writes valid JSON that reads back to the same line, whatever the names and numbers', () => {
+    const names = fc.uniqueArray(fc.string({ minLength: 1, maxLength: 20, unit: 'grapheme' }), {
+      minLength: 1,
+      maxLength: 4,
+    });
+    fc.assert(
+      fc.property(
+        names,
+        fc.string({ unit: 'grapheme' }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (labels, key, confidence) => {
+          const registry = new LabelRegistry(labels);
+          const line = {
+            sourceRef: `s3://b/${key}`,
+            width: 640,
+            height: 480,
+            depth: 3,
+            humanAnnotated: 'no' as const,
+            creationDate: '2026-11-20T10:15:30',
+            jobName: key,
+            boxes: labels.map((_, labelId) => ({ labelId, left: 1, top: 2, width: 30, height: 40, confidence })),
+          };
+
+          const text = formatDatasetLine(line, 'bounding-box', registry);
+
+          expect(datasetLineFromJson(text, 'bounding-box')).toEqual(line);
+          expect(Object.values(JSON.parse(text)['bounding-box-metadata']['class-map'])).toEqual(labels);
+        },
+      ),
+    );
   });
 });

@@ -42,7 +42,6 @@ interface PassOneState {
   bucket?: string;
   readonly registry: LabelRegistry;
   readonly index: SplitIndex;
-  readonly lineNumbers: number[];
   readonly builder: DatasetReportBuilder;
 }
 
@@ -84,8 +83,8 @@ const takeRecord = (
   state.index.add(
     hashSourceRef(line.sourceRef),
     line.boxes.map((b) => b.labelId),
+    record.line,
   );
-  state.lineNumbers.push(record.line);
   builder.addLine(line, 1);
   return ports.spool.append(formatDatasetLine(line, parsed.attribute, state.registry));
 };
@@ -105,7 +104,7 @@ const writeSets = async (
         const line = datasetLineFromJson(text, state.attribute);
         state.builder.addLine(line, -1);
         state.builder.reject({
-          line: state.lineNumbers[i] ?? 0,
+          line: state.index.lineNumberOf(i),
           sourceRef: line.sourceRef,
           code: ManifestReason.DUPLICATE_IMAGE,
           message: 'the image already has a line earlier in the manifest',
@@ -141,7 +140,6 @@ export const convertOutputManifest = async (
     bucket: options.expectedBucket,
     registry: new LabelRegistry(options.labels),
     index: new SplitIndex(),
-    lineNumbers: [],
     builder: new DatasetReportBuilder(options.rejectedListLimit),
   };
   for await (const batch of batches) {

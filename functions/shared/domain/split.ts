@@ -33,21 +33,24 @@ const grow = <T extends Float64Array | Uint32Array | Uint16Array>(
 };
 
 /**
- * What the split needs per accepted line, in typed arrays: a 53-bit hash of its `source-ref`
- * and its distinct label ids. Memory is 8 + 4 + 2×labels bytes per line (about 16 MB for a
- * million lines), independent of line length.
+ * What the split needs per accepted line, in typed arrays: a 53-bit hash of its `source-ref`,
+ * its distinct label ids and the input line it came from (for reports). Memory is
+ * 8 + 4 + 4 + 2×labels bytes per line (about 20 MB for a million lines), whatever the line length.
  */
 export class SplitIndex {
   private hashes = new Float64Array(1024);
+  private lineNumbers = new Uint32Array(1024);
   private starts = new Uint32Array(1025);
   private labels = new Uint16Array(2048);
   private count = 0;
 
   /** Records one line; returns its index (lines are numbered in the order added). */
-  add(hash: number, labelIds: readonly number[]): number {
+  add(hash: number, labelIds: readonly number[], lineNumber = 0): number {
     const distinct = [...new Set(labelIds)];
     const index = this.count;
     this.hashes = grow(this.hashes, index + 1, (n) => new Float64Array(n));
+    this.lineNumbers = grow(this.lineNumbers, index + 1, (n) => new Uint32Array(n));
+    this.lineNumbers[index] = lineNumber;
     this.starts = grow(this.starts, index + 2, (n) => new Uint32Array(n));
     const from = this.starts[index] ?? 0;
     this.labels = grow(this.labels, from + distinct.length, (n) => new Uint16Array(n));
@@ -60,6 +63,11 @@ export class SplitIndex {
 
   get size(): number {
     return this.count;
+  }
+
+  /** The input line number given to `add`. */
+  lineNumberOf(index: number): number {
+    return this.lineNumbers[index] ?? 0;
   }
 
   hashOf(index: number): number {
@@ -92,36 +100,34 @@ export interface SplitPlan {
   perLabel: Map<number, LabelSplit>;
 }
 
-/** Marks every line whose hash was already seen at a lower index as a duplicate. */
-const markDuplicates = (index: SplitIndex, assignment: Uint8Array): number => {
-  const sorted = Float64Array.from({ length: index.size }, (_, i) => index.hashOf(i)).sort();
-  const repeated = new Set<number>();
-  for (let i = 1; i < sorted.length; i += 1) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i] ?? 0);
-  const seen = new Set<number>();
-  let duplicates = 0;
-  for (let i = 0; i < index.size && repeated.size > 0; i += 1) {
-    const hash = index.hashOf(i);
-    if (!repeated.has(hash)) continue;
-    if (seen.has(hash)) {
-      assignment[i] = Assignment.DUPLICATE;
-      duplicates += 1;
-    } else seen.add(hash);
-  }
-  return duplicates;
-};
-
-/** Line indices in hash order: a fixed pseudo-random order that depends only on the images. */
-const hashOrder = (index: SplitIndex, assignment: Uint8Array): Uint32Array => {
+/**
+ * Line indices in hash order (a fixed pseudo-random order that depends only on the images),
+ * without repeated `source-ref`s: one sort of (truncated hash, index) keys serves both. Equal
+ * full hashes sit in the same run of equal truncated hashes, lowest index first, so the first
+ * line of an image is kept and later ones are marked `DUPLICATE`.
+ */
+const hashOrder = (index: SplitIndex, assignment: Uint8Array): { order: Uint32Array; duplicates: number } => {
   const indexBits = Math.max(1, Math.ceil(Math.log2(index.size + 1)));
   const slots = 2 ** indexBits;
   const hashRange = 2 ** (53 - indexBits);
   const keys = new Float64Array(index.size);
+  for (let i = 0; i < index.size; i += 1) keys[i] = (index.hashOf(i) % hashRange) * slots + i;
+  keys.sort();
+  const order = new Uint32Array(index.size);
   let n = 0;
-  for (let i = 0; i < index.size; i += 1) {
-    if (assignment[i] !== Assignment.DUPLICATE) keys[n++] = (index.hashOf(i) % hashRange) * slots + i;
+  let runStart = 0;
+  for (let k = 0; k < keys.length; k += 1) {
+    const key = keys[k] ?? 0;
+    const i = key % slots;
+    if (Math.floor(key / slots) !== Math.floor((keys[runStart] ?? 0) / slots)) runStart = k;
+    const hash = index.hashOf(i);
+    // Fast path: a run is almost always one image repeated; other truncated-hash collisions are rare.
+    let repeated = k > runStart && index.hashOf((keys[runStart] ?? 0) % slots) === hash;
+    for (let j = runStart + 1; j < k && !repeated; j += 1) repeated = index.hashOf((keys[j] ?? 0) % slots) === hash;
+    if (repeated) assignment[i] = Assignment.DUPLICATE;
+    else order[n++] = i;
   }
-  const sorted = keys.subarray(0, n).sort();
-  return Uint32Array.from(sorted, (key) => key % slots);
+  return { order: order.subarray(0, n), duplicates: index.size - n };
 };
 
 /** Per label, its lines in hash order (a compressed adjacency list). */
@@ -158,8 +164,7 @@ const linesByLabel = (
 export const planSplit = (index: SplitIndex, options: SplitOptions): SplitPlan => {
   const maxTest = options.maxTestPerLabel ?? RekognitionLimits.MAX_TEST_IMAGES_PER_LABEL;
   const assignment = new Uint8Array(index.size);
-  const duplicates = markDuplicates(index, assignment);
-  const order = hashOrder(index, assignment);
+  const { order, duplicates } = hashOrder(index, assignment);
   let labelCount = 0;
   for (const i of order) for (const l of index.labelsOf(i)) labelCount = Math.max(labelCount, l + 1);
   const counts = new Uint32Array(labelCount);

@@ -1,0 +1,172 @@
+import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { convertManifestFile } from '../cli/commands/convert';
+import { LabelRegistry } from '../functions/shared/domain/label-registry';
+import { type DatasetLine, formatDatasetLine, normalizeLine } from '../functions/shared/domain/normalize-line';
+import { parseOutputRecord } from '../functions/shared/domain/output-manifest';
+import { Assignment, hashSourceRef, planSplit, SplitIndex } from '../functions/shared/domain/split';
+import { generateOutputLines } from '../test/fixtures/gt-output-generator';
+
+/**
+ * `npm run bench convert`: converts generated Ground Truth output manifests of 100,000 and
+ * 1,000,000 lines with the streaming converter (the CLI's `convertManifestFile`, the same code as
+ * the PostProcess Lambda) and with a naive baseline that reads the whole file, parses every line
+ * into memory, then splits and writes. Each run is its own child process running this file
+ * bundled by esbuild (as the Lambda is packaged, without tsx's ~40 MB), so `maxRSS` is that run's
+ * peak alone. Runs use a 4 MB young generation (`--max-semi-space-size=4`, what we recommend in
+ * the PostProcess function's NODE_OPTIONS) and, for comparison, V8's default. Goals: ≥ 50,000
+ * lines/s, peak RSS < 150 MB at 1,000,000 lines.
+ */
+
+interface Measurement {
+  ok: boolean;
+  lines: number;
+  ms: number;
+  rssMb: number;
+  error?: string;
+}
+
+const OPTIONS = { testFraction: 0.2, minConfidence: 0.5 };
+
+/** The baseline: whole file in one string, every parsed line in an array, outputs joined in memory. */
+const naiveConvert = (input: string, out: string): number => {
+  const text = readFileSync(input, 'utf8');
+  const registry = new LabelRegistry();
+  const kept: DatasetLine[] = [];
+  let attribute = 'logo-boxes';
+  const rows = text.split('\n').filter((l) => l.trim() !== '');
+  for (const row of rows) {
+    const outcome = parseOutputRecord({ text: row }, undefined);
+    if (!outcome.ok) continue;
+    attribute = outcome.line.attribute;
+    const { line } = normalizeLine(outcome.line, registry, OPTIONS);
+    if (line) kept.push(line);
+  }
+  const index = new SplitIndex();
+  for (const line of kept)
+    index.add(
+      hashSourceRef(line.sourceRef),
+      line.boxes.map((b) => b.labelId),
+    );
+  const plan = planSplit(index, OPTIONS);
+  const pick = (set: Assignment) =>
+    kept.filter((_, i) => plan.assignment[i] === set).map((l) => `${formatDatasetLine(l, attribute, registry)}\n`);
+  writeFileSync(join(out, 'train.manifest'), pick(Assignment.TRAIN).join(''));
+  writeFileSync(join(out, 'test.manifest'), pick(Assignment.TEST).join(''));
+  return rows.length;
+};
+
+const child = async (impl: string, input: string): Promise<void> => {
+  const out = mkdtempSync(join(tmpdir(), `bench-${impl}-`));
+  const started = performance.now();
+  let result: Measurement;
+  try {
+    const lines =
+      impl === 'naive' ? naiveConvert(input, out) : (await convertManifestFile(input, { out, ...OPTIONS })).lines;
+    result = { ok: true, lines, ms: performance.now() - started, rssMb: process.resourceUsage().maxRSS / 1024 };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    result = {
+      ok: false,
+      lines: 0,
+      ms: performance.now() - started,
+      rssMb: process.resourceUsage().maxRSS / 1024,
+      error: message,
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+};
+
+const writeManifest = async (path: string, count: number): Promise<void> => {
+  const file = createWriteStream(path);
+  let buffer: string[] = [];
+  for (const line of generateOutputLines({ count })) {
+    buffer.push(line);
+    if (buffer.length === 2000) {
+      if (!file.write(`${buffer.join('\n')}\n`)) await once(file, 'drain');
+      buffer = [];
+    }
+  }
+  file.end(buffer.length > 0 ? `${buffer.join('\n')}\n` : '');
+  await once(file, 'finish');
+};
+
+const SMALL_YOUNG_GENERATION = ['--max-semi-space-size=4'];
+
+const measure = (bundle: string, impl: string, input: string, flags: string[]): Measurement => {
+  const run = spawnSync(process.execPath, [...flags, bundle, '--child', impl, input], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  const last = run.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(last) as Measurement;
+  } catch {
+    return {
+      ok: false,
+      lines: 0,
+      ms: 0,
+      rssMb: 0,
+      error: (run.stderr.trim().split('\n').pop() ?? 'crashed').slice(0, 80),
+    };
+  }
+};
+
+const row = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(22) : c.padStart(12))).join(' | ')} |`;
+
+const main = async (): Promise<void> => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-convert-'));
+  try {
+    const bundle = join(dir, 'convert-bench.cjs');
+    // Imported here only: the bundled children never load esbuild.
+    const { buildSync } = await import('esbuild');
+    buildSync({
+      entryPoints: [__filename],
+      bundle: true,
+      platform: 'node',
+      target: 'node24',
+      outfile: bundle,
+      logLevel: 'warning',
+    });
+    const results: [string, number, Measurement][] = [];
+    for (const count of [100_000, 1_000_000]) {
+      const input = join(dir, `output-${count}.manifest`);
+      await writeManifest(input, count);
+      for (const impl of ['streaming', 'naive'])
+        results.push([impl, count, measure(bundle, impl, input, SMALL_YOUNG_GENERATION)]);
+      results.push(['streaming, V8 defaults', count, measure(bundle, 'streaming', input, [])]);
+      rmSync(input);
+    }
+    const get = (impl: string, count: number) => results.find(([i, c]) => i === impl && c === count)?.[2];
+    process.stdout.write(`${row(['run', 'lines', 'lines/s', 'peak RSS MB'])}\n${row(['---', '---', '---', '---'])}\n`);
+    for (const [impl, count, m] of results) {
+      const speed = m.ok ? Math.round((m.lines / m.ms) * 1000).toLocaleString('en') : `failed`;
+      process.stdout.write(
+        `${row([impl, count.toLocaleString('en'), speed, m.ok ? m.rssMb.toFixed(0) : (m.error ?? '')])}\n`,
+      );
+    }
+    const ours = [get('streaming', 100_000), get('streaming', 1_000_000)];
+    const naive = get('naive', 100_000);
+    if (ours[0]?.ok && naive?.ok) {
+      process.stdout.write(
+        `\nat 100,000 lines: streaming is ${(naive.ms / ours[0].ms).toFixed(2)}× the baseline's speed with ${(ours[0].rssMb / naive.rssMb).toFixed(2)}× its peak RSS\n`,
+      );
+    }
+    if (ours[0]?.ok && ours[1]?.ok) {
+      process.stdout.write(`10× the input: streaming peak RSS ×${(ours[1].rssMb / ours[0].rssMb).toFixed(2)}\n`);
+      const goals = (ours[1].lines / ours[1].ms) * 1000 >= 50_000 && ours[1].rssMb < 150;
+      process.stdout.write(`goals (≥ 50,000 lines/s, < 150 MB at 1,000,000 lines): ${goals ? 'met' : 'NOT met'}\n`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+const [flag, impl, input] = process.argv.slice(2);
+if (flag === '--child' && impl !== undefined && input !== undefined) void child(impl, input);
+else void main();
