@@ -176,7 +176,7 @@ describe('validate-images handler', () => {
 
     await expect(validateImages({ run })).rejects.toMatchObject({
       name: 'BatchTooLarge',
-      message: expect.stringContaining('more than 100000 objects'),
+      message: expect.stringContaining('more than 100,000 objects'),
     });
     expect(s3).not.toHaveReceivedCommand(GetObjectCommand);
     expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
