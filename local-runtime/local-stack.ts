@@ -18,7 +18,7 @@ export interface RunReporter {
 export const silentReporter: RunReporter = { line: () => undefined, progress: () => undefined };
 
 export interface LocalEnvironmentOptions {
-  /** Powertools log level of the handlers (default WARN; tests keep their own). */
+  /** Powertools log level of the handlers (default: POWERTOOLS_LOG_LEVEL if set, else WARN). */
   logLevel?: string;
   /** Duration of the simulated labeling work (default 1,200 ms). */
   labelingMs?: number;
@@ -46,7 +46,7 @@ export interface LocalEnvironment {
   stop(): Promise<void>;
 }
 
-/** EventBridge retries a failed asynchronous Lambda invocation twice (aws-facts §4: duplicates are normal). */
+/** Lambda retries a failed asynchronous invocation (an EventBridge target) twice by default. */
 const ASYNC_ATTEMPTS = 3;
 
 const localS3Client = (endpoint: string): S3Client =>
