@@ -168,4 +168,18 @@ describe('dataset-conversion', () => {
     );
     expect(aborted).toHaveLength(2);
   });
+
+  it('reports a record longer than the reader allows as MALFORMED_LINE', async () => {
+    const { ports } = memoryPorts();
+    const text = `{"source-ref":"s3://b/${'x'.repeat(300)}.jpg"}\n${gtText()}\n`;
+
+    const report = await convertOutputManifest(
+      readManifestBatches(chunks(text), { maxRecordChars: 200 }),
+      ports,
+      OPTIONS,
+    );
+
+    expect(codesByLine(report)).toEqual(['1 MALFORMED_LINE']);
+    expect(report.accepted).toBe(1);
+  });
 });

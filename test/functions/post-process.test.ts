@@ -100,6 +100,16 @@ describe('post-process', () => {
     });
   });
 
+  it('ignores a labeling job decisions file that is not a JSON object', async () => {
+    s3.on(GetObjectCommand, { Key: OUTPUT_KEY }).resolves({ Body: streamBody(createReadStream(QUIRKS_MANIFEST)) });
+    s3.on(GetObjectCommand, { Key: `${RUN}/labeling/job.json` }).resolves({ Body: streamBody(Readable.from(['[1,'])) });
+
+    const summary = await postProcess(sample);
+
+    expect(summary.accepted).toBe(9);
+    expect(JSON.parse(written(`${RUN}/dataset/report.json`)).labelingJob).toBeUndefined();
+  });
+
   it('drops machine labels below the run minimum confidence', async () => {
     s3.on(GetObjectCommand, { Key: OUTPUT_KEY }).resolves({ Body: streamBody(createReadStream(QUIRKS_MANIFEST)) });
 
