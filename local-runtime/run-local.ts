@@ -90,7 +90,10 @@ export interface LocalRunResult {
   counts: RunCounts;
   /** Dataset figures and paths in `outDir` (present when the run got that far). */
   files: Partial<
-    Record<'validation' | 'inputManifest' | 'outputManifest' | 'train' | 'test' | 'report' | 'reportHtml', string>
+    Record<
+      'validation' | 'inputManifest' | 'labelingJob' | 'outputManifest' | 'train' | 'test' | 'report' | 'reportHtml',
+      string
+    >
   >;
   model?: { status: string; f1Score?: number; projectVersionArn: string };
   elapsedMs: number;
@@ -141,6 +144,7 @@ const countsOf = (state: StateData): RunCounts => ({
 const FILES = {
   validation: 'validation.json',
   inputManifest: 'labeling/input.manifest',
+  labelingJob: 'labeling/job.json',
   train: 'dataset/train.manifest',
   test: 'dataset/test.manifest',
   report: 'dataset/report.json',

@@ -26,6 +26,17 @@ export const formatRunSummary = async (result: LocalRunResult): Promise<string[]
   lines.push(
     `  images ${shown(c.objects)} (accepted ${shown(c.accepted)}, rejected ${shown(c.rejected)}) · labeled ${shown(c.labeled)} (human ${shown(c.humanLabeled)}, machine ${shown(c.machineLabeled)}) · dataset ${shown(c.datasetImages)} images, ${shown(c.boxes)} boxes · train ${shown(c.train)} / test ${shown(c.test)}`,
   );
+  if (result.files.labelingJob) {
+    const job = JSON.parse(await readFile(result.files.labelingJob, 'utf8').catch(() => '{}')) as {
+      jobName?: string;
+      workersPerObject?: number;
+      autoLabeling?: { enabled?: boolean; reason?: string };
+    };
+    const auto = job.autoLabeling?.enabled ? 'on' : `off (${job.autoLabeling?.reason ?? 'not requested'})`;
+    lines.push(
+      `  labeling job ${job.jobName}: ${shown(job.workersPerObject)} worker${job.workersPerObject === 1 ? '' : 's'} per image, automated labeling ${auto}`,
+    );
+  }
   if (result.model) {
     lines.push(`  model version: ${result.model.status}, F1 ${shown(result.model.f1Score)} (simulated training)`);
   }
