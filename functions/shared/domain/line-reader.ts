@@ -192,6 +192,10 @@ export class ManifestSplitter {
 
   private take(raw: string, out: ManifestRecord[]): void {
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (text.length > this.maxChars) {
+      out.push({ line: this.lineNo, text: text.slice(0, 200), oversized: true });
+      return;
+    }
     for (const record of this.assembler.push({ line: this.lineNo, text })) out.push(record);
   }
 }
