@@ -194,6 +194,41 @@ describe('SageMaker Ground Truth stand-in', () => {
     client.destroy();
   });
 
+  it('returns part of the objects machine-labeled when the job asks for automated labeling', async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `auto-${i}.png`);
+    store.objects.set(
+      's3://data/runs/r4/labeling/input.manifest',
+      names.map((n) => JSON.stringify({ 'source-ref': `s3://data/incoming/b4/${n}` })).join('\n'),
+    );
+    const image = { width: 640, height: 480, boxes: [{ label: 'globex', left: 100, top: 80, width: 160, height: 90 }] };
+    sageMaker.registerProfile({
+      sourcePrefix: 's3://data/incoming/b4/',
+      truth: Object.fromEntries(names.map((n) => [n, image])),
+      seed: 3,
+      failureRate: 0,
+    });
+    const client = new SageMakerClient(clientConfig);
+    const auto = request('logo-job-auto');
+    await client.send(
+      new CreateLabelingJobCommand({
+        ...auto,
+        InputConfig: { DataSource: { S3DataSource: { ManifestS3Uri: 's3://data/runs/r4/labeling/input.manifest' } } },
+        LabelingJobAlgorithmsConfig: {
+          LabelingJobAlgorithmSpecificationArn:
+            'arn:aws:sagemaker:us-east-1:027400017018:labeling-job-algorithm-specification/object-detection',
+        },
+      }),
+    );
+    const done = await until(
+      () => client.send(new DescribeLabelingJobCommand({ LabelingJobName: 'logo-job-auto' })),
+      (d) => d.LabelingJobStatus === 'Completed',
+    );
+    expect(done.LabelCounters?.MachineLabeled).toBeGreaterThan(0);
+    expect(done.LabelCounters?.HumanLabeled).toBeGreaterThan(0);
+    expect((done.LabelCounters?.MachineLabeled ?? 0) + (done.LabelCounters?.HumanLabeled ?? 0)).toBe(10);
+    client.destroy();
+  });
+
   it('refuses a second job of the same name, in any case, with ResourceInUse', async () => {
     const client = new SageMakerClient(clientConfig);
     await expect(client.send(new CreateLabelingJobCommand(request('LOGO-JOB-1')))).rejects.toBeInstanceOf(
