@@ -171,7 +171,7 @@ describe('dataset-conversion', () => {
 
   it('reports a record longer than the reader allows as MALFORMED_LINE', async () => {
     const { ports } = memoryPorts();
-    const text = `{"source-ref":"s3://b/${'x'.repeat(300)}.jpg"}\n${gtText()}\n`;
+    const text = `{"source-ref":"s3://b/${'x'.repeat(1200)}.jpg"}\n${gtText()}\n`;
 
     const report = await convertOutputManifest(
       readManifestBatches(chunks(text), { maxRecordChars: 200 }),
