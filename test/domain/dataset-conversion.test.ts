@@ -174,7 +174,7 @@ describe('dataset-conversion', () => {
     const text = `{"source-ref":"s3://b/${'x'.repeat(1200)}.jpg"}\n${gtText()}\n`;
 
     const report = await convertOutputManifest(
-      readManifestBatches(chunks(text), { maxRecordChars: 200 }),
+      readManifestBatches(chunks(text), { maxRecordChars: 1000 }),
       ports,
       OPTIONS,
     );
