@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve, sep } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { deriveRunId } from '../functions/shared/domain/run-id';
 import { type BatchOptions, prepareBatch, uploadBatch } from './local-batch';
@@ -99,10 +99,10 @@ export interface LocalRunResult {
   elapsedMs: number;
 }
 
-/** Copies `runs/<runId>/` from the local bucket into `outDir`. */
-const copyRunFolder = async (env: LocalEnvironment, runId: string, outDir: string): Promise<number> => {
+/** Copies `runs/<runId>/` from the local bucket into `outDir`; returns the copied paths, relative, with `/`. */
+const copyRunFolder = async (env: LocalEnvironment, runId: string, outDir: string): Promise<string[]> => {
   const prefix = `runs/${runId}/`;
-  let copied = 0;
+  const copied: string[] = [];
   let token: string | undefined;
   do {
     const page = await env.s3.send(
@@ -110,11 +110,12 @@ const copyRunFolder = async (env: LocalEnvironment, runId: string, outDir: strin
     );
     for (const object of page.Contents ?? []) {
       if (!object.Key || object.Key.endsWith('/')) continue;
-      const target = join(outDir, ...object.Key.slice(prefix.length).split('/'));
+      const relativePath = object.Key.slice(prefix.length);
+      const target = join(outDir, ...relativePath.split('/'));
       const got = await env.s3.send(new GetObjectCommand({ Bucket: env.bucket, Key: object.Key }));
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, got.Body ? await got.Body.transformToByteArray() : new Uint8Array(0));
-      copied += 1;
+      copied.push(relativePath);
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
@@ -151,14 +152,14 @@ const FILES = {
   reportHtml: 'dataset/report.html',
 } as const;
 
-const existingFiles = async (outDir: string, runId: string): Promise<LocalRunResult['files']> => {
+/** The well-known files among those copied, as paths in `outDir`. */
+const copiedFiles = (outDir: string, runId: string, copied: string[]): LocalRunResult['files'] => {
   const found: LocalRunResult['files'] = {};
-  const all = await readdir(outDir, { recursive: true }).catch(() => [] as string[]);
-  const present = new Set(all.map((p) => p.split(sep).join('/')));
+  const present = new Set(copied);
   for (const [name, path] of Object.entries(FILES)) {
     if (present.has(path)) found[name as keyof typeof FILES] = join(outDir, ...path.split('/'));
   }
-  const output = [...present].find((p) => p.endsWith(`${runId}/manifests/output/output.manifest`));
+  const output = copied.find((p) => p.endsWith(`${runId}/manifests/output/output.manifest`));
   if (output) found.outputManifest = join(outDir, ...output.split('/'));
   return found;
 };
@@ -244,9 +245,9 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
     await new Promise((r) => setImmediate(r));
 
     const outDir = resolve(options.out ?? join('local-output', runId));
-    await rm(outDir, { recursive: true, force: true });
+    // Never clear the folder: --out may point at one that holds the user's own files.
     await mkdir(outDir, { recursive: true });
-    await copyRunFolder(env, runId, outDir);
+    const copied = await copyRunFolder(env, runId, outDir);
     const state = (record.output === undefined ? env.lastState.get(executionArn) : JSON.parse(record.output)) as
       | StateData
       | undefined;
@@ -264,7 +265,7 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
       awsEvents: env.deliveries.slice(deliveredBefore),
       outDir,
       counts: countsOf(state ?? {}),
-      files: await existingFiles(outDir, runId),
+      files: copiedFiles(outDir, runId, copied),
       ...(state?.training === undefined ? {} : { model: state.training }),
       elapsedMs: Date.now() - started,
     };
