@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { labelCategoryConfig, manifestLine, manifestLines } from '../../functions/shared/domain/input-manifest';
 
 describe('input-manifest', () => {
@@ -29,6 +30,17 @@ describe('input-manifest', () => {
     const line = manifestLine('b', 'odd\nname.jpg');
 
     expect(line.split('\n')).toEqual(['{"source-ref":"s3://b/odd\\nname.jpg"}', '']);
+  });
+
+  it('round-trips any key to exactly s3://bucket/key on a single line', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }), (key) => {
+        const line = manifestLine('my-bucket', key);
+
+        expect(line.indexOf('\n')).toBe(line.length - 1);
+        expect(JSON.parse(line)).toEqual({ 'source-ref': `s3://my-bucket/${key}` });
+      }),
+    );
   });
 
   it('builds the label category configuration in the documented format', () => {
