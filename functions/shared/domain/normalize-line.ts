@@ -135,20 +135,27 @@ export const normalizeLine = (
  */
 export const formatDatasetLine = (line: DatasetLine, attribute: string, registry: LabelRegistry): string => {
   // Built by hand rather than JSON.stringify of a fresh object tree: this runs once per line and
-  // was the converter's largest cost. Strings still go through JSON.stringify for escaping;
-  // numbers are finite, so their template form equals their JSON form.
+  // was the converter's largest cost after JSON.parse. Strings still go through JSON.stringify
+  // for escaping; numbers are finite, so their template form equals their JSON form.
   const q = JSON.stringify;
-  const annotations = line.boxes
-    .map((b) => `{"class_id":${b.labelId},"left":${b.left},"top":${b.top},"width":${b.width},"height":${b.height}}`)
+  let annotations = '';
+  let objects = '';
+  const ids: number[] = [];
+  for (const b of line.boxes) {
+    const comma = annotations === '' ? '' : ',';
+    annotations += `${comma}{"class_id":${b.labelId},"left":${b.left},"top":${b.top},"width":${b.width},"height":${b.height}}`;
+    objects += `${comma}{"confidence":${b.confidence}}`;
+    if (!ids.includes(b.labelId)) ids.push(b.labelId);
+  }
+  const classMap = ids
+    .sort((x, y) => x - y)
+    .map((id) => `"${id}":${q(registry.nameOf(id))}`)
     .join(',');
-  const objects = line.boxes.map((b) => `{"confidence":${b.confidence}}`).join(',');
-  const ids = [...new Set(line.boxes.map((b) => b.labelId))].sort((x, y) => x - y);
-  const classMap = ids.map((id) => `"${id}":${q(registry.nameOf(id))}`).join(',');
   const jobName = line.jobName === undefined ? '' : `,"job-name":${q(line.jobName)}`;
   return (
     `{"source-ref":${q(line.sourceRef)},${q(attribute)}:{"image_size":[{"width":${line.width},"height":${line.height},"depth":${line.depth}}],"annotations":[${annotations}]},` +
-    `${q(`${attribute}-metadata`)}:{"objects":[${objects}],"class-map":{${classMap}},"type":${q(OBJECT_DETECTION_TYPE)},` +
-    `"human-annotated":${q(line.humanAnnotated)},"creation-date":${q(line.creationDate)}${jobName}}}`
+    `${q(`${attribute}-metadata`)}:{"objects":[${objects}],"class-map":{${classMap}},"type":"${OBJECT_DETECTION_TYPE}",` +
+    `"human-annotated":"${line.humanAnnotated}","creation-date":${q(line.creationDate)}${jobName}}}`
   );
 };
 
