@@ -24,10 +24,13 @@ export const handlerModules = (): Record<string, string> => {
   );
 };
 
-/** Imports the deployed `handler` export of a function; environment must be set before the first call. */
+/**
+ * Loads the deployed `handler` export of a function; environment must be set before the first
+ * call. `require`, not `import()`: the CLI runs TypeScript through tsx's CommonJS hook only.
+ */
 export const importHandler = async (functionKey: string): Promise<LambdaHandler> => {
   const path = handlerModules()[functionKey];
   if (path === undefined) throw new Error(`serverless.yml has no function ${functionKey}`);
-  const module = (await import(path)) as { handler: LambdaHandler };
+  const module = require(path) as { handler: LambdaHandler };
   return module.handler;
 };

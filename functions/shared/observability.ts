@@ -33,7 +33,9 @@ const tagRun = (input: unknown): void => {
 
 const wrap = <I, O>(fn: (input: I, context: Context) => Promise<O>) =>
   middy<unknown, O, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: 'run.runId' }))
+    // The run id is appended as `runId` by `tagRun` once the input is parsed; Powertools'
+    // correlationIdPath would need the JMESPath package in every bundle for the same result.
+    .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
     .handler((event, context) => fn(event as I, context));
 

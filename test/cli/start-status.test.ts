@@ -49,7 +49,7 @@ describe('cli start and status', () => {
   });
 
   it('says which stage is missing when no state machine is deployed', async () => {
-    await expect(startRun(new SFNClient({}), { bucket: 'data-bucket', prefix: 'p/', stage: 'prod' })).rejects.toThrow(
+    await expect(startRun(new SFNClient({}), { bucket: 'data-bucket', prefix: 'incoming/p/', stage: 'prod' })).rejects.toThrow(
       'no state machine named labeling-pipeline-prod',
     );
   });

@@ -12,7 +12,14 @@ import { config } from '../config';
  */
 const retry = { maxAttempts: 5 } as const;
 
-export const s3 = new S3Client({ ...retry, forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true' });
+// The SDK's default pool of 50 sockets would cap validation's parallel ranged reads below its concurrency.
+const sockets = { maxSockets: Math.max(50, config.VALIDATION_CONCURRENCY) };
+
+export const s3 = new S3Client({
+  ...retry,
+  forcePathStyle: config.S3_FORCE_PATH_STYLE === 'true',
+  requestHandler: { httpAgent: sockets, httpsAgent: sockets },
+});
 export const sfn = new SFNClient(retry);
 export const sageMaker = new SageMakerClient(retry);
 export const rekognition = new RekognitionClient(retry);

@@ -49,11 +49,8 @@ export const ExecutionInput = RunOptions.extend({
     .string()
     .min(1)
     .max(900)
-    .refine((p) => !p.startsWith('/'), 'must not start with "/"')
-    .refine(
-      (p) => !p.startsWith('runs/') && !p.startsWith('task-tokens/'),
-      "must not point into the pipeline's own output",
-    ),
+    // The functions may read uploads only under incoming/ (least privilege), so a batch must live there.
+    .refine((p) => /^incoming\/[^/]/.test(p), 'must be a batch folder under incoming/, e.g. incoming/logos-2026-11/'),
   trigger: TriggerInfo.optional(),
 }).strict();
 export type ExecutionInput = z.infer<typeof ExecutionInput>;
