@@ -49,9 +49,9 @@ describe('cli start and status', () => {
   });
 
   it('says which stage is missing when no state machine is deployed', async () => {
-    await expect(startRun(new SFNClient({}), { bucket: 'data-bucket', prefix: 'incoming/p/', stage: 'prod' })).rejects.toThrow(
-      'no state machine named labeling-pipeline-prod',
-    );
+    await expect(
+      startRun(new SFNClient({}), { bucket: 'data-bucket', prefix: 'incoming/p/', stage: 'prod' }),
+    ).rejects.toThrow('no state machine named labeling-pipeline-prod');
   });
 
   it('shows the current state of a running execution', async () => {
