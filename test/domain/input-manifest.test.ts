@@ -45,7 +45,7 @@ describe('input-manifest', () => {
 
   it('builds the label category configuration in the documented format', () => {
     const fixture = JSON.parse(
-      readFileSync(join(__dirname, '../../../shared/fixtures/aws-docs/label-categories.json'), 'utf8'),
+      readFileSync(join(__dirname, '../fixtures/aws-docs/label-categories.json'), 'utf8'),
     );
 
     const config = labelCategoryConfig(['Plane', 'Boat']);

@@ -13,7 +13,7 @@ import { validateRekognitionManifest } from '../../functions/shared/domain/rekog
 import { type BoxSpec, gtText, type LineSpec } from '../fixtures/gt-line';
 
 const AWS_DOCS_LINE = readFileSync(
-  join(__dirname, '../../../shared/fixtures/aws-docs/rekognition-object-detection-line.manifest'),
+  join(__dirname, '../fixtures/aws-docs/rekognition-object-detection-line.manifest'),
   'utf8',
 ).trim();
 

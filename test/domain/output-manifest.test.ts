@@ -8,7 +8,7 @@ import {
 import { gtRecord, gtText } from '../fixtures/gt-line';
 
 const AWS_DOCS_LINE = readFileSync(
-  join(__dirname, '../../../shared/fixtures/aws-docs/rekognition-object-detection-line.manifest'),
+  join(__dirname, '../fixtures/aws-docs/rekognition-object-detection-line.manifest'),
   'utf8',
 ).trim();
 

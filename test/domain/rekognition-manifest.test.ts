@@ -4,7 +4,7 @@ import { validateRekognitionManifest } from '../../functions/shared/domain/rekog
 import { gtRecord, gtText } from '../fixtures/gt-line';
 
 const AWS_DOCS_LINES = readFileSync(
-  join(__dirname, '../../../shared/fixtures/aws-docs/rekognition-object-detection-line.manifest'),
+  join(__dirname, '../fixtures/aws-docs/rekognition-object-detection-line.manifest'),
   'utf8',
 ).split('\n');
 
