@@ -165,24 +165,50 @@ export const planSplit = (index: SplitIndex, options: SplitOptions): SplitPlan =
   const maxTest = options.maxTestPerLabel ?? RekognitionLimits.MAX_TEST_IMAGES_PER_LABEL;
   const assignment = new Uint8Array(index.size);
   const { order, duplicates } = hashOrder(index, assignment);
-  let labelCount = 0;
-  for (const i of order) for (const l of index.labelsOf(i)) labelCount = Math.max(labelCount, l + 1);
-  const counts = new Uint32Array(labelCount);
-  for (const i of order) for (const l of index.labelsOf(i)) counts[l] = (counts[l] ?? 0) + 1;
+  const counts = labelCounts(index, order);
   const cap = counts.map((c) => (c < 2 ? 0 : Math.min(c - 1, maxTest)));
   const target = counts.map((c, l) =>
     Math.min(cap[l] ?? 0, Math.max(c < 2 ? 0 : 1, Math.round(c * options.testFraction))),
   );
-  const testCount = new Uint32Array(labelCount);
+  const testCount = pickTest(index, { order, counts, target, cap }, assignment);
+  const perLabel = new Map<number, LabelSplit>();
+  counts.forEach((c, l) => {
+    if (c > 0) perLabel.set(l, { train: c - (testCount[l] ?? 0), test: testCount[l] ?? 0 });
+  });
+  const test = assignment.reduce((sum, v) => sum + (v === Assignment.TEST ? 1 : 0), 0);
+  return { assignment, train: order.length - test, test, duplicates, perLabel };
+};
+
+/** Images per label id among the lines in `order`. */
+const labelCounts = (index: SplitIndex, order: Uint32Array): Uint32Array => {
+  let labelCount = 0;
+  for (const i of order) for (const l of index.labelsOf(i)) labelCount = Math.max(labelCount, l + 1);
+  const counts = new Uint32Array(labelCount);
+  for (const i of order) for (const l of index.labelsOf(i)) counts[l] = (counts[l] ?? 0) + 1;
+  return counts;
+};
+
+interface Quotas {
+  order: Uint32Array;
+  counts: Uint32Array;
+  target: Uint32Array;
+  cap: Uint32Array;
+}
+
+/**
+ * Marks test images in `assignment`, label by label from the rarest, and returns the test images
+ * per label. Walks per label: images that help several short labels at once, then any image
+ * within every label's target, then (if still short) any image within the hard caps.
+ */
+const pickTest = (index: SplitIndex, quotas: Quotas, assignment: Uint8Array): Uint32Array => {
+  const { order, counts, target, cap } = quotas;
+  const testCount = new Uint32Array(counts.length);
   const { starts, lines } = linesByLabel(index, order, counts);
   const fits = (i: number, limit: Uint32Array, shared: boolean): boolean => {
     const labels = index.labelsOf(i);
     return (!shared || labels.length > 1) && labels.every((m) => (testCount[m] ?? 0) < (limit[m] ?? 0));
   };
   const byRarity = [...counts.keys()].sort((a, b) => (counts[a] ?? 0) - (counts[b] ?? 0) || a - b);
-  const isTest = new Uint8Array(index.size);
-  // Walks per label: images that help several short labels at once, then any image within
-  // every label's target, then (if still short) any image within the hard caps.
   const walks: [Uint32Array, boolean][] = [
     [target, true],
     [target, false],
@@ -192,17 +218,11 @@ export const planSplit = (index: SplitIndex, options: SplitOptions): SplitPlan =
     for (const [limit, shared] of walks) {
       for (let k = starts[l] ?? 0; k < (starts[l + 1] ?? 0) && (testCount[l] ?? 0) < (target[l] ?? 0); k += 1) {
         const i = lines[k] ?? 0;
-        if (isTest[i] || !fits(i, limit, shared)) continue;
-        isTest[i] = 1;
+        if (assignment[i] !== Assignment.TRAIN || !fits(i, limit, shared)) continue;
         assignment[i] = Assignment.TEST;
         for (const m of index.labelsOf(i)) testCount[m] = (testCount[m] ?? 0) + 1;
       }
     }
   }
-  const perLabel = new Map<number, LabelSplit>();
-  counts.forEach((c, l) => {
-    if (c > 0) perLabel.set(l, { train: c - (testCount[l] ?? 0), test: testCount[l] ?? 0 });
-  });
-  const test = isTest.reduce((sum, v) => sum + v, 0);
-  return { assignment, train: order.length - test, test, duplicates, perLabel };
+  return testCount;
 };
