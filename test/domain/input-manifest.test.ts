@@ -44,9 +44,7 @@ describe('input-manifest', () => {
   });
 
   it('builds the label category configuration in the documented format', () => {
-    const fixture = JSON.parse(
-      readFileSync(join(__dirname, '../fixtures/aws-docs/label-categories.json'), 'utf8'),
-    );
+    const fixture = JSON.parse(readFileSync(join(__dirname, '../fixtures/aws-docs/label-categories.json'), 'utf8'));
 
     const config = labelCategoryConfig(['Plane', 'Boat']);
 
