@@ -83,10 +83,11 @@ const takeRecord = (
   state.index.add(
     hashSourceRef(line.sourceRef),
     line.boxes.map((b) => b.labelId),
-    record.line,
   );
   builder.addLine(line, 1);
-  return ports.spool.append(formatDatasetLine(line, parsed.attribute, state.registry));
+  // The input line number rides along in the spool (a tab never occurs in compact JSON), so
+  // memory holds no per-line number for the rare duplicate report.
+  return ports.spool.append(`${record.line}\t${formatDatasetLine(line, parsed.attribute, state.registry)}`);
 };
 
 /** Pass 2: copy each spooled line to its set; a duplicate image is reported and un-counted. */
@@ -98,13 +99,15 @@ const writeSets = async (
   const { train, test } = ports.openSinks();
   try {
     let i = 0;
-    for await (const text of ports.spool.replay()) {
+    for await (const spooled of ports.spool.replay()) {
+      const tab = spooled.indexOf('\t');
+      const text = spooled.slice(tab + 1);
       const where = assignment[i];
       if (where === Assignment.DUPLICATE) {
         const line = datasetLineFromJson(text, state.attribute);
         state.builder.addLine(line, -1);
         state.builder.reject({
-          line: state.index.lineNumberOf(i),
+          line: Number(spooled.slice(0, tab)),
           sourceRef: line.sourceRef,
           code: ManifestReason.DUPLICATE_IMAGE,
           message: 'the image already has a line earlier in the manifest',

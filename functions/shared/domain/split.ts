@@ -21,42 +21,43 @@ export const hashSourceRef = (text: string): number => {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 };
 
-const grow = <T extends Float64Array | Uint32Array | Uint16Array>(
-  array: T,
-  needed: number,
-  make: (n: number) => T,
-): T => {
-  if (needed <= array.length) return array;
-  const next = make(Math.max(needed, array.length * 2));
-  next.set(array);
-  return next;
-};
+/** Entries per storage block: 64 Ki, so a block is at most 512 KiB. */
+const BLOCK = 1 << 16;
 
 /**
- * What the split needs per accepted line, in typed arrays: a 53-bit hash of its `source-ref`,
- * its distinct label ids and the input line it came from (for reports). Memory is
- * 8 + 4 + 4 + 2×labels bytes per line (about 20 MB for a million lines), whatever the line length.
+ * What the split needs per accepted line: a 53-bit hash of its `source-ref` and its distinct
+ * label ids, about 8 + 4 + 1 + 2×labels bytes per line (some 18 MB for a million lines),
+ * whatever the line length. Storage grows in fixed blocks rather than by doubling and copying:
+ * no transient second copy, and freed memory is not left fragmented between ever larger arrays.
  */
 export class SplitIndex {
-  private hashes = new Float64Array(1024);
-  private lineNumbers = new Uint32Array(1024);
-  private starts = new Uint32Array(1025);
-  private labels = new Uint16Array(2048);
+  private readonly hashes: Float64Array[] = [];
+  private readonly positions: Uint32Array[] = [];
+  private readonly lengths: Uint8Array[] = [];
+  private readonly labels: Uint16Array[] = [];
+  private labelEnd = 0;
   private count = 0;
 
   /** Records one line; returns its index (lines are numbered in the order added). */
-  add(hash: number, labelIds: readonly number[], lineNumber = 0): number {
-    const distinct = [...new Set(labelIds)];
+  add(hash: number, labelIds: readonly number[]): number {
+    const distinct = [...new Set(labelIds)].slice(0, 255);
     const index = this.count;
-    this.hashes = grow(this.hashes, index + 1, (n) => new Float64Array(n));
-    this.lineNumbers = grow(this.lineNumbers, index + 1, (n) => new Uint32Array(n));
-    this.lineNumbers[index] = lineNumber;
-    this.starts = grow(this.starts, index + 2, (n) => new Uint32Array(n));
-    const from = this.starts[index] ?? 0;
-    this.labels = grow(this.labels, from + distinct.length, (n) => new Uint16Array(n));
-    this.hashes[index] = hash;
-    this.labels.set(distinct, from);
-    this.starts[index + 1] = from + distinct.length;
+    const [block, slot] = [Math.floor(index / BLOCK), index % BLOCK];
+    if (slot === 0) {
+      this.hashes.push(new Float64Array(BLOCK));
+      this.positions.push(new Uint32Array(BLOCK));
+      this.lengths.push(new Uint8Array(BLOCK));
+    }
+    // A line's labels never straddle two label blocks.
+    if (this.labelEnd % BLOCK === 0 || (this.labelEnd % BLOCK) + distinct.length > BLOCK) {
+      this.labelEnd = this.labels.length * BLOCK;
+      this.labels.push(new Uint16Array(BLOCK));
+    }
+    this.labels[this.labels.length - 1]?.set(distinct, this.labelEnd % BLOCK);
+    (this.hashes[block] as Float64Array)[slot] = hash;
+    (this.positions[block] as Uint32Array)[slot] = this.labelEnd;
+    (this.lengths[block] as Uint8Array)[slot] = distinct.length;
+    this.labelEnd += distinct.length;
     this.count += 1;
     return index;
   }
@@ -65,17 +66,17 @@ export class SplitIndex {
     return this.count;
   }
 
-  /** The input line number given to `add`. */
-  lineNumberOf(index: number): number {
-    return this.lineNumbers[index] ?? 0;
-  }
-
   hashOf(index: number): number {
-    return this.hashes[index] ?? 0;
+    return this.hashes[Math.floor(index / BLOCK)]?.[index % BLOCK] ?? 0;
   }
 
   labelsOf(index: number): Uint16Array {
-    return this.labels.subarray(this.starts[index] ?? 0, this.starts[index + 1] ?? 0);
+    const block = Math.floor(index / BLOCK);
+    const slot = index % BLOCK;
+    const position = this.positions[block]?.[slot] ?? 0;
+    const length = this.lengths[block]?.[slot] ?? 0;
+    const labels = this.labels[Math.floor(position / BLOCK)] ?? new Uint16Array(0);
+    return labels.subarray(position % BLOCK, (position % BLOCK) + length);
   }
 }
 
@@ -104,36 +105,41 @@ export interface SplitPlan {
  * Line indices in hash order (a fixed pseudo-random order that depends only on the images),
  * without repeated `source-ref`s: one sort of (truncated hash, index) keys serves both. Equal
  * full hashes sit in the same run of equal truncated hashes, lowest index first, so the first
- * line of an image is kept and later ones are marked `DUPLICATE`.
+ * line of an image is kept and later ones are marked `DUPLICATE`. The indices are written over
+ * the sorted keys, so the order costs no second array.
  */
-const hashOrder = (index: SplitIndex, assignment: Uint8Array): { order: Uint32Array; duplicates: number } => {
+const hashOrder = (index: SplitIndex, assignment: Uint8Array): { order: Float64Array; duplicates: number } => {
   const indexBits = Math.max(1, Math.ceil(Math.log2(index.size + 1)));
   const slots = 2 ** indexBits;
   const hashRange = 2 ** (53 - indexBits);
   const keys = new Float64Array(index.size);
   for (let i = 0; i < index.size; i += 1) keys[i] = (index.hashOf(i) % hashRange) * slots + i;
   keys.sort();
-  const order = new Uint32Array(index.size);
   let n = 0;
-  let runStart = 0;
+  let runKey = -1;
+  let run: number[] = [];
   for (let k = 0; k < keys.length; k += 1) {
     const key = keys[k] ?? 0;
     const i = key % slots;
-    if (Math.floor(key / slots) !== Math.floor((keys[runStart] ?? 0) / slots)) runStart = k;
+    const truncated = Math.floor(key / slots);
+    if (truncated !== runKey) {
+      runKey = truncated;
+      run = [];
+    }
     const hash = index.hashOf(i);
-    // Fast path: a run is almost always one image repeated; other truncated-hash collisions are rare.
-    let repeated = k > runStart && index.hashOf((keys[runStart] ?? 0) % slots) === hash;
-    for (let j = runStart + 1; j < k && !repeated; j += 1) repeated = index.hashOf((keys[j] ?? 0) % slots) === hash;
-    if (repeated) assignment[i] = Assignment.DUPLICATE;
-    else order[n++] = i;
+    if (run.some((j) => index.hashOf(j) === hash)) assignment[i] = Assignment.DUPLICATE;
+    else {
+      run.push(i);
+      keys[n++] = i;
+    }
   }
-  return { order: order.subarray(0, n), duplicates: index.size - n };
+  return { order: keys.subarray(0, n), duplicates: index.size - n };
 };
 
 /** Per label, its lines in hash order (a compressed adjacency list). */
 const linesByLabel = (
   index: SplitIndex,
-  order: Uint32Array,
+  order: Float64Array,
   counts: Uint32Array,
 ): { starts: Uint32Array; lines: Uint32Array } => {
   const starts = new Uint32Array(counts.length + 1);
@@ -180,7 +186,7 @@ export const planSplit = (index: SplitIndex, options: SplitOptions): SplitPlan =
 };
 
 /** Images per label id among the lines in `order`. */
-const labelCounts = (index: SplitIndex, order: Uint32Array): Uint32Array => {
+const labelCounts = (index: SplitIndex, order: Float64Array): Uint32Array => {
   let labelCount = 0;
   for (const i of order) for (const l of index.labelsOf(i)) labelCount = Math.max(labelCount, l + 1);
   const counts = new Uint32Array(labelCount);
@@ -189,7 +195,7 @@ const labelCounts = (index: SplitIndex, order: Uint32Array): Uint32Array => {
 };
 
 interface Quotas {
-  order: Uint32Array;
+  order: Float64Array;
   counts: Uint32Array;
   target: Uint32Array;
   cap: Uint32Array;
