@@ -168,6 +168,18 @@ describe('split', () => {
     );
   });
 
+  it('keeps each line’s hash and labels across storage blocks of 65,536 lines', () => {
+    const index = new SplitIndex();
+    const labelsOf = (i: number) => Array.from({ length: 1 + (i % 3) }, (_, k) => (i + k) % 200);
+    for (let i = 0; i < 70_000; i += 1) index.add(i * 7, labelsOf(i));
+
+    for (const i of [0, 1, 65_535, 65_536, 65_537, 69_999]) {
+      expect(index.hashOf(i)).toBe(i * 7);
+      expect([...index.labelsOf(i)]).toEqual(labelsOf(i));
+    }
+    expect(index.size).toBe(70_000);
+  });
+
   it('hashes source-refs to stable 53-bit integers', () => {
     expect(hashSourceRef('s3://b/k.jpg')).toBe(hashSourceRef('s3://b/k.jpg'));
     expect(hashSourceRef('s3://b/k.jpg')).not.toBe(hashSourceRef('s3://b/k.png'));
