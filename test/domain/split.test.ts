@@ -173,10 +173,10 @@ describe('split', () => {
     const labelsOf = (i: number) => Array.from({ length: 1 + (i % 3) }, (_, k) => (i + k) % 200);
     for (let i = 0; i < 70_000; i += 1) index.add(i * 7, labelsOf(i));
 
-    for (const i of [0, 1, 65_535, 65_536, 65_537, 69_999]) {
-      expect(index.hashOf(i)).toBe(i * 7);
-      expect([...index.labelsOf(i)]).toEqual(labelsOf(i));
-    }
+    const wrong = Array.from({ length: 70_000 }, (_, i) => i).filter(
+      (i) => index.hashOf(i) !== i * 7 || index.labelsOf(i).join() !== labelsOf(i).join(),
+    );
+    expect(wrong).toEqual([]);
     expect(index.size).toBe(70_000);
   });
 
