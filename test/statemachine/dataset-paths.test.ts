@@ -12,54 +12,33 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { runStateMachine } from './harness';
+import {
+  BUCKET,
+  datasetOutput,
+  labelingOutput,
+  manifestOutput,
+  PIPELINE_INPUT,
+  RUN_ID,
+  validationOutput,
+} from './stage-outputs';
 
 const eventBridge = mockClient(EventBridgeClient);
 const rekognition = mockClient(RekognitionClient);
 
-const BUCKET = 'labeling-pipeline-test-data';
-const RUN_ID = 'logos-2026-test';
 const PROJECT_NAME = `labeling-pipeline-${RUN_ID}`;
 const PROJECT_ARN = `arn:aws:rekognition:us-east-1:123456789012:project/${PROJECT_NAME}/1764000000000`;
 const TRAIN_ARN = `arn:aws:rekognition:us-east-1:123456789012:project/${PROJECT_NAME}/dataset/train/1764000000001`;
 const TEST_ARN = `arn:aws:rekognition:us-east-1:123456789012:project/${PROJECT_NAME}/dataset/test/1764000000002`;
 const VERSION_ARN = `arn:aws:rekognition:us-east-1:123456789012:project/${PROJECT_NAME}/version/${RUN_ID}/1764000000003`;
 
-const input = { bucket: BUCKET, prefix: 'incoming/logos-2026/' };
-const runPrefix = `s3://${BUCKET}/runs/${RUN_ID}`;
+const input = PIPELINE_INPUT;
 
 /** Fixed outputs for the states before CreateDataset; PrepareRun runs for real. */
 const upstream = {
-  ValidateImages: async () => ({
-    total: 4,
-    accepted: 4,
-    rejected: 0,
-    byReason: {},
-    reportUri: `${runPrefix}/validation.json`,
-  }),
-  BuildManifest: async () => ({
-    manifestUri: `${runPrefix}/labeling/input.manifest`,
-    labelCategoryConfigUri: `${runPrefix}/labeling/label-categories.json`,
-    objects: 4,
-  }),
-  StartLabelingJobAndWait: async () => ({
-    jobName: RUN_ID,
-    status: 'Completed',
-    outputManifestS3Uri: `${runPrefix}/labeling/output/${RUN_ID}/manifests/output/output.manifest`,
-    labelCounters: { TotalLabeled: 4 },
-  }),
-  PostProcess: async () => ({
-    trainManifestUri: `${runPrefix}/dataset/train.manifest`,
-    testManifestUri: `${runPrefix}/dataset/test.manifest`,
-    reportUri: `${runPrefix}/dataset/report.json`,
-    reportHtmlUri: `${runPrefix}/dataset/report.html`,
-    lines: 4,
-    accepted: 4,
-    rejected: 0,
-    boxes: 7,
-    labels: 2,
-    train: 3,
-    test: 1,
-  }),
+  ValidateImages: async () => validationOutput(),
+  BuildManifest: async () => manifestOutput(),
+  StartLabelingJobAndWait: async () => labelingOutput(),
+  PostProcess: async () => datasetOutput(),
 };
 
 const DATASET_PATH = ['CreateDataset', 'WaitForDatasets', 'CheckDatasets', 'DatasetsReady', 'TrainingRequested'];

@@ -1,57 +1,26 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { runStateMachine } from './harness';
+import {
+  datasetOutput,
+  datasetsOutput,
+  labelingOutput,
+  manifestOutput,
+  PIPELINE_INPUT,
+  validationOutput,
+} from './stage-outputs';
 
 const eventBridge = mockClient(EventBridgeClient);
 
-const input = { bucket: 'labeling-pipeline-test-data', prefix: 'incoming/logos-2026/' };
+const input = PIPELINE_INPUT;
 
 const stubbed = {
-  ValidateImages: async () => ({
-    total: 3,
-    accepted: 2,
-    rejected: 1,
-    byReason: { TOO_SMALL: 1 },
-    reportUri: 's3://b/v.json',
-  }),
-  BuildManifest: async () => ({
-    manifestUri: 's3://b/in.manifest',
-    labelCategoryConfigUri: 's3://b/l.json',
-    objects: 2,
-  }),
-  StartLabelingJobAndWait: async () => ({
-    jobName: 'logos-2026-test',
-    status: 'Completed',
-    outputManifestS3Uri: 's3://b/out.manifest',
-    labelCounters: { TotalLabeled: 2 },
-  }),
-  PostProcess: async () => ({
-    trainManifestUri: 's3://b/train.manifest',
-    testManifestUri: 's3://b/test.manifest',
-    reportUri: 's3://b/report.json',
-    reportHtmlUri: 's3://b/report.html',
-    lines: 2,
-    accepted: 2,
-    rejected: 0,
-    boxes: 3,
-    labels: 2,
-    train: 1,
-    test: 1,
-  }),
-  CreateDataset: async () => ({
-    projectArn: 'p',
-    trainDatasetArn: 't',
-    testDatasetArn: 'e',
-    status: 'CREATE_IN_PROGRESS',
-    attempts: 0,
-  }),
-  CheckDatasets: async () => ({
-    projectArn: 'p',
-    trainDatasetArn: 't',
-    testDatasetArn: 'e',
-    status: 'CREATE_COMPLETE',
-    attempts: 1,
-  }),
+  ValidateImages: async () => validationOutput({ total: 3, accepted: 2, rejected: 1, byReason: { TOO_SMALL: 1 } }),
+  BuildManifest: async () => manifestOutput(2),
+  StartLabelingJobAndWait: async () => labelingOutput({ TotalLabeled: 2 }),
+  PostProcess: async () => datasetOutput({ train: 1, test: 1 }),
+  CreateDataset: async () => datasetsOutput('CREATE_IN_PROGRESS', 0),
+  CheckDatasets: async () => datasetsOutput('CREATE_COMPLETE', 1),
 };
 
 const publishedDetail = (index: number) => {

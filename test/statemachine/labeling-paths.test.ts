@@ -23,6 +23,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { handler as labelingJobEvents } from '../../functions/labeling-job-events/handler';
 import { fakeContext } from '../fake-context';
 import { runStateMachine } from './harness';
+import { datasetOutput, datasetsOutput, manifestOutput, validationOutput } from './stage-outputs';
 
 const s3 = mockClient(S3Client);
 const sageMaker = mockClient(SageMakerClient);
@@ -47,41 +48,14 @@ const stateChange = (status: string) => ({
 /** PrepareRun runs for real; validation and manifest are fixed; everything after labeling is stubbed. */
 const postProcessInputs: unknown[] = [];
 const overrides = {
-  ValidateImages: async () => ({
-    total: 4,
-    accepted: 4,
-    rejected: 0,
-    byReason: {},
-    reportUri: `${runUri}/validation.json`,
-  }),
-  BuildManifest: async () => ({
-    manifestUri: `${runUri}/labeling/input.manifest`,
-    labelCategoryConfigUri: `${runUri}/labeling/label-categories.json`,
-    objects: 4,
-  }),
+  ValidateImages: async () => validationOutput(),
+  BuildManifest: async () => manifestOutput(),
   PostProcess: async (state: unknown) => {
     postProcessInputs.push(state);
-    const uri = (name: string) => `${runUri}/dataset/${name}`;
-    return {
-      ...{ trainManifestUri: uri('train.manifest'), testManifestUri: uri('test.manifest') },
-      ...{ reportUri: uri('report.json'), reportHtmlUri: uri('report.html') },
-      ...{ lines: 4, accepted: 4, rejected: 0, boxes: 6, labels: 2, train: 3, test: 1 },
-    };
+    return datasetOutput({ boxes: 6 });
   },
-  CreateDataset: async () => ({
-    projectArn: 'p',
-    trainDatasetArn: 't',
-    testDatasetArn: 'e',
-    status: 'CREATE_IN_PROGRESS',
-    attempts: 0,
-  }),
-  CheckDatasets: async () => ({
-    projectArn: 'p',
-    trainDatasetArn: 't',
-    testDatasetArn: 'e',
-    status: 'CREATE_COMPLETE',
-    attempts: 1,
-  }),
+  CreateDataset: async () => datasetsOutput('CREATE_IN_PROGRESS', 0),
+  CheckDatasets: async () => datasetsOutput('CREATE_COMPLETE', 1),
 };
 
 /** A small in-memory bucket, so the real handlers hand the token to each other through "S3". */

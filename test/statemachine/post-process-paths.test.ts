@@ -15,38 +15,29 @@ import 'aws-sdk-client-mock-jest';
 import { validateRekognitionManifest } from '../../functions/shared/domain/rekognition-manifest';
 import { QUIRKS_MANIFEST } from '../fixtures/memory-ports';
 import { runStateMachine } from './harness';
+import {
+  BUCKET,
+  labelingOutput,
+  manifestOutput,
+  OUTPUT_MANIFEST_KEY,
+  PIPELINE_INPUT,
+  RUN_ID,
+  validationOutput,
+} from './stage-outputs';
 
 const s3 = mockClient(S3Client);
 const rekognition = mockClient(RekognitionClient);
 const eventBridge = mockClient(EventBridgeClient);
 
-const BUCKET = 'labeling-pipeline-test-data';
-const RUN_ID = 'logos-2026-test';
-const OUTPUT_KEY = `runs/${RUN_ID}/labeling/output/${RUN_ID}/manifests/output/output.manifest`;
 const PROJECT_ARN = `arn:aws:rekognition:us-east-1:123456789012:project/labeling-pipeline-${RUN_ID}/1764000000000`;
 
-const input = { bucket: BUCKET, prefix: 'incoming/logos-2026/' };
+const input = PIPELINE_INPUT;
 
 /** Fixed outputs up to the labeling job; PrepareRun and PostProcess run for real. */
 const upstream = {
-  ValidateImages: async () => ({
-    total: 9,
-    accepted: 9,
-    rejected: 0,
-    byReason: {},
-    reportUri: `s3://${BUCKET}/v.json`,
-  }),
-  BuildManifest: async () => ({
-    manifestUri: `s3://${BUCKET}/m`,
-    labelCategoryConfigUri: `s3://${BUCKET}/c`,
-    objects: 9,
-  }),
-  StartLabelingJobAndWait: async () => ({
-    jobName: RUN_ID,
-    status: 'Completed',
-    outputManifestS3Uri: `s3://${BUCKET}/${OUTPUT_KEY}`,
-    labelCounters: { TotalLabeled: 20, FailedNonRetryableError: 2 },
-  }),
+  ValidateImages: async () => validationOutput({ total: 9, accepted: 9 }),
+  BuildManifest: async () => manifestOutput(9),
+  StartLabelingJobAndWait: async () => labelingOutput({ TotalLabeled: 20, FailedNonRetryableError: 2 }),
 };
 
 const written = (key: string): string | undefined => {
@@ -56,7 +47,7 @@ const written = (key: string): string | undefined => {
 };
 
 const outputManifest = (body: Readable) =>
-  s3.on(GetObjectCommand, { Key: OUTPUT_KEY }).resolves({ Body: sdkStreamMixin(body) });
+  s3.on(GetObjectCommand, { Key: OUTPUT_MANIFEST_KEY }).resolves({ Body: sdkStreamMixin(body) });
 
 describe('post-process in the state machine', () => {
   beforeEach(() => {
