@@ -1,16 +1,23 @@
 import { createDatasetFromManifest, findOrCreateProject } from '../shared/aws/datasets';
 import { CreateDatasetInput } from '../shared/contracts/rekognition-steps';
 import type { RekognitionDatasets } from '../shared/contracts/step-io';
-import { type DatasetType, existingDatasetArns, manifestObject } from '../shared/domain/dataset-plan';
+import {
+  type DatasetType,
+  existingDatasetArns,
+  manifestObject,
+  requireBothSplits,
+} from '../shared/domain/dataset-plan';
 import { projectNameForRun, runTags } from '../shared/domain/rekognition-names';
 import { logger, pipelineStep } from '../shared/observability';
 
 /**
+ * 0. Refuse an empty train or test split before touching Rekognition.
  * 1. Find or create the run's own project (`<projectName>-<runId>`, see docs/datasets.md).
  * 2. Reuse the TRAIN and TEST datasets an earlier attempt of this run created.
  * 3. Create the missing ones from the manifests PostProcess wrote; CheckDatasets waits for them.
  */
 export const createDataset = async ({ run, dataset }: CreateDatasetInput): Promise<RekognitionDatasets> => {
+  requireBothSplits(dataset);
   const projectName = projectNameForRun(run.projectName, run.runId);
   const tags = runTags(run.runId);
   const project = await findOrCreateProject(projectName, tags);

@@ -5,6 +5,7 @@ import {
   describeDatasetTimeout,
   existingDatasetArns,
   manifestObject,
+  requireBothSplits,
 } from '../../functions/shared/domain/dataset-plan';
 
 const TRAIN_ARN = 'arn:aws:rekognition:us-east-1:123456789012:project/p/dataset/train/1';
@@ -138,5 +139,20 @@ describe('dataset-plan', () => {
         'Rekognition did not finish creating the datasets after 240 polls (TRAIN CREATE_IN_PROGRESS, TEST unknown); they are left in place, check them in the Rekognition console',
       );
     });
+  });
+});
+
+describe('requireBothSplits', () => {
+  it('accepts a split with images on both sides', () => {
+    expect(() => requireBothSplits({ train: 3, test: 1, reportUri: 's3://b/r.json' })).not.toThrow();
+  });
+
+  it('fails with DatasetCreationFailed naming the empty side and the report', () => {
+    expect(() => requireBothSplits({ train: 1, test: 0, reportUri: 's3://b/r.json' })).toThrow(
+      expect.objectContaining({
+        name: 'DatasetCreationFailed',
+        message: expect.stringMatching(/the test split .*s3:\/\/b\/r\.json/),
+      }),
+    );
   });
 });

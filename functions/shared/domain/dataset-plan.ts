@@ -1,3 +1,4 @@
+import { DatasetCreationFailed } from '../errors';
 import { parseS3Uri } from './s3-uri';
 
 /** A project holds at most one TRAIN and one TEST dataset (aws-facts §6). */
@@ -88,4 +89,18 @@ export const describeDatasetFailure = (dataset: DatasetStatusView, manifestUri?:
 export const describeDatasetTimeout = (pending: readonly DatasetStatusView[], attempts: number): string => {
   const states = pending.map((d) => `${d.type} ${d.status ?? 'unknown'}`).join(', ');
   return `Rekognition did not finish creating the datasets after ${attempts} polls (${states}); they are left in place, check them in the Rekognition console`;
+};
+
+/**
+ * Rekognition trains only with a non-empty TRAIN and TEST dataset (aws-facts §6); an empty
+ * manifest would fail the import with a less helpful message, so the run fails before it.
+ */
+export const requireBothSplits = (split: { train: number; test: number; reportUri: string }): void => {
+  const empty = [split.train === 0 && 'train', split.test === 0 && 'test'].filter(Boolean);
+  if (empty.length === 0) return;
+  throw new DatasetCreationFailed(
+    `the ${empty.join(' and ')} split has no image, so Rekognition cannot create the datasets; ` +
+      `add images for the labels with the fewest images (see ${split.reportUri})`,
+    { train: split.train, test: split.test },
+  );
 };
