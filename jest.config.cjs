@@ -14,4 +14,11 @@ module.exports = {
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   testTimeout: 60_000,
+  // With --coverage (CI): the Lambda code, gated; domain logic is held to a higher bar than adapters.
+  collectCoverageFrom: ['functions/**/*.ts'],
+  coverageReporters: ['text-summary'],
+  coverageThreshold: {
+    global: { lines: 95, branches: 85 },
+    './functions/shared/domain/': { lines: 98, branches: 80 },
+  },
 };
