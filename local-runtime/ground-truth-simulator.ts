@@ -301,6 +301,14 @@ function chooseObjects(sourceRefs: string[], count: number, salt: string): Set<s
   return new Set(ranked.slice(0, count));
 }
 
+const emptyCounters = (): SimulatedLabelCounters => ({
+  TotalLabeled: 0,
+  HumanLabeled: 0,
+  MachineLabeled: 0,
+  FailedNonRetryableError: 0,
+  Unlabeled: 0,
+});
+
 /**
  * Simulates a bounding-box labeling job run by a private workforce and returns the real-format
  * `output.manifest` lines (SMDG "Bounding Box Job Output", aws-facts §5) and the job's
@@ -324,13 +332,7 @@ export function simulateLabelingJob(options: LabelingSimulationOptions): Simulat
     ? chooseObjects(labelable, Math.round(labelable.length * MACHINE_LABELED_SHARE), `${seed}:machine`)
     : new Set<string>();
 
-  const counters: SimulatedLabelCounters = {
-    TotalLabeled: 0,
-    HumanLabeled: 0,
-    MachineLabeled: 0,
-    FailedNonRetryableError: 0,
-    Unlabeled: 0,
-  };
+  const counters = emptyCounters();
   const outputLines = sourceRefs.map((sourceRef, index) => {
     const random = createRandom(hashString(`${seed}:${sourceRef}`));
     const image = options.truthFor(sourceRef);
@@ -440,13 +442,7 @@ export function replayAnnotations(options: ReplayOptions): SimulatedJobOutput {
   const attribute = options.labelAttributeName ?? fallbackAttribute;
   const jobName = options.jobName ?? 'replayed-annotations';
 
-  const counters: SimulatedLabelCounters = {
-    TotalLabeled: 0,
-    HumanLabeled: 0,
-    MachineLabeled: 0,
-    FailedNonRetryableError: 0,
-    Unlabeled: 0,
-  };
+  const counters = emptyCounters();
   const outputLines = options.sourceRefs.map((sourceRef) => {
     const answer = byName.get(basename(sourceRef));
     const theirs = answer ? attributeOf(answer) : undefined;
