@@ -18,7 +18,7 @@ module.exports = {
   collectCoverageFrom: ['functions/**/*.ts'],
   coverageReporters: ['text-summary'],
   coverageThreshold: {
-    global: { lines: 95, branches: 85 },
+    global: { lines: 95, branches: 80 },
     './functions/shared/domain/': { lines: 98, branches: 80 },
   },
 };
