@@ -13,6 +13,10 @@ export interface LoadedStateMachine {
   functionOfState: Record<string, string>;
   /** Names of the states that wait for a task token. */
   callbackStates: string[];
+  /** Names of the Wait states, which local runs shorten. */
+  waitStates: string[];
+  /** Names of the states with a Retry field, whose pauses local runs shorten. */
+  retriedStates: string[];
 }
 
 const isObject = (value: Json | undefined): value is { [key: string]: Json } =>
@@ -47,7 +51,11 @@ export const loadStateMachine = (path: string = ASL_PATH): LoadedStateMachine =>
   const raw = parse(readFileSync(path, 'utf8')) as { States: Record<string, { [key: string]: Json }> };
   const functionOfState: Record<string, string> = {};
   const callbackStates: string[] = [];
+  const waitStates: string[] = [];
+  const retriedStates: string[] = [];
   for (const [name, state] of Object.entries(raw.States)) {
+    if (state.Type === 'Wait') waitStates.push(name);
+    if (state.Retry !== undefined) retriedStates.push(name);
     if (state.Type !== 'Task') continue;
     const parameters = state.Parameters;
     const fn =
@@ -63,5 +71,11 @@ export const loadStateMachine = (path: string = ASL_PATH): LoadedStateMachine =>
       state.TimeoutSeconds = MAX_LOCAL_TIMEOUT_SECONDS;
     }
   }
-  return { definition: definition as unknown as Record<string, Json>, functionOfState, callbackStates };
+  return {
+    definition: definition as unknown as Record<string, Json>,
+    functionOfState,
+    callbackStates,
+    waitStates,
+    retriedStates,
+  };
 };

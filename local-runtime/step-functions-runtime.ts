@@ -264,15 +264,14 @@ export class StepFunctionsRuntime implements ExecutionHost {
   }
 
   private run(record: ExecutionRecord, input: Json): RunningExecution {
-    const waitStates = Object.entries(
-      (this.machine.definition as { States: Record<string, { Type?: Json }> }).States,
-    ).filter(([, state]) => state.Type === 'Wait');
-    const retried = Object.keys(this.machine.functionOfState);
+    const { waitStates, retriedStates } = this.machine;
     const options: RunOptions = {
       overrides: {
         taskResourceLocalHandlers: this.taskHandlers(record),
-        waitTimeOverrides: Object.fromEntries(waitStates.map(([name]) => [name, this.options.waitMs ?? 200])),
-        retryIntervalOverrides: Object.fromEntries(retried.map((name) => [name, this.options.retryIntervalMs ?? 100])),
+        waitTimeOverrides: Object.fromEntries(waitStates.map((name) => [name, this.options.waitMs ?? 200])),
+        retryIntervalOverrides: Object.fromEntries(
+          retriedStates.map((name) => [name, this.options.retryIntervalMs ?? 100]),
+        ),
       },
       context: {
         Execution: {

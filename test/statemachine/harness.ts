@@ -31,11 +31,6 @@ export interface RunResult {
   stateErrors: { state: string; Error: string }[];
 }
 
-const statesOfType = (definition: { States: Record<string, { Type?: unknown; Retry?: unknown }> }, type: string) =>
-  Object.entries(definition.States)
-    .filter(([, state]) => state.Type === type)
-    .map(([name]) => name);
-
 const timeout = (): Error => Object.assign(new Error('the labeling wait timed out'), { name: 'States.Timeout' });
 
 /** The held callback: resolved by SendTaskSuccess, rejected by SendTaskFailure, once. */
@@ -71,8 +66,7 @@ const holdCallback = (taskToken: string) => {
  * startLabelingJob handler, then waits for SendTaskSuccess/SendTaskFailure on a mocked SFN client.
  */
 export const runStateMachine = async (options: RunOptions): Promise<RunResult> => {
-  const { definition, functionOfState, callbackStates } = loadStateMachine();
-  const asl = definition as unknown as { States: Record<string, { Type?: unknown; Retry?: unknown }> };
+  const { definition, functionOfState, callbackStates, waitStates, retriedStates } = loadStateMachine();
   const taskToken = `token-${randomUUID()}`;
   const executionName = options.executionName ?? 'logos-2026-test';
 
@@ -100,8 +94,8 @@ export const runStateMachine = async (options: RunOptions): Promise<RunResult> =
   const execution = machine.run(options.input as never, {
     overrides: {
       taskResourceLocalHandlers: handlers as never,
-      waitTimeOverrides: zeroes(statesOfType(asl, 'Wait')),
-      retryIntervalOverrides: zeroes(Object.keys(asl.States).filter((n) => asl.States[n]?.Retry !== undefined)),
+      waitTimeOverrides: zeroes(waitStates),
+      retryIntervalOverrides: zeroes(retriedStates),
     },
     context: {
       Execution: { Name: executionName, Input: options.input as never, StartTime: new Date().toISOString() },
