@@ -1,10 +1,10 @@
 import fc from 'fast-check';
+import { checkLabelingJobName } from '../../functions/shared/domain/labeling-job-names';
 import {
   batchOf,
   deriveRunId,
   executionNameForCli,
   executionNameForUpload,
-  LABELING_JOB_NAME,
   normalizePrefix,
 } from '../../functions/shared/domain/run-id';
 
@@ -28,7 +28,7 @@ describe('run-id', () => {
     fc.assert(
       fc.property(fc.string({ minLength: 1, maxLength: 80 }), (name) => {
         const runId = deriveRunId(name);
-        expect(runId).toMatch(LABELING_JOB_NAME);
+        expect(checkLabelingJobName(runId)).toBe(runId);
         expect(runId.length).toBeLessThanOrEqual(63);
         expect(deriveRunId(name)).toBe(runId);
       }),

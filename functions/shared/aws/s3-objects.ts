@@ -1,12 +1,5 @@
 import type { Readable } from 'node:stream';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  NotFound,
-  PutObjectCommand,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { s3 } from './clients';
 
@@ -54,16 +47,6 @@ export const getTextIfExists = async (bucket: string, key: string): Promise<stri
 export const openStream = async (bucket: string, key: string): Promise<Readable> => {
   const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return out.Body as Readable;
-};
-
-export const objectExists = async (bucket: string, key: string): Promise<boolean> => {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return true;
-  } catch (error) {
-    if (error instanceof NotFound || error instanceof NoSuchKey) return false;
-    throw error;
-  }
 };
 
 export const putText = async (bucket: string, key: string, body: string, contentType: string): Promise<void> => {

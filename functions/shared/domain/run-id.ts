@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** Labeling job names: 1-63 of `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`, case-insensitive (aws-facts §1). */
-export const LABELING_JOB_NAME = /^[a-z0-9](-*[a-z0-9]){0,62}$/;
+/** Labeling job names are 1-63 chars (aws-facts §1); `checkLabelingJobName` holds the full rule. */
 const MAX_RUN_ID = 63;
 
 const shortHash = (text: string, length: number): string =>
