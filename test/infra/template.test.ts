@@ -106,6 +106,22 @@ describe('packaged template', () => {
     expect(s3Resources).not.toContain('task-tokens');
   });
 
+  it('lets every function that reads a maybe-missing object list the bucket, so S3 answers NoSuchKey', () => {
+    const roleOf = (fnKey: string) =>
+      resource(`${fnKey.charAt(0).toUpperCase()}${fnKey.slice(1)}IamRoleLambdaExecution`);
+
+    for (const fnKey of [
+      'startPipeline',
+      'startLabelingJob',
+      'labelingJobEvents',
+      'reconcileLabelingJob',
+      'postProcess',
+    ]) {
+      const listing = statementsOf(roleOf(fnKey)).filter((s) => actions(s).includes('s3:ListBucket'));
+      expect({ fnKey, lists: listing.length }).toEqual({ fnKey, lists: 1 });
+    }
+  });
+
   it('sets the settings each function reads', () => {
     const env = (fnKey: string) =>
       Object.keys((lambdaOf(fnKey).Properties.Environment as { Variables: object }).Variables);
