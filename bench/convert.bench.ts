@@ -4,10 +4,10 @@ import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertManifestFile } from '../cli/commands/convert';
-import { LabelRegistry } from '../functions/shared/domain/label-registry';
-import { type DatasetLine, formatDatasetLine, normalizeLine } from '../functions/shared/domain/normalize-line';
-import { parseOutputRecord } from '../functions/shared/domain/output-manifest';
-import { Assignment, hashSourceRef, planSplit, SplitIndex } from '../functions/shared/domain/split';
+import { LabelRegistry } from '../functions/conversion/rules/label-registry';
+import { type DatasetLine, formatDatasetLine, normalizeLine } from '../functions/conversion/rules/normalize-line';
+import { parseOutputRecord } from '../functions/conversion/rules/output-manifest';
+import { Assignment, hashSourceRef, planSplit, SplitIndex } from '../functions/conversion/rules/split';
 import { generateOutputLines } from '../test/fixtures/gt-output-generator';
 
 /**

@@ -118,13 +118,13 @@ async function main(): Promise<void> {
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
   try {
-    const { s3 } = await import('../functions/shared/aws/clients');
-    const { validateImages } = await import('../functions/validate-images/handler');
-    const { config } = await import('../functions/shared/config');
-    const { mapConcurrent } = await import('../functions/shared/domain/batch-inspection');
-    const { parseImageHeader } = await import('../functions/shared/domain/image-header');
-    const { inspectImage } = await import('../functions/shared/domain/image-rules');
-    const { listObjects } = await import('../functions/shared/aws/s3-objects');
+    const { s3 } = await import('../functions/kernel/aws/clients');
+    const { validateImages } = await import('../functions/validation/validate-images/handler');
+    const { config } = await import('../functions/kernel/config');
+    const { mapConcurrent } = await import('../functions/validation/rules/batch-inspection');
+    const { parseImageHeader } = await import('../functions/validation/rules/image-header');
+    const { inspectImage } = await import('../functions/validation/rules/image-rules');
+    const { listObjects } = await import('../functions/kernel/aws/s3-objects');
 
     const kinds = imageKinds();
     let imageBytes = 0;

@@ -3,7 +3,10 @@
 // - A deploy needs a workteam: an existing one (param workteamArn) or one created here (createWorkforce=true).
 const { require: tsxRequire } = require('tsx/cjs/api');
 
-const { GROUND_TRUTH_REGIONS } = tsxRequire('../functions/shared/domain/ground-truth-regions.ts', __filename);
+const { GROUND_TRUTH_REGIONS } = tsxRequire(
+  '../functions/labeling/ground-truth/rules/ground-truth-regions.ts',
+  __filename,
+);
 
 class GroundTruthRegionCheck {
   constructor(serverless, options) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { slugify } from '../functions/shared/domain/run-id';
+import { slugify } from '../functions/kernel/rules/run-id';
 import type { LocalEnvironment, RunReporter } from './local-stack';
 import { generateSampleBatch, type SampleFile, type TruthImage } from './sample-batch';
 

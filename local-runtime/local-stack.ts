@@ -171,10 +171,10 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
   });
   try {
     // config.ts parses the environment once; it must have seen the local one.
-    const { config } = require('../functions/shared/config') as typeof import('../functions/shared/config');
+    const { config } = require('../functions/kernel/config') as typeof import('../functions/kernel/config');
     if (config.DATA_BUCKET !== bucket || config.S3_FORCE_PATH_STYLE !== 'true') {
       throw new Error(
-        'functions/shared/config was imported before the local environment was set up; import handler modules lazily',
+        'functions/kernel/config was imported before the local environment was set up; import handler modules lazily',
       );
     }
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { deriveRunId } from '../functions/shared/domain/run-id';
+import { deriveRunId } from '../functions/kernel/rules/run-id';
 import { type BatchOptions, prepareBatch, uploadBatch } from './local-batch';
 import { LOCAL_ACCOUNT_ID } from './local-environment';
 import {

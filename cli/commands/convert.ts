@@ -2,13 +2,13 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import type { DatasetReport } from '../../functions/shared/contracts/dataset-report';
-import { convertOutputManifest } from '../../functions/shared/domain/dataset-conversion';
-import { readManifestBatches } from '../../functions/shared/domain/line-reader';
-import { renderReportHtml } from '../../functions/shared/domain/report-html';
-import { RUN_DEFAULTS } from '../../functions/shared/domain/run-plan';
-import { writableLineSink } from '../../functions/shared/streams/line-sink';
-import { createFileSpool } from '../../functions/shared/streams/spool-file';
+import { writableLineSink } from '../../functions/conversion/aws/line-sink';
+import { createFileSpool } from '../../functions/conversion/aws/spool-file';
+import type { DatasetReport } from '../../functions/conversion/contracts/dataset-report';
+import { convertOutputManifest } from '../../functions/conversion/rules/dataset-conversion';
+import { readManifestBatches } from '../../functions/conversion/rules/line-reader';
+import { renderReportHtml } from '../../functions/conversion/rules/report-html';
+import { RUN_DEFAULTS } from '../../functions/run/rules/run-plan';
 
 export interface ConvertOptions {
   out: string;

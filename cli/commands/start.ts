@@ -1,8 +1,8 @@
 import { ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
-import { ExecutionInput } from '../../functions/shared/contracts/execution-input';
-import { executionNameForCli } from '../../functions/shared/domain/run-id';
-import { parseOrThrow } from '../../functions/shared/observability';
+import { parseOrThrow } from '../../functions/kernel/observability';
+import { executionNameForCli } from '../../functions/kernel/rules/run-id';
+import { ExecutionInput } from '../../functions/run/contracts/execution-input';
 
 export interface StartOptions {
   bucket: string;

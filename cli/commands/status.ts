@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
-import { readableCause } from '../../functions/shared/domain/run-announcement';
+import { readableCause } from '../../functions/run/rules/run-announcement';
 
 export interface RunStatus {
   status: string;

@@ -3,11 +3,11 @@ import { createReadStream } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
-import { inspectBatch, isBatchObject, mapConcurrent } from '../../functions/shared/domain/batch-inspection';
-import { compareKeys, type Fingerprint } from '../../functions/shared/domain/duplicates';
-import type { ImageFormat } from '../../functions/shared/domain/image-header';
-import type { ImageReason } from '../../functions/shared/domain/reason-codes';
-import { buildVerdicts } from '../../functions/shared/domain/validation-report';
+import type { ImageReason } from '../../functions/kernel/rules/reason-codes';
+import { inspectBatch, isBatchObject, mapConcurrent } from '../../functions/validation/rules/batch-inspection';
+import { compareKeys, type Fingerprint } from '../../functions/validation/rules/duplicates';
+import type { ImageFormat } from '../../functions/validation/rules/image-header';
+import { buildVerdicts } from '../../functions/validation/rules/validation-report';
 
 /** One line of `validate-images --json`. */
 export interface ImageRow {

@@ -1,5 +1,5 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { parseS3Uri } from '../../functions/shared/domain/s3-uri';
+import { parseS3Uri } from '../../functions/kernel/rules/s3-uri';
 
 /** How the service stand-ins read and write the local bucket (the real services use S3 too). */
 export interface ObjectStore {

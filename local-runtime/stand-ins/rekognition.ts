@@ -1,5 +1,4 @@
-import { validateRekognitionManifest } from '../../functions/shared/domain/rekognition-manifest';
-import { toS3Uri } from '../../functions/shared/domain/s3-uri';
+import { toS3Uri } from '../../functions/kernel/rules/s3-uri';
 import {
   ACCOUNT_ID,
   epochSeconds,
@@ -13,6 +12,7 @@ import {
   type StandInService,
 } from './json-protocol';
 import type { ObjectStore } from './object-store';
+import { validateRekognitionManifest } from './rekognition-manifest';
 
 type DatasetStatus = 'CREATE_IN_PROGRESS' | 'CREATE_COMPLETE' | 'CREATE_FAILED';
 type VersionStatus = 'TRAINING_IN_PROGRESS' | 'TRAINING_COMPLETED' | 'TRAINING_FAILED';

@@ -1,4 +1,4 @@
-import { joinKey } from '../../functions/shared/domain/s3-uri';
+import { joinKey } from '../../functions/kernel/rules/s3-uri';
 import { replayAnnotations, simulateLabelingJob } from '../ground-truth-simulator';
 import type { TruthImage } from '../sample-batch';
 import { type DeliveredEvent, eventEnvelope } from './eventbridge';

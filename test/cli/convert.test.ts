@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertManifestFile, formatSummary } from '../../cli/commands/convert';
-import { DatasetReport } from '../../functions/shared/contracts/dataset-report';
-import { validateRekognitionManifest } from '../../functions/shared/domain/rekognition-manifest';
+import { DatasetReport } from '../../functions/conversion/contracts/dataset-report';
+import { validateRekognitionManifest } from '../../local-runtime/stand-ins/rekognition-manifest';
 import { generateOutputLines } from '../fixtures/gt-output-generator';
 import { QUIRKS_MANIFEST } from '../fixtures/memory-ports';
 

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { RUN_FAILED, RUN_SUCCEEDED } from '../../functions/shared/contracts/pipeline-events';
-import { GROUND_TRUTH_REGIONS } from '../../functions/shared/domain/ground-truth-regions';
+import { GROUND_TRUTH_REGIONS } from '../../functions/labeling/ground-truth/rules/ground-truth-regions';
+import { RUN_FAILED, RUN_SUCCEEDED } from '../../functions/run/contracts/pipeline-events';
 import { ASL_PATH } from '../../local-runtime/asl-loader';
 
 const ROOT = join(__dirname, '..', '..');

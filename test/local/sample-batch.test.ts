@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { imageSize } from 'image-size';
 import { decode as decodeJpeg } from 'jpeg-js';
-import { findDuplicates } from '../../functions/shared/domain/duplicates';
-import { parseImageHeader } from '../../functions/shared/domain/image-header';
-import { inspectImage } from '../../functions/shared/domain/image-rules';
-import { ImageReason } from '../../functions/shared/domain/reason-codes';
+import { ImageReason } from '../../functions/kernel/rules/reason-codes';
+import { findDuplicates } from '../../functions/validation/rules/duplicates';
+import { parseImageHeader } from '../../functions/validation/rules/image-header';
+import { inspectImage } from '../../functions/validation/rules/image-rules';
 import { generateSampleBatch, type SampleBatch } from '../../local-runtime/sample-batch';
 
 function bodyOf(batch: SampleBatch, name: string): Uint8Array {

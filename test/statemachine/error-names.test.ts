@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import * as errors from '../../functions/shared/errors';
-import { PIPELINE_ERROR_NAMES } from '../../functions/shared/errors';
+import * as errors from '../../functions/kernel/errors';
+import { PIPELINE_ERROR_NAMES } from '../../functions/kernel/errors';
 import { ASL_PATH } from '../../local-runtime/asl-loader';
 
 type State = {

@@ -20,7 +20,7 @@ import {
   StopLabelingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler as labelingJobEvents } from '../../functions/labeling-job-events/handler';
+import { handler as labelingJobEvents } from '../../functions/labeling/labeling-job-events/handler';
 import { fakeContext } from '../fake-context';
 import { runStateMachine } from './harness';
 import { datasetOutput, datasetsOutput, manifestOutput, validationOutput } from './stage-outputs';

@@ -12,7 +12,7 @@ import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sd
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { validateRekognitionManifest } from '../../functions/shared/domain/rekognition-manifest';
+import { validateRekognitionManifest } from '../../local-runtime/stand-ins/rekognition-manifest';
 import { QUIRKS_MANIFEST } from '../fixtures/memory-ports';
 import { runStateMachine } from './harness';
 import {

@@ -5,7 +5,7 @@ import type {
   ManifestSummary,
   RekognitionDatasets,
   ValidationSummary,
-} from '../../functions/shared/contracts/step-io';
+} from '../../functions/kernel/contracts/step-io';
 
 /** Canned state outputs for state-machine tests that replace the states they are not about. */
 

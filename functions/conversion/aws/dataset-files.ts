@@ -1,0 +1,47 @@
+import { getTextIfExists, putJson, putText } from '../../kernel/aws/s3-objects';
+import { logger } from '../../kernel/observability';
+import { joinKey, toS3Uri } from '../../kernel/rules/s3-uri';
+import type { DatasetReport } from '../contracts/dataset-report';
+import type { LineSink } from '../rules/dataset-conversion';
+import { renderReportHtml } from '../rules/report-html';
+import { s3LineSink } from './s3-line-sink';
+
+const MANIFEST_TYPE = 'application/x-ndjson';
+
+/** Where one run's dataset files live: `<runPrefix>/dataset/<name>` in the run's bucket. */
+export const datasetFiles = (bucket: string, runPrefix: string) => {
+  const key = (name: string) => joinKey(joinKey(runPrefix, 'dataset'), name);
+  return {
+    uri: (name: string) => toS3Uri({ bucket, key: key(name) }),
+    /** Multipart uploads of train.manifest and test.manifest, opened only when needed. */
+    openSinks: (): { train: LineSink; test: LineSink } => ({
+      train: s3LineSink(bucket, key('train.manifest'), MANIFEST_TYPE),
+      test: s3LineSink(bucket, key('test.manifest'), MANIFEST_TYPE),
+    }),
+    writeReport: async (report: DatasetReport): Promise<void> => {
+      await putJson(bucket, key('report.json'), report);
+      await putText(bucket, key('report.html'), renderReportHtml(report), 'text/html; charset=utf-8');
+    },
+  };
+};
+
+/**
+ * The labeling step's decisions file (`<runPrefix>/labeling/job.json`), when it wrote one.
+ * Optional context for the report: a missing or broken file never blocks the dataset.
+ */
+export const readJobDecisions = async (
+  bucket: string,
+  runPrefix: string,
+): Promise<Record<string, unknown> | undefined> => {
+  const key = joinKey(runPrefix, 'labeling/job.json');
+  const text = await getTextIfExists(bucket, key);
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // reported below, like any other shape that is not an object
+  }
+  logger.warn('labeling job file ignored', { key });
+  return undefined;
+};

@@ -1,0 +1,48 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LineSpool } from '../rules/dataset-conversion';
+import { writableLineSink } from './line-sink';
+
+export interface FileSpool extends LineSpool {
+  /** Deletes the temp file; safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A spool in a temp file (Lambda's /tmp, 512 MB by default; converted lines of a full
+ * 100,000-object job take about 50 MB), so the two conversion passes never hold the lines in
+ * memory. Lines are appended during pass 1 and read back once, in order, during pass 2.
+ */
+export const createFileSpool = async (directory = tmpdir()): Promise<FileSpool> => {
+  const dir = await mkdtemp(join(directory, 'dataset-spool-'));
+  const path = join(dir, 'lines.jsonl');
+  const file = createWriteStream(path);
+  const sink = writableLineSink(file);
+  let closed = false;
+  return {
+    append: (text) => sink.write(`${text}\n`),
+    async *replay() {
+      if (!closed) {
+        closed = true;
+        await sink.close();
+      }
+      // Spooled lines are compact JSON written by us: a plain newline split is enough.
+      let carry = '';
+      for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
+        const lines = (carry + String(chunk)).split('\n');
+        carry = lines.pop() ?? '';
+        yield* lines;
+      }
+      if (carry !== '') yield carry;
+    },
+    async dispose() {
+      if (!closed) {
+        closed = true;
+        file.destroy();
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+};

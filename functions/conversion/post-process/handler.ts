@@ -1,0 +1,82 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { openStream } from '../../kernel/aws/s3-objects';
+import { type DatasetSummary, LabelingResult, RunContext } from '../../kernel/contracts/step-io';
+import { InvalidInput, NoUsableLabels } from '../../kernel/errors';
+import { logger, metrics, pipelineStep } from '../../kernel/observability';
+import { parseS3Uri } from '../../kernel/rules/s3-uri';
+import { datasetFiles, readJobDecisions } from '../aws/dataset-files';
+import { createFileSpool } from '../aws/spool-file';
+import { convertOutputManifest } from '../rules/dataset-conversion';
+import { readManifestBatches } from '../rules/line-reader';
+
+export const PostProcessInput = z.object({
+  run: RunContext.pick({
+    runId: true,
+    bucket: true,
+    runPrefix: true,
+    labels: true,
+    labelAttributeName: true,
+    testFraction: true,
+    minConfidence: true,
+  }),
+  labeling: LabelingResult.pick({ jobName: true, outputManifestS3Uri: true, labelCounters: true }),
+});
+export type PostProcessInput = z.infer<typeof PostProcessInput>;
+
+const sourceOf = (uri: string) => {
+  try {
+    return parseS3Uri(uri);
+  } catch {
+    throw new InvalidInput(`labeling.outputManifestS3Uri must be an s3:// URI, got ${JSON.stringify(uri)}`);
+  }
+};
+
+/** Streams the job's output manifest into `runs/<runId>/dataset/{train,test}.manifest` and the report. */
+export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<DatasetSummary> => {
+  const source = sourceOf(labeling.outputManifestS3Uri);
+  const files = datasetFiles(run.bucket, run.runPrefix);
+  const labelingJob = await readJobDecisions(run.bucket, run.runPrefix);
+  const body = await openStream(source.bucket, source.key);
+  const spool = await createFileSpool();
+  const report = await convertOutputManifest(
+    readManifestBatches(body),
+    { spool, openSinks: files.openSinks },
+    {
+      source: labeling.outputManifestS3Uri,
+      generatedAt: new Date().toISOString(),
+      labelAttributeName: run.labelAttributeName,
+      expectedBucket: run.bucket,
+      labels: run.labels,
+      testFraction: run.testFraction,
+      minConfidence: run.minConfidence,
+      labelCounters: labeling.labelCounters,
+      labelingJob,
+    },
+  ).finally(() => spool.dispose());
+  await files.writeReport(report);
+  const { lines, accepted, rejectedLines, boxes, train, test, rejectedByReason } = report;
+  logger.info('dataset converted', { lines, accepted, rejectedLines, boxes, train, test, rejectedByReason });
+  metrics.addMetric('DatasetImages', MetricUnit.Count, accepted);
+  if (accepted === 0) {
+    throw new NoUsableLabels(
+      `none of the ${lines} lines of ${labeling.outputManifestS3Uri} can go into a Rekognition dataset; see ${files.uri('report.json')} (or report.html) for each line's reason`,
+      { reportUri: files.uri('report.json'), rejectedByReason },
+    );
+  }
+  return {
+    trainManifestUri: files.uri('train.manifest'),
+    testManifestUri: files.uri('test.manifest'),
+    reportUri: files.uri('report.json'),
+    reportHtmlUri: files.uri('report.html'),
+    lines,
+    accepted,
+    rejected: rejectedLines,
+    boxes,
+    labels: Object.keys(report.labels).length,
+    train,
+    test,
+  };
+};
+
+export const handler = pipelineStep(PostProcessInput, postProcess);

@@ -1,0 +1,209 @@
+import { ManifestReason } from '../../kernel/rules/reason-codes';
+import { parseS3Uri } from '../../kernel/rules/s3-uri';
+import { type GtLabelMetadata, isJsonObject, readLabelAttribute, readLabelMetadata } from '../contracts/gt-output-line';
+import type { ManifestRecord } from './line-reader';
+
+/** The only use-case type Rekognition imports for boxes (aws-facts §6). */
+export const OBJECT_DETECTION_TYPE = 'groundtruth/object-detection';
+
+/** A Ground Truth output line whose structure is sound; boxes are still unchecked. */
+export interface ParsedOutputLine {
+  sourceRef: string;
+  bucket: string;
+  attribute: string;
+  width: number;
+  height: number;
+  depth: number;
+  annotations: readonly unknown[];
+  objects: readonly unknown[];
+  classMap: Readonly<Record<string, unknown>>;
+  humanAnnotated: 'yes' | 'no';
+  creationDate: string;
+  jobName?: string;
+}
+
+/** Why a line (or one of its boxes) cannot go into the dataset. */
+export interface LineProblem {
+  code: ManifestReason;
+  message: string;
+}
+
+export type ParseOutcome =
+  | { ok: true; line: ParsedOutputLine }
+  | { ok: false; problem: LineProblem; sourceRef?: string; attribute?: string };
+
+type JsonObject = Record<string, unknown>;
+
+const isObject = isJsonObject;
+
+const metadataOf = (record: JsonObject, attribute: string): unknown => record[`${attribute}-metadata`];
+
+/**
+ * Finds the bounding-box label attribute of a line: the key `X` whose `X-metadata` has type
+ * `groundtruth/object-detection`. Chained jobs leave several attributes in a line; the first
+ * bounding-box one wins.
+ */
+export const detectLabelAttribute = (record: JsonObject): string | undefined => {
+  for (const key of Object.keys(record)) {
+    if (!key.endsWith('-metadata')) continue;
+    const meta = record[key];
+    if (isObject(meta) && meta.type === OBJECT_DETECTION_TYPE) return key.slice(0, -'-metadata'.length);
+  }
+  return undefined;
+};
+
+/** Without a known attribute: a failed object, an unsupported job type, or an unlabeled object. */
+const explainMissingAttribute = (record: JsonObject): LineProblem => {
+  for (const key of Object.keys(record)) {
+    const meta = record[key];
+    if (!key.endsWith('-metadata') || !isObject(meta)) continue;
+    if (meta['failure-reason'] !== undefined) return labelingFailed(meta['failure-reason']);
+    if (typeof meta.type === 'string') {
+      return {
+        code: ManifestReason.ERROR_UNSUPPORTED_USE_CASE_TYPE,
+        message: `label attribute ${key.slice(0, -9)} has type ${meta.type}, not ${OBJECT_DETECTION_TYPE}`,
+      };
+    }
+  }
+  return { code: ManifestReason.LABELING_FAILED, message: 'the object was not labeled (no label attribute)' };
+};
+
+const labelingFailed = (reason: unknown): LineProblem => ({
+  code: ManifestReason.LABELING_FAILED,
+  message: `labeling failed: ${typeof reason === 'string' ? reason : JSON.stringify(reason)}`,
+});
+
+const readSourceRef = (record: JsonObject): { sourceRef: string; bucket: string } | LineProblem => {
+  const sourceRef = record['source-ref'];
+  if (typeof sourceRef !== 'string' || sourceRef === '') {
+    return { code: ManifestReason.ERROR_MISSING_SOURCE_REF, message: 'the line has no source-ref' };
+  }
+  try {
+    const { bucket, key } = parseS3Uri(sourceRef);
+    if (key === '') throw new RangeError('no key');
+    return { sourceRef, bucket };
+  } catch {
+    return {
+      code: ManifestReason.ERROR_INVALID_SOURCE_REF_FORMAT,
+      message: 'source-ref is not an s3://bucket/key URI',
+    };
+  }
+};
+
+/** Checks the metadata that every kept line needs; returns the problem or the parsed metadata. */
+const readMetadata = (raw: unknown, attribute: string): GtLabelMetadata | LineProblem => {
+  const meta = readLabelMetadata(raw);
+  if (meta === undefined) {
+    return {
+      code: ManifestReason.ERROR_INVALID_LABEL_ATTRIBUTE_METADATA_FORMAT,
+      message: `${attribute}-metadata is not an object of the Ground Truth shape`,
+    };
+  }
+  if (meta['failure-reason'] !== undefined) return labelingFailed(meta['failure-reason']);
+  if (meta.type !== OBJECT_DETECTION_TYPE) {
+    return {
+      code: ManifestReason.ERROR_UNSUPPORTED_USE_CASE_TYPE,
+      message: `type is ${JSON.stringify(meta.type)}, expected ${OBJECT_DETECTION_TYPE}`,
+    };
+  }
+  const missing = (['objects', 'class-map', 'human-annotated', 'creation-date'] as const).filter(
+    (k) => meta[k] === undefined,
+  );
+  const human = meta['human-annotated'];
+  if (missing.length > 0 || (human !== 'yes' && human !== 'no')) {
+    return {
+      code: ManifestReason.ERROR_INVALID_LABEL_ATTRIBUTE_METADATA_FORMAT,
+      message:
+        missing.length > 0
+          ? `${attribute}-metadata lacks ${missing.join(', ')}`
+          : 'human-annotated is not "yes" or "no"',
+    };
+  }
+  return meta;
+};
+
+const isProblem = (value: object): value is LineProblem => 'code' in value && 'message' in value;
+
+/**
+ * Parses one output-manifest record into its parts, or says why the whole line is unusable:
+ * broken JSON, no source-ref, a failed or missing label (`failure-reason`; aws-facts §5), a
+ * non-bounding-box type, or a malformed label attribute. `attribute` is the label attribute
+ * name; when undefined it is detected from the line (see `detectLabelAttribute`).
+ */
+export const parseOutputRecord = (
+  input: Pick<ManifestRecord, 'text' | 'value'>,
+  attribute: string | undefined,
+): ParseOutcome => {
+  let record = input.value;
+  if (record === undefined) {
+    try {
+      record = JSON.parse(input.text);
+    } catch {
+      return {
+        ok: false,
+        problem: { code: ManifestReason.ERROR_INVALID_JSON_LINE, message: 'the line is not valid JSON' },
+      };
+    }
+  }
+  if (!isObject(record)) {
+    return {
+      ok: false,
+      problem: { code: ManifestReason.ERROR_INVALID_JSON_LINE, message: 'the line is not a JSON object' },
+    };
+  }
+  const ref = readSourceRef(record);
+  const sourceRef = typeof record['source-ref'] === 'string' ? record['source-ref'] : undefined;
+  if (isProblem(ref)) return { ok: false, problem: ref, sourceRef };
+  const name = attribute ?? detectLabelAttribute(record);
+  if (name === undefined) return { ok: false, problem: explainMissingAttribute(record), sourceRef };
+  return parseLabelled(record, name, ref);
+};
+
+const parseLabelled = (
+  record: JsonObject,
+  attribute: string,
+  ref: { sourceRef: string; bucket: string },
+): ParseOutcome => {
+  const fail = (problem: LineProblem): ParseOutcome => ({ ok: false, problem, sourceRef: ref.sourceRef, attribute });
+  const rawMeta = metadataOf(record, attribute);
+  const rawLabel = record[attribute];
+  if (rawMeta === undefined) {
+    return fail(
+      rawLabel === undefined
+        ? { code: ManifestReason.LABELING_FAILED, message: `the object was not labeled (no ${attribute}-metadata)` }
+        : {
+            code: ManifestReason.ERROR_NO_LABEL_ATTRIBUTES,
+            message: `the line has ${attribute} but no ${attribute}-metadata`,
+          },
+    );
+  }
+  const meta = readMetadata(rawMeta, attribute);
+  if (isProblem(meta)) return fail(meta);
+  if (rawLabel === undefined) {
+    return fail({ code: ManifestReason.LABELING_FAILED, message: `the object was not labeled (no ${attribute})` });
+  }
+  const label = readLabelAttribute(rawLabel);
+  if (label === undefined) {
+    return fail({
+      code: ManifestReason.ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT,
+      message: `${attribute} needs image_size [{width, height}] and annotations []`,
+    });
+  }
+  const size = label.image_size[0];
+  return {
+    ok: true,
+    line: {
+      ...ref,
+      attribute,
+      width: size?.width ?? 0,
+      height: size?.height ?? 0,
+      depth: size?.depth ?? 3,
+      annotations: label.annotations,
+      objects: meta.objects ?? [],
+      classMap: meta['class-map'] ?? {},
+      humanAnnotated: meta['human-annotated'] === 'no' ? 'no' : 'yes',
+      creationDate: meta['creation-date'] ?? '',
+      ...(meta['job-name'] === undefined ? {} : { jobName: meta['job-name'] }),
+    },
+  };
+};

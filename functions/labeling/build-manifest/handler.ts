@@ -1,0 +1,52 @@
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import { getText, putJson, uploadStream } from '../../kernel/aws/s3-objects';
+import { type ManifestSummary, RunContext, ValidationSummary } from '../../kernel/contracts/step-io';
+import { NoValidImages } from '../../kernel/errors';
+import { logger, parseOrThrow, pipelineStep } from '../../kernel/observability';
+import { joinKey, parseS3Uri, toS3Uri } from '../../kernel/rules/s3-uri';
+import { ValidationReport } from '../../validation/contracts/validation-report';
+import { acceptedKeys } from '../../validation/rules/validation-report';
+import { labelCategoryConfig, manifestLines } from '../rules/input-manifest';
+import { checkLabels } from '../rules/labels';
+
+export const BuildManifestInput = z.object({
+  run: RunContext.pick({ runId: true, bucket: true, runPrefix: true, labels: true }),
+  validation: ValidationSummary.pick({ reportUri: true }),
+});
+export type BuildManifestInput = z.infer<typeof BuildManifestInput>;
+
+/**
+ * Writes the Ground Truth input manifest (one line per accepted image, streamed) and the label
+ * category configuration under `runs/<runId>/labeling/`.
+ */
+export const buildManifest = async ({ run, validation }: BuildManifestInput): Promise<ManifestSummary> => {
+  const labels = checkLabels(run.labels);
+  const reportAt = parseS3Uri(validation.reportUri);
+  const report = parseOrThrow(
+    ValidationReport,
+    JSON.parse(await getText(reportAt.bucket, reportAt.key)),
+    'validation.json',
+  );
+  const keys = acceptedKeys(report);
+  if (keys.length === 0) {
+    throw new NoValidImages(`validation rejected all ${report.totals.total} objects; see ${validation.reportUri}`);
+  }
+  const manifestKey = joinKey(run.runPrefix, 'labeling/input.manifest');
+  const categoriesKey = joinKey(run.runPrefix, 'labeling/label-categories.json');
+  await uploadStream(
+    run.bucket,
+    manifestKey,
+    Readable.from(manifestLines(report.bucket, keys)),
+    'application/jsonlines',
+  );
+  await putJson(run.bucket, categoriesKey, labelCategoryConfig(labels));
+  logger.info('manifest written', { objects: keys.length, labels: labels.length });
+  return {
+    manifestUri: toS3Uri({ bucket: run.bucket, key: manifestKey }),
+    labelCategoryConfigUri: toS3Uri({ bucket: run.bucket, key: categoriesKey }),
+    objects: keys.length,
+  };
+};
+
+export const handler = pipelineStep(BuildManifestInput, buildManifest);

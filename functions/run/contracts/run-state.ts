@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import {
+  CaughtError,
+  DatasetSummary,
+  LabelingResult,
+  ManifestSummary,
+  RekognitionDatasets,
+  RunContext,
+  TrainingState,
+  ValidationSummary,
+} from '../../kernel/contracts/step-io';
+
+/**
+ * The whole execution state as PublishResult and PublishFailure see it. A failed run may stop
+ * anywhere, even with an input that never validated, so every part is optional and a part that
+ * does not parse is dropped rather than failing the announcement.
+ */
+const part = <S extends z.ZodType>(schema: S) => schema.optional().catch(undefined);
+
+export const RunState = z.object({
+  bucket: part(z.string()),
+  prefix: part(z.string()),
+  run: part(RunContext),
+  validation: part(ValidationSummary),
+  manifest: part(ManifestSummary),
+  labeling: part(LabelingResult),
+  dataset: part(DatasetSummary),
+  rekognition: part(RekognitionDatasets),
+  training: part(TrainingState),
+  error: part(CaughtError),
+});
+export type RunState = z.infer<typeof RunState>;

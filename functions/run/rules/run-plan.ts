@@ -1,0 +1,63 @@
+import type { RunContext } from '../../kernel/contracts/step-io';
+import { InvalidInput } from '../../kernel/errors';
+import { batchOf, deriveRunId, normalizePrefix } from '../../kernel/rules/run-id';
+import { checkLabels } from '../../labeling/rules/labels';
+import type { ExecutionInput } from '../contracts/execution-input';
+
+/** Defaults for everything a run may override; chosen for logo labeling by a small private team. */
+export const RUN_DEFAULTS = {
+  taskTitle: 'Draw a box around every logo',
+  taskDescription: 'Draw one tight box around each brand logo in the image, including logos cut off at the edge.',
+  workersPerObject: 3,
+  taskTimeLimitSeconds: 600,
+  maxConcurrentTaskCount: 1000,
+  autoLabeling: false,
+  projectName: 'labeling-pipeline',
+  train: false,
+  testFraction: 0.2,
+  minConfidence: 0,
+  // Bounding-box jobs: must not end with -ref or -metadata (aws-facts §1).
+  labelAttributeName: 'bounding-box',
+} as const;
+
+export interface RunSettings {
+  /** The one bucket this deployment may read (Rekognition needs all images in one bucket; aws-facts §6). */
+  dataBucket: string;
+  defaultLabels: string[];
+}
+
+/**
+ * Turns a validated execution input into the run's context: ids, output prefix and every option
+ * resolved. Pure and deterministic: the same execution name and input give the same run.
+ */
+export const planRun = (input: ExecutionInput, executionName: string, settings: RunSettings): RunContext => {
+  if (input.bucket !== settings.dataBucket) {
+    throw new InvalidInput(
+      `bucket: this pipeline reads only its data bucket "${settings.dataBucket}", not "${input.bucket}"; upload the batch there`,
+      { field: 'bucket' },
+    );
+  }
+  const runId = deriveRunId(executionName);
+  const prefix = normalizePrefix(input.prefix);
+  return {
+    runId,
+    jobName: runId,
+    executionName,
+    bucket: input.bucket,
+    prefix,
+    batch: batchOf(prefix),
+    runPrefix: `runs/${runId}/`,
+    labels: checkLabels(input.labels ?? settings.defaultLabels),
+    labelAttributeName: RUN_DEFAULTS.labelAttributeName,
+    taskTitle: input.taskTitle ?? RUN_DEFAULTS.taskTitle,
+    taskDescription: input.taskDescription ?? RUN_DEFAULTS.taskDescription,
+    workersPerObject: input.workersPerObject ?? RUN_DEFAULTS.workersPerObject,
+    taskTimeLimitSeconds: input.taskTimeLimitSeconds ?? RUN_DEFAULTS.taskTimeLimitSeconds,
+    maxConcurrentTaskCount: input.maxConcurrentTaskCount ?? RUN_DEFAULTS.maxConcurrentTaskCount,
+    autoLabeling: input.autoLabeling ?? RUN_DEFAULTS.autoLabeling,
+    projectName: input.projectName ?? RUN_DEFAULTS.projectName,
+    train: input.train ?? RUN_DEFAULTS.train,
+    testFraction: input.testFraction ?? RUN_DEFAULTS.testFraction,
+    minConfidence: input.minConfidence ?? RUN_DEFAULTS.minConfidence,
+  };
+};

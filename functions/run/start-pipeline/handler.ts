@@ -1,0 +1,58 @@
+import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/s3';
+import { getTextIfExists } from '../../kernel/aws/s3-objects';
+import { requireSetting } from '../../kernel/config';
+import { InvalidInput } from '../../kernel/errors';
+import { eventConsumer, logger, parseOrThrow } from '../../kernel/observability';
+import { executionNameForUpload } from '../../kernel/rules/run-id';
+import { type StartOutcome, startExecution } from '../aws/executions';
+import { BatchFile, type ExecutionInput } from '../contracts/execution-input';
+import { batchPrefixOf, formDecodedKey } from '../rules/batch-trigger';
+
+type Ignored = { started: false; reason: 'not-a-batch-file' };
+
+/** Reads batch.json under the raw key, else the form-decoded one; returns the key that exists. */
+const readBatchFile = async (bucket: string, key: string): Promise<{ key: string; text: string }> => {
+  for (const candidate of [key, formDecodedKey(key)]) {
+    if (candidate === undefined) continue;
+    const text = await getTextIfExists(bucket, candidate);
+    if (text !== undefined) return { key: candidate, text };
+  }
+  throw new InvalidInput(`s3://${bucket}/${key}: batch.json no longer exists`, { bucket, key });
+};
+
+/** An empty batch.json means "all defaults"; anything else must be a JSON object of run options. */
+const parseBatchFile = (bucket: string, key: string, text: string): BatchFile => {
+  if (text.trim() === '') return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInput(`s3://${bucket}/${key} is not valid JSON: ${(error as Error).message}`, { bucket, key });
+  }
+  return parseOrThrow(BatchFile, json, `s3://${bucket}/${key}`);
+};
+
+export const startPipeline = async (event: unknown): Promise<StartOutcome | Ignored> => {
+  const { detail } = parseOrThrow(S3EventNotificationEventBridgeSchema, event, 'S3 Object Created event');
+  const bucket = detail.bucket.name;
+  const found = await readBatchFile(bucket, detail.object.key);
+  const prefix = batchPrefixOf(found.key);
+  if (prefix === undefined) {
+    logger.warn('ignored object that is not a batch.json', { bucket, key: found.key });
+    return { started: false, reason: 'not-a-batch-file' };
+  }
+  const options = parseBatchFile(bucket, found.key, found.text);
+  const version = detail.object.sequencer ?? detail.object.etag ?? '';
+  const input: ExecutionInput = {
+    bucket,
+    prefix,
+    ...options,
+    trigger: { source: 's3', key: found.key, sequencer: detail.object.sequencer, etag: detail.object.etag },
+  };
+  const name = executionNameForUpload({ bucket, key: found.key, version });
+  const outcome = await startExecution(requireSetting('STATE_MACHINE_ARN'), name, input);
+  logger.info(outcome.started ? 'run started' : 'duplicate trigger ignored', { executionName: name, prefix });
+  return outcome;
+};
+
+export const handler = eventConsumer(startPipeline);

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { ImageReason } from '../../kernel/rules/reason-codes';
+
+/**
+ * `runs/<runId>/validation.json`: every object of the batch with its verdict. ValidateImages
+ * writes it, BuildManifest reads the accepted images back from it, and people read it to learn
+ * why an image was left out.
+ */
+export const ImageRejection = z.object({
+  code: z.enum(ImageReason),
+  message: z.string(),
+});
+
+export const ImageVerdict = z.object({
+  key: z.string().min(1),
+  verdict: z.enum(['accepted', 'rejected']),
+  format: z.enum(['jpeg', 'png']).nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  bytes: z.number().int().nonnegative(),
+  etag: z.string().optional(),
+  duplicateOf: z.string().optional(),
+  reasons: z.array(ImageRejection),
+});
+export type ImageVerdict = z.infer<typeof ImageVerdict>;
+
+export const ValidationTotals = z.object({
+  total: z.number().int(),
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+  /** Images per reason code; an image with two reasons counts under both. */
+  byReason: z.record(z.string(), z.number().int()),
+});
+export type ValidationTotals = z.infer<typeof ValidationTotals>;
+
+export const ValidationReport = z.object({
+  version: z.literal(1),
+  runId: z.string(),
+  bucket: z.string(),
+  prefix: z.string(),
+  validatedAt: z.string(),
+  totals: ValidationTotals,
+  images: z.array(ImageVerdict),
+});
+export type ValidationReport = z.infer<typeof ValidationReport>;

@@ -1,0 +1,102 @@
+import { ImageReason } from '../../kernel/rules/reason-codes';
+import type { HeaderResult, ImageFormat } from './image-header';
+
+/**
+ * What both Ground Truth bounding-box jobs and Rekognition Custom Labels accept: the stricter of
+ * the two on every axis. GT takes ≤40 MB and ≤100 Mpx JPEG/PNG (aws-facts §3); Rekognition takes
+ * JPEG/PNG of 64–4096 px per side, ≤15 MB, aspect ratio ≤20:1 (aws-facts §0.7, §6).
+ */
+export const IMAGE_LIMITS = {
+  minSide: 64,
+  maxSide: 4096,
+  /** "15 MB" read as decimal megabytes: the stricter reading, so no image that passes here fails at import. */
+  maxBytes: 15_000_000,
+  maxAspectRatio: 20,
+} as const;
+
+export interface Rejection {
+  code: ImageReason;
+  message: string;
+}
+
+/** The verdict on one file, before duplicates across the batch are known. */
+export interface ImageInspection {
+  format: ImageFormat | null;
+  width: number | null;
+  height: number | null;
+  bytes: number;
+  reasons: Rejection[];
+}
+
+const MB = 1_000_000;
+
+const formatReasons = (header: HeaderResult): Rejection[] => {
+  if (header.status === 'unsupported') {
+    const what = header.detected ? `a ${header.detected} image` : 'not a JPEG or PNG image';
+    return [{ code: ImageReason.UNSUPPORTED_FORMAT, message: `content is ${what}; only JPEG and PNG are accepted` }];
+  }
+  if (header.status === 'corrupt') {
+    return [{ code: ImageReason.CORRUPT_IMAGE, message: `image header cannot be read: ${header.problem}` }];
+  }
+  return [];
+};
+
+const dimensionReasons = (width: number, height: number): Rejection[] => {
+  const { minSide, maxSide, maxAspectRatio } = IMAGE_LIMITS;
+  const reasons: Rejection[] = [];
+  if (Math.min(width, height) < minSide) {
+    reasons.push({
+      code: ImageReason.TOO_SMALL,
+      message: `${width}×${height} px; each side must be at least ${minSide} px`,
+    });
+  }
+  if (Math.max(width, height) > maxSide) {
+    reasons.push({
+      code: ImageReason.TOO_LARGE,
+      message: `${width}×${height} px; each side must be at most ${maxSide} px`,
+    });
+  }
+  const ratio = Math.max(width, height) / Math.min(width, height);
+  if (ratio > maxAspectRatio) {
+    reasons.push({
+      code: ImageReason.ASPECT_RATIO,
+      message: `aspect ratio ${ratio.toFixed(1)}:1 exceeds ${maxAspectRatio}:1`,
+    });
+  }
+  return reasons;
+};
+
+/**
+ * Applies every per-file rule to a file of `bytes` bytes whose header parsed as `header`, and
+ * returns all the reasons that apply (an image may fail several). An empty file gets only
+ * EMPTY_FILE: there is nothing else to say about it.
+ */
+export const inspectImage = (bytes: number, header: HeaderResult): ImageInspection => {
+  if (bytes === 0) {
+    return {
+      format: null,
+      width: null,
+      height: null,
+      bytes,
+      reasons: [{ code: ImageReason.EMPTY_FILE, message: 'file is empty (0 bytes)' }],
+    };
+  }
+  const reasons = formatReasons(header);
+  if (bytes > IMAGE_LIMITS.maxBytes) {
+    reasons.push({
+      code: ImageReason.FILE_TOO_LARGE,
+      message: `${(bytes / MB).toFixed(1)} MB; files must be at most ${IMAGE_LIMITS.maxBytes / MB} MB`,
+    });
+  }
+  if (header.status !== 'ok') {
+    return {
+      format: header.status === 'corrupt' ? (header.format ?? null) : null,
+      width: null,
+      height: null,
+      bytes,
+      reasons,
+    };
+  }
+  reasons.push(...dimensionReasons(header.width, header.height));
+  return { format: header.format, width: header.width, height: header.height, bytes, reasons };
+};

@@ -1,0 +1,65 @@
+import { ImageReason } from '../../kernel/rules/reason-codes';
+import type { ImageVerdict, ValidationReport, ValidationTotals } from '../contracts/validation-report';
+import { compareKeys, findDuplicates } from './duplicates';
+import type { ImageInspection } from './image-rules';
+
+/** One inspected object of the batch. */
+export interface InspectedObject {
+  key: string;
+  etag?: string;
+  inspection: ImageInspection;
+}
+
+/**
+ * Turns per-file inspections into the report's verdicts, in S3 listing order: adds DUPLICATE to
+ * every later copy of an identical object (see `findDuplicates`), naming the original.
+ */
+export const buildVerdicts = (objects: readonly InspectedObject[]): ImageVerdict[] => {
+  const duplicates = findDuplicates(objects.map((o) => ({ key: o.key, size: o.inspection.bytes, etag: o.etag })));
+  return [...objects]
+    .sort((a, b) => compareKeys(a.key, b.key))
+    .map(({ key, etag, inspection }) => {
+      const original = duplicates.get(key);
+      const reasons = [...inspection.reasons];
+      if (original !== undefined) {
+        reasons.push({ code: ImageReason.DUPLICATE, message: `identical to ${original} (same ETag and size)` });
+      }
+      return {
+        key,
+        verdict: reasons.length === 0 ? 'accepted' : 'rejected',
+        format: inspection.format,
+        width: inspection.width,
+        height: inspection.height,
+        bytes: inspection.bytes,
+        ...(etag === undefined ? {} : { etag }),
+        ...(original === undefined ? {} : { duplicateOf: original }),
+        reasons,
+      };
+    });
+};
+
+/** Counts images, accepted and rejected, and images per reason code. */
+export const tallyVerdicts = (verdicts: readonly ImageVerdict[]): ValidationTotals => {
+  const byReason: Record<string, number> = {};
+  let accepted = 0;
+  for (const verdict of verdicts) {
+    if (verdict.verdict === 'accepted') accepted += 1;
+    for (const code of new Set(verdict.reasons.map((r) => r.code))) byReason[code] = (byReason[code] ?? 0) + 1;
+  }
+  return { total: verdicts.length, accepted, rejected: verdicts.length - accepted, byReason };
+};
+
+/**
+ * Serialises a report as JSON with one image per line, chunk by chunk: readable in a browser or
+ * with `grep`, and a 100,000-image report is never held as one string.
+ */
+export function* reportChunks(report: ValidationReport): Generator<string> {
+  const { images, ...head } = report;
+  yield `${JSON.stringify(head).slice(0, -1)},"images":[\n`;
+  for (const [i, image] of images.entries()) yield `${i === 0 ? '' : ',\n'}${JSON.stringify(image)}`;
+  yield '\n]}\n';
+}
+
+/** The keys BuildManifest sends to labeling: accepted images, in listing order. */
+export const acceptedKeys = (report: ValidationReport): string[] =>
+  report.images.filter((i) => i.verdict === 'accepted').map((i) => i.key);

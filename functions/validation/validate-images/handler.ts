@@ -1,0 +1,46 @@
+import { Readable } from 'node:stream';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import { uploadStream } from '../../kernel/aws/s3-objects';
+import { config } from '../../kernel/config';
+import { RunContext, type ValidationSummary } from '../../kernel/contracts/step-io';
+import { logger, metrics, pipelineStep } from '../../kernel/observability';
+import { joinKey, toS3Uri } from '../../kernel/rules/s3-uri';
+import { listBatch, readListedRange } from '../aws/batch-objects';
+import type { ValidationReport } from '../contracts/validation-report';
+import { inspectBatch } from '../rules/batch-inspection';
+import { buildVerdicts, reportChunks, tallyVerdicts } from '../rules/validation-report';
+
+export const ValidateImagesInput = z.object({
+  run: RunContext.pick({ runId: true, bucket: true, prefix: true, runPrefix: true }),
+});
+export type ValidateImagesInput = z.infer<typeof ValidateImagesInput>;
+
+/**
+ * Checks every object of the batch by its first bytes (ranged GETs, `VALIDATION_CONCURRENCY` at a
+ * time) and writes `runs/<runId>/validation.json`. Uploaded objects are only ever read.
+ */
+export const validateImages = async ({ run }: ValidateImagesInput): Promise<ValidationSummary> => {
+  const listed = await listBatch(run.bucket, run.prefix);
+  const read = (key: string, start: number, end: number) => readListedRange(run.bucket, key, start, end);
+  const { objects, bytesRead } = await inspectBatch(listed, read, config.VALIDATION_CONCURRENCY);
+  const images = buildVerdicts(objects);
+  const totals = tallyVerdicts(images);
+  const { runId, bucket, prefix } = run;
+  const report: ValidationReport = {
+    version: 1,
+    runId,
+    bucket,
+    prefix,
+    validatedAt: new Date().toISOString(),
+    totals,
+    images,
+  };
+  const key = joinKey(run.runPrefix, 'validation.json');
+  await uploadStream(bucket, key, Readable.from(reportChunks(report)), 'application/json');
+  logger.info('images validated', { ...totals, bytesRead });
+  metrics.addMetric('ImagesRejected', MetricUnit.Count, totals.rejected);
+  return { ...totals, reportUri: toS3Uri({ bucket, key }) };
+};
+
+export const handler = pipelineStep(ValidateImagesInput, validateImages);

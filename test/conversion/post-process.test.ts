@@ -1,0 +1,154 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { sdkStreamMixin } from '@smithy/util-stream';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import sample from '../../events/post-process-input.json';
+import { DatasetReport } from '../../functions/conversion/contracts/dataset-report';
+import { handler, postProcess } from '../../functions/conversion/post-process/handler';
+import { validateRekognitionManifest } from '../../local-runtime/stand-ins/rekognition-manifest';
+import { fakeContext } from '../fake-context';
+import { QUIRKS_MANIFEST } from '../fixtures/memory-ports';
+
+const s3 = mockClient(S3Client);
+
+const BUCKET = 'labeling-pipeline-test-data';
+const RUN = 'runs/logos-2026-11-3f9a1c2be4d7';
+const OUTPUT_KEY = `${RUN}/labeling/output/logos-2026-11-3f9a1c2be4d7/manifests/output/output.manifest`;
+
+const streamBody = (stream: Readable) => sdkStreamMixin(stream);
+const noSuchKey = () => new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} });
+
+/** The body written to `key`, whether it came as a string or as upload bytes. */
+const written = (key: string): string => {
+  const call = s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key === key);
+  const body = call?.args[0].input.Body;
+  if (body === undefined) throw new Error(`nothing written to ${key}`);
+  return typeof body === 'string' ? body : Buffer.from(body as Uint8Array).toString('utf8');
+};
+
+const lines = (text: string) => text.split('\n').filter((l) => l !== '');
+
+describe('post-process', () => {
+  beforeEach(() => {
+    s3.reset();
+    s3.on(PutObjectCommand).resolves({});
+    s3.on(GetObjectCommand, { Key: `${RUN}/labeling/job.json` }).rejects(noSuchKey());
+  });
+
+  it('streams the output manifest into train and test manifests that Rekognition imports without invalid lines', async () => {
+    s3.on(GetObjectCommand, { Bucket: BUCKET, Key: OUTPUT_KEY }).resolves({
+      Body: streamBody(createReadStream(QUIRKS_MANIFEST, { highWaterMark: 300 })),
+    });
+
+    const summary = await postProcess(sample);
+
+    expect(summary).toEqual({
+      trainManifestUri: `s3://${BUCKET}/${RUN}/dataset/train.manifest`,
+      testManifestUri: `s3://${BUCKET}/${RUN}/dataset/test.manifest`,
+      reportUri: `s3://${BUCKET}/${RUN}/dataset/report.json`,
+      reportHtmlUri: `s3://${BUCKET}/${RUN}/dataset/report.html`,
+      lines: 22,
+      accepted: 9,
+      rejected: 13,
+      boxes: 11,
+      labels: 3,
+      train: summary.train,
+      test: summary.test,
+    });
+    expect(summary.train + summary.test).toBe(9);
+    for (const name of ['train', 'test']) {
+      const result = validateRekognitionManifest(lines(written(`${RUN}/dataset/${name}.manifest`)));
+      expect(result.invalid).toEqual([]);
+      expect(result.entries).toBe(name === 'train' ? summary.train : summary.test);
+    }
+  });
+
+  it('writes report.json and a self-contained report.html next to the manifests', async () => {
+    s3.on(GetObjectCommand, { Key: OUTPUT_KEY }).resolves({ Body: streamBody(createReadStream(QUIRKS_MANIFEST)) });
+
+    await postProcess(sample);
+
+    const report = DatasetReport.parse(JSON.parse(written(`${RUN}/dataset/report.json`)));
+    expect(report).toMatchObject({
+      source: sample.labeling.outputManifestS3Uri,
+      labelAttributeName: 'bounding-box',
+      bucket: BUCKET,
+      labelCounters: sample.labeling.labelCounters,
+    });
+    expect(report.rejectedByReason.LOW_CONFIDENCE).toBeUndefined();
+    expect(report.rejectedByReason.ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS).toBe(1);
+    expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
+      Key: `${RUN}/dataset/report.html`,
+      ContentType: 'text/html; charset=utf-8',
+    });
+    expect(written(`${RUN}/dataset/report.html`)).toContain('<svg');
+  });
+
+  it('adds the labeling job decisions file to the report when it exists', async () => {
+    s3.on(GetObjectCommand, { Key: OUTPUT_KEY }).resolves({ Body: streamBody(createReadStream(QUIRKS_MANIFEST)) });
+    s3.on(GetObjectCommand, { Key: `${RUN}/labeling/job.json` }).resolves({
+      Body: streamBody(Readable.from([JSON.stringify({ autoLabeling: false, reason: 'fewer than 1,250 objects' })])),
+    });
+
+    await postProcess(sample);
+
+    expect(JSON.parse(written(`${RUN}/dataset/report.json`)).labelingJob).toEqual({
+      autoLabeling: false,
+      reason: 'fewer than 1,250 objects',
+    });
+  });
+
+  it('ignores a labeling job decisions file that is not a JSON object', async () => {
+    s3.on(GetObjectCommand, { Key: OUTPUT_KEY }).resolves({ Body: streamBody(createReadStream(QUIRKS_MANIFEST)) });
+    s3.on(GetObjectCommand, { Key: `${RUN}/labeling/job.json` }).resolves({ Body: streamBody(Readable.from(['[1,'])) });
+
+    const summary = await postProcess(sample);
+
+    expect(summary.accepted).toBe(9);
+    expect(JSON.parse(written(`${RUN}/dataset/report.json`)).labelingJob).toBeUndefined();
+  });
+
+  it('drops machine labels below the run minimum confidence', async () => {
+    s3.on(GetObjectCommand, { Key: OUTPUT_KEY }).resolves({ Body: streamBody(createReadStream(QUIRKS_MANIFEST)) });
+
+    const summary = await postProcess({ ...sample, run: { ...sample.run, minConfidence: 0.95 } });
+
+    expect(summary.accepted).toBe(7);
+    expect(JSON.parse(written(`${RUN}/dataset/report.json`)).rejectedByReason.LOW_CONFIDENCE).toBe(2);
+  });
+
+  it('throws NoUsableLabels pointing at the report, written first, when no line is usable', async () => {
+    const failed = `{"source-ref":"s3://${BUCKET}/a.jpg","bounding-box-metadata":{"failure-reason":"ClientError: expired"}}\n`;
+    s3.on(GetObjectCommand, { Key: OUTPUT_KEY }).resolves({ Body: streamBody(Readable.from([failed])) });
+
+    const error = await postProcess(sample).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({
+      name: 'NoUsableLabels',
+      message: expect.stringContaining(`${RUN}/dataset/report.json`),
+    });
+    expect(JSON.parse(written(`${RUN}/dataset/report.json`))).toMatchObject({
+      accepted: 0,
+      rejectedByReason: { LABELING_FAILED: 1 },
+    });
+    expect(s3).not.toHaveReceivedCommandWith(PutObjectCommand, { Key: `${RUN}/dataset/train.manifest` });
+  });
+
+  it('fails the wrapped handler with InvalidInput when the labeling result is missing or not an S3 URI', async () => {
+    const { labeling: _labeling, ...noLabeling } = sample;
+    const badUri = { ...sample, labeling: { ...sample.labeling, outputManifestS3Uri: 'https://example.com/x' } };
+
+    await expect(handler(noLabeling, fakeContext)).rejects.toMatchObject({ name: 'InvalidInput' });
+    await expect(handler(badUri, fakeContext)).rejects.toMatchObject({ name: 'InvalidInput' });
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
+  it('lets an S3 read failure surface with its own name for the retry policy', async () => {
+    s3.on(GetObjectCommand, { Key: OUTPUT_KEY }).rejects(noSuchKey());
+
+    await expect(postProcess(sample)).rejects.toMatchObject({ name: 'NoSuchKey' });
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+});

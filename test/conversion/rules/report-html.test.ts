@@ -1,0 +1,82 @@
+import { DatasetReport } from '../../../functions/conversion/contracts/dataset-report';
+import { convertOutputManifest } from '../../../functions/conversion/rules/dataset-conversion';
+import { readManifestBatches } from '../../../functions/conversion/rules/line-reader';
+import { escapeHtml, renderReportHtml } from '../../../functions/conversion/rules/report-html';
+import { gtText } from '../../fixtures/gt-line';
+import { memoryPorts, quirksStream } from '../../fixtures/memory-ports';
+
+const EVIL = '<script>alert("x")</script>';
+
+async function* chunks(...texts: string[]) {
+  yield* texts;
+}
+
+const quirksReport = async () => {
+  const { ports } = memoryPorts();
+  return convertOutputManifest(readManifestBatches(quirksStream()), ports, {
+    source: 's3://b/output.manifest',
+    generatedAt: '2026-11-25T00:00:00.000Z',
+    testFraction: 0.2,
+    minConfidence: 0.5,
+    labelCounters: { TotalLabeled: 20, HumanLabeled: 19, MachineLabeled: 1, FailedNonRetryableError: 2 },
+    labelingJob: { autoLabeling: false, reason: 'batch below 1,250 objects' },
+  });
+};
+
+describe('report-html', () => {
+  it('produces a report.json that matches its contract', async () => {
+    const report = await quirksReport();
+
+    expect(DatasetReport.safeParse(report).success).toBe(true);
+  });
+
+  it('renders every section as one self-contained page with inline SVG charts', async () => {
+    const html = renderReportHtml(await quirksReport());
+
+    for (const heading of [
+      'Boxes per label',
+      'Human and automated labels',
+      'Box confidence',
+      'Train / test split per label',
+      'Rejected lines and boxes',
+      'Labeling job',
+    ]) {
+      expect(html).toContain(heading);
+    }
+    expect(html).toContain('<svg');
+    expect(html).toContain('FailedNonRetryableError');
+    expect(html).toContain('batch below 1,250 objects');
+    expect(html).toContain('ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS');
+    expect(html).not.toMatch(/(src|href)=|<script|<link|@import|url\(/i);
+  });
+
+  it('escapes label names, source-refs and messages that came from the manifest', async () => {
+    const { ports } = memoryPorts();
+    const text = [
+      gtText({ classMap: { '0': EVIL }, sourceRef: `s3://b/${EVIL}.jpg` }),
+      gtText({
+        classMap: { '0': EVIL },
+        sourceRef: `s3://b/a.jpg`,
+        boxes: [{ class_id: 0, left: 900, top: 0, width: 5, height: 5 }],
+      }),
+    ].join('\n');
+    const report = await convertOutputManifest(readManifestBatches(chunks(text)), ports, {
+      source: EVIL,
+      generatedAt: 'now',
+      testFraction: 0.2,
+      minConfidence: 0,
+      labelingJob: { [EVIL]: EVIL },
+    });
+
+    const html = renderReportHtml(report);
+
+    expect(html).not.toContain('<script');
+    expect(html).toContain(escapeHtml(EVIL));
+  });
+
+  it('escapes all five HTML-significant characters', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
+  });
+});

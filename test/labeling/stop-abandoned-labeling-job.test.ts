@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DescribeLabelingJobCommand,
+  type DescribeLabelingJobCommandOutput,
+  ResourceNotFound,
+  SageMakerClient,
+  StopLabelingJobCommand,
+} from '@aws-sdk/client-sagemaker';
+import { mockClient } from 'aws-sdk-client-mock';
+import { deriveRunId } from '../../functions/kernel/rules/run-id';
+import { handler, stopAbandonedLabelingJob } from '../../functions/labeling/stop-abandoned-labeling-job/handler';
+import { fakeContext } from '../fake-context';
+
+const sageMaker = mockClient(SageMakerClient);
+
+const aborted = JSON.parse(readFileSync(join(__dirname, '../../events/execution-aborted.json'), 'utf8'));
+const JOB = deriveRunId(aborted.detail.name);
+const withStatus = (status: string) => ({ ...aborted, detail: { ...aborted.detail, status } });
+const job = (status: DescribeLabelingJobCommandOutput['LabelingJobStatus'], runTag = JOB) =>
+  sageMaker.on(DescribeLabelingJobCommand, { LabelingJobName: JOB }).resolves({
+    LabelingJobName: JOB,
+    LabelingJobStatus: status,
+    Tags: [{ Key: 'labeling-pipeline:run-id', Value: runTag }],
+  });
+
+describe('stop-abandoned-labeling-job', () => {
+  beforeEach(() => {
+    sageMaker.reset();
+  });
+
+  it('derives the job from the execution name', () => {
+    expect(JOB).toBe('logos-2026-11-0123456789abcdef');
+  });
+
+  it.each(['ABORTED', 'TIMED_OUT', 'FAILED'])(
+    'stops a job still in progress after the execution %s',
+    async (status) => {
+      job('InProgress');
+
+      const result = await handler(withStatus(status), fakeContext);
+
+      expect(result).toEqual({ action: 'stopped', jobName: JOB });
+      expect(sageMaker).toHaveReceivedCommandWith(StopLabelingJobCommand, { LabelingJobName: JOB });
+    },
+  );
+
+  it('stops a job that is still initializing', async () => {
+    job('Initializing');
+
+    await expect(stopAbandonedLabelingJob(aborted)).resolves.toEqual({ action: 'stopped', jobName: JOB });
+  });
+
+  it.each(['Completed', 'Failed', 'Stopped', 'Stopping'] as const)('leaves a %s job alone', async (status) => {
+    job(status);
+
+    await expect(stopAbandonedLabelingJob(aborted)).resolves.toEqual({ action: 'not-running', jobName: JOB });
+    expect(sageMaker).not.toHaveReceivedCommand(StopLabelingJobCommand);
+  });
+
+  it('does nothing when the run never created a job', async () => {
+    sageMaker.on(DescribeLabelingJobCommand).rejects(new ResourceNotFound({ message: 'not found', $metadata: {} }));
+
+    await expect(stopAbandonedLabelingJob(aborted)).resolves.toEqual({ action: 'no-job', jobName: JOB });
+    expect(sageMaker).not.toHaveReceivedCommand(StopLabelingJobCommand);
+  });
+
+  it('treats a job that disappears before the stop as nothing to do', async () => {
+    job('InProgress');
+    sageMaker.on(StopLabelingJobCommand).rejects(new ResourceNotFound({ message: 'not found', $metadata: {} }));
+
+    await expect(stopAbandonedLabelingJob(aborted)).resolves.toEqual({ action: 'no-job', jobName: JOB });
+  });
+
+  it('lets other StopLabelingJob errors fail the invocation, so EventBridge retries it', async () => {
+    job('InProgress');
+    sageMaker
+      .on(StopLabelingJobCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    await expect(stopAbandonedLabelingJob(aborted)).rejects.toThrow('Rate exceeded');
+  });
+
+  it('never stops a job of the same name that another run started', async () => {
+    job('InProgress', 'another-run');
+
+    await expect(stopAbandonedLabelingJob(aborted)).resolves.toEqual({ action: 'not-ours', jobName: JOB });
+    expect(sageMaker).not.toHaveReceivedCommand(StopLabelingJobCommand);
+  });
+
+  it('ignores an execution that succeeded', async () => {
+    await expect(stopAbandonedLabelingJob(withStatus('SUCCEEDED'))).resolves.toEqual({
+      action: 'ignored',
+      reason: 'not-abandoned',
+    });
+    expect(sageMaker).not.toHaveReceivedAnyCommand();
+  });
+
+  it('treats a malformed event as a logged no-op', async () => {
+    await expect(handler({ source: 'aws.states' }, fakeContext)).resolves.toEqual({
+      action: 'ignored',
+      reason: 'malformed',
+    });
+    expect(sageMaker).not.toHaveReceivedAnyCommand();
+  });
+});

@@ -1,0 +1,200 @@
+import { Readable } from 'node:stream';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { sdkStreamMixin } from '@smithy/util-stream';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ValidationReport } from '../../functions/validation/contracts/validation-report';
+import { handler, validateImages } from '../../functions/validation/validate-images/handler';
+import { fakeContext } from '../fake-context';
+import { jpegFrameOffset, jpegImage, pngImage } from '../fixtures/images';
+
+const s3 = mockClient(S3Client);
+const BUCKET = 'labeling-pipeline-test-data';
+const PREFIX = 'incoming/logos-2026-11/';
+const run = {
+  runId: 'logos-2026-11-0123456789abcdef',
+  bucket: BUCKET,
+  prefix: PREFIX,
+  runPrefix: 'runs/logos-2026-11-0123456789abcdef/',
+};
+
+/** Serves `files` through ListObjectsV2 (pages of `pageSize`) and ranged GetObject, as S3 would. */
+const serve = (files: Record<string, Buffer>, pageSize = 1000, etags: Record<string, string> = {}) => {
+  const keys = Object.keys(files).sort();
+  s3.on(ListObjectsV2Command).callsFake((input: { ContinuationToken?: string }) => {
+    const start = Number(input.ContinuationToken ?? 0);
+    const page = keys.slice(start, start + pageSize);
+    const more = start + pageSize < keys.length;
+    return {
+      Contents: page.map((Key) => ({ Key, Size: files[Key]?.length, ETag: etags[Key] ?? `"${Key}"` })),
+      IsTruncated: more,
+      NextContinuationToken: more ? String(start + pageSize) : undefined,
+    };
+  });
+  s3.on(GetObjectCommand).callsFake((input: { Key: string; Range?: string }) => {
+    const [, from, to] = /^bytes=(\d+)-(\d+)$/.exec(input.Range ?? '') ?? [];
+    const body = files[input.Key] ?? Buffer.alloc(0);
+    return { Body: sdkStreamMixin(Readable.from([body.subarray(Number(from), Number(to) + 1)])) };
+  });
+  s3.on(PutObjectCommand).resolves({});
+};
+
+const writtenReport = () => {
+  const put = s3.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key?.endsWith('validation.json'));
+  return { key: put?.args[0].input.Key, report: ValidationReport.parse(JSON.parse(String(put?.args[0].input.Body))) };
+};
+
+describe('validate-images handler', () => {
+  beforeEach(() => {
+    s3.reset();
+  });
+
+  it('validates every object over several listing pages and writes validation.json', async () => {
+    const good = jpegImage(320, 240);
+    const files: Record<string, Buffer> = {
+      [`${PREFIX}batch.json`]: Buffer.from('{}'),
+      [`${PREFIX}folder/`]: Buffer.alloc(0),
+      [`${PREFIX}a good.jpg`]: good,
+      [`${PREFIX}b-copy.jpg`]: good,
+      [`${PREFIX}c-png-named.jpg`]: pngImage(200, 100),
+      [`${PREFIX}d-notes.jpg`]: Buffer.from('not an image'),
+      [`${PREFIX}e-tiny.png`]: pngImage(32, 32),
+      [`${PREFIX}f-empty.jpg`]: Buffer.alloc(0),
+    };
+    serve(files, 2, { [`${PREFIX}a good.jpg`]: '"same"', [`${PREFIX}b-copy.jpg`]: '"same"' });
+
+    const summary = await validateImages({ run });
+
+    expect(summary).toEqual({
+      total: 6,
+      accepted: 2,
+      rejected: 4,
+      byReason: { DUPLICATE: 1, UNSUPPORTED_FORMAT: 1, TOO_SMALL: 1, EMPTY_FILE: 1 },
+      reportUri: `s3://${BUCKET}/runs/logos-2026-11-0123456789abcdef/validation.json`,
+    });
+    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(4);
+    expect(s3).toHaveReceivedCommandWith(ListObjectsV2Command, { Bucket: BUCKET, Prefix: PREFIX });
+    const { key, report } = writtenReport();
+    expect(key).toBe('runs/logos-2026-11-0123456789abcdef/validation.json');
+    expect(report.totals).toEqual({ total: 6, accepted: 2, rejected: 4, byReason: summary.byReason });
+    expect(report.images.map((i) => [i.key.slice(PREFIX.length), i.verdict, i.format])).toEqual([
+      ['a good.jpg', 'accepted', 'jpeg'],
+      ['b-copy.jpg', 'rejected', 'jpeg'],
+      ['c-png-named.jpg', 'accepted', 'png'],
+      ['d-notes.jpg', 'rejected', null],
+      ['e-tiny.png', 'rejected', 'png'],
+      ['f-empty.jpg', 'rejected', null],
+    ]);
+    expect(report.images[1]).toMatchObject({ duplicateOf: `${PREFIX}a good.jpg`, reasons: [{ code: 'DUPLICATE' }] });
+    expect(report.images[2]).toMatchObject({
+      width: 200,
+      height: 100,
+      bytes: files[`${PREFIX}c-png-named.jpg`]?.length,
+    });
+  });
+
+  it('reads only a ranged head of each image and never the empty one', async () => {
+    const big = pngImage(1024, 768, { padBytes: 2_000_000 });
+    serve({ [`${PREFIX}big.png`]: big, [`${PREFIX}empty.png`]: Buffer.alloc(0) });
+
+    await validateImages({ run });
+
+    const gets = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input);
+    expect(gets).toEqual([{ Bucket: BUCKET, Key: `${PREFIX}big.png`, Range: 'bytes=0-65535' }]);
+  });
+
+  it('reads on to the frame header of a JPEG with a 100 KB EXIF block in one more ranged GET', async () => {
+    const jpeg = jpegImage(300, 200, { exifBytes: 100_000 });
+    serve({ [`${PREFIX}exif.jpg`]: jpeg });
+
+    await validateImages({ run });
+
+    const ranges = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Range);
+    expect(ranges).toHaveLength(2);
+    expect(ranges[0]).toBe('bytes=0-65535');
+    expect(ranges[1]).toMatch(/^bytes=65536-\d+$/);
+    expect(writtenReport().report.images[0]).toMatchObject({ verdict: 'accepted', width: 300, height: 200 });
+  });
+
+  it('rejects a JPEG truncated before its frame header as CORRUPT_IMAGE', async () => {
+    const jpeg = jpegImage(300, 200);
+    serve({ [`${PREFIX}cut.jpg`]: jpeg.subarray(0, jpegFrameOffset(jpeg)) });
+
+    const summary = await validateImages({ run });
+
+    expect(summary.byReason).toEqual({ CORRUPT_IMAGE: 1 });
+  });
+
+  it('rejects an object deleted after the listing as CORRUPT_IMAGE instead of failing the batch', async () => {
+    serve({ [`${PREFIX}a.jpg`]: jpegImage(100, 100), [`${PREFIX}gone.jpg`]: jpegImage(100, 100) });
+    s3.on(GetObjectCommand, { Key: `${PREFIX}gone.jpg` }).rejects(new NoSuchKey({ message: 'gone', $metadata: {} }));
+
+    const summary = await validateImages({ run });
+
+    expect(summary).toMatchObject({ total: 2, accepted: 1, byReason: { CORRUPT_IMAGE: 1 } });
+    expect(writtenReport().report.images[1]?.reasons[0]?.message).toMatch(/removed during validation/);
+  });
+
+  it('fails when S3 refuses a read for any other reason, so the run does not pass on a partial check', async () => {
+    serve({ [`${PREFIX}a.jpg`]: jpegImage(100, 100) });
+    s3.on(GetObjectCommand).rejects(Object.assign(new Error('Access Denied'), { name: 'AccessDenied' }));
+
+    await expect(validateImages({ run })).rejects.toMatchObject({ name: 'AccessDenied' });
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
+  it('never moves, copies, deletes or overwrites an uploaded object', async () => {
+    serve({ [`${PREFIX}a.jpg`]: jpegImage(100, 100), [`${PREFIX}b.txt`]: Buffer.from('x') });
+
+    await validateImages({ run });
+
+    expect(s3).not.toHaveReceivedCommand(DeleteObjectCommand);
+    expect(s3).not.toHaveReceivedCommand(DeleteObjectsCommand);
+    expect(s3).not.toHaveReceivedCommand(CopyObjectCommand);
+    const written = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key);
+    expect(written).toEqual(['runs/logos-2026-11-0123456789abcdef/validation.json']);
+  });
+
+  it('fails with BatchTooLarge before reading any image when the batch holds more than 100,000 objects', async () => {
+    const keys = Array.from({ length: 100_001 }, (_, i) => `${PREFIX}img-${String(i).padStart(6, '0')}.jpg`);
+    s3.on(ListObjectsV2Command).callsFake((input: { ContinuationToken?: string }) => {
+      const start = Number(input.ContinuationToken ?? 0);
+      return {
+        Contents: keys.slice(start, start + 1000).map((Key) => ({ Key, Size: 2000, ETag: `"${Key}"` })),
+        IsTruncated: start + 1000 < keys.length,
+        NextContinuationToken: String(start + 1000),
+      };
+    });
+
+    await expect(validateImages({ run })).rejects.toMatchObject({
+      name: 'BatchTooLarge',
+      message: expect.stringContaining('more than 100,000 objects'),
+    });
+    expect(s3).not.toHaveReceivedCommand(GetObjectCommand);
+    expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
+  it('writes an empty report for an empty batch', async () => {
+    serve({ [`${PREFIX}batch.json`]: Buffer.from('{}') });
+
+    const summary = await validateImages({ run });
+
+    expect(summary).toMatchObject({ total: 0, accepted: 0, rejected: 0, byReason: {} });
+    expect(writtenReport().report.images).toEqual([]);
+  });
+
+  it('fails the wrapped handler with InvalidInput when the run context is missing', async () => {
+    await expect(handler({ bucket: BUCKET }, fakeContext)).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringContaining('run'),
+    });
+  });
+});
