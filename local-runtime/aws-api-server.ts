@@ -3,6 +3,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { type JsonObject, ServiceError, type StandInService } from './stand-ins/json-protocol';
 
+export interface ApiServerOptions {
+  /** Answers browsers' preflight requests and adds CORS headers (Cognito's endpoint does). */
+  cors?: boolean;
+  /** JSON documents served on GET by path (a JWKS); `undefined` for paths it does not know. */
+  documents?: (path: string) => unknown;
+}
+
 export interface RunningApiServer {
   /** `http://127.0.0.1:<port>`: the value for every `AWS_ENDPOINT_URL_<SERVICE>` it serves. */
   endpoint: string;
@@ -44,10 +51,36 @@ const sendError = (response: ServerResponse, jsonVersion: string, error: Service
  * own exception classes; an unexpected stand-in failure is a 500 (`InternalFailure`), which the
  * SDK retries like a real service fault.
  */
-export const startAwsApiServer = async (services: StandInService[]): Promise<RunningApiServer> => {
+export const startAwsApiServer = async (
+  services: StandInService[],
+  options: ApiServerOptions = {},
+): Promise<RunningApiServer> => {
   const byPrefix = new Map(services.map((s) => [s.targetPrefix, s]));
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (options.cors) {
+      // What Cognito answers a browser: any origin, the headers the SDK sends.
+      response.setHeader('access-control-allow-origin', '*');
+      response.setHeader(
+        'access-control-allow-headers',
+        'content-type,x-amz-target,x-amz-user-agent,amz-sdk-invocation-id,amz-sdk-request,cache-control',
+      );
+      response.setHeader('access-control-allow-methods', 'POST,GET,OPTIONS');
+      response.setHeader('access-control-max-age', '600');
+      if (request.method === 'OPTIONS') {
+        response.writeHead(204).end();
+        return;
+      }
+    }
+    if (request.method === 'GET' && options.documents) {
+      const document = options.documents(new URL(request.url ?? '/', 'http://local').pathname);
+      if (document !== undefined) {
+        const text = JSON.stringify(document);
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        response.end(text);
+        return;
+      }
+    }
     const target = request.headers['x-amz-target'];
     const [prefix, operationName] = typeof target === 'string' ? target.split('.') : [];
     const service = prefix === undefined ? undefined : byPrefix.get(prefix);
