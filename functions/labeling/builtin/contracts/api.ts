@@ -1,0 +1,255 @@
+import { z } from 'zod';
+
+/**
+ * The built-in labeling HTTP API: every route's path parameters, body and answers. The handler
+ * wrapper validates requests and responses against these, `openapi.ts` turns them into the
+ * OpenAPI 3.1 document, and the page imports the inferred types. One source of truth.
+ */
+
+export const MAX_BOXES = 50;
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+      message: z.string(),
+      field: z.string().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const JobId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a job id is lower-case letters, digits and hyphens');
+export const TaskId = z.string().regex(/^\d{6}$/, 'a task id is the image index, six digits');
+
+export const JobPath = z.object({ jobId: JobId });
+export const TaskPath = z.object({ jobId: JobId, taskId: TaskId });
+
+export const JobStatus = z.enum(['open', 'finalizing', 'completed', 'stopped']);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+export const Job = z
+  .object({
+    jobId: JobId,
+    runId: z.string(),
+    title: z.string(),
+    labels: z.array(z.string()).min(1),
+    instructions: z.string(),
+    status: JobStatus,
+    imageCount: z.number().int().nonnegative(),
+    workersPerObject: z.number().int().min(1).max(9),
+    answersReceived: z.number().int().nonnegative(),
+    answersNeeded: z.number().int().nonnegative(),
+    imagesComplete: z.number().int().nonnegative(),
+    myAnswers: z.number().int().nonnegative(),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    taskTimeLimitSeconds: z.number().int().positive(),
+    labelerGroup: z.string().optional(),
+  })
+  .meta({ id: 'Job' });
+export type Job = z.infer<typeof Job>;
+
+export const Example = z.object({ url: z.string(), kind: z.enum(['good', 'bad']), caption: z.string() });
+export const JobDetail = Job.extend({ examples: z.array(Example) }).meta({ id: 'JobDetail' });
+export type JobDetail = z.infer<typeof JobDetail>;
+
+export const Task = z
+  .object({
+    jobId: JobId,
+    taskId: TaskId,
+    imageUrl: z.string(),
+    imageUrlExpiresAt: z.string(),
+    width: z.number().int().positive(),
+    height: z.number().int().positive(),
+    leaseExpiresAt: z.string(),
+  })
+  .meta({ id: 'Task' });
+export type Task = z.infer<typeof Task>;
+
+export const Progress = z
+  .object({
+    answersReceived: z.number().int().nonnegative(),
+    answersNeeded: z.number().int().nonnegative(),
+    imagesComplete: z.number().int().nonnegative(),
+    imageCount: z.number().int().nonnegative(),
+    myAnswers: z.number().int().nonnegative(),
+  })
+  .meta({ id: 'Progress' });
+export type Progress = z.infer<typeof Progress>;
+
+/** One box in the image's own pixels. Whether it fits the image and names a job label is checked against the job. */
+export const Box = z
+  .object({
+    label: z.string().min(1),
+    left: z.number().min(0),
+    top: z.number().min(0),
+    width: z.number().min(1),
+    height: z.number().min(1),
+  })
+  .strict();
+export type Box = z.infer<typeof Box>;
+
+export const AnswerBody = z
+  .object({
+    boxes: z.array(Box).max(MAX_BOXES),
+    nothingToLabel: z.boolean(),
+    durationMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 3600 * 1000)
+      .optional(),
+  })
+  .strict()
+  .refine((a) => a.nothingToLabel === (a.boxes.length === 0), {
+    message: 'boxes must be empty exactly when nothingToLabel is true',
+    path: ['boxes'],
+  })
+  .meta({ id: 'AnswerBody' });
+export type AnswerBody = z.infer<typeof AnswerBody>;
+
+export const ConfigResponse = z
+  .object({ region: z.string(), userPoolId: z.string(), userPoolClientId: z.string(), cognitoEndpoint: z.string() })
+  .meta({ id: 'Config' });
+export const MeResponse = z
+  .object({ sub: z.string(), email: z.string(), groups: z.array(z.string()), admin: z.boolean() })
+  .meta({ id: 'Me' });
+export const JobsQuery = z.object({ status: z.enum(['open', 'all']).optional() });
+export const JobsResponse = z.object({ jobs: z.array(Job) }).meta({ id: 'Jobs' });
+export const ClaimResponse = z
+  .union([z.object({ task: Task }), z.object({ task: z.null(), reason: z.enum(['NO_TASKS_LEFT', 'ALL_LEASED']) })])
+  .meta({ id: 'Claim' });
+export type ClaimResponse = z.infer<typeof ClaimResponse>;
+export const MyTasksResponse = z.object({ tasks: z.array(Task) }).meta({ id: 'MyTasks' });
+export const AnswerResponse = z
+  .object({ accepted: z.literal(true), duplicate: z.boolean(), progress: Progress })
+  .meta({ id: 'AnswerAccepted' });
+export type AnswerResponse = z.infer<typeof AnswerResponse>;
+export const SkipResponse = z.object({ skipped: z.literal(true) }).meta({ id: 'Skipped' });
+export const CloseResponse = z.object({ status: z.literal('finalizing') }).meta({ id: 'Closing' });
+export const EmptyBody = z.undefined();
+/** The OpenAPI document itself: any JSON object. */
+export const OpenApiResponse = z.record(z.string(), z.unknown());
+
+export type Method = 'GET' | 'POST';
+
+export interface RouteSpec {
+  method: Method;
+  path: string;
+  summary: string;
+  auth: 'none' | 'jwt' | 'admin';
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  status: number;
+  response: z.ZodType;
+  /** The error codes this route may answer with, for the document. */
+  errors: readonly number[];
+}
+
+/** Every route of the API. The functions.yml `httpApi` events and the handlers use these keys. */
+export const ROUTES = {
+  config: {
+    method: 'GET',
+    path: '/api/config',
+    summary: 'Where to sign in',
+    auth: 'none',
+    status: 200,
+    response: ConfigResponse,
+    errors: [],
+  },
+  openapi: {
+    method: 'GET',
+    path: '/api/openapi.json',
+    summary: 'This document',
+    auth: 'none',
+    status: 200,
+    response: OpenApiResponse,
+    errors: [],
+  },
+  me: {
+    method: 'GET',
+    path: '/api/me',
+    summary: 'The signed-in labeler',
+    auth: 'jwt',
+    status: 200,
+    response: MeResponse,
+    errors: [401],
+  },
+  listJobs: {
+    method: 'GET',
+    path: '/api/jobs',
+    summary: 'Jobs the caller may work on (admins: every job; status=all adds ended ones)',
+    auth: 'jwt',
+    query: JobsQuery,
+    status: 200,
+    response: JobsResponse,
+    errors: [400, 401],
+  },
+  getJob: {
+    method: 'GET',
+    path: '/api/jobs/{jobId}',
+    summary: 'One job, with presigned example images',
+    auth: 'jwt',
+    params: JobPath,
+    status: 200,
+    response: JobDetail,
+    errors: [400, 401, 403, 404],
+  },
+  claimTask: {
+    method: 'POST',
+    path: '/api/jobs/{jobId}/tasks',
+    summary: 'Lease the next image the caller has not answered, skipped or leased',
+    auth: 'jwt',
+    params: JobPath,
+    status: 200,
+    response: ClaimResponse,
+    errors: [400, 401, 403, 404, 409, 410],
+  },
+  myTasks: {
+    method: 'GET',
+    path: '/api/jobs/{jobId}/tasks/mine',
+    summary: "The caller's active leases, so a reloaded page resumes them",
+    auth: 'jwt',
+    params: JobPath,
+    status: 200,
+    response: MyTasksResponse,
+    errors: [400, 401, 403, 404],
+  },
+  answerTask: {
+    method: 'POST',
+    path: '/api/jobs/{jobId}/tasks/{taskId}/answer',
+    summary: 'Answer a leased image (a resend of the same answer is accepted as a duplicate)',
+    auth: 'jwt',
+    params: TaskPath,
+    body: AnswerBody,
+    status: 200,
+    response: AnswerResponse,
+    errors: [400, 401, 403, 404, 409, 410],
+  },
+  skipTask: {
+    method: 'POST',
+    path: '/api/jobs/{jobId}/tasks/{taskId}/skip',
+    summary: 'Give a leased image back; the caller never gets it again',
+    auth: 'jwt',
+    params: TaskPath,
+    status: 200,
+    response: SkipResponse,
+    errors: [400, 401, 403, 404, 409, 410],
+  },
+  closeJob: {
+    method: 'POST',
+    path: '/api/jobs/{jobId}/close',
+    summary: 'End the job now and finalize what was answered (admins only)',
+    auth: 'admin',
+    params: JobPath,
+    status: 202,
+    response: CloseResponse,
+    errors: [400, 401, 403, 404, 410],
+  },
+} as const satisfies Record<string, RouteSpec>;
+
+export type RouteName = keyof typeof ROUTES;

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import { Box, JobStatus } from './api';
+
+/**
+ * The items of `LabelingTable` (infra/builtin-labeling.yml). One partition per job:
+ * - the job item, sk `JOB`, also in the sparse `JobsIndex` (jobsPk = `JOB`);
+ * - one item per image, sk `IMG#<taskId>`, holding its leases, answers and skips, so one
+ *   conditional UpdateItem records an answer, consumes the lease and counts it (no transactions:
+ *   dynalite has none); while it still needs answers it carries `openJob`/`openSort` and so sits
+ *   in the sparse `OpenImagesIndex` the claim pages through;
+ * - one item per labeler, sk `LABELER#<sub>`, holding that labeler's leases in this job.
+ * Every item carries `version`, bumped by each write, for optimistic concurrency.
+ */
+export const TABLE_INDEXES = { openImages: 'OpenImagesIndex', jobs: 'JobsIndex' } as const;
+export const JOBS_PK = 'JOB';
+
+export const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' });
+export const imageKey = (jobId: string, taskId: string) => ({ pk: `JOB#${jobId}`, sk: `IMG#${taskId}` });
+export const labelerKey = (jobId: string, sub: string) => ({ pk: `JOB#${jobId}`, sk: `LABELER#${sub}` });
+export const IMAGE_SK_PREFIX = 'IMG#';
+
+/** The image's zero-padded index in the input manifest: sorts as the manifest does. */
+export const taskIdOf = (index: number): string => String(index).padStart(6, '0');
+
+export const ExampleRef = z.object({ key: z.string(), kind: z.enum(['good', 'bad']), caption: z.string() });
+
+export const JobItem = z.object({
+  pk: z.string(),
+  sk: z.literal('JOB'),
+  jobsPk: z.literal(JOBS_PK),
+  jobId: z.string(),
+  runId: z.string(),
+  title: z.string(),
+  labels: z.array(z.string()),
+  instructions: z.string(),
+  examples: z.array(ExampleRef),
+  labelerGroup: z.string().optional(),
+  status: JobStatus,
+  imageCount: z.number().int(),
+  workersPerObject: z.number().int(),
+  taskTimeLimitSeconds: z.number().int(),
+  answersReceived: z.number().int(),
+  imagesComplete: z.number().int(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  bucket: z.string(),
+  runPrefix: z.string(),
+  labelAttributeName: z.string(),
+  /** `s3://.../labeling/output/` as Ground Truth's S3OutputPath. */
+  outputPath: z.string(),
+  /** Set when finalization starts, so a stuck one can be taken over. */
+  finalizingSince: z.string().optional(),
+  finalReason: z.enum(['complete', 'closed', 'expired']).optional(),
+  /** The LabelingResult finalization delivered, for the reconcile path. */
+  outputManifestS3Uri: z.string().optional(),
+  labelCounters: z.record(z.string(), z.number()).optional(),
+  version: z.number().int(),
+});
+export type JobItem = z.infer<typeof JobItem>;
+
+export const Lease = z.object({ expiresAt: z.string(), claimedAt: z.string() });
+export type Lease = z.infer<typeof Lease>;
+
+export const StoredAnswer = z.object({
+  boxes: z.array(Box),
+  nothingToLabel: z.boolean(),
+  durationMs: z.number().int().optional(),
+  claimedAt: z.string(),
+  submittedAt: z.string(),
+  email: z.string().optional(),
+});
+export type StoredAnswer = z.infer<typeof StoredAnswer>;
+
+export const ImageItem = z.object({
+  pk: z.string(),
+  sk: z.string(),
+  taskId: z.string(),
+  sourceRef: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  answerCount: z.number().int(),
+  answers: z.record(z.string(), StoredAnswer),
+  leases: z.record(z.string(), Lease),
+  answeredBy: z.array(z.string()).optional(),
+  skippedBy: z.array(z.string()).optional(),
+  openJob: z.string().optional(),
+  openSort: z.string().optional(),
+  version: z.number().int(),
+});
+export type ImageItem = z.infer<typeof ImageItem>;
+
+export const LabelerItem = z.object({
+  pk: z.string(),
+  sk: z.string(),
+  sub: z.string(),
+  /** taskId -> lease expiry. */
+  leases: z.record(z.string(), z.string()),
+  answers: z.number().int(),
+  /** Where this labeler's next claim starts paging the open images. */
+  cursor: z.string().optional(),
+  version: z.number().int(),
+});
+export type LabelerItem = z.infer<typeof LabelerItem>;
