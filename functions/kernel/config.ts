@@ -17,6 +17,16 @@ const Environment = z.object({
   MAX_DATASET_POLLS: z.coerce.number().int().positive().default(240),
   MAX_TRAINING_POLLS: z.coerce.number().int().positive().default(288),
   VALIDATION_CONCURRENCY: z.coerce.number().int().positive().default(64),
+  LABELING_BACKEND: z.enum(['builtin', 'ground-truth']).default('builtin'),
+  LABELING_TABLE: z.string().min(1).optional(),
+  ADMIN_GROUP: z.string().min(1).default('admins'),
+  PRESIGN_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  USER_POOL_ID: z.string().min(1).optional(),
+  USER_POOL_CLIENT_ID: z.string().min(1).optional(),
+  /** Cognito's endpoint for the page; the SDK's own variable when the local stand-in is used. */
+  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: z.string().min(1).optional(),
+  CONSOLIDATION_IOU_THRESHOLD: z.coerce.number().min(0.05).max(0.95).default(0.5),
+  FINALIZE_CONCURRENCY: z.coerce.number().int().positive().default(32),
 });
 
 type Environment = z.infer<typeof Environment>;

@@ -5,6 +5,23 @@ import { z } from 'zod';
  * value stays small: counts and S3 URIs, never lists of images (the 256 KiB state limit).
  */
 
+/** Who labels: SageMaker Ground Truth (accounts that have it) or the stack's own built-in backend. */
+export const LABELING_BACKENDS = ['builtin', 'ground-truth'] as const;
+export const LabelingBackendName = z.enum(LABELING_BACKENDS);
+export type LabelingBackendName = z.infer<typeof LabelingBackendName>;
+
+/** An example image shown to built-in labelers, under the batch's own prefix. */
+export const LabelingExample = z.object({
+  key: z.string().min(1).max(1024),
+  kind: z.enum(['good', 'bad']),
+  caption: z.string().max(500),
+});
+export type LabelingExample = z.infer<typeof LabelingExample>;
+
+/** The backend a run labels with (see `RunContext.labelingBackend`). */
+export const backendOf = (run: { labelingBackend?: LabelingBackendName }): LabelingBackendName =>
+  run.labelingBackend ?? 'ground-truth';
+
 /** Written by PrepareRun at `$.run`: everything later steps need to know about the run. */
 export const RunContext = z.object({
   runId: z.string(),
@@ -26,6 +43,15 @@ export const RunContext = z.object({
   train: z.boolean(),
   testFraction: z.number(),
   minConfidence: z.number(),
+  /** PrepareRun always sets it; absent only in runs prepared before the choice existed, which were Ground Truth runs. */
+  labelingBackend: LabelingBackendName.optional(),
+  /** How long labelers may work on the job (both backends); 30 days when absent. */
+  taskAvailabilityLifetimeSeconds: z.number().int().optional(),
+  /** Built-in backend: Markdown instructions shown to labelers. */
+  instructions: z.string().max(20_000).optional(),
+  examples: z.array(LabelingExample).max(10).optional(),
+  /** Built-in backend: the Cognito group whose members may work on the job (admins always may). */
+  labelerGroup: z.string().optional(),
 });
 export type RunContext = z.infer<typeof RunContext>;
 

@@ -8,17 +8,14 @@ import { ImageVerdict } from '../../validation/contracts/validation-report';
  */
 export const StartLabelingJobInput = z.object({
   taskToken: z.string().min(1).max(2048),
-  run: RunContext.extend({
-    /** Not in RunContext yet; the private-workforce default (30 days) applies when absent. */
-    taskAvailabilityLifetimeSeconds: z.number().int().optional(),
-  }),
+  run: RunContext,
   validation: ValidationSummary,
   manifest: ManifestSummary,
 });
 export type StartLabelingJobInput = z.infer<typeof StartLabelingJobInput>;
 
 export const ReconcileLabelingJobInput = z.object({
-  run: RunContext.pick({ runId: true, jobName: true }),
+  run: RunContext.pick({ runId: true, jobName: true, labelingBackend: true }),
   error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
 });
 export type ReconcileLabelingJobInput = z.infer<typeof ReconcileLabelingJobInput>;

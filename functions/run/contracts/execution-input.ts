@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LabelingBackendName, LabelingExample } from '../../kernel/contracts/step-io';
 
 /** S3 bucket naming rules (general purpose buckets). */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -23,6 +24,17 @@ export const RunOptions = z
     train: z.boolean().optional(),
     testFraction: z.number().min(0.05).max(0.5).optional(),
     minConfidence: z.number().min(0).max(1).optional(),
+    /** Overrides the stage's `labelingBackend` parameter for this run. */
+    labelingBackend: LabelingBackendName.optional(),
+    /** How many days labelers may work on the job (Ground Truth's private-workforce maximum is 30). */
+    taskAvailabilityDays: z.number().int().min(1).max(30).optional(),
+    instructions: z.string().min(1).max(20_000).optional(),
+    examples: z.array(LabelingExample).max(10).optional(),
+    // Cognito group names: 1-128 printable characters without spaces (kept simple and safe here).
+    labelerGroup: z
+      .string()
+      .regex(/^[\w+=,.@-]{1,128}$/, 'use 1-128 of letters, digits and + = , . @ _ -')
+      .optional(),
   })
   .strict();
 export type RunOptions = z.infer<typeof RunOptions>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { requireSetting } from '../../kernel/config';
+import { config, requireSetting } from '../../kernel/config';
 import type { RunContext } from '../../kernel/contracts/step-io';
 import { logger, parseOrThrow, pipelineStep } from '../../kernel/observability';
 import { ExecutionInput } from '../contracts/execution-input';
@@ -14,8 +14,14 @@ export const prepareRun = async ({ input, executionName }: PrepareRunInput): Pro
   const run = planRun(executionInput, executionName, {
     dataBucket: requireSetting('DATA_BUCKET'),
     defaultLabels: requireSetting('DEFAULT_LABELS').split(','),
+    labelingBackend: config.LABELING_BACKEND,
   });
-  logger.info('run prepared', { runId: run.runId, batch: run.batch, labels: run.labels.length });
+  logger.info('run prepared', {
+    runId: run.runId,
+    batch: run.batch,
+    labels: run.labels.length,
+    backend: run.labelingBackend,
+  });
   return run;
 };
 

@@ -1,4 +1,4 @@
-import type { RunContext } from '../../kernel/contracts/step-io';
+import type { LabelingBackendName, RunContext } from '../../kernel/contracts/step-io';
 import { InvalidInput } from '../../kernel/errors';
 import { batchOf, deriveRunId, normalizePrefix } from '../../kernel/rules/run-id';
 import { checkLabels } from '../../labeling/rules/labels';
@@ -24,7 +24,21 @@ export interface RunSettings {
   /** The one bucket this deployment may read (Rekognition needs all images in one bucket; aws-facts §6). */
   dataBucket: string;
   defaultLabels: string[];
+  /** The stage's `labelingBackend` parameter. */
+  labelingBackend: LabelingBackendName;
 }
+
+/** Examples must be images of this batch: the labelers' presigned reads reach only `incoming/`. */
+const checkExamples = (examples: ExecutionInput['examples'], prefix: string) => {
+  examples?.forEach((example, i) => {
+    if (!example.key.startsWith(prefix) || example.key.includes('..')) {
+      throw new InvalidInput(`examples.${i}.key: must be under the batch folder ${prefix}, got ${example.key}`, {
+        field: `examples.${i}.key`,
+      });
+    }
+  });
+  return examples;
+};
 
 /**
  * Turns a validated execution input into the run's context: ids, output prefix and every option
@@ -59,5 +73,12 @@ export const planRun = (input: ExecutionInput, executionName: string, settings: 
     train: input.train ?? RUN_DEFAULTS.train,
     testFraction: input.testFraction ?? RUN_DEFAULTS.testFraction,
     minConfidence: input.minConfidence ?? RUN_DEFAULTS.minConfidence,
+    labelingBackend: input.labelingBackend ?? settings.labelingBackend,
+    ...(input.taskAvailabilityDays === undefined
+      ? {}
+      : { taskAvailabilityLifetimeSeconds: input.taskAvailabilityDays * 86_400 }),
+    ...(input.instructions === undefined ? {} : { instructions: input.instructions }),
+    ...(input.examples === undefined ? {} : { examples: checkExamples(input.examples, prefix) }),
+    ...(input.labelerGroup === undefined ? {} : { labelerGroup: input.labelerGroup }),
   };
 };
