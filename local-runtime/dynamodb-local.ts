@@ -8,7 +8,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { parse } from 'yaml';
+import { parseCloudFormation } from './cfn-yaml';
 
 /** The CloudFormation file that defines the built-in backend's table (the one source of truth). */
 export const BUILTIN_INFRA_FILE = join(__dirname, '..', 'infra', 'builtin-labeling.yml');
@@ -36,7 +36,7 @@ type CfnTable = {
  * demand locally whatever the file says (dynalite ignores capacity).
  */
 export const tableDefinitionsFrom = (yamlText: string): TableDefinition[] => {
-  const document = parse(yamlText, { logLevel: 'error', customTags: cfnTags }) as {
+  const document = parseCloudFormation(yamlText) as {
     Resources?: Record<string, CfnTable>;
     resources?: { Resources?: Record<string, CfnTable> };
   } | null;
@@ -63,35 +63,6 @@ export const tableDefinitionsFrom = (yamlText: string): TableDefinition[] => {
       return { logicalId, input };
     });
 };
-
-/** CloudFormation's short-form intrinsics, kept as `{ 'Fn::X': value }` so the rest of the file parses. */
-const cfnTags = [
-  'Ref',
-  'Sub',
-  'GetAtt',
-  'Join',
-  'If',
-  'Equals',
-  'Not',
-  'And',
-  'Or',
-  'Select',
-  'Split',
-  'FindInMap',
-  'ImportValue',
-  'Condition',
-  'Base64',
-  'Cidr',
-  'GetAZs',
-].flatMap(
-  (name) =>
-    (['scalar', 'seq', 'map'] as const).map((nodeClass) => ({
-      tag: `!${name}`,
-      collection: nodeClass === 'scalar' ? undefined : nodeClass,
-      resolve: (value: unknown) => ({ [name === 'Ref' || name === 'Condition' ? name : `Fn::${name}`]: value }),
-    })),
-  // biome-ignore lint/suspicious/noExplicitAny: yaml's tag type differs per node class.
-) as any[];
 
 export interface LocalDynamoDb {
   /** `http://127.0.0.1:<port>`: the value of `AWS_ENDPOINT_URL_DYNAMODB`. */
