@@ -1,7 +1,10 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { startAwsApiServer } from './aws-api-server';
+import { type BuiltinServices, builtinEnvironment, startBuiltinServices } from './builtin-services';
+import { functionRules, matchesPattern } from './event-rules';
 import { configureLocalEnvironment, LOCAL_BUCKET, LOCAL_REGION, LOCAL_STATE_MACHINE_ARN } from './local-environment';
 import { LOCAL_S3_CREDENTIALS, startS3Server } from './s3-server';
+import type { CognitoStandIn } from './stand-ins/cognito';
 import { type DeliveredEvent, EventBridgeStandIn, eventEnvelope } from './stand-ins/eventbridge';
 import { s3ObjectStore } from './stand-ins/object-store';
 import { RekognitionStandIn } from './stand-ins/rekognition';
@@ -32,8 +35,12 @@ export interface LocalEnvironmentOptions {
 export interface LocalEnvironment {
   bucket: string;
   stateMachineArn: string;
-  endpoints: { s3: string; api: string };
+  endpoints: { s3: string; api: string; portal: string; cognito: string; dynamodb: string };
   s3: S3Client;
+  /** The built-in backend's local services: dynalite, the Cognito stand-in, the portal server. */
+  builtin: BuiltinServices;
+  /** The labelers' user pool; `createUser` returns a permanent-password sign-in (tests, simulated labelers). */
+  cognito: Pick<CognitoStandIn, 'createUser' | 'invitations' | 'userPoolId' | 'clientId'>;
   runtime: StepFunctionsRuntime;
   sageMaker: SageMakerStandIn;
   rekognition: RekognitionStandIn;
@@ -126,6 +133,16 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
   };
 
   const eventBridge = new EventBridgeStandIn();
+  // PutEvents entries reach the functions whose rule matches ("Built-in Labeling Job Ready" -> finalizeBuiltinJob).
+  const rules = functionRules();
+  const routed = new Set<Promise<void>>();
+  eventBridge.onEvent((event) => {
+    for (const rule of rules) {
+      if (!matchesPattern(rule.pattern, event as unknown as Record<string, unknown>)) continue;
+      const delivery = deliver(rule.functionKey, event).finally(() => routed.delete(delivery));
+      routed.add(delivery);
+    }
+  });
   const sageMaker = new SageMakerStandIn({
     store,
     deliverEvent: (event) => deliver('labelingJobEvents', event),
@@ -156,19 +173,24 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
       await deliver('stopAbandonedLabelingJob', executionStatusEvent(execution));
     },
   });
+  const builtin = await startBuiltinServices().catch(async (error: unknown) => {
+    await s3Server.stop();
+    throw error;
+  });
   const apiServer = await startAwsApiServer([
     sageMaker.service,
     rekognition.service,
     stepFunctionsService(runtime),
     eventBridge.service,
   ]).catch(async (error: unknown) => {
-    await s3Server.stop();
+    await Promise.allSettled([builtin.stop(), s3Server.stop()]);
     throw error;
   });
   configureLocalEnvironment({
     endpoints: { s3: s3Server.endpoint, api: apiServer.endpoint },
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
   });
+  builtinEnvironment(builtin);
   try {
     // config.ts parses the environment once; it must have seen the local one.
     const { config } = require('../functions/kernel/config') as typeof import('../functions/kernel/config');
@@ -180,17 +202,28 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   } catch (error) {
     if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes((error as Error).name)) {
-      await Promise.allSettled([apiServer.stop(), s3Server.stop()]);
+      await Promise.allSettled([apiServer.stop(), builtin.stop(), s3Server.stop()]);
       throw error;
     }
   }
+  const portal = await builtin.startPortal(invokeHandler, (route, error) =>
+    reporter.line(`! ${route} failed: ${(error as Error).stack ?? String(error)}`),
+  );
 
   let stopped: Promise<void> | undefined;
   return {
     bucket,
     stateMachineArn,
-    endpoints: { s3: s3Server.endpoint, api: apiServer.endpoint },
+    endpoints: {
+      s3: s3Server.endpoint,
+      api: apiServer.endpoint,
+      portal: portal.endpoint,
+      cognito: builtin.cognito.endpoint,
+      dynamodb: builtin.dynamodb.endpoint,
+    },
     s3,
+    builtin,
+    cognito: builtin.cognito.standIn,
     runtime,
     sageMaker,
     rekognition,
@@ -206,6 +239,8 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
         await runtime.stop();
         sageMaker.stop();
         rekognition.stop();
+        await Promise.allSettled([...routed]);
+        await builtin.stop();
         await apiServer.stop();
         s3.destroy();
         await s3Server.stop();

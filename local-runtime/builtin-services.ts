@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import { createBuiltinTables, type LocalDynamoDb, startDynamoDb } from './dynamodb-local';
+import { httpApiRoutes, type RunningPortal, startPortalServer } from './portal-server';
+import { LOCAL_ADMIN_GROUP, type RunningCognito, startCognito } from './stand-ins/cognito';
+
+export const LOCAL_LABELING_TABLE = 'labeling-pipeline-local-labeling';
+export const WEB_ROOT = join(__dirname, '..', 'web', 'dist');
+
+/** A user of the local pool with a permanent password (no invitation step). */
+export interface LocalSignIn {
+  sub: string;
+  email: string;
+  password: string;
+}
+
+/** What the built-in labeling backend runs on locally: dynalite, the Cognito stand-in and the portal. */
+export interface BuiltinServices {
+  dynamodb: LocalDynamoDb;
+  cognito: RunningCognito;
+  /** The local web origin: the page and `/api`; started by `startPortal` once the environment is set. */
+  portal?: RunningPortal;
+  tableName: string;
+  startPortal(
+    invoke: (functionKey: string, event: unknown) => Promise<unknown>,
+    onError?: (route: string, error: unknown) => void,
+  ): Promise<RunningPortal>;
+  stop(): Promise<void>;
+}
+
+/** Starts dynalite (with the tables of infra/builtin-labeling.yml) and the Cognito stand-in. */
+export const startBuiltinServices = async (): Promise<BuiltinServices> => {
+  const tableName = process.env.LABELING_TABLE ?? LOCAL_LABELING_TABLE;
+  const dynamodb = await startDynamoDb();
+  const cognito = await startCognito().catch(async (error: unknown) => {
+    await dynamodb.stop();
+    throw error;
+  });
+  const services: BuiltinServices = {
+    dynamodb,
+    cognito,
+    tableName,
+    async startPortal(invoke, onError) {
+      services.portal = await startPortalServer({
+        routes: httpApiRoutes(),
+        invoke,
+        authorizer: {
+          issuer: cognito.standIn.issuer,
+          audience: [cognito.standIn.clientId],
+          jwks: cognito.standIn.jwks,
+        },
+        webRoot: WEB_ROOT,
+        ...(onError === undefined ? {} : { onError }),
+      });
+      return services.portal;
+    },
+    async stop() {
+      await Promise.allSettled([services.portal?.stop(), cognito.stop(), dynamodb.stop()]);
+    },
+  };
+  try {
+    await createBuiltinTables(dynamodb, { LabelingTable: tableName });
+  } catch (error) {
+    await services.stop();
+    throw error;
+  }
+  return services;
+};
+
+/**
+ * The settings the built-in backend's functions read (builtin-spec.md, "Environment of the API
+ * functions"), pointed at the local services. Values a caller already set are kept.
+ */
+export const builtinEnvironment = (services: BuiltinServices): void => {
+  const env = process.env;
+  env.AWS_ENDPOINT_URL_DYNAMODB = services.dynamodb.endpoint;
+  env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = services.cognito.endpoint;
+  env.LABELING_TABLE ??= services.tableName;
+  env.ADMIN_GROUP ??= LOCAL_ADMIN_GROUP;
+  env.PRESIGN_SECONDS ??= '300';
+  env.USER_POOL_ID = services.cognito.standIn.userPoolId;
+  env.USER_POOL_CLIENT_ID = services.cognito.standIn.clientId;
+  env.COGNITO_ENDPOINT = services.cognito.endpoint;
+  env.LABELING_BACKEND ??= 'builtin';
+};
