@@ -13,3 +13,4 @@ process.env.LABELING_ROLE_ARN =
 process.env.WORKTEAM_ARN =
   process.env.WORKTEAM_ARN ?? 'arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/logo-labelers';
 process.env.DEFAULT_LABELS = process.env.DEFAULT_LABELS ?? 'acme,globex,initech';
+process.env.LABELING_TABLE = process.env.LABELING_TABLE ?? 'labeling-pipeline-test-labeling';

@@ -79,6 +79,7 @@ describe('start-labeling-job', () => {
     expect(calls).toEqual([`put ${TOKEN_KEY}`, `put ${TEMPLATE_KEY}`, 'create job', `put ${RECORD_KEY}`]);
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, { Bucket: BUCKET, Key: TOKEN_KEY });
     expect(JSON.parse(putBody(TOKEN_KEY))).toEqual({
+      backend: 'ground-truth',
       taskToken: sample.taskToken,
       runId: JOB,
       executionName: JOB,
@@ -89,7 +90,7 @@ describe('start-labeling-job', () => {
   it('creates a private bounding-box job from the run, the manifest and the stored template', async () => {
     const result = await startLabelingJob(sample);
 
-    expect(result).toEqual({ jobName: JOB, autoLabeling: false, reusedExistingJob: false });
+    expect(result).toEqual({ jobName: JOB, backend: 'ground-truth', autoLabeling: false, reusedExistingJob: false });
     expect(sageMaker).toHaveReceivedCommandWith(CreateLabelingJobCommand, {
       LabelingJobName: JOB,
       LabelAttributeName: 'bounding-box',

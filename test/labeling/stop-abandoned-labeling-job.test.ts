@@ -7,12 +7,14 @@ import {
   SageMakerClient,
   StopLabelingJobCommand,
 } from '@aws-sdk/client-sagemaker';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deriveRunId } from '../../functions/kernel/rules/run-id';
 import { handler, stopAbandonedLabelingJob } from '../../functions/labeling/stop-abandoned-labeling-job/handler';
 import { fakeContext } from '../fake-context';
 
 const sageMaker = mockClient(SageMakerClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
 
 const aborted = JSON.parse(readFileSync(join(__dirname, '../../events/execution-aborted.json'), 'utf8'));
 const JOB = deriveRunId(aborted.detail.name);
@@ -27,6 +29,42 @@ const job = (status: DescribeLabelingJobCommandOutput['LabelingJobStatus'], runT
 describe('stop-abandoned-labeling-job', () => {
   beforeEach(() => {
     sageMaker.reset();
+    dynamo.reset();
+    dynamo.on(GetCommand).resolves({});
+  });
+
+  describe('with the built-in backend (a job item of that name)', () => {
+    const item = (status: string, runId = JOB) =>
+      dynamo.on(GetCommand).resolves({ Item: { pk: `JOB#${JOB}`, sk: 'JOB', jobId: JOB, runId, status } });
+
+    it('stops an open job and never asks SageMaker', async () => {
+      item('open');
+      dynamo.on(UpdateCommand).resolves({});
+
+      await expect(stopAbandonedLabelingJob(withStatus('ABORTED'))).resolves.toEqual({
+        action: 'stopped',
+        jobName: JOB,
+      });
+      expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+        Key: { pk: `JOB#${JOB}`, sk: 'JOB' },
+        ExpressionAttributeValues: expect.objectContaining({ ':stopped': 'stopped' }),
+      });
+      expect(sageMaker).not.toHaveReceivedAnyCommand();
+    });
+
+    it('leaves a job of another run and an ended job alone', async () => {
+      item('open', 'someone-else');
+      await expect(stopAbandonedLabelingJob(withStatus('FAILED'))).resolves.toEqual({
+        action: 'not-ours',
+        jobName: JOB,
+      });
+      item('completed');
+      await expect(stopAbandonedLabelingJob(withStatus('FAILED'))).resolves.toEqual({
+        action: 'not-running',
+        jobName: JOB,
+      });
+      expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
+    });
   });
 
   it('derives the job from the execution name', () => {

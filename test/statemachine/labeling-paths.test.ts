@@ -34,7 +34,7 @@ const RUN_ID = 'logos-2026-test';
 const runUri = `s3://${BUCKET}/runs/${RUN_ID}`;
 const OUTPUT = `${runUri}/labeling/output/${RUN_ID}/manifests/output/output.manifest`;
 const TOKEN_KEY = `task-tokens/${RUN_ID}.json`;
-const input = { bucket: BUCKET, prefix: 'incoming/logos-2026/' };
+const input = { bucket: BUCKET, prefix: 'incoming/logos-2026/', labelingBackend: 'ground-truth' };
 const COUNTERS = { TotalLabeled: 4, HumanLabeled: 4, MachineLabeled: 0, FailedNonRetryableError: 0, Unlabeled: 0 };
 
 // The AWS documentation's sample event, pointed at this run's job.

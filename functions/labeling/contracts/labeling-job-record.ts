@@ -17,6 +17,7 @@ export const AutoLabelingRecord = z.object({
 export type AutoLabelingRecord = z.infer<typeof AutoLabelingRecord>;
 
 export const LabelingJobRecord = z.object({
+  backend: z.literal('ground-truth'),
   jobName: z.string(),
   runId: z.string(),
   region: z.string(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LabelingBackendName } from '../../kernel/contracts/step-io';
 
 /**
  * `task-tokens/<jobName>.json` in the data bucket: the token that resumes the execution waiting
@@ -9,5 +10,7 @@ export const TaskTokenRecord = z.object({
   runId: z.string().min(1),
   executionName: z.string().optional(),
   createdAt: z.string(),
+  /** Which backend resumes the run; absent in records written before there were two (Ground Truth). */
+  backend: LabelingBackendName.optional(),
 });
 export type TaskTokenRecord = z.infer<typeof TaskTokenRecord>;

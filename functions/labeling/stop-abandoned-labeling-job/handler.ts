@@ -1,20 +1,19 @@
 import { describeIssues, eventConsumer, logger } from '../../kernel/observability';
 import { deriveRunId } from '../../kernel/rules/run-id';
+import type { AbandonHandling } from '../aws/labeling-backend';
+import { LABELING_BACKENDS } from '../aws/labeling-backends';
+import { getJob } from '../builtin/aws/table';
 import { ABANDONING_STATUSES, ExecutionStatusEvent } from '../contracts/execution-status-event';
-import { describeLabelingJob, stopLabelingJob } from '../ground-truth/aws/labeling-jobs';
-import { isTaggedWithRun } from '../ground-truth/rules/labeling-job-request';
-import { isStoppable } from '../rules/labeling-outcome';
 
-export type AbandonHandling =
-  | { action: 'ignored'; reason: 'malformed' | 'not-abandoned' }
-  | { action: 'stopped' | 'no-job' | 'not-running' | 'not-ours'; jobName: string };
+export type { AbandonHandling } from '../aws/labeling-backend';
 
 const abandoning: ReadonlySet<string> = new Set(ABANDONING_STATUSES);
 
 /**
  * An execution ended (aborted, timed out, failed) while its labeling job may still run: stop
- * the job so the workforce stops working, and billing stops, for a run nobody waits on. The job
- * name derives from the execution name alone (run-id.ts); the run tag guards a foreign job.
+ * the job so labelers stop working (and Ground Truth stops billing) for a run nobody waits on.
+ * The job name derives from the execution name alone (run-id.ts); the event does not say which
+ * backend labeled, so a built-in job item of that name decides it.
  */
 export const stopAbandonedLabelingJob = async (event: unknown): Promise<AbandonHandling> => {
   const parsed = ExecutionStatusEvent.safeParse(event);
@@ -28,17 +27,10 @@ export const stopAbandonedLabelingJob = async (event: unknown): Promise<AbandonH
   const runId = deriveRunId(name);
   const jobName = runId;
   logger.appendKeys({ runId });
-  const job = await describeLabelingJob(jobName);
-  if (job === undefined) return { action: 'no-job', jobName };
-  if (!isTaggedWithRun(job.tags, runId)) {
-    logger.warn('left a labeling job of another run alone', { jobName });
-    return { action: 'not-ours', jobName };
-  }
-  if (!isStoppable(job.status)) return { action: 'not-running', jobName };
-  // The token stays: the Stopped event that follows finds the task closed and removes it.
-  const stopped = await stopLabelingJob(jobName);
-  logger.info('stopped abandoned labeling job', { jobName, executionStatus: status, stopped });
-  return { action: stopped ? 'stopped' : 'no-job', jobName };
+  const backend = (await getJob(jobName)) === undefined ? 'ground-truth' : 'builtin';
+  const handled = await LABELING_BACKENDS[backend].stopAbandoned({ runId, jobName });
+  logger.info('abandoned labeling job handled', { jobName, backend, executionStatus: status, ...handled });
+  return handled;
 };
 
 export const handler = eventConsumer(stopAbandonedLabelingJob);

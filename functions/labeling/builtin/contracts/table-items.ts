@@ -14,7 +14,7 @@ import { Box, JobStatus } from './api';
 export const TABLE_INDEXES = { openImages: 'OpenImagesIndex', jobs: 'JobsIndex' } as const;
 export const JOBS_PK = 'JOB';
 
-export const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' });
+export const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' as const });
 export const imageKey = (jobId: string, taskId: string) => ({ pk: `JOB#${jobId}`, sk: `IMG#${taskId}` });
 export const labelerKey = (jobId: string, sub: string) => ({ pk: `JOB#${jobId}`, sk: `LABELER#${sub}` });
 export const IMAGE_SK_PREFIX = 'IMG#';
@@ -48,6 +48,8 @@ export const JobItem = z.object({
   labelAttributeName: z.string(),
   /** `s3://.../labeling/output/` as Ground Truth's S3OutputPath. */
   outputPath: z.string(),
+  /** False until every image item is written: labelers see the job only then, so a retried start may rewrite them. */
+  imagesWritten: z.boolean(),
   /** Set when finalization starts, so a stuck one can be taken over. */
   finalizingSince: z.string().optional(),
   finalReason: z.enum(['complete', 'closed', 'expired']).optional(),

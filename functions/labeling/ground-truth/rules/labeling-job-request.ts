@@ -131,6 +131,7 @@ const describePlan = (
   const algorithmArn = request.LabelingJobAlgorithmsConfig?.LabelingJobAlgorithmSpecificationArn;
   const autoLabeling: AutoLabelingRecord = { ...input.autoLabeling, algorithmArn };
   return {
+    backend: 'ground-truth',
     jobName: request.LabelingJobName,
     runId: input.run.runId,
     region: arns.region,

@@ -1,0 +1,27 @@
+import type { LabelingBackendName, LabelingResult } from '../../kernel/contracts/step-io';
+import type { StartLabelingJobInput } from '../contracts/labeling-steps';
+
+export interface StartLabelingJobOutput {
+  jobName: string;
+  backend: LabelingBackendName;
+  autoLabeling: boolean;
+  reusedExistingJob: boolean;
+}
+
+export type AbandonHandling =
+  | { action: 'ignored'; reason: 'malformed' | 'not-abandoned' }
+  | { action: 'stopped' | 'no-job' | 'not-running' | 'not-ours'; jobName: string };
+
+/**
+ * What start-labeling-job, reconcile-labeling-job and stop-abandoned-labeling-job need of a
+ * labeling backend. Both backends run in the same wait state: `start` stores the task token
+ * (through `storeToken`) before its job exists, and the job's end resumes the run by that token.
+ */
+export interface LabelingBackend {
+  readonly name: LabelingBackendName;
+  start(input: StartLabelingJobInput, storeToken: () => Promise<void>): Promise<StartLabelingJobOutput>;
+  /** After the wait timed out: the job's result, or the typed error; a job still running is stopped. */
+  reconcile(run: { runId: string; jobName: string }): Promise<LabelingResult>;
+  /** The run's execution ended without it: stop its job if it is ours and still running. */
+  stopAbandoned(run: { runId: string; jobName: string }): Promise<AbandonHandling>;
+}

@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { JobPath, type RouteSpec, TaskId } from '../contracts/api';
+
+/**
+ * The review routes (admins, read-only): a finalized job's consolidated output, filtered, and
+ * one image's every answer next to the consolidated boxes. Sources: the output manifest, the
+ * worker responses and the dataset report the run wrote to S3.
+ */
+
+export const REVIEW_FILTERS = ['all', 'label', 'low-agreement', 'unlabeled', 'rejected'] as const;
+export const ReviewFilter = z.enum(REVIEW_FILTERS);
+export type ReviewFilter = z.infer<typeof ReviewFilter>;
+
+/** A consolidated box is of low agreement below this confidence (Ground Truth's scale, 0 to 1). */
+export const LOW_AGREEMENT_BELOW = 0.6;
+export const REVIEW_PAGE_SIZE = 48;
+
+export const ReviewQuery = z
+  .object({
+    filter: ReviewFilter.default('all'),
+    label: z.string().min(1).max(256).optional(),
+    cursor: z
+      .string()
+      .regex(/^\d{1,7}$/, 'a cursor is the nextCursor of the previous page')
+      .optional(),
+  })
+  .refine((q) => q.filter !== 'label' || q.label !== undefined, {
+    message: 'filter=label needs a label',
+    path: ['label'],
+  });
+export type ReviewQuery = z.infer<typeof ReviewQuery>;
+
+export const ReviewItemPath = JobPath.extend({ taskId: TaskId });
+
+export const ReviewBox = z.object({
+  label: z.string(),
+  left: z.number(),
+  top: z.number(),
+  width: z.number(),
+  height: z.number(),
+  confidence: z.number().optional(),
+});
+export type ReviewBox = z.infer<typeof ReviewBox>;
+
+export const ReviewRejection = z.object({ code: z.string(), message: z.string() });
+
+export const ReviewItem = z
+  .object({
+    taskId: TaskId,
+    sourceRef: z.string(),
+    imageUrl: z.string(),
+    width: z.number().int().nonnegative(),
+    height: z.number().int().nonnegative(),
+    /** labeled: consolidated boxes; nothing: labelers found nothing; unlabeled: no answer (failure-reason). */
+    status: z.enum(['labeled', 'nothing', 'unlabeled']),
+    boxes: z.array(ReviewBox),
+    minConfidence: z.number().nullable(),
+    lowAgreement: z.boolean(),
+    rejections: z.array(ReviewRejection),
+    failureReason: z.string().optional(),
+  })
+  .meta({ id: 'ReviewItem' });
+export type ReviewItem = z.infer<typeof ReviewItem>;
+
+export const ReviewCounts = z.object({
+  all: z.number().int(),
+  lowAgreement: z.number().int(),
+  unlabeled: z.number().int(),
+  rejected: z.number().int(),
+  byLabel: z.record(z.string(), z.number().int()),
+});
+
+export const ReviewListResponse = z
+  .object({
+    jobId: z.string(),
+    title: z.string(),
+    labels: z.array(z.string()),
+    workersPerObject: z.number().int(),
+    filter: ReviewFilter,
+    counts: ReviewCounts,
+    items: z.array(ReviewItem),
+    nextCursor: z.string().nullable(),
+    reportUrl: z.string().optional(),
+  })
+  .meta({ id: 'ReviewList' });
+export type ReviewListResponse = z.infer<typeof ReviewListResponse>;
+
+export const ReviewAnswer = z.object({
+  labeler: z.string(),
+  submittedAt: z.string(),
+  nothingToLabel: z.boolean(),
+  boxes: z.array(ReviewBox),
+});
+
+export const ReviewItemResponse = z
+  .object({ labels: z.array(z.string()), item: ReviewItem, answers: z.array(ReviewAnswer) })
+  .meta({ id: 'ReviewImage' });
+export type ReviewItemResponse = z.infer<typeof ReviewItemResponse>;
+
+export const REVIEW_ROUTES = {
+  reviewJob: {
+    method: 'GET',
+    path: '/api/jobs/{jobId}/review',
+    summary: "A finalized job's consolidated result as pages of images, filtered (admins only)",
+    auth: 'admin',
+    params: JobPath,
+    query: ReviewQuery as unknown as z.ZodObject,
+    status: 200,
+    response: ReviewListResponse,
+    errors: [400, 401, 403, 404],
+  },
+  reviewImage: {
+    method: 'GET',
+    path: '/api/jobs/{jobId}/review/{taskId}',
+    summary: "One image: every labeler's boxes and the consolidated ones (admins only)",
+    auth: 'admin',
+    params: ReviewItemPath,
+    status: 200,
+    response: ReviewItemResponse,
+    errors: [400, 401, 403, 404],
+  },
+} as const satisfies Record<string, RouteSpec>;

@@ -1,0 +1,77 @@
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { config } from '../../../kernel/config';
+import { logger } from '../../../kernel/observability';
+
+/**
+ * The review routes' HTTP plumbing: admin check from the JWT claims, zod on the path and query,
+ * zod on the answer, and errors as `{ error: { code, message, field? } }`.
+ */
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+/** `cognito:groups` as API Gateway hands it to Lambda: a real array, or the string "[admins team-a]". */
+export const groupsOf = (claim: unknown): string[] => {
+  if (Array.isArray(claim)) return claim.map(String);
+  if (typeof claim !== 'string') return [];
+  return claim
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+};
+
+const json = (status: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: status,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+const firstIssue = (error: z.ZodError, where: string): HttpError => {
+  const issue = error.issues[0];
+  const field = issue ? issue.path.join('.') : undefined;
+  return new HttpError(400, 'INVALID_REQUEST', `${where}: ${issue?.message ?? 'invalid'}`, field || undefined);
+};
+
+export interface AdminRoute<P extends z.ZodType, Q extends z.ZodType, R extends z.ZodType> {
+  params: P;
+  query?: Q;
+  response: R;
+  run(input: { params: z.infer<P>; query: z.infer<Q>; sub: string }): Promise<z.infer<R>>;
+}
+
+export const adminRoute =
+  <P extends z.ZodType, Q extends z.ZodType, R extends z.ZodType>(route: AdminRoute<P, Q, R>) =>
+  async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> => {
+    try {
+      const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
+      const sub = typeof claims.sub === 'string' ? claims.sub : undefined;
+      if (!sub) throw new HttpError(401, 'UNAUTHORIZED', 'sign in first');
+      if (!groupsOf(claims['cognito:groups']).includes(config.ADMIN_GROUP)) {
+        throw new HttpError(403, 'ADMINS_ONLY', `only the ${config.ADMIN_GROUP} group may review a job`);
+      }
+      const params = route.params.safeParse(event.pathParameters ?? {});
+      if (!params.success) throw firstIssue(params.error, 'path');
+      const query = route.query ? route.query.safeParse(event.queryStringParameters ?? {}) : undefined;
+      if (query && !query.success) throw firstIssue(query.error, 'query');
+      const result = await route.run({ params: params.data, query: query?.data, sub });
+      return json(200, route.response.parse(result));
+    } catch (error) {
+      if (error instanceof HttpError) {
+        return json(error.status, {
+          error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+        });
+      }
+      logger.error('review request failed', { error });
+      return json(500, { error: { code: 'INTERNAL', message: 'the review could not be read; see the logs' } });
+    }
+  };
