@@ -67,7 +67,7 @@ const FAILURE_REASONS = [
 ];
 
 /** FNV-1a: a stable per-object seed, so an object's answers do not depend on its position in the manifest. */
-function hashString(text: string): number {
+export function hashString(text: string): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index += 1) {
     hash ^= text.charCodeAt(index);
@@ -121,7 +121,12 @@ function pickLabel(random: () => number, labels: readonly string[], fallback: st
 }
 
 /** What one simulated worker submits: whole-pixel boxes near the true ones, some missed, some mislabeled, rarely an extra box. */
-function workerAnswer(random: () => number, image: TruthImage, truth: TruthBox[], labels: string[]): LabeledBox[] {
+export function workerAnswer(
+  random: () => number,
+  image: TruthImage,
+  truth: TruthBox[],
+  labels: string[],
+): LabeledBox[] {
   const answer: LabeledBox[] = [];
   for (const box of truth) {
     if (random() < WORKER_MISS_RATE) continue;

@@ -64,6 +64,16 @@ const FRAME_SIZES: readonly (readonly [number, number])[] = [
   [1280, 720],
 ];
 
+/**
+ * Frames of the images past the first 32 of a large sample (`--sample-size`): small, so 2,000 of
+ * them draw in seconds, and still above Rekognition's 64 px minimum.
+ */
+const LARGE_SAMPLE_FRAMES: readonly (readonly [number, number])[] = [
+  [192, 144],
+  [160, 160],
+  [144, 192],
+];
+
 /** File names that exercise key encoding (spaces, non-ASCII, URL-special characters). */
 const SPECIAL_NAMES: Record<number, string> = {
   5: 'street corner ü 東京 05',
@@ -120,14 +130,16 @@ interface DrawnImage {
   format: 'jpeg' | 'png';
 }
 
-function drawSampleImage(random: () => number): DrawnImage {
-  const [width, height] = pick(random, FRAME_SIZES);
+function drawSampleImage(random: () => number, large = false): DrawnImage {
+  const [width, height] = pick(random, large ? LARGE_SAMPLE_FRAMES : FRAME_SIZES);
   const raster = createRaster(width, height);
   paintBackground(
     raster,
     randomColor(random, 40, 220),
     randomColor(random, 40, 220),
-    randomInt(random, 4, 30),
+    // jpeg-js sets up its tables on every call (tens of ms): a large sample's extra images are
+    // smooth PNGs instead, which encode in about a millisecond and stay a few KB.
+    large ? 0 : randomInt(random, 4, 30),
     randomInt(random, 1, 2 ** 31),
   );
 
@@ -155,7 +167,7 @@ function drawSampleImage(random: () => number): DrawnImage {
     taken.push(box);
   }
 
-  const format = random() < 0.6 ? 'jpeg' : 'png';
+  const format = !large && random() < 0.6 ? 'jpeg' : 'png';
   const body = format === 'jpeg' ? encodeJpegImage(raster, randomInt(random, 80, 92)) : encodePngImage(raster);
   return { truth: { width, height, boxes }, body, format };
 }
@@ -192,15 +204,20 @@ function contentType(format: 'jpeg' | 'png'): string {
  * aws-facts §6: TOO_SMALL), a byte-identical copy of a valid image whose name sorts after the
  * original (DUPLICATE), and an empty file (EMPTY_FILE).
  */
-export function generateSampleBatch(options: { seed: number }): SampleBatch {
+export function generateSampleBatch(options: { seed: number; size?: number }): SampleBatch {
+  const size = options.size ?? VALID_IMAGE_COUNT;
+  if (!Number.isInteger(size) || size < DUPLICATED_INDEX) {
+    throw new Error(`a sample needs at least ${DUPLICATED_INDEX} valid images, got ${size}`);
+  }
+  const digits = Math.max(2, String(size).length);
   const random = createRandom(options.seed);
   const files: SampleFile[] = [];
   const truth: Record<string, TruthImage> = {};
   const drawn: DrawnImage[] = [];
 
-  for (let index = 1; index <= VALID_IMAGE_COUNT; index += 1) {
-    const image = drawSampleImage(random);
-    const stem = SPECIAL_NAMES[index] ?? `sample-${String(index).padStart(2, '0')}`;
+  for (let index = 1; index <= size; index += 1) {
+    const image = drawSampleImage(random, index > VALID_IMAGE_COUNT);
+    const stem = SPECIAL_NAMES[index] ?? `sample-${String(index).padStart(digits, '0')}`;
     const name = `${stem}.${extension(image.format)}`;
     files.push({ name, body: image.body, contentType: contentType(image.format) });
     truth[name] = image.truth;
@@ -236,7 +253,7 @@ export function generateSampleBatch(options: { seed: number }): SampleBatch {
     },
     {
       file: {
-        name: `sample-duplicate-of-${String(DUPLICATED_INDEX).padStart(2, '0')}.${extension(duplicated.format)}`,
+        name: `sample-duplicate-of-${String(DUPLICATED_INDEX).padStart(digits, '0')}.${extension(duplicated.format)}`,
         body: duplicated.body.slice(),
         contentType: contentType(duplicated.format),
       },

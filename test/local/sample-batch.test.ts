@@ -187,3 +187,35 @@ describe('generateSampleBatch', () => {
     expect([...perFile, ...duplicateRejections].sort(byName)).toEqual([...batch.expectedRejections].sort(byName));
   });
 });
+
+describe('generateSampleBatch with a size', () => {
+  const large = generateSampleBatch({ seed: 3, size: 300 });
+
+  it('draws that many valid images, distinct, valid and with their true sizes, plus the same bad files', () => {
+    const names = Object.keys(large.truth);
+    expect(names).toHaveLength(300);
+    expect(names).toContain('sample-300.png');
+    expect(large.expectedRejections).toHaveLength(5);
+    const bodies = new Set(names.map((name) => createHash('md5').update(bodyOf(large, name)).digest('hex')));
+    expect(bodies.size).toBe(300);
+    for (const name of names) {
+      const body = bodyOf(large, name);
+      const header = parseImageHeader(body, true);
+      if (header.status === 'need') throw new Error(`${name}: header needs more bytes`);
+      expect(inspectImage(body.length, header).reasons).toEqual([]);
+      expect(imageSize(body)).toMatchObject({ width: large.truth[name]?.width, height: large.truth[name]?.height });
+    }
+  });
+
+  it('keeps the default sample as it was: the first 32 images are the same bytes', () => {
+    const small = generateSampleBatch({ seed: 3 });
+    expect(Object.keys(small.truth)).toHaveLength(32);
+    expect(bodyOf(large, 'sample-012.jpg' in large.truth ? 'sample-012.jpg' : 'sample-012.png')).toEqual(
+      bodyOf(small, 'sample-12.jpg' in small.truth ? 'sample-12.jpg' : 'sample-12.png'),
+    );
+  });
+
+  it('refuses a sample too small to hold its duplicate', () => {
+    expect(() => generateSampleBatch({ seed: 1, size: 2 })).toThrow('at least 3 valid images');
+  });
+});
