@@ -20,6 +20,10 @@ export interface BuiltinServices {
   /** The local web origin: the page and `/api`; started by `startPortal` once the environment is set. */
   portal?: RunningPortal;
   tableName: string;
+  /** The first `count` simulated labelers' sign-ins (`labeler-01@labelers.local`, ...), created on first use. */
+  labelerAccounts(count: number): LocalSignIn[];
+  /** The local admin's sign-in (group `admins`), created on first use; the run prints it for the portal. */
+  adminAccount(): LocalSignIn;
   startPortal(
     invoke: (functionKey: string, event: unknown) => Promise<unknown>,
     onError?: (route: string, error: unknown) => void,
@@ -35,10 +39,23 @@ export const startBuiltinServices = async (): Promise<BuiltinServices> => {
     await dynamodb.stop();
     throw error;
   });
+  const accounts = new Map<string, LocalSignIn>();
+  const account = (email: string, admin: boolean): LocalSignIn => {
+    const existing = accounts.get(email);
+    if (existing) return existing;
+    const created = cognito.standIn.createUser({ email, admin });
+    accounts.set(email, created);
+    return created;
+  };
   const services: BuiltinServices = {
     dynamodb,
     cognito,
     tableName,
+    labelerAccounts: (count) =>
+      Array.from({ length: count }, (_, i) =>
+        account(`labeler-${String(i + 1).padStart(2, '0')}@labelers.local`, false),
+      ),
+    adminAccount: () => account('admin@labelers.local', true),
     async startPortal(invoke, onError) {
       services.portal = await startPortalServer({
         routes: httpApiRoutes(),

@@ -22,6 +22,10 @@ export interface BatchOptions {
   labels?: string[];
   /** The batch folder name under incoming/ (default sample-<seed>, or the images folder's name). */
   batchName?: string;
+  /** Valid images of the generated sample (default 32). */
+  sampleSize?: number;
+  /** Which labeling backend the run uses (batch.json `labelingBackend`; default: the stage's, locally `builtin`). */
+  labelingBackend?: 'builtin' | 'ground-truth';
   /** Test hook: upload only the sample's files that are invalid by themselves (a batch with no valid image). */
   invalidImagesOnly?: boolean;
 }
@@ -94,7 +98,10 @@ export const prepareBatch = async (options: BatchOptions): Promise<BatchToUpload
       profile: { annotationLines },
     };
   }
-  const sample = generateSampleBatch({ seed });
+  const sample = generateSampleBatch({
+    seed,
+    ...(options.sampleSize === undefined ? {} : { size: options.sampleSize }),
+  });
   // A duplicate is valid on its own once the original is left out: keep only files invalid by themselves.
   const rejectedNames = new Set(sample.expectedRejections.filter((r) => r.code !== 'DUPLICATE').map((r) => r.name));
   const files = options.invalidImagesOnly ? sample.files.filter((f) => rejectedNames.has(f.name)) : sample.files;
@@ -139,6 +146,7 @@ export const uploadBatch = async (
       ...(options.workers === undefined ? {} : { workersPerObject: options.workers }),
       ...(options.autoLabeling === undefined ? {} : { autoLabeling: options.autoLabeling }),
       ...(options.train === undefined ? {} : { train: options.train }),
+      ...(options.labelingBackend === undefined ? {} : { labelingBackend: options.labelingBackend }),
     },
     null,
     2,

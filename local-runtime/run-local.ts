@@ -12,6 +12,7 @@ import {
   silentReporter,
   startLocalEnvironment,
 } from './local-stack';
+import { type LabelingCrewResult, runLabelingCrew, truthFromOutputManifest } from './simulated-labelers';
 import { type DeliveredEvent, eventEnvelope } from './stand-ins/eventbridge';
 import type { ExecutionRecord, ExecutionStatus } from './stand-ins/step-functions';
 import { invokeHandler } from './step-functions-runtime';
@@ -50,6 +51,10 @@ export interface LocalRunOptions extends BatchOptions {
   callbackTimeoutSeconds?: number;
   /** Test hook: deliver the S3 event twice, as S3 may. */
   duplicateTrigger?: boolean;
+  /** Simulated labelers of the built-in backend (default 3; at least workersPerObject to finish every image). */
+  labelers?: number;
+  /** Share of tasks a simulated labeler skips (default 0.01). */
+  skipRate?: number;
   /** Reuse a running environment (tests); otherwise one is started and stopped. */
   environment?: LocalEnvironment;
   environmentOptions?: LocalEnvironmentOptions;
@@ -96,8 +101,58 @@ export interface LocalRunResult {
     >
   >;
   model?: { status: string; f1Score?: number; projectVersionArn: string };
+  /** What the simulated labelers did through the API (built-in backend). */
+  labeling?: LabelingCrewResult;
   elapsedMs: number;
 }
+
+export const DEFAULT_LABELERS = 3;
+
+/**
+ * The built-in backend's simulated labelers for one run, working through the portal's API while
+ * the execution waits; a labeler failure aborts the execution so the run ends with the reason.
+ */
+const startLabelingCrew = (
+  env: LocalEnvironment,
+  options: LocalRunOptions,
+  batch: Awaited<ReturnType<typeof prepareBatch>>,
+  jobId: string,
+  abortExecution: () => void,
+  reporter: RunReporter,
+) => {
+  const controller = new AbortController();
+  const prefix = `incoming/${batch.name}/`;
+  const replayed = truthFromOutputManifest(batch.profile.annotationLines ?? []);
+  const admin = env.builtin.adminAccount();
+  const labelers = env.builtin.labelerAccounts(options.labelers ?? Math.max(DEFAULT_LABELERS, options.workers ?? 0));
+  reporter.line(
+    `labeling portal ${env.endpoints.portal} (while the run lasts): sign in as ${admin.email} / ${admin.password}; ${labelers.length} simulated labelers work through its API`,
+  );
+  const done = runLabelingCrew({
+    portal: env.endpoints.portal,
+    cognito: { endpoint: env.endpoints.cognito, clientId: env.cognito.clientId },
+    labelers,
+    admin,
+    jobId,
+    truthFor: (key) => batch.profile.truth?.[key.slice(prefix.length)] ?? replayed.get(key.split('/').pop() ?? key),
+    labels: batch.labels,
+    seed: options.seed ?? 1,
+    ...(options.skipRate === undefined ? {} : { skipRate: options.skipRate }),
+    signal: controller.signal,
+    onProgress: (received, needed) => reporter.progress('labeling', received, needed),
+  }).then(
+    (result) => {
+      if (result.closedByAdmin) reporter.line(`  ${admin.email} closed the job: no labeler could answer more`);
+      return result;
+    },
+    (error: unknown) => {
+      reporter.line(`! simulated labelers failed: ${(error as Error).message}`);
+      abortExecution();
+      return undefined;
+    },
+  );
+  return { stop: () => controller.abort(), done };
+};
 
 /** Copies `runs/<runId>/` from the local bucket into `outDir`; returns the copied paths, relative, with `/`. */
 const copyRunFolder = async (env: LocalEnvironment, runId: string, outDir: string): Promise<string[]> => {
@@ -197,7 +252,9 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
     reporter.line(
       `uploading ${batch.files.length} files to s3://${env.bucket}/incoming/${batch.name}/ (local S3 ${env.endpoints.s3})`,
     );
-    const trigger = await uploadBatch(env, batch, options, reporter);
+    const backend = options.labelingBackend ?? 'builtin';
+    // Named in batch.json, so the run does not depend on the environment's LABELING_BACKEND.
+    const trigger = await uploadBatch(env, batch, { ...options, labelingBackend: backend }, reporter);
     const publishedBefore = env.eventBridge.published.length;
     const deliveredBefore = env.deliveries.length;
     const event = objectCreatedEvent(env.bucket, trigger.key, trigger.size, trigger.etag);
@@ -232,6 +289,7 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
     const runId = deriveRunId(executionName);
 
     const abort = () => env.runtime.abort(executionArn);
+    const crew = backend === 'builtin' ? startLabelingCrew(env, options, batch, runId, abort, reporter) : undefined;
     options.signal?.addEventListener('abort', abort, { once: true });
     const timer = setTimeout(abort, options.timeoutMs ?? 300_000);
     let record: ExecutionRecord;
@@ -240,7 +298,9 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', abort);
+      crew?.stop();
     }
+    const labeling = await crew?.done;
     // Let the last state events reach their listener.
     await new Promise((r) => setImmediate(r));
 
@@ -267,6 +327,7 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
       counts: countsOf(state ?? {}),
       files: copiedFiles(outDir, runId, copied),
       ...(state?.training === undefined ? {} : { model: state.training }),
+      ...(labeling === undefined ? {} : { labeling }),
       elapsedMs: Date.now() - started,
     };
   } finally {

@@ -37,6 +37,15 @@ export const formatRunSummary = async (result: LocalRunResult): Promise<string[]
       `  labeling job ${job.jobName}: ${shown(job.workersPerObject)} worker${job.workersPerObject === 1 ? '' : 's'} per image, automated labeling ${auto}`,
     );
   }
+  if (result.labeling) {
+    const l = result.labeling;
+    const sorted = [...l.claimLatenciesMs].sort((x, y) => x - y);
+    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    const people = Object.keys(l.answersBy).length;
+    lines.push(
+      `  labeling API: ${l.answers} answers by ${people} simulated labeler${people === 1 ? '' : 's'}, ${l.skips} skips, ${l.duplicates} resends taken as duplicates; ${l.claims} claims (median ${median.toFixed(1)} ms)${l.closedByAdmin ? '; closed by the admin' : ''}`,
+    );
+  }
   if (result.model) {
     lines.push(`  model version: ${result.model.status}, F1 ${shown(result.model.f1Score)} (simulated training)`);
   }

@@ -21,8 +21,15 @@ interface LocalCommandOptions {
   labels?: string;
   out?: string;
   jobOutcome: string;
+  labelingBackend: string;
+  labelers?: number;
+  sampleSize?: number;
   verbose?: boolean;
 }
+
+const BACKENDS = ['builtin', 'ground-truth'] as const;
+type Backend = (typeof BACKENDS)[number];
+const isBackend = (value: string): value is Backend => (BACKENDS as readonly string[]).includes(value);
 
 const JOB_OUTCOMES = ['Completed', 'Failed', 'Stopped'] as const;
 type JobOutcome = (typeof JOB_OUTCOMES)[number];
@@ -55,7 +62,7 @@ export const registerLocal = (program: Command): void => {
   program
     .command('local')
     .description(
-      'Run the whole pipeline on this machine: local S3, the real state machine and handlers, simulated Ground Truth and Rekognition',
+      'Run the whole pipeline on this machine: local S3, DynamoDB and Cognito, the real state machine, handlers and labeling API, simulated labelers and Rekognition',
     )
     .option('--seed <n>', 'seed of the sample batch and the simulated workers', positiveInteger('--seed'), 1)
     .option('--workers <n>', 'workers per image (1-9)', positiveInteger('--workers'))
@@ -65,11 +72,41 @@ export const registerLocal = (program: Command): void => {
     .option('--annotations <file>', 'a Ground Truth output.manifest with the answers for --images')
     .option('--labels <list>', 'comma-separated labels (default: the sample labels, or those in --annotations)')
     .option('--out <dir>', "where to copy the run's files (default ./local-output/<runId>)")
-    .option('--job-outcome <status>', 'how the simulated labeling job ends: Completed, Failed or Stopped', 'Completed')
+    .option(
+      '--labeling-backend <name>',
+      "builtin (the stack's own labeling API, simulated labelers as its clients) or ground-truth (simulated SageMaker Ground Truth)",
+      'builtin',
+    )
+    .option(
+      '--labelers <n>',
+      'simulated labelers of the built-in backend (default 3, at least --workers)',
+      positiveInteger('--labelers'),
+    )
+    .option('--sample-size <n>', 'valid images in the generated sample (default 32)', positiveInteger('--sample-size'))
+    .option(
+      '--job-outcome <status>',
+      'how the simulated Ground Truth job ends: Completed, Failed or Stopped (ground-truth backend)',
+      'Completed',
+    )
     .option('--verbose', "show the handlers' INFO logs")
     .action(async (opts: LocalCommandOptions) => {
       if (!isJobOutcome(opts.jobOutcome)) {
         throw new Error(`--job-outcome must be one of ${JOB_OUTCOMES.join(', ')}, got ${opts.jobOutcome}`);
+      }
+      if (!isBackend(opts.labelingBackend)) {
+        throw new Error(`--labeling-backend must be one of ${BACKENDS.join(', ')}, got ${opts.labelingBackend}`);
+      }
+      if (opts.jobOutcome !== 'Completed' && opts.labelingBackend !== 'ground-truth') {
+        throw new Error('--job-outcome simulates a Ground Truth job: use it with --labeling-backend ground-truth');
+      }
+      if (opts.labelers !== undefined && opts.labelingBackend !== 'builtin') {
+        throw new Error(
+          "--labelers are the built-in backend's simulated labelers: use it with --labeling-backend builtin",
+        );
+      }
+      if (opts.labelers === 0) throw new Error('--labelers must be at least 1');
+      if (opts.sampleSize !== undefined && opts.images !== undefined) {
+        throw new Error('--sample-size sizes the generated sample; --images labels your own images instead');
       }
       const reporter = consoleReporter(process.stdout);
       const controller = new AbortController();
@@ -94,10 +131,15 @@ export const registerLocal = (program: Command): void => {
         ...(opts.labels === undefined ? {} : { labels: opts.labels.split(',').map((l) => l.trim()) }),
         ...(opts.out === undefined ? {} : { out: opts.out }),
         ...(opts.jobOutcome === 'Completed' ? {} : { labelingOutcome: opts.jobOutcome }),
+        labelingBackend: opts.labelingBackend,
+        ...(opts.labelers === undefined ? {} : { labelers: opts.labelers }),
+        ...(opts.sampleSize === undefined ? {} : { sampleSize: opts.sampleSize }),
       };
       try {
         reporter.line(
-          'Labeling Pipeline, local run (no AWS account; SageMaker Ground Truth and Rekognition are simulated)',
+          opts.labelingBackend === 'builtin'
+            ? 'Labeling Pipeline, local run (no AWS account; built-in labeling with simulated labelers, Rekognition simulated)'
+            : 'Labeling Pipeline, local run (no AWS account; SageMaker Ground Truth and Rekognition are simulated)',
         );
         const result = await runLocalPipeline(options);
         reporter.end();

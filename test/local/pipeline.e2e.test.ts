@@ -29,12 +29,18 @@ afterAll(async () => {
 });
 
 const run = (name: string, options: LocalRunOptions = {}) =>
-  runLocalPipeline({ environment, batchName: name, out: join(outRoot, name), ...options });
+  runLocalPipeline({
+    environment,
+    batchName: name,
+    out: join(outRoot, name),
+    labelingBackend: 'ground-truth',
+    ...options,
+  });
 
 const failureEvents = (events: { source: string; 'detail-type': string; detail: Record<string, unknown> }[]) =>
   events.filter((e) => e.source === 'labeling-pipeline' && e['detail-type'] === 'Labeling Pipeline Failed');
 
-describe('local pipeline, end to end', () => {
+describe('local pipeline, end to end, on the Ground Truth backend', () => {
   const sample = generateSampleBatch({ seed: 1 });
 
   it('turns the sample batch into train and test manifests with a report', async () => {

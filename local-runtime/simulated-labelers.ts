@@ -1,0 +1,328 @@
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import type {
+  AnswerBody,
+  AnswerResponse,
+  ClaimResponse,
+  JobDetail,
+  Task,
+} from '../functions/labeling/builtin/contracts/api';
+import { hashString, workerAnswer } from './ground-truth-simulator';
+import type { TruthImage } from './sample-batch';
+import { createRandom } from './seeded-random';
+
+/** A labeler's sign-in in the local pool. */
+export interface LabelerAccount {
+  email: string;
+  password: string;
+}
+
+export interface LabelingCrewOptions {
+  /** The portal origin (`/api` under it). */
+  portal: string;
+  cognito: { endpoint: string; clientId: string };
+  labelers: LabelerAccount[];
+  /** Closes the job when every labeler has run out of work before the job completed itself. */
+  admin: LabelerAccount;
+  jobId: string;
+  /** The true boxes of the image at an S3 key (from the presigned URL); `undefined`: "nothing to label". */
+  truthFor(key: string): TruthImage | undefined;
+  labels: string[];
+  seed: number;
+  /** Share of tasks a labeler skips (default 0.01). */
+  skipRate?: number;
+  /** Share of answers sent twice, as after a dropped connection (default 0.02): the API must call it a duplicate. */
+  resendRate?: number;
+  /** How long to wait for the job to appear (default 5 minutes). */
+  appearTimeoutMs?: number;
+  signal?: AbortSignal;
+  onProgress?(answersReceived: number, answersNeeded: number): void;
+}
+
+export interface LabelingCrewResult {
+  claims: number;
+  answers: number;
+  skips: number;
+  duplicates: number;
+  /** Claims that found every remaining image leased by someone else. */
+  allLeased: number;
+  /** Answers refused because the lease had passed on (should stay 0 with leases of minutes). */
+  leaseLost: number;
+  /** Milliseconds per claim, in order. */
+  claimLatenciesMs: number[];
+  /** Answers accepted per labeler e-mail. */
+  answersBy: Record<string, number>;
+  /** True when the admin closed the job because no labeler could answer more. */
+  closedByAdmin: boolean;
+  elapsedMs: number;
+}
+
+/** An HTTP status the labeler did not expect, with the API's error code. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+/** Signs in with USER_PASSWORD_AUTH as the page does; returns the ID token the API expects. */
+export const signIn = async (
+  client: CognitoIdentityProviderClient,
+  clientId: string,
+  account: LabelerAccount,
+): Promise<string> => {
+  const out = await client.send(
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: clientId,
+      AuthParameters: { USERNAME: account.email, PASSWORD: account.password },
+    }),
+  );
+  const token = out.AuthenticationResult?.IdToken;
+  if (!token) throw new Error(`sign-in of ${account.email} asked for ${out.ChallengeName ?? 'nothing'}, not tokens`);
+  return token;
+};
+
+/** A small client of the labeling API for one signed-in labeler. */
+export const apiClient = (portal: string, idToken: string) => {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const response = await fetch(`${portal}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${idToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text === '' ? {} : JSON.parse(text)) as T };
+  };
+  const expect = async <T>(method: string, path: string, ok: number[], body?: unknown) => {
+    const result = await call<T & { error?: { code: string; message: string } }>(method, path, body);
+    if (!ok.includes(result.status)) {
+      const error = result.body.error;
+      throw new ApiError(
+        result.status,
+        error?.code ?? String(result.status),
+        `${method} ${path}: ${result.status} ${error?.code ?? ''} ${error?.message ?? JSON.stringify(result.body)}`,
+      );
+    }
+    return result;
+  };
+  return { call, expect };
+};
+
+/** The S3 key in a presigned path-style URL (`/<bucket>/<key>?X-Amz-...`). */
+export const keyOfImageUrl = (imageUrl: string): string => {
+  const path = new URL(imageUrl).pathname.split('/').slice(2).join('/');
+  return decodeURIComponent(path);
+};
+
+/** What a simulated labeler draws on a task: the simulator's noise model around the true boxes. */
+export const drawAnswer = (
+  task: Pick<Task, 'taskId' | 'width' | 'height'>,
+  truth: TruthImage | undefined,
+  labels: string[],
+  seed: number,
+  labeler: string,
+): AnswerBody => {
+  const random = createRandom(hashString(`${labeler}|${task.taskId}`) ^ seed);
+  const image = truth ?? { width: task.width, height: task.height, boxes: [] };
+  const boxes = workerAnswer(random, image, image.boxes, labels)
+    .map((box) => ({
+      ...box,
+      // Inside the image and at least a pixel, as the page lets one draw.
+      left: Math.min(box.left, task.width - 1),
+      top: Math.min(box.top, task.height - 1),
+    }))
+    .map((box) => ({
+      ...box,
+      width: Math.max(1, Math.min(box.width, task.width - box.left)),
+      height: Math.max(1, Math.min(box.height, task.height - box.top)),
+    }));
+  return {
+    boxes,
+    nothingToLabel: boxes.length === 0,
+    durationMs: Math.round(2000 + random() * 9000),
+  };
+};
+
+/**
+ * Simulated labelers as API clients: each signs in through the (local) Cognito endpoint,
+ * waits for the job, then claims, fetches the image through its presigned URL, draws with the
+ * simulator's noise model and answers (or skips) through the HTTP API, until no task is left.
+ * When all have run out and the job is still open (images skipped by too many), the admin
+ * closes it, as a team lead would.
+ */
+export const runLabelingCrew = async (options: LabelingCrewOptions): Promise<LabelingCrewResult> => {
+  const started = Date.now();
+  const { signal } = options;
+  const skipRate = options.skipRate ?? 0.01;
+  const resendRate = options.resendRate ?? 0.02;
+  const cognito = new CognitoIdentityProviderClient({
+    endpoint: options.cognito.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const result: LabelingCrewResult = {
+    claims: 0,
+    answers: 0,
+    skips: 0,
+    duplicates: 0,
+    allLeased: 0,
+    leaseLost: 0,
+    claimLatenciesMs: [],
+    answersBy: {},
+    closedByAdmin: false,
+    elapsedMs: 0,
+  };
+  const jobPath = `/api/jobs/${encodeURIComponent(options.jobId)}`;
+  try {
+    const admin = apiClient(options.portal, await signIn(cognito, options.cognito.clientId, options.admin));
+    const deadline = Date.now() + (options.appearTimeoutMs ?? 300_000);
+    let job: JobDetail | undefined;
+    while (!signal?.aborted) {
+      const got = await admin.call<JobDetail>('GET', jobPath);
+      if (got.status === 200) {
+        job = got.body;
+        break;
+      }
+      if (got.status !== 404) throw new ApiError(got.status, String(got.status), `GET ${jobPath}: ${got.status}`);
+      if (Date.now() > deadline) throw new Error(`job ${options.jobId} did not appear`);
+      await sleep(100, signal);
+    }
+    if (job?.status !== 'open') return result;
+
+    const work = async (account: LabelerAccount, index: number): Promise<void> => {
+      const api = apiClient(options.portal, await signIn(cognito, options.cognito.clientId, account));
+      const random = createRandom(options.seed * 7919 + index);
+      let backoff = 20;
+      while (!signal?.aborted) {
+        const before = performance.now();
+        const claim = await api.expect<ClaimResponse>('POST', `${jobPath}/tasks`, [200, 410]);
+        result.claimLatenciesMs.push(performance.now() - before);
+        result.claims += 1;
+        if (claim.status === 410) return;
+        const { task } = claim.body;
+        if (task === null) {
+          if ('reason' in claim.body && claim.body.reason === 'NO_TASKS_LEFT') return;
+          result.allLeased += 1;
+          // Others hold the last images; they answer, or their leases expire.
+          await sleep(backoff, signal);
+          backoff = Math.min(backoff * 2, 1000);
+          continue;
+        }
+        backoff = 20;
+        const image = await fetch(task.imageUrl);
+        if (!image.ok) throw new Error(`presigned image of task ${task.taskId} answered ${image.status}`);
+        await image.arrayBuffer();
+        const taskPath = `${jobPath}/tasks/${task.taskId}`;
+        if (random() < skipRate) {
+          const skipped = await api.expect('POST', `${taskPath}/skip`, [200, 409, 410]);
+          if (skipped.status === 200) result.skips += 1;
+          if (skipped.status === 410) return;
+          continue;
+        }
+        const answer = drawAnswer(
+          task,
+          options.truthFor(keyOfImageUrl(task.imageUrl)),
+          options.labels,
+          options.seed,
+          account.email,
+        );
+        const sends = random() < resendRate ? 2 : 1;
+        for (let send = 0; send < sends; send += 1) {
+          const sent = await api.expect<AnswerResponse & { error?: { code: string } }>(
+            'POST',
+            `${taskPath}/answer`,
+            [200, 409, 410],
+            answer,
+          );
+          if (sent.status === 410) return;
+          if (sent.status === 409) {
+            if (sent.body.error?.code !== 'LEASE_LOST')
+              throw new ApiError(409, sent.body.error?.code ?? '', 'answer refused');
+            result.leaseLost += 1;
+            break;
+          }
+          if (sent.body.duplicate) {
+            result.duplicates += 1;
+            continue;
+          }
+          result.answers += 1;
+          result.answersBy[account.email] = (result.answersBy[account.email] ?? 0) + 1;
+          options.onProgress?.(sent.body.progress.answersReceived, sent.body.progress.answersNeeded);
+        }
+      }
+    };
+    await Promise.all(options.labelers.map((account, index) => work(account, index)));
+
+    const after = await admin.expect<JobDetail>('GET', jobPath, [200]);
+    if (after.body.status === 'open' && !signal?.aborted) {
+      const closed = await admin.call('POST', `${jobPath}/close`);
+      result.closedByAdmin = closed.status === 202;
+    }
+    return result;
+  } finally {
+    result.elapsedMs = Date.now() - started;
+    cognito.destroy();
+  }
+};
+
+type ManifestLine = Record<string, unknown>;
+
+/**
+ * True boxes from a Ground Truth output manifest (the `--images`/`--annotations` run), by the
+ * image's file name: the simulated labelers draw around those boxes, as the Ground Truth
+ * stand-in replays them.
+ */
+export const truthFromOutputManifest = (lines: string[]): Map<string, TruthImage> => {
+  const truth = new Map<string, TruthImage>();
+  for (const line of lines) {
+    let record: ManifestLine;
+    try {
+      record = JSON.parse(line) as ManifestLine;
+    } catch {
+      continue;
+    }
+    const sourceRef = record['source-ref'];
+    if (typeof sourceRef !== 'string') continue;
+    for (const [key, value] of Object.entries(record)) {
+      const metadata = record[`${key}-metadata`] as { 'class-map'?: Record<string, string> } | undefined;
+      const attribute = value as {
+        image_size?: { width: number; height: number }[];
+        annotations?: { class_id: number; left: number; top: number; width: number; height: number }[];
+      };
+      const size = attribute?.image_size?.[0];
+      if (!metadata || !size || !Array.isArray(attribute.annotations)) continue;
+      truth.set(sourceRef.split('/').pop() ?? sourceRef, {
+        width: size.width,
+        height: size.height,
+        boxes: attribute.annotations.map((a) => ({
+          label: metadata['class-map']?.[String(a.class_id)] ?? String(a.class_id),
+          left: a.left,
+          top: a.top,
+          width: a.width,
+          height: a.height,
+        })),
+      });
+    }
+  }
+  return truth;
+};
