@@ -21,27 +21,35 @@ export const deployedFunctions = (): Record<string, { handler: string }> => {
   );
 };
 
-/**
- * serverless.yml function key -> handler module path, read from serverless.yml itself so the
- * tests and the local runtime invoke exactly what the stack deploys.
- */
-export const handlerModules = (): Record<string, string> => {
-  return Object.fromEntries(
-    Object.entries(deployedFunctions()).map(([key, fn]) => {
-      const [file, exported] = [fn.handler.slice(0, fn.handler.lastIndexOf('.')), fn.handler.split('.').pop()];
-      if (exported !== 'handler') throw new Error(`function ${key}: handler must export "handler"`);
-      return [key, join(ROOT, file)];
-    }),
-  );
-};
+/** Where a function's handler lives: the module and the export serverless.yml names (`file.export`). */
+export interface HandlerLocation {
+  path: string;
+  exported: string;
+}
 
 /**
- * Loads the deployed `handler` export of a function; environment must be set before the first
+ * serverless.yml function key -> handler module and export, read from serverless.yml itself so
+ * the tests and the local runtime invoke exactly what the stack deploys.
+ */
+export const handlerLocations = (): Record<string, HandlerLocation> =>
+  Object.fromEntries(
+    Object.entries(deployedFunctions()).map(([key, fn]) => {
+      const dot = fn.handler.lastIndexOf('.');
+      if (dot < 0) throw new Error(`function ${key}: handler must be <file>.<export>, got ${fn.handler}`);
+      return [key, { path: join(ROOT, fn.handler.slice(0, dot)), exported: fn.handler.slice(dot + 1) }];
+    }),
+  );
+
+/**
+ * Loads the deployed handler export of a function; environment must be set before the first
  * call. `require`, not `import()`: the CLI runs TypeScript through tsx's CommonJS hook only.
  */
-export const importHandler = async (functionKey: string): Promise<LambdaHandler> => {
-  const path = handlerModules()[functionKey];
-  if (path === undefined) throw new Error(`serverless.yml has no function ${functionKey}`);
-  const module = require(path) as { handler: LambdaHandler };
-  return module.handler;
+export const loadHandlerExport = (functionKey: string): LambdaHandler => {
+  const location = handlerLocations()[functionKey];
+  if (location === undefined) throw new Error(`serverless.yml has no function ${functionKey}`);
+  const handler = (require(location.path) as Record<string, unknown>)[location.exported];
+  if (typeof handler !== 'function') throw new Error(`${location.path} does not export ${location.exported}`);
+  return handler as LambdaHandler;
 };
+
+export const importHandler = async (functionKey: string): Promise<LambdaHandler> => loadHandlerExport(functionKey);

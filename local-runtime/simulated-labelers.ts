@@ -53,6 +53,8 @@ export interface LabelingCrewResult {
   answersBy: Record<string, number>;
   /** True when the admin closed the job because no labeler could answer more. */
   closedByAdmin: boolean;
+  /** From the job's appearance until every labeler stopped (the API work alone). */
+  workMs: number;
   elapsedMs: number;
 }
 
@@ -190,6 +192,7 @@ export const runLabelingCrew = async (options: LabelingCrewOptions): Promise<Lab
     claimLatenciesMs: [],
     answersBy: {},
     closedByAdmin: false,
+    workMs: 0,
     elapsedMs: 0,
   };
   const jobPath = `/api/jobs/${encodeURIComponent(options.jobId)}`;
@@ -271,7 +274,9 @@ export const runLabelingCrew = async (options: LabelingCrewOptions): Promise<Lab
         }
       }
     };
+    const workStarted = Date.now();
     await Promise.all(options.labelers.map((account, index) => work(account, index)));
+    result.workMs = Date.now() - workStarted;
 
     const after = await admin.expect<JobDetail>('GET', jobPath, [200]);
     if (after.body.status === 'open' && !signal?.aborted) {

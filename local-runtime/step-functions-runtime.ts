@@ -8,7 +8,7 @@ import {
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import { type LoadedStateMachine, loadStateMachine } from './asl-loader';
-import { handlerModules, type LambdaHandler } from './lambda-registry';
+import { type LambdaHandler, loadHandlerExport } from './lambda-registry';
 import { ACCOUNT_ID, REGION, ServiceError } from './stand-ins/json-protocol';
 import type { ExecutionHost, ExecutionRecord } from './stand-ins/step-functions';
 
@@ -68,17 +68,14 @@ const lambdaContext = (functionKey: string) => ({
 const handlers = new Map<string, LambdaHandler>();
 
 /**
- * The deployed `handler` export of a function (path from serverless.yml). Loaded with `require`,
+ * The deployed handler export of a function (`file.export` in serverless.yml). Loaded with `require`,
  * not `import()`: the CLI runs TypeScript through tsx's CommonJS hook, which dynamic `import()`
  * of a `.ts` path does not go through.
  */
 const loadHandler = (functionKey: string): LambdaHandler => {
   const cached = handlers.get(functionKey);
   if (cached) return cached;
-  const path = handlerModules()[functionKey];
-  if (path === undefined) throw new Error(`serverless.yml has no function ${functionKey}`);
-  const { handler } = require(path) as { handler?: LambdaHandler };
-  if (typeof handler !== 'function') throw new Error(`${path} does not export a handler`);
+  const handler = loadHandlerExport(functionKey);
   handlers.set(functionKey, handler);
   return handler;
 };
