@@ -14,3 +14,5 @@ process.env.WORKTEAM_ARN =
   process.env.WORKTEAM_ARN ?? 'arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/logo-labelers';
 process.env.DEFAULT_LABELS = process.env.DEFAULT_LABELS ?? 'acme,globex,initech';
 process.env.LABELING_TABLE = process.env.LABELING_TABLE ?? 'labeling-pipeline-test-labeling';
+process.env.USER_POOL_ID = process.env.USER_POOL_ID ?? 'us-east-1_Test';
+process.env.USER_POOL_CLIENT_ID = process.env.USER_POOL_CLIENT_ID ?? 'client-test';

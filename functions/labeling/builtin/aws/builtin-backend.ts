@@ -19,7 +19,7 @@ import { DEFAULT_AVAILABILITY_SECONDS, type Dimensions, planImageItem, planJobIt
 import { BATCH_WRITE_SIZE, batchPut, getJob, putJobIfAbsent, updateIf } from './table';
 
 const LabelCategories = z.object({ labels: z.array(z.object({ label: z.string() })).min(1) });
-const Dimensions = z.object({
+const ReportDimensions = z.object({
   images: z.array(ImageVerdict.pick({ key: true, verdict: true, width: true, height: true })),
 });
 
@@ -30,7 +30,7 @@ const readJson = async (uri: string): Promise<unknown> => {
 
 /** Accepted images' widths and heights from validation.json, by key. */
 const readDimensions = async (reportUri: string): Promise<Map<string, Dimensions>> => {
-  const report = parseOrThrow(Dimensions, await readJson(reportUri), 'validation.json');
+  const report = parseOrThrow(ReportDimensions, await readJson(reportUri), 'validation.json');
   const sizes = new Map<string, Dimensions>();
   for (const image of report.images) {
     if (image.verdict === 'accepted' && image.width !== null && image.height !== null) {

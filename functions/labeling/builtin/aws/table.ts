@@ -25,9 +25,14 @@ import {
  * `LabelingTable`: single-item reads and conditional single-item writes only (dynalite, the
  * local engine, has no transactions). The endpoint comes from `AWS_ENDPOINT_URL_DYNAMODB`.
  */
-export const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 5 }), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+let client: DynamoDBDocumentClient | undefined;
+// Created on first use, so a test may point AWS_ENDPOINT_URL_DYNAMODB at dynalite before it.
+const documents = (): DynamoDBDocumentClient => {
+  client ??= DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 5 }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return client;
+};
 
 const table = (): string => requireSetting('LABELING_TABLE');
 
@@ -35,7 +40,7 @@ export const isConditionFailure = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 const getItem = async <T>(key: Record<string, string>): Promise<T | undefined> => {
-  const out = await documents.send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
+  const out = await documents().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
   return out.Item as T | undefined;
 };
 
@@ -47,7 +52,7 @@ export const getLabeler = (jobId: string, sub: string) => getItem<LabelerItem>(l
 /** Creates the job item; `false` when one already exists. */
 export const putJobIfAbsent = async (job: JobItem): Promise<boolean> => {
   try {
-    await documents.send(
+    await documents().send(
       new PutCommand({ TableName: table(), Item: job, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
     return true;
@@ -60,7 +65,7 @@ export const putJobIfAbsent = async (job: JobItem): Promise<boolean> => {
 /** A conditional update; `false` when its condition did not hold. */
 export const updateIf = async (input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> => {
   try {
-    await documents.send(new UpdateCommand({ TableName: table(), ...input }));
+    await documents().send(new UpdateCommand({ TableName: table(), ...input }));
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
@@ -70,7 +75,7 @@ export const updateIf = async (input: Omit<UpdateCommandInput, 'TableName'>): Pr
 
 /** An update returning the item's new attributes. */
 export const updateReturning = async <T>(input: Omit<UpdateCommandInput, 'TableName'>): Promise<T> => {
-  const out = await documents.send(new UpdateCommand({ TableName: table(), ReturnValues: 'ALL_NEW', ...input }));
+  const out = await documents().send(new UpdateCommand({ TableName: table(), ReturnValues: 'ALL_NEW', ...input }));
   return out.Attributes as T;
 };
 
@@ -86,7 +91,7 @@ export const batchPut = async (items: readonly Record<string, unknown>[]): Promi
       throw new Error(`DynamoDB left ${pending.length} items unprocessed after ${round} rounds`);
     }
     if (round > 0) await pause(Math.min(2000, 50 * 2 ** round));
-    const out = await documents.send(new BatchWriteCommand({ RequestItems: { [table()]: pending } }));
+    const out = await documents().send(new BatchWriteCommand({ RequestItems: { [table()]: pending } }));
     pending = (out.UnprocessedItems?.[table()] ?? []) as typeof pending;
   }
 };
@@ -97,7 +102,7 @@ export interface Page<T> {
 }
 
 const query = async <T>(input: Omit<QueryCommandInput, 'TableName'>): Promise<Page<T>> => {
-  const out = await documents.send(new QueryCommand({ TableName: table(), ...input }));
+  const out = await documents().send(new QueryCommand({ TableName: table(), ...input }));
   return { items: (out.Items ?? []) as T[], next: out.LastEvaluatedKey };
 };
 

@@ -1,11 +1,11 @@
 import { requireSetting } from '../../../kernel/config';
 import { getJob } from '../aws/table';
-import type { JobItem } from '../contracts/table-items';
-import { ReviewItemPath, ReviewItemResponse, ReviewListResponse, ReviewQuery, REVIEW_PAGE_SIZE } from './contracts';
 import { JobPath } from '../contracts/api';
+import type { JobItem } from '../contracts/table-items';
+import { REVIEW_PAGE_SIZE, ReviewItemPath, ReviewItemResponse, ReviewListResponse, ReviewQuery } from './contracts';
 import { adminRoute, HttpError } from './http';
 import { ReviewPager, readReviewLine, readWorkerAnswers, rejectionsBySource } from './rules';
-import { jobFiles, outputLines, presignImage, readReport, readWorkerResponses } from './store';
+import { outputLines, presignImage, readReport, readWorkerResponses } from './store';
 
 /**
  * The review page's API (admins, read-only): a finalized job's consolidated boxes, the
@@ -72,7 +72,8 @@ export const reviewImage = adminRoute({
       }
       index += 1;
     }
-    if (found === undefined) throw new HttpError(404, 'TASK_NOT_FOUND', `job ${job.jobId} has no image ${params.taskId}`);
+    if (found === undefined)
+      throw new HttpError(404, 'TASK_NOT_FOUND', `job ${job.jobId} has no image ${params.taskId}`);
     const item = readReviewLine(found, wanted, job.labelAttributeName);
     const [report, responses] = await Promise.all([readReport(job), readWorkerResponses(job, wanted)]);
     return {
@@ -86,5 +87,3 @@ export const reviewImage = adminRoute({
     };
   },
 });
-
-export { jobFiles };

@@ -63,7 +63,7 @@ export const adminRoute =
       if (!params.success) throw firstIssue(params.error, 'path');
       const query = route.query ? route.query.safeParse(event.queryStringParameters ?? {}) : undefined;
       if (query && !query.success) throw firstIssue(query.error, 'query');
-      const result = await route.run({ params: params.data, query: query?.data, sub });
+      const result = await route.run({ params: params.data, query: (query?.data ?? {}) as z.infer<Q>, sub });
       return json(200, route.response.parse(result));
     } catch (error) {
       if (error instanceof HttpError) {

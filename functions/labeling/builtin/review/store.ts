@@ -31,9 +31,15 @@ export const outputLines = async (job: JobItem): Promise<AsyncIterable<string> |
     }
     throw error;
   }
-  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+  // The reader is made on first use: lines emitted before anyone iterates would be lost.
   return (async function* () {
-    for await (const line of lines) if (line.trim() !== '') yield line;
+    const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+    try {
+      for await (const line of lines) if (line.trim() !== '') yield line;
+    } finally {
+      lines.close();
+      stream.destroy();
+    }
   })();
 };
 

@@ -1,0 +1,14 @@
+import { httpRoute } from '../aws/http-route';
+import { openJobFor, progressOf } from '../aws/jobs';
+import { answerTask } from '../aws/tasks';
+
+/** `POST /api/jobs/{jobId}/tasks/{taskId}/answer`: record the caller's boxes for a leased image. */
+export const handler = httpRoute('answerTask', async ({ caller, params, body, now }) => {
+  const job = await openJobFor(params.jobId, caller, now);
+  const outcome = await answerTask(job, caller, params.taskId, body, now);
+  return {
+    accepted: true as const,
+    duplicate: outcome.duplicate,
+    progress: progressOf(outcome.job, outcome.myAnswers),
+  };
+});

@@ -1,0 +1,12 @@
+import { ApiError, httpRoute } from '../aws/http-route';
+import { jobFor } from '../aws/jobs';
+import { requestFinalization } from '../aws/ready-events';
+
+/** `POST /api/jobs/{jobId}/close` (admins): end the job now; finalization writes what was answered. */
+export const handler = httpRoute('closeJob', async ({ caller, params }) => {
+  const job = await jobFor(params.jobId, caller);
+  if (job.status !== 'open')
+    throw new ApiError(410, 'JOB_CLOSED', `job ${job.jobId} is already ${job.status}`, 'jobId');
+  await requestFinalization({ jobId: job.jobId, reason: 'closed' });
+  return { status: 'finalizing' as const };
+});

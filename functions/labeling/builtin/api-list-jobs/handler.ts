@@ -1,0 +1,17 @@
+import { httpRoute } from '../aws/http-route';
+import { jobView } from '../aws/jobs';
+import { allJobs, getLabeler } from '../aws/table';
+import type { Job } from '../contracts/api';
+import { mayWorkOn } from '../rules/caller';
+
+/** `GET /api/jobs`: open jobs the caller may work on; admins see every job, and ended ones with `?status=all`. */
+export const handler = httpRoute('listJobs', async ({ caller, query }) => {
+  const everything = caller.admin && query.status === 'all';
+  const jobs: Job[] = [];
+  for await (const job of allJobs()) {
+    if (!job.imagesWritten || !mayWorkOn(job, caller)) continue;
+    if (!everything && job.status !== 'open') continue;
+    jobs.push(jobView(job, await getLabeler(job.jobId, caller.sub)));
+  }
+  return { jobs };
+});

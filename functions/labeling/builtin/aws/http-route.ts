@@ -1,0 +1,125 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { config } from '../../../kernel/config';
+import { logger } from '../../../kernel/observability';
+import { ROUTES, type RouteName } from '../contracts/api';
+import { type Caller, callerOf } from '../rules/caller';
+
+/** An answer with a status other than the route's own: `{ error: { code, message, field? } }`. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The parts of an HTTP API (payload format 2.0) event a route reads. */
+export interface HttpEvent {
+  body?: string | null;
+  isBase64Encoded?: boolean;
+  pathParameters?: Record<string, string | undefined> | null;
+  queryStringParameters?: Record<string, string | undefined> | null;
+  requestContext?: { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
+}
+
+type RouteOf<N extends RouteName> = (typeof ROUTES)[N];
+type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+export interface RouteRequest<N extends RouteName> {
+  caller: RouteOf<N>['auth'] extends 'none' ? Caller | undefined : Caller;
+  params: Parsed<RouteOf<N> extends { params: infer P } ? P : undefined>;
+  query: Parsed<RouteOf<N> extends { query: infer Q } ? Q : undefined>;
+  body: Parsed<RouteOf<N> extends { body: infer B } ? B : undefined>;
+  now: Date;
+}
+
+type Impl<N extends RouteName> = (request: RouteRequest<N>) => Promise<z.infer<RouteOf<N>['response']>>;
+
+const json = (statusCode: number, body: unknown): APIGatewayProxyResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+  body: JSON.stringify(body),
+});
+
+const errorResponse = (error: ApiError) =>
+  json(error.status, {
+    error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+  });
+
+/** Parses one part of the request; the first bad field becomes a 400 naming it. */
+const parsePart = (schema: z.ZodType | undefined, value: unknown, part: string): unknown => {
+  if (schema === undefined) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const field = issue && issue.path.length > 0 ? issue.path.join('.') : part;
+  throw new ApiError(400, 'INVALID_REQUEST', `${field}: ${issue?.message ?? 'invalid'}`, field);
+};
+
+const readBody = (event: HttpEvent): unknown => {
+  if (event.body === undefined || event.body === null || event.body === '') return undefined;
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, 'INVALID_JSON', 'the request body is not JSON', 'body');
+  }
+};
+
+const authorize = (name: RouteName, event: HttpEvent): Caller | undefined => {
+  const route = ROUTES[name];
+  const caller = callerOf(event.requestContext?.authorizer?.jwt?.claims, config.ADMIN_GROUP);
+  if (route.auth === 'none') return caller;
+  if (caller === undefined) throw new ApiError(401, 'UNAUTHENTICATED', 'sign in first');
+  if (route.auth === 'admin' && !caller.admin) {
+    throw new ApiError(403, 'ADMIN_ONLY', `only members of ${config.ADMIN_GROUP} may do this`);
+  }
+  return caller;
+};
+
+/**
+ * The one wrapper of the API's handlers: authenticate (claims), authorize (admin routes),
+ * validate path, query and body against the route's schemas (400 naming the field), run the
+ * route, and validate its answer too, so the document and the behaviour cannot drift apart.
+ */
+export const httpRoute = <N extends RouteName>(name: N, impl: Impl<N>) => {
+  const route = ROUTES[name] as RouteOf<N> & { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
+  const run = async (event: HttpEvent): Promise<APIGatewayProxyResultV2> => {
+    try {
+      const caller = authorize(name, event);
+      if (caller) logger.appendKeys({ sub: caller.sub });
+      const request = {
+        caller,
+        params: parsePart(route.params, event.pathParameters ?? {}, 'path'),
+        query: parsePart(route.query, event.queryStringParameters ?? {}, 'query'),
+        body: parsePart(route.body, readBody(event), 'body'),
+        now: new Date(),
+      } as RouteRequest<N>;
+      const answer = await impl(request);
+      const checked = route.response.safeParse(answer);
+      if (!checked.success) {
+        logger.error('answer does not match its schema', { route: name, issues: checked.error.issues });
+        return errorResponse(new ApiError(500, 'INTERNAL', 'the server produced an invalid answer'));
+      }
+      return json(route.status, checked.data);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        if (error.status >= 500) logger.error('route failed', { route: name, error });
+        else logger.info('request refused', { route: name, code: error.code, field: error.field });
+        return errorResponse(error);
+      }
+      logger.error('route failed', { route: name, error: error as Error });
+      return errorResponse(new ApiError(500, 'INTERNAL', 'something went wrong; try again'));
+    }
+  };
+  return middy<HttpEvent, APIGatewayProxyResultV2, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler((event) => run(event));
+};
