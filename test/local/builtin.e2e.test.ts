@@ -1,0 +1,153 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import {
+  type LocalEnvironment,
+  type LocalRunOptions,
+  runLocalPipeline,
+  startLocalEnvironment,
+} from '../../local-runtime/run-local';
+import { generateSampleBatch } from '../../local-runtime/sample-batch';
+import { apiClient, signIn } from '../../local-runtime/simulated-labelers';
+
+// The built-in backend end to end: the real handlers behind the local HTTP API, dynalite, the
+// Cognito stand-in, and simulated labelers signing in and answering through the API.
+jest.setTimeout(240_000);
+
+let environment: LocalEnvironment;
+let outRoot: string;
+
+beforeAll(async () => {
+  environment = await startLocalEnvironment({ waitMs: 100 });
+  outRoot = await mkdtemp(join(tmpdir(), 'labeling-pipeline-builtin-e2e-'));
+});
+
+afterAll(async () => {
+  await environment?.stop();
+  if (outRoot) await rm(outRoot, { recursive: true, force: true });
+});
+
+const run = (name: string, options: LocalRunOptions = {}) =>
+  runLocalPipeline({ environment, batchName: name, out: join(outRoot, name), labelingBackend: 'builtin', ...options });
+
+type Item = { sk: string; answers?: Record<string, unknown>; answerCount?: number; leases?: Record<string, unknown> };
+
+/** Every item of a job's partition in the local table. */
+const jobItems = async (jobId: string): Promise<Item[]> => {
+  const documents = DynamoDBDocumentClient.from(environment.builtin.dynamodb.client);
+  const items: Item[] = [];
+  for await (const page of paginateQuery(
+    { client: documents },
+    {
+      TableName: environment.builtin.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `JOB#${jobId}` },
+    },
+  )) {
+    items.push(...((page.Items ?? []) as Item[]));
+  }
+  return items;
+};
+
+const outputLines = async (outputManifest: string | undefined) =>
+  (await readFile(outputManifest ?? '', 'utf8'))
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('local pipeline, end to end, on the built-in backend', () => {
+  it('labels the sample through the API and ends with a Rekognition dataset', async () => {
+    const sample = generateSampleBatch({ seed: 1 });
+    const accepted = sample.files.length - sample.expectedRejections.length;
+    const result = await run('builtin-sample', { seed: 1, workers: 2, labelers: 3, skipRate: 0 });
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.counts.accepted).toBe(accepted);
+    expect(result.counts.labeled).toBe(accepted);
+    expect(result.counts.train).toBeGreaterThan(0);
+    expect(result.counts.test).toBeGreaterThan(0);
+    const state = environment.lastState.get(result.executionArn) as { rekognition?: { status?: string } };
+    expect(state.rekognition?.status).toBeDefined();
+    const job = JSON.parse(await readFile(result.files.labelingJob ?? '', 'utf8'));
+    expect(job.backend).toBe('builtin');
+
+    const lines = await outputLines(result.files.outputManifest);
+    expect(lines).toHaveLength(accepted);
+    for (const line of lines) {
+      expect(line[`${result.runId}-metadata`]).toMatchObject({
+        'human-annotated': 'yes',
+        type: 'groundtruth/object-detection',
+      });
+    }
+    // Each labeler's raw answers are kept in Ground Truth's worker-response layout.
+    const responses = join(
+      result.outDir,
+      'labeling',
+      'output',
+      result.runId,
+      'annotations',
+      'worker-response',
+      'iteration-1',
+    );
+    expect(readdirSync(responses)).toHaveLength(accepted);
+    expect(result.labeling).toMatchObject({ answers: accepted * 2, leaseLost: 0, closedByAdmin: false });
+    expect(existsSync(join(result.outDir, 'dataset', 'report.json'))).toBe(true);
+  });
+
+  it('gives every image to exactly workersPerObject distinct labelers under concurrency, with no lease left', async () => {
+    const result = await run('builtin-concurrency', {
+      seed: 5,
+      sampleSize: 60,
+      workers: 3,
+      labelers: 8,
+      skipRate: 0.05,
+    });
+
+    expect(result.status).toBe('SUCCEEDED');
+    const crew = result.labeling;
+    expect(crew?.closedByAdmin).toBe(false);
+    expect(crew?.leaseLost).toBe(0);
+    const items = await jobItems(result.runId);
+    const images = items.filter((i) => i.sk.startsWith('IMG#'));
+    expect(images).toHaveLength(60);
+    for (const image of images) {
+      const answeredBy = Object.keys(image.answers ?? {});
+      expect(answeredBy).toHaveLength(3);
+      expect(new Set(answeredBy).size).toBe(3);
+      expect(image.answerCount).toBe(3);
+      expect(image.leases ?? {}).toEqual({});
+    }
+    // No answer lost or doubled: what the labelers had accepted is what the table holds.
+    expect(crew?.answers).toBe(180);
+    expect(Object.values(crew?.answersBy ?? {}).reduce((a, b) => a + b, 0)).toBe(180);
+    for (const labeler of items.filter((i) => i.sk.startsWith('LABELER#'))) expect(labeler.leases ?? {}).toEqual({});
+
+    const lines = await outputLines(result.files.outputManifest);
+    expect(lines).toHaveLength(60);
+    expect(lines.every((line) => line[result.runId] !== undefined)).toBe(true);
+  });
+
+  it('serves the sign-in settings and refuses the API without a token', async () => {
+    const config = await fetch(`${environment.endpoints.portal}/api/config`);
+    expect(await config.json()).toMatchObject({
+      userPoolId: environment.cognito.userPoolId,
+      userPoolClientId: environment.cognito.clientId,
+      cognitoEndpoint: expect.stringContaining(environment.endpoints.cognito),
+    });
+    expect((await fetch(`${environment.endpoints.portal}/api/jobs`)).status).toBe(401);
+
+    const person = environment.cognito.createUser({ email: 'e2e-reader@example.com' });
+    const cognito = new CognitoIdentityProviderClient({
+      endpoint: environment.endpoints.cognito,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const api = apiClient(environment.endpoints.portal, await signIn(cognito, environment.cognito.clientId, person));
+    cognito.destroy();
+    const me = await api.expect<{ email: string; admin: boolean }>('GET', '/api/me', [200]);
+    expect(me.body).toMatchObject({ email: 'e2e-reader@example.com', admin: false });
+  });
+});
