@@ -1,8 +1,17 @@
 /**
  * The worker UI for logo bounding boxes: Ground Truth's `crowd-bounding-box` element with the
  * documented Liquid bindings (aws-facts §1, SMDG `sms-bounding-box`). Bounding-box jobs take
- * their instructions from the template, not from the label-category file.
+ * their instructions from the template, not from the label-category file. A batch's own
+ * instructions (Markdown, the same text the built-in page shows) replace the default ones.
  */
+import { instructionsHtml } from './instructions-html';
+
+export interface TemplateOptions {
+  /** The batch's Markdown instructions (batch.json `instructions`). */
+  instructions?: string;
+  /** Example images with good and bad boxes, as S3 URIs the worker's browser reads through grant_read_access. */
+  examples?: readonly { uri: string; kind: 'good' | 'bad'; caption: string }[];
+}
 
 const SHORT_INSTRUCTIONS = `
       <h3>Box every logo</h3>
@@ -34,12 +43,27 @@ const FULL_INSTRUCTIONS = `
       <h3>When there is nothing to box</h3>
       <p>If the image shows none of the listed logos, submit it without boxes.</p>`;
 
+const exampleFigures = (examples: NonNullable<TemplateOptions['examples']>): string =>
+  examples.length === 0
+    ? ''
+    : `
+      <h3>Examples</h3>${examples
+        .map(
+          (e) => `
+      <figure><img style="max-width:100%" src="{{ '${e.uri.replaceAll("'", '')}' | grant_read_access }}" alt="${e.kind} example">
+        <figcaption><strong>${e.kind === 'good' ? 'Good' : 'Bad'}:</strong> ${instructionsHtml(e.caption).replace(/^<p>|<\/p>$/g, '')}</figcaption></figure>`,
+        )
+        .join('')}`;
+
 /**
  * Returns the Liquid template. `grant_read_access` gives the worker a presigned URL for the
  * image; `to_json | escape` passes the label list safely into the attribute.
  */
-export const boundingBoxTemplate =
-  (): string => `<script src="https://assets.crowd.aws/crowd-html-elements.js"></script>
+export const boundingBoxTemplate = (options: TemplateOptions = {}): string => {
+  const own = options.instructions?.trim() ? instructionsHtml(options.instructions) : undefined;
+  const full = `${own ?? FULL_INSTRUCTIONS}${exampleFigures(options.examples ?? [])}`;
+  const short = own ?? SHORT_INSTRUCTIONS;
+  return `<script src="https://assets.crowd.aws/crowd-html-elements.js"></script>
 <crowd-form>
   <crowd-bounding-box
     name="boundingBox"
@@ -47,10 +71,11 @@ export const boundingBoxTemplate =
     header="Draw a tight box around every logo, one box per logo"
     labels="{{ task.input.labels | to_json | escape }}"
   >
-    <full-instructions header="Labeling brand logos">${FULL_INSTRUCTIONS}
+    <full-instructions header="Labeling instructions">${full}
     </full-instructions>
-    <short-instructions>${SHORT_INSTRUCTIONS}
+    <short-instructions>${short}
     </short-instructions>
   </crowd-bounding-box>
 </crowd-form>
 `;
+};

@@ -26,3 +26,22 @@ describe('labeling-ui-template', () => {
     expect(template).toMatch(/reflections/i);
   });
 });
+
+describe('labeling-ui-template with the batch instructions', () => {
+  it('shows the batch’s own Markdown instructions in both panes, and its examples', () => {
+    const template = boundingBoxTemplate({
+      instructions: '# Box the cups\n\n- **Tight** boxes\n- one per cup\n\nSee [the guide](https://example.com/g).',
+      examples: [{ uri: 's3://bucket/incoming/b/examples/good.jpg', kind: 'good', caption: 'handle included' }],
+    });
+    const full = template.slice(template.indexOf('<full-instructions'), template.indexOf('</full-instructions>'));
+    const short = template.slice(template.indexOf('<short-instructions'), template.indexOf('</short-instructions>'));
+    for (const pane of [full, short]) {
+      expect(pane).toContain('<h3>Box the cups</h3>');
+      expect(pane).toContain('<ul>\n<li><strong>Tight</strong> boxes</li>\n<li>one per cup</li>\n</ul>');
+      expect(pane).toContain('<a href="https://example.com/g" target="_blank" rel="noopener">the guide</a>');
+      expect(pane).not.toMatch(/one box per logo/i);
+    }
+    expect(full).toContain(`src="{{ 's3://bucket/incoming/b/examples/good.jpg' | grant_read_access }}"`);
+    expect(full).toContain('<strong>Good:</strong> handle included');
+  });
+});
