@@ -96,6 +96,5 @@ export const builtinEnvironment = (services: BuiltinServices): void => {
   env.PRESIGN_SECONDS ??= '300';
   env.USER_POOL_ID = services.cognito.standIn.userPoolId;
   env.USER_POOL_CLIENT_ID = services.cognito.standIn.clientId;
-  env.COGNITO_ENDPOINT = services.cognito.endpoint;
   env.LABELING_BACKEND ??= 'builtin';
 };

@@ -21,6 +21,34 @@ type Rule = {
   Properties?: { EventPattern?: Record<string, unknown>; EventBusName?: unknown; Targets?: { Arn?: unknown }[] };
 };
 
+type FunctionDefinitions = Record<string, { events?: Record<string, unknown>[] }>;
+
+/** `AWS::Events::Rule` resources of one file whose targets are the stack's functions. */
+const rulesInFile = (file: string, byLogicalId: Map<string, string>): FunctionRule[] => {
+  const doc = parseCloudFormation(readFileSync(file, 'utf8')) as { Resources?: Record<string, Rule> } | null;
+  return Object.entries(doc?.Resources ?? {}).flatMap(([name, resource]) => {
+    const pattern = resource?.Properties?.EventPattern;
+    if (resource?.Type !== 'AWS::Events::Rule' || !pattern || resource.Properties?.EventBusName !== undefined)
+      return [];
+    return (resource.Properties?.Targets ?? []).flatMap((target) => {
+      const getAtt = (target.Arn as { 'Fn::GetAtt'?: unknown[] } | undefined)?.['Fn::GetAtt'];
+      const functionKey = Array.isArray(getAtt) ? byLogicalId.get(String(getAtt[0])) : undefined;
+      return functionKey ? [{ name, pattern, functionKey }] : [];
+    });
+  });
+};
+
+/** The functions' own `eventBridge` events with a pattern on the default bus. */
+const functionEventRules = (functions: FunctionDefinitions): FunctionRule[] =>
+  Object.entries(functions).flatMap(([functionKey, fn]) =>
+    (fn.events ?? []).flatMap((event) => {
+      const bridge = event.eventBridge as { pattern?: Record<string, unknown>; eventBus?: unknown } | undefined;
+      return bridge?.pattern && bridge.eventBus === undefined
+        ? [{ name: `${functionKey}-eventBridge`, pattern: bridge.pattern, functionKey }]
+        : [];
+    }),
+  );
+
 /**
  * The rules that route events to functions, as the stack deploys them: `AWS::Events::Rule`
  * resources in infra/*.yml whose target is `Fn::GetAtt: [<Function>LambdaFunction, Arn]`, and
@@ -31,36 +59,13 @@ export const functionRules = (
   infraFiles: string[] = readdirSync(join(ROOT, 'infra'))
     .filter((f) => f.endsWith('.yml'))
     .map((f) => join(ROOT, 'infra', f)),
-  functions: Record<string, { events?: Record<string, unknown>[] }> = deployedFunctions() as Record<
-    string,
-    { events?: Record<string, unknown>[] }
-  >,
+  functions: FunctionDefinitions = deployedFunctions() as FunctionDefinitions,
 ): FunctionRule[] => {
   const byLogicalId = new Map(Object.keys(functions).map((key) => [lambdaLogicalId(key), key]));
-  const rules: FunctionRule[] = [];
-  for (const file of infraFiles.filter((f) => existsSync(f))) {
-    const doc = parseCloudFormation(readFileSync(file, 'utf8')) as {
-      Resources?: Record<string, Rule>;
-    } | null;
-    for (const [name, resource] of Object.entries(doc?.Resources ?? {})) {
-      const pattern = resource?.Properties?.EventPattern;
-      if (resource?.Type !== 'AWS::Events::Rule' || !pattern || resource.Properties?.EventBusName !== undefined)
-        continue;
-      for (const target of resource.Properties?.Targets ?? []) {
-        const getAtt = (target.Arn as { 'Fn::GetAtt'?: unknown[] } | undefined)?.['Fn::GetAtt'];
-        const functionKey = Array.isArray(getAtt) ? byLogicalId.get(String(getAtt[0])) : undefined;
-        if (functionKey) rules.push({ name, pattern, functionKey });
-      }
-    }
-  }
-  for (const [functionKey, fn] of Object.entries(functions)) {
-    for (const event of fn.events ?? []) {
-      const bridge = event.eventBridge as { pattern?: Record<string, unknown>; eventBus?: unknown } | undefined;
-      if (bridge?.pattern && bridge.eventBus === undefined) {
-        rules.push({ name: `${functionKey}-eventBridge`, pattern: bridge.pattern, functionKey });
-      }
-    }
-  }
+  const rules = [
+    ...infraFiles.filter((f) => existsSync(f)).flatMap((file) => rulesInFile(file, byLogicalId)),
+    ...functionEventRules(functions),
+  ];
   // PutEvents cannot use an `aws.` source; the stand-ins deliver AWS service events themselves.
   return rules.filter(({ pattern }) => {
     const sources = Array.isArray(pattern.source) ? pattern.source : [];

@@ -169,6 +169,182 @@ const sendLambdaResult = (response: ServerResponse, result: unknown): void => {
   response.end(body);
 };
 
+type Claims = Record<string, unknown>;
+
+/** API Gateway's JWT authorizer: signature against the JWKS, issuer, expiry, then `aud` or `client_id`. */
+const jwtAuthorizer = (settings: JwtAuthorizerSettings) => {
+  const verifier = JwtRsaVerifier.create({ issuer: settings.issuer, audience: null });
+  verifier.cacheJwks(settings.jwks as Parameters<typeof verifier.cacheJwks>[0]);
+  return async (header: string | undefined): Promise<Claims | undefined> => {
+    const token = header?.replace(/^Bearer\s+/i, '').trim();
+    if (!token) return undefined;
+    try {
+      const payload = (await verifier.verify(token)) as Claims;
+      const audience = payload.aud ?? payload.client_id;
+      const audiences = Array.isArray(audience) ? audience : [audience];
+      return audiences.some((a) => settings.audience.includes(String(a))) ? payload : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+};
+
+/** The first route (most specific first) for a method and path, with its path parameters. */
+const matchRoute = (routes: CompiledRoute[], method: string, path: string) => {
+  for (const route of routes) {
+    if (route.method !== method && route.method !== 'ANY' && route.method !== '*') continue;
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    const params = Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+    return { route, params };
+  }
+  return undefined;
+};
+
+/** Request headers as API Gateway passes them: lower-case names, repeated ones joined by commas, cookies apart. */
+const eventHeaders = (request: IncomingMessage): Record<string, string> => {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (name === 'cookie' || value === undefined) continue;
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return headers;
+};
+
+const eventQuery = (url: URL): Record<string, string> => {
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  return query;
+};
+
+const authorizerContext = (claims: Claims | undefined) =>
+  claims
+    ? {
+        authorizer: {
+          jwt: {
+            claims: claimStrings(claims),
+            scopes: typeof claims.scope === 'string' ? claims.scope.split(' ') : null,
+          },
+        },
+      }
+    : {};
+
+interface EventParts {
+  request: IncomingMessage;
+  url: URL;
+  route: CompiledRoute;
+  params: Record<string, string>;
+  claims: Claims | undefined;
+  body: Buffer;
+}
+
+/** The payload format 2.0 event API Gateway hands the function. */
+export const httpApiEvent = ({ request, url, route, params, claims, body }: EventParts) => {
+  const contentType = String(request.headers['content-type'] ?? '');
+  const textBody = body.length === 0 || contentType === '' || TEXT_TYPE.test(contentType);
+  const routeKey = `${route.method} ${route.path}`;
+  const query = eventQuery(url);
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    ...(request.headers.cookie ? { cookies: request.headers.cookie.split(/;\s*/) } : {}),
+    headers: eventHeaders(request),
+    ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
+    requestContext: {
+      accountId: LOCAL_ACCOUNT_ID,
+      apiId: 'localapi',
+      ...authorizerContext(claims),
+      domainName: url.host,
+      domainPrefix: url.hostname.split('.')[0] ?? url.hostname,
+      http: {
+        method: route.method === 'ANY' || route.method === '*' ? String(request.method) : route.method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: String(request.headers['user-agent'] ?? ''),
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(Object.keys(params).length > 0 ? { pathParameters: params } : {}),
+    ...(body.length > 0 ? { body: textBody ? body.toString('utf8') : body.toString('base64') } : {}),
+    isBase64Encoded: body.length > 0 && !textBody,
+  };
+};
+
+/** The file under `root` a path names, or index.html (the app routes in the browser); nothing outside `root`. */
+const staticFile = (root: string, relative: string): { file: string; isFile: boolean } => {
+  const candidate = normalize(join(root, relative));
+  const inside = candidate === root || candidate.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
+  const isFile = inside && existsSync(candidate) && statSync(candidate).isFile();
+  return { file: isFile ? candidate : join(root, 'index.html'), isFile };
+};
+
+/** Serves web/dist as the web bucket behind CloudFront does, with the SPA's index.html fallback. */
+const serveStatic = (root: string, request: IncomingMessage, response: ServerResponse, url: URL): void => {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    sendJson(response, 405, { message: 'Method Not Allowed' });
+    return;
+  }
+  let relative: string;
+  try {
+    relative = decodeURIComponent(url.pathname);
+  } catch {
+    sendJson(response, 400, { message: 'Bad Request' });
+    return;
+  }
+  const { file, isFile } = staticFile(root, relative);
+  if (!existsSync(file)) {
+    response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+    response.end(`The web app is not built (no ${file}). Build it with the page's build script, then reload.\n`);
+    return;
+  }
+  response.writeHead(200, {
+    'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': statSync(file).size,
+    // Hashed assets may be cached; index.html must not be, so a rebuilt app is picked up.
+    'cache-control': isFile && relative.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    'x-content-type-options': 'nosniff',
+  });
+  if (request.method === 'HEAD') response.end();
+  else createReadStream(file).pipe(response);
+};
+
+/** `/api/*`: route, authorize, invoke the function with its event, answer with its result. */
+const apiHandler = (options: PortalServerOptions) => {
+  const routes = options.routes.map(compile).sort((a, b) => b.specificity - a.specificity);
+  const authorize = jwtAuthorizer(options.authorizer);
+  return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
+    const matched = matchRoute(routes, (request.method ?? 'GET').toUpperCase(), url.pathname);
+    const body = await readBody(request);
+    if (!matched) {
+      sendJson(response, 404, { message: 'Not Found' });
+      return;
+    }
+    const claims = matched.route.authorized ? await authorize(request.headers.authorization) : undefined;
+    if (matched.route.authorized && !claims) {
+      sendJson(response, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+      return;
+    }
+    const event = httpApiEvent({ request, url, ...matched, claims, body });
+    let result: unknown;
+    try {
+      result = await options.invoke(matched.route.functionKey, event);
+    } catch (error) {
+      options.onError?.(event.routeKey, error);
+      sendJson(response, 500, { message: 'Internal Server Error' });
+      return;
+    }
+    sendLambdaResult(response, result);
+  };
+};
+
 /**
  * The local HTTP API and web origin, as CloudFront + API Gateway serve them deployed: `/api/*`
  * goes to the function whose `httpApi` event matches (method, then the most specific path),
@@ -177,153 +353,14 @@ const sendLambdaResult = (response: ServerResponse, result: unknown): void => {
  * format 2.0 events; every other GET serves web/dist, index.html for paths that are no file.
  */
 export const startPortalServer = async (options: PortalServerOptions): Promise<RunningPortal> => {
-  const routes = options.routes.map(compile).sort((a, b) => b.specificity - a.specificity);
-  const verifier = JwtRsaVerifier.create({ issuer: options.authorizer.issuer, audience: null });
-  verifier.cacheJwks(options.authorizer.jwks as Parameters<typeof verifier.cacheJwks>[0]);
-
-  const authorize = async (header: string | undefined): Promise<Record<string, unknown> | undefined> => {
-    const token = header?.replace(/^Bearer\s+/i, '').trim();
-    if (!token) return undefined;
-    try {
-      const payload = (await verifier.verify(token)) as Record<string, unknown>;
-      const audience = payload.aud ?? payload.client_id;
-      const audiences = Array.isArray(audience) ? audience : [audience];
-      return audiences.some((a) => options.authorizer.audience.includes(String(a))) ? payload : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-
-  const handleApi = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
-    const method = (request.method ?? 'GET').toUpperCase();
-    const path = url.pathname;
-    let matched: { route: CompiledRoute; params: Record<string, string> } | undefined;
-    for (const route of routes) {
-      if (route.method !== method && route.method !== 'ANY' && route.method !== '*') continue;
-      const match = route.pattern.exec(path);
-      if (!match) continue;
-      matched = {
-        route,
-        params: Object.fromEntries(route.names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')])),
-      };
-      break;
-    }
-    const body = await readBody(request);
-    if (!matched) {
-      sendJson(response, 404, { message: 'Not Found' });
-      return;
-    }
-    const { route, params } = matched;
-    let claims: Record<string, unknown> | undefined;
-    if (route.authorized) {
-      claims = await authorize(request.headers.authorization);
-      if (!claims) {
-        sendJson(response, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
-        return;
-      }
-    }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (name === 'cookie' || value === undefined) continue;
-      headers[name] = Array.isArray(value) ? value.join(',') : value;
-    }
-    const query: Record<string, string> = {};
-    for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
-    const contentType = String(request.headers['content-type'] ?? '');
-    const textBody = body.length === 0 || TEXT_TYPE.test(contentType) || contentType === '';
-    const routeKey = `${route.method} ${route.path}`;
-    const now = new Date();
-    const event = {
-      version: '2.0',
-      routeKey,
-      rawPath: path,
-      rawQueryString: url.search.replace(/^\?/, ''),
-      ...(request.headers.cookie ? { cookies: request.headers.cookie.split(/;\s*/) } : {}),
-      headers,
-      ...(Object.keys(query).length > 0 ? { queryStringParameters: query } : {}),
-      requestContext: {
-        accountId: LOCAL_ACCOUNT_ID,
-        apiId: 'localapi',
-        ...(claims
-          ? {
-              authorizer: {
-                jwt: {
-                  claims: claimStrings(claims),
-                  scopes: typeof claims.scope === 'string' ? claims.scope.split(' ') : null,
-                },
-              },
-            }
-          : {}),
-        domainName: url.host,
-        domainPrefix: url.hostname.split('.')[0] ?? url.hostname,
-        http: {
-          method,
-          path,
-          protocol: `HTTP/${request.httpVersion}`,
-          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-          userAgent: String(request.headers['user-agent'] ?? ''),
-        },
-        requestId: randomUUID(),
-        routeKey,
-        stage: '$default',
-        time: now.toUTCString(),
-        timeEpoch: now.getTime(),
-      },
-      ...(Object.keys(params).length > 0 ? { pathParameters: params } : {}),
-      ...(body.length > 0 ? { body: textBody ? body.toString('utf8') : body.toString('base64') } : {}),
-      isBase64Encoded: body.length > 0 && !textBody,
-    };
-    let result: unknown;
-    try {
-      result = await options.invoke(route.functionKey, event);
-    } catch (error) {
-      options.onError?.(routeKey, error);
-      sendJson(response, 500, { message: 'Internal Server Error' });
-      return;
-    }
-    sendLambdaResult(response, result);
-  };
-
+  const handleApi = apiHandler(options);
   const root = normalize(options.webRoot);
-  const serveStatic = (request: IncomingMessage, response: ServerResponse, url: URL): void => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      sendJson(response, 405, { message: 'Method Not Allowed' });
-      return;
-    }
-    let relative: string;
-    try {
-      relative = decodeURIComponent(url.pathname);
-    } catch {
-      sendJson(response, 400, { message: 'Bad Request' });
-      return;
-    }
-    const candidate = normalize(join(root, relative));
-    const inside = candidate === root || candidate.startsWith(root.endsWith(sep) ? root : `${root}${sep}`);
-    const isFile = inside && existsSync(candidate) && statSync(candidate).isFile();
-    const file = isFile ? candidate : join(root, 'index.html');
-    if (!existsSync(file)) {
-      const text = `The web app is not built (no ${file}). Build it with the page's build script, then reload.\n`;
-      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end(text);
-      return;
-    }
-    response.writeHead(200, {
-      'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'content-length': statSync(file).size,
-      // Hashed assets may be cached; index.html must not be, so a rebuilt app is picked up.
-      'cache-control': isFile && relative.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-      'x-content-type-options': 'nosniff',
-    });
-    if (request.method === 'HEAD') response.end();
-    else createReadStream(file).pipe(response);
-  };
-
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
     const work =
       url.pathname === '/api' || url.pathname.startsWith('/api/')
         ? handleApi(request, response, url)
-        : Promise.resolve(serveStatic(request, response, url));
+        : Promise.resolve(serveStatic(root, request, response, url));
     work.catch((error: unknown) => {
       options.onError?.(url.pathname, error);
       if (!response.headersSent) sendJson(response, 500, { message: 'Internal Server Error' });

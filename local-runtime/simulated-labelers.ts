@@ -165,6 +165,132 @@ export const drawAnswer = (
   };
 };
 
+type Api = ReturnType<typeof apiClient>;
+type Step = 'next' | 'done';
+
+const emptyResult = (): LabelingCrewResult => ({
+  claims: 0,
+  answers: 0,
+  skips: 0,
+  duplicates: 0,
+  allLeased: 0,
+  leaseLost: 0,
+  claimLatenciesMs: [],
+  answersBy: {},
+  closedByAdmin: false,
+  workMs: 0,
+  elapsedMs: 0,
+});
+
+/** Polls the job as the admin until it exists (404 until the run's labeling step created it). */
+const waitForJob = async (
+  admin: Api,
+  jobPath: string,
+  options: LabelingCrewOptions,
+): Promise<JobDetail | undefined> => {
+  const deadline = Date.now() + (options.appearTimeoutMs ?? 300_000);
+  while (!options.signal?.aborted) {
+    const got = await admin.call<JobDetail>('GET', jobPath);
+    if (got.status === 200) return got.body;
+    if (got.status !== 404) throw new ApiError(got.status, String(got.status), `GET ${jobPath}: ${got.status}`);
+    if (Date.now() > deadline) throw new Error(`job ${jobPath} did not appear`);
+    await sleep(100, options.signal);
+  }
+  return undefined;
+};
+
+/** One simulated labeler's session: claim, look, draw, answer (sometimes twice), or skip. */
+class SimulatedLabeler {
+  private backoffMs = 20;
+  private readonly random: () => number;
+
+  constructor(
+    private readonly api: Api,
+    private readonly account: LabelerAccount,
+    index: number,
+    private readonly jobPath: string,
+    private readonly options: LabelingCrewOptions,
+    private readonly result: LabelingCrewResult,
+  ) {
+    this.random = createRandom(options.seed * 7919 + index);
+  }
+
+  async run(): Promise<void> {
+    let step: Step = 'next';
+    while (step === 'next' && !this.options.signal?.aborted) step = await this.step();
+  }
+
+  private async step(): Promise<Step> {
+    const before = performance.now();
+    const claim = await this.api.expect<ClaimResponse>('POST', `${this.jobPath}/tasks`, [200, 410]);
+    this.result.claimLatenciesMs.push(performance.now() - before);
+    this.result.claims += 1;
+    if (claim.status === 410) return 'done';
+    const { task } = claim.body;
+    if (task !== null) {
+      this.backoffMs = 20;
+      return this.work(task);
+    }
+    if ('reason' in claim.body && claim.body.reason === 'NO_TASKS_LEFT') return 'done';
+    this.result.allLeased += 1;
+    // Others hold the last images; they answer, or their leases expire.
+    await sleep(this.backoffMs, this.options.signal);
+    this.backoffMs = Math.min(this.backoffMs * 2, 1000);
+    return 'next';
+  }
+
+  private async work(task: Task): Promise<Step> {
+    const image = await fetch(task.imageUrl);
+    if (!image.ok) throw new Error(`presigned image of task ${task.taskId} answered ${image.status}`);
+    await image.arrayBuffer();
+    const taskPath = `${this.jobPath}/tasks/${task.taskId}`;
+    if (this.random() < (this.options.skipRate ?? 0.01)) {
+      const skipped = await this.api.expect('POST', `${taskPath}/skip`, [200, 409, 410]);
+      if (skipped.status === 200) this.result.skips += 1;
+      return skipped.status === 410 ? 'done' : 'next';
+    }
+    const { options } = this;
+    const answer = drawAnswer(
+      task,
+      options.truthFor(keyOfImageUrl(task.imageUrl)),
+      options.labels,
+      options.seed,
+      this.account.email,
+    );
+    const sends = this.random() < (options.resendRate ?? 0.02) ? 2 : 1;
+    for (let send = 0; send < sends; send += 1) {
+      const outcome = await this.send(`${taskPath}/answer`, answer);
+      if (outcome === 'done') return 'done';
+      if (outcome === 'lost') break;
+    }
+    return 'next';
+  }
+
+  private async send(path: string, answer: AnswerBody): Promise<Step | 'lost'> {
+    const sent = await this.api.expect<AnswerResponse & { error?: { code: string } }>(
+      'POST',
+      path,
+      [200, 409, 410],
+      answer,
+    );
+    if (sent.status === 410) return 'done';
+    if (sent.status === 409) {
+      if (sent.body.error?.code !== 'LEASE_LOST')
+        throw new ApiError(409, sent.body.error?.code ?? '', `${path}: refused`);
+      this.result.leaseLost += 1;
+      return 'lost';
+    }
+    if (sent.body.duplicate) {
+      this.result.duplicates += 1;
+      return 'next';
+    }
+    this.result.answers += 1;
+    this.result.answersBy[this.account.email] = (this.result.answersBy[this.account.email] ?? 0) + 1;
+    this.options.onProgress?.(sent.body.progress.answersReceived, sent.body.progress.answersNeeded);
+    return 'next';
+  }
+}
+
 /**
  * Simulated labelers as API clients: each signs in through the (local) Cognito endpoint,
  * waits for the job, then claims, fetches the image through its presigned URL, draws with the
@@ -174,112 +300,28 @@ export const drawAnswer = (
  */
 export const runLabelingCrew = async (options: LabelingCrewOptions): Promise<LabelingCrewResult> => {
   const started = Date.now();
-  const { signal } = options;
-  const skipRate = options.skipRate ?? 0.01;
-  const resendRate = options.resendRate ?? 0.02;
   const cognito = new CognitoIdentityProviderClient({
     endpoint: options.cognito.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const result: LabelingCrewResult = {
-    claims: 0,
-    answers: 0,
-    skips: 0,
-    duplicates: 0,
-    allLeased: 0,
-    leaseLost: 0,
-    claimLatenciesMs: [],
-    answersBy: {},
-    closedByAdmin: false,
-    workMs: 0,
-    elapsedMs: 0,
-  };
+  const result = emptyResult();
   const jobPath = `/api/jobs/${encodeURIComponent(options.jobId)}`;
+  const session = async (account: LabelerAccount) =>
+    apiClient(options.portal, await signIn(cognito, options.cognito.clientId, account));
   try {
-    const admin = apiClient(options.portal, await signIn(cognito, options.cognito.clientId, options.admin));
-    const deadline = Date.now() + (options.appearTimeoutMs ?? 300_000);
-    let job: JobDetail | undefined;
-    while (!signal?.aborted) {
-      const got = await admin.call<JobDetail>('GET', jobPath);
-      if (got.status === 200) {
-        job = got.body;
-        break;
-      }
-      if (got.status !== 404) throw new ApiError(got.status, String(got.status), `GET ${jobPath}: ${got.status}`);
-      if (Date.now() > deadline) throw new Error(`job ${options.jobId} did not appear`);
-      await sleep(100, signal);
-    }
+    const admin = await session(options.admin);
+    const job = await waitForJob(admin, jobPath, options);
     if (job?.status !== 'open') return result;
-
-    const work = async (account: LabelerAccount, index: number): Promise<void> => {
-      const api = apiClient(options.portal, await signIn(cognito, options.cognito.clientId, account));
-      const random = createRandom(options.seed * 7919 + index);
-      let backoff = 20;
-      while (!signal?.aborted) {
-        const before = performance.now();
-        const claim = await api.expect<ClaimResponse>('POST', `${jobPath}/tasks`, [200, 410]);
-        result.claimLatenciesMs.push(performance.now() - before);
-        result.claims += 1;
-        if (claim.status === 410) return;
-        const { task } = claim.body;
-        if (task === null) {
-          if ('reason' in claim.body && claim.body.reason === 'NO_TASKS_LEFT') return;
-          result.allLeased += 1;
-          // Others hold the last images; they answer, or their leases expire.
-          await sleep(backoff, signal);
-          backoff = Math.min(backoff * 2, 1000);
-          continue;
-        }
-        backoff = 20;
-        const image = await fetch(task.imageUrl);
-        if (!image.ok) throw new Error(`presigned image of task ${task.taskId} answered ${image.status}`);
-        await image.arrayBuffer();
-        const taskPath = `${jobPath}/tasks/${task.taskId}`;
-        if (random() < skipRate) {
-          const skipped = await api.expect('POST', `${taskPath}/skip`, [200, 409, 410]);
-          if (skipped.status === 200) result.skips += 1;
-          if (skipped.status === 410) return;
-          continue;
-        }
-        const answer = drawAnswer(
-          task,
-          options.truthFor(keyOfImageUrl(task.imageUrl)),
-          options.labels,
-          options.seed,
-          account.email,
-        );
-        const sends = random() < resendRate ? 2 : 1;
-        for (let send = 0; send < sends; send += 1) {
-          const sent = await api.expect<AnswerResponse & { error?: { code: string } }>(
-            'POST',
-            `${taskPath}/answer`,
-            [200, 409, 410],
-            answer,
-          );
-          if (sent.status === 410) return;
-          if (sent.status === 409) {
-            if (sent.body.error?.code !== 'LEASE_LOST')
-              throw new ApiError(409, sent.body.error?.code ?? '', 'answer refused');
-            result.leaseLost += 1;
-            break;
-          }
-          if (sent.body.duplicate) {
-            result.duplicates += 1;
-            continue;
-          }
-          result.answers += 1;
-          result.answersBy[account.email] = (result.answersBy[account.email] ?? 0) + 1;
-          options.onProgress?.(sent.body.progress.answersReceived, sent.body.progress.answersNeeded);
-        }
-      }
-    };
     const workStarted = Date.now();
-    await Promise.all(options.labelers.map((account, index) => work(account, index)));
+    await Promise.all(
+      options.labelers.map(async (account, index) =>
+        new SimulatedLabeler(await session(account), account, index, jobPath, options, result).run(),
+      ),
+    );
     result.workMs = Date.now() - workStarted;
-
     const after = await admin.expect<JobDetail>('GET', jobPath, [200]);
-    if (after.body.status === 'open' && !signal?.aborted) {
+    if (after.body.status === 'open' && !options.signal?.aborted) {
       const closed = await admin.call('POST', `${jobPath}/close`);
       result.closedByAdmin = closed.status === 202;
     }

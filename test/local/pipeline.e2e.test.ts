@@ -189,16 +189,21 @@ describe('local pipeline, end to end, on the Ground Truth backend', () => {
 
     expect(await exited).toBe(130);
     expect(output).toContain('ABORTED');
-    const port = Number(/local S3 http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]);
-    expect(port).toBeGreaterThan(0);
-    const refused = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.on('connect', () => {
-        socket.destroy();
-        resolve(false);
+    // The local S3 server and (the CLI's default backend being built-in) the labeling portal are closed.
+    const ports = [/local S3 http:\/\/127\.0\.0\.1:(\d+)/, /labeling portal http:\/\/127\.0\.0\.1:(\d+)/].map(
+      (pattern) => Number(pattern.exec(output)?.[1]),
+    );
+    for (const port of ports) {
+      expect(port).toBeGreaterThan(0);
+      const refused = await new Promise<boolean>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        socket.on('connect', () => {
+          socket.destroy();
+          resolve(false);
+        });
+        socket.on('error', () => resolve(true));
       });
-      socket.on('error', () => resolve(true));
-    });
-    expect(refused).toBe(true);
+      expect(refused).toBe(true);
+    }
   });
 });
