@@ -4,6 +4,7 @@ import { registerLocal } from './commands/local';
 import { registerStart } from './commands/start';
 import { registerStatus } from './commands/status';
 import { registerValidateImages } from './commands/validate-images';
+import { registerWeb } from './commands/web';
 
 const program = new Command('labeling-pipeline')
   .description('Turn an S3 image batch into a labeled Rekognition Custom Labels dataset via SageMaker Ground Truth')
@@ -14,6 +15,7 @@ registerLocal(program);
 registerConvert(program);
 registerStatus(program);
 registerValidateImages(program);
+registerWeb(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
