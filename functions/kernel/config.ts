@@ -10,7 +10,8 @@ const Environment = z.object({
   DATA_BUCKET: z.string().min(1).optional(),
   STATE_MACHINE_ARN: z.string().min(1).optional(),
   LABELING_ROLE_ARN: z.string().min(1).optional(),
-  WORKTEAM_ARN: z.string().min(1).optional(),
+  // Ground Truth only: empty in a stack deployed for the built-in backend without a workteam.
+  WORKTEAM_ARN: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional()),
   DEFAULT_LABELS: z.string().min(1).optional(),
   EVENT_BUS_NAME: z.string().min(1).default('default'),
   S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
@@ -26,6 +27,8 @@ const Environment = z.object({
   /** Cognito's endpoint for the page; the SDK's own variable when the local stand-in is used. */
   AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: z.string().min(1).optional(),
   CONSOLIDATION_IOU_THRESHOLD: z.coerce.number().min(0.05).max(0.95).default(0.5),
+  /** The labeling page's URL (CloudFront, or the local portal): the dataset report links to its review page. */
+  PORTAL_URL: z.string().url().optional(),
   FINALIZE_CONCURRENCY: z.coerce.number().int().positive().default(32),
 });
 

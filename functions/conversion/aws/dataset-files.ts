@@ -1,4 +1,5 @@
 import { getTextIfExists, putJson, putText } from '../../kernel/aws/s3-objects';
+import { config } from '../../kernel/config';
 import { logger } from '../../kernel/observability';
 import { joinKey, toS3Uri } from '../../kernel/rules/s3-uri';
 import type { DatasetReport } from '../contracts/dataset-report';
@@ -20,7 +21,12 @@ export const datasetFiles = (bucket: string, runPrefix: string) => {
     }),
     writeReport: async (report: DatasetReport): Promise<void> => {
       await putJson(bucket, key('report.json'), report);
-      await putText(bucket, key('report.html'), renderReportHtml(report), 'text/html; charset=utf-8');
+      await putText(
+        bucket,
+        key('report.html'),
+        renderReportHtml(report, { portalUrl: config.PORTAL_URL }),
+        'text/html; charset=utf-8',
+      );
     },
   };
 };

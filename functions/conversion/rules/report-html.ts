@@ -106,17 +106,27 @@ const jobSection = (report: DatasetReport): string => {
   return `<h3>Label counters</h3>${table(['counter', 'value'], counters)}<h3>Job decisions</h3>${table(['key', 'value'], decisions)}`;
 };
 
+/** The review page of a built-in job: `<portal>/#/jobs/<job>/review`, when the job ran on the built-in backend. */
+export const reviewLink = (report: DatasetReport, portalUrl: string | undefined): string | undefined => {
+  const job = report.labelingJob;
+  if (!portalUrl || job?.backend !== 'builtin' || typeof job.jobName !== 'string') return undefined;
+  return `${portalUrl.replace(/\/+$/, '')}/#/jobs/${encodeURIComponent(job.jobName)}/review`;
+};
+
 /**
  * Renders report.json as one self-contained HTML page (inline CSS and SVG, no scripts or
- * external assets), escaping every string that came from the manifest or the job.
+ * external assets), escaping every string that came from the manifest or the job. With the
+ * labeling page's URL, a built-in job's report links to its review page.
  */
-export const renderReportHtml = (report: DatasetReport): string => {
+export const renderReportHtml = (report: DatasetReport, links: { portalUrl?: string } = {}): string => {
+  const review = reviewLink(report, links.portalUrl);
   const warnings = report.warnings.map((w) => `<li class="warn">${escapeHtml(w)}</li>`).join('');
   const byCount = (m: Record<string, number>): [string, number][] => Object.entries(m).sort((a, b) => b[1] - a[1]);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Dataset report</title><style>${STYLE}</style></head><body>
 <h1>Dataset report</h1>
 <p>Source <code>${escapeHtml(report.source)}</code> · label attribute <code>${escapeHtml(report.labelAttributeName ?? '(none found)')}</code> · bucket <code>${escapeHtml(report.bucket ?? '(none)')}</code> · generated ${escapeHtml(report.generatedAt)} · test fraction ${report.testFraction} · min confidence ${report.minConfidence}</p>
+${review === undefined ? '' : `<p><a href="${escapeHtml(review)}">Review every image, with each labeler's boxes, on the labeling page</a></p>`}
 ${cards(report)}
 ${warnings === '' ? '' : `<ul>${warnings}</ul>`}
 <h2>Boxes per label</h2>${barChart(byCount(report.labels), '#0969da')}

@@ -1,7 +1,7 @@
 import { DatasetReport } from '../../../functions/conversion/contracts/dataset-report';
 import { convertOutputManifest } from '../../../functions/conversion/rules/dataset-conversion';
 import { readManifestBatches } from '../../../functions/conversion/rules/line-reader';
-import { escapeHtml, renderReportHtml } from '../../../functions/conversion/rules/report-html';
+import { escapeHtml, renderReportHtml, reviewLink } from '../../../functions/conversion/rules/report-html';
 import { gtText } from '../../fixtures/gt-line';
 import { memoryPorts, quirksStream } from '../../fixtures/memory-ports';
 
@@ -78,5 +78,20 @@ describe('report-html', () => {
     expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
       '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
     );
+  });
+
+  it("links a built-in job's report to its review page on the labeling page", async () => {
+    const report = { ...(await quirksReport()), labelingJob: { backend: 'builtin', jobName: 'sample-1-abc' } };
+    expect(reviewLink(report, 'https://d111.cloudfront.net/')).toBe(
+      'https://d111.cloudfront.net/#/jobs/sample-1-abc/review',
+    );
+    expect(renderReportHtml(report, { portalUrl: 'http://127.0.0.1:5173' })).toContain(
+      '<a href="http://127.0.0.1:5173/#/jobs/sample-1-abc/review">Review every image',
+    );
+    // Ground Truth jobs have no review page, and without the page's URL there is nothing to link.
+    expect(
+      reviewLink({ ...report, labelingJob: { backend: 'ground-truth', jobName: 'x' } }, 'https://x'),
+    ).toBeUndefined();
+    expect(renderReportHtml(report)).not.toContain('Review every image');
   });
 });
