@@ -24,6 +24,8 @@ export interface BuiltinServices {
   labelerAccounts(count: number): LocalSignIn[];
   /** The local admin's sign-in (group `admins`), created on first use; the run prints it for the portal. */
   adminAccount(): LocalSignIn;
+  /** A person's sign-in (default you@example.com, password generated unless given), created on first use. */
+  personAccount(person: { email?: string; password?: string }): LocalSignIn;
   startPortal(
     invoke: (functionKey: string, event: unknown) => Promise<unknown>,
     onError?: (route: string, error: unknown) => void,
@@ -40,10 +42,11 @@ export const startBuiltinServices = async (): Promise<BuiltinServices> => {
     throw error;
   });
   const accounts = new Map<string, LocalSignIn>();
-  const account = (email: string, admin: boolean): LocalSignIn => {
+  const account = (email: string, admin: boolean, password?: string): LocalSignIn => {
     const existing = accounts.get(email);
-    if (existing) return existing;
-    const created = cognito.standIn.createUser({ email, admin });
+    if (existing && (password === undefined || existing.password === password)) return existing;
+    if (existing) throw new Error(`${email} already exists locally with another password`);
+    const created = cognito.standIn.createUser({ email, admin, ...(password === undefined ? {} : { password }) });
     accounts.set(email, created);
     return created;
   };
@@ -56,6 +59,7 @@ export const startBuiltinServices = async (): Promise<BuiltinServices> => {
         account(`labeler-${String(i + 1).padStart(2, '0')}@labelers.local`, false),
       ),
     adminAccount: () => account('admin@labelers.local', true),
+    personAccount: ({ email = 'you@example.com', password }) => account(email, false, password),
     async startPortal(invoke, onError) {
       services.portal = await startPortalServer({
         routes: httpApiRoutes(),

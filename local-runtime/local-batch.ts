@@ -26,6 +26,10 @@ export interface BatchOptions {
   sampleSize?: number;
   /** Which labeling backend the run uses (batch.json `labelingBackend`; default: the stage's, locally `builtin`). */
   labelingBackend?: 'builtin' | 'ground-truth';
+  /** More batch.json fields (instructions, examples, taskTimeLimitSeconds, labelerGroup...), merged last. */
+  batchJson?: Record<string, unknown>;
+  /** More files uploaded under the batch folder (e.g. `examples/good.jpg` for batch.json's examples). */
+  extraFiles?: SampleFile[];
   /** Test hook: upload only the sample's files that are invalid by themselves (a batch with no valid image). */
   invalidImagesOnly?: boolean;
 }
@@ -121,7 +125,8 @@ export const uploadBatch = async (
 ): Promise<{ key: string; size: number; etag: string }> => {
   const prefix = `incoming/${batch.name}/`;
   let done = 0;
-  const queue = [...batch.files];
+  const queue = [...batch.files, ...(options.extraFiles ?? [])];
+  const total = queue.length;
   // A few uploads in flight, as a user's sync tool would.
   await Promise.all(
     Array.from({ length: 4 }, async () => {
@@ -135,7 +140,7 @@ export const uploadBatch = async (
           }),
         );
         done += 1;
-        reporter.progress('uploading', done, batch.files.length);
+        reporter.progress('uploading', done, total);
       }
     }),
   );
@@ -147,6 +152,7 @@ export const uploadBatch = async (
       ...(options.autoLabeling === undefined ? {} : { autoLabeling: options.autoLabeling }),
       ...(options.train === undefined ? {} : { train: options.train }),
       ...(options.labelingBackend === undefined ? {} : { labelingBackend: options.labelingBackend }),
+      ...options.batchJson,
     },
     null,
     2,

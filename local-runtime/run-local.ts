@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { deriveRunId } from '../functions/kernel/rules/run-id';
+import { type BuiltinRunOptions, builtinWorkers, startLabelingCrew } from './builtin-run';
 import { type BatchOptions, prepareBatch, uploadBatch } from './local-batch';
 import { LOCAL_ACCOUNT_ID } from './local-environment';
 import {
@@ -12,7 +13,7 @@ import {
   silentReporter,
   startLocalEnvironment,
 } from './local-stack';
-import { type LabelingCrewResult, runLabelingCrew, truthFromOutputManifest } from './simulated-labelers';
+import type { LabelingCrewResult } from './simulated-labelers';
 import { type DeliveredEvent, eventEnvelope } from './stand-ins/eventbridge';
 import type { ExecutionRecord, ExecutionStatus } from './stand-ins/step-functions';
 import { invokeHandler } from './step-functions-runtime';
@@ -38,7 +39,7 @@ const objectCreatedEvent = (bucket: string, key: string, size: number, etag: str
   });
 };
 
-export interface LocalRunOptions extends BatchOptions {
+export interface LocalRunOptions extends BatchOptions, BuiltinRunOptions {
   /** Where the run's files are copied (default ./local-output/<runId>). */
   out?: string;
   /** Test hooks: how the labeling job ends, and the share of objects whose labeling fails. */
@@ -51,10 +52,6 @@ export interface LocalRunOptions extends BatchOptions {
   callbackTimeoutSeconds?: number;
   /** Test hook: deliver the S3 event twice, as S3 may. */
   duplicateTrigger?: boolean;
-  /** Simulated labelers of the built-in backend (default 3; at least workersPerObject to finish every image). */
-  labelers?: number;
-  /** Share of tasks a simulated labeler skips (default 0.01). */
-  skipRate?: number;
   /** Reuse a running environment (tests); otherwise one is started and stopped. */
   environment?: LocalEnvironment;
   environmentOptions?: LocalEnvironmentOptions;
@@ -105,54 +102,6 @@ export interface LocalRunResult {
   labeling?: LabelingCrewResult;
   elapsedMs: number;
 }
-
-export const DEFAULT_LABELERS = 3;
-
-/**
- * The built-in backend's simulated labelers for one run, working through the portal's API while
- * the execution waits; a labeler failure aborts the execution so the run ends with the reason.
- */
-const startLabelingCrew = (
-  env: LocalEnvironment,
-  options: LocalRunOptions,
-  batch: Awaited<ReturnType<typeof prepareBatch>>,
-  jobId: string,
-  abortExecution: () => void,
-  reporter: RunReporter,
-) => {
-  const controller = new AbortController();
-  const prefix = `incoming/${batch.name}/`;
-  const replayed = truthFromOutputManifest(batch.profile.annotationLines ?? []);
-  const admin = env.builtin.adminAccount();
-  const labelers = env.builtin.labelerAccounts(options.labelers ?? Math.max(DEFAULT_LABELERS, options.workers ?? 0));
-  reporter.line(
-    `labeling portal ${env.endpoints.portal} (while the run lasts): sign in as ${admin.email} / ${admin.password}; ${labelers.length} simulated labelers work through its API`,
-  );
-  const done = runLabelingCrew({
-    portal: env.endpoints.portal,
-    cognito: { endpoint: env.endpoints.cognito, clientId: env.cognito.clientId },
-    labelers,
-    admin,
-    jobId,
-    truthFor: (key) => batch.profile.truth?.[key.slice(prefix.length)] ?? replayed.get(key.split('/').pop() ?? key),
-    labels: batch.labels,
-    seed: options.seed ?? 1,
-    ...(options.skipRate === undefined ? {} : { skipRate: options.skipRate }),
-    signal: controller.signal,
-    onProgress: (received, needed) => reporter.progress('labeling', received, needed),
-  }).then(
-    (result) => {
-      if (result.closedByAdmin) reporter.line(`  ${admin.email} closed the job: no labeler could answer more`);
-      return result;
-    },
-    (error: unknown) => {
-      reporter.line(`! simulated labelers failed: ${(error as Error).message}`);
-      abortExecution();
-      return undefined;
-    },
-  );
-  return { stop: () => controller.abort(), done };
-};
 
 /** Copies `runs/<runId>/` from the local bucket into `outDir`; returns the copied paths, relative, with `/`. */
 const copyRunFolder = async (env: LocalEnvironment, runId: string, outDir: string): Promise<string[]> => {
@@ -224,7 +173,9 @@ const copiedFiles = (outDir: string, runId: string, copied: string[]): LocalRunR
  * way S3 does (an "Object Created" event to the real startPipeline handler), lets the real state
  * machine and handlers run against the stand-ins, and copies the run's folder to `out`.
  */
-export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<LocalRunResult> => {
+export const runLocalPipeline = async (requested: LocalRunOptions = {}): Promise<LocalRunResult> => {
+  // With a person labeling too, every image needs one answer more than the simulated labelers give.
+  const options: LocalRunOptions = { ...requested, ...builtinWorkers(requested) };
   const started = Date.now();
   const reporter = options.reporter ?? silentReporter;
   const ownEnvironment = options.environment === undefined;
@@ -291,7 +242,9 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
     const abort = () => env.runtime.abort(executionArn);
     const crew = backend === 'builtin' ? startLabelingCrew(env, options, batch, runId, abort, reporter) : undefined;
     options.signal?.addEventListener('abort', abort, { once: true });
-    const timer = setTimeout(abort, options.timeoutMs ?? 300_000);
+    // A person labels at their own pace: no timeout unless one is asked for.
+    const timeoutMs = options.timeoutMs ?? (options.person ? undefined : 300_000);
+    const timer = timeoutMs === undefined ? undefined : setTimeout(abort, timeoutMs);
     let record: ExecutionRecord;
     try {
       record = await env.runtime.waitFor(executionArn);

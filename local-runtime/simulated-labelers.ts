@@ -34,7 +34,11 @@ export interface LabelingCrewOptions {
   resendRate?: number;
   /** How long to wait for the job to appear (default 5 minutes). */
   appearTimeoutMs?: number;
+  /** Close the job when the labelers run out of work and it is still open (default true). */
+  closeWhenIdle?: boolean;
   signal?: AbortSignal;
+  /** Called once, when the job exists and is open. */
+  onJobOpen?(job: JobDetail): void;
   onProgress?(answersReceived: number, answersNeeded: number): void;
 }
 
@@ -313,6 +317,7 @@ export const runLabelingCrew = async (options: LabelingCrewOptions): Promise<Lab
     const admin = await session(options.admin);
     const job = await waitForJob(admin, jobPath, options);
     if (job?.status !== 'open') return result;
+    options.onJobOpen?.(job);
     const workStarted = Date.now();
     await Promise.all(
       options.labelers.map(async (account, index) =>
@@ -321,7 +326,7 @@ export const runLabelingCrew = async (options: LabelingCrewOptions): Promise<Lab
     );
     result.workMs = Date.now() - workStarted;
     const after = await admin.expect<JobDetail>('GET', jobPath, [200]);
-    if (after.body.status === 'open' && !options.signal?.aborted) {
+    if (after.body.status === 'open' && options.closeWhenIdle !== false && !options.signal?.aborted) {
       const closed = await admin.call('POST', `${jobPath}/close`);
       result.closedByAdmin = closed.status === 202;
     }
