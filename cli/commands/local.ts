@@ -24,6 +24,7 @@ interface LocalCommandOptions {
   labelingBackend: string;
   labelers?: number;
   sampleSize?: number;
+  label?: string | boolean;
   verbose?: boolean;
 }
 
@@ -82,6 +83,10 @@ export const registerLocal = (program: Command): void => {
       'simulated labelers of the built-in backend (default 3, at least --workers)',
       positiveInteger('--labelers'),
     )
+    .option(
+      '--label [email]',
+      'label in the browser too: each image waits for your answer (default you@example.com; password printed)',
+    )
     .option('--sample-size <n>', 'valid images in the generated sample (default 32)', positiveInteger('--sample-size'))
     .option(
       '--job-outcome <status>',
@@ -99,12 +104,16 @@ export const registerLocal = (program: Command): void => {
       if (opts.jobOutcome !== 'Completed' && opts.labelingBackend !== 'ground-truth') {
         throw new Error('--job-outcome simulates a Ground Truth job: use it with --labeling-backend ground-truth');
       }
+      if (opts.label !== undefined && opts.labelingBackend !== 'builtin') {
+        throw new Error("--label works on the built-in backend's portal: use it with --labeling-backend builtin");
+      }
       if (opts.labelers !== undefined && opts.labelingBackend !== 'builtin') {
         throw new Error(
           "--labelers are the built-in backend's simulated labelers: use it with --labeling-backend builtin",
         );
       }
-      if (opts.labelers === 0) throw new Error('--labelers must be at least 1');
+      if (opts.labelers === 0 && opts.label === undefined)
+        throw new Error('--labelers 0 needs --label: someone must label');
       if (opts.sampleSize !== undefined && opts.images !== undefined) {
         throw new Error('--sample-size sizes the generated sample; --images labels your own images instead');
       }
@@ -134,6 +143,7 @@ export const registerLocal = (program: Command): void => {
         labelingBackend: opts.labelingBackend,
         ...(opts.labelers === undefined ? {} : { labelers: opts.labelers }),
         ...(opts.sampleSize === undefined ? {} : { sampleSize: opts.sampleSize }),
+        ...(opts.label === undefined ? {} : { person: typeof opts.label === 'string' ? { email: opts.label } : {} }),
       };
       try {
         reporter.line(
