@@ -77,7 +77,7 @@ describe('local pipeline, end to end, on the built-in backend', () => {
     const lines = await outputLines(result.files.outputManifest);
     expect(lines).toHaveLength(accepted);
     for (const line of lines) {
-      expect(line[`${result.runId}-metadata`]).toMatchObject({
+      expect(line[`${job.labelAttributeName}-metadata`]).toMatchObject({
         'human-annotated': 'yes',
         type: 'groundtruth/object-detection',
       });
@@ -125,9 +125,10 @@ describe('local pipeline, end to end, on the built-in backend', () => {
     expect(Object.values(crew?.answersBy ?? {}).reduce((a, b) => a + b, 0)).toBe(180);
     for (const labeler of items.filter((i) => i.sk.startsWith('LABELER#'))) expect(labeler.leases ?? {}).toEqual({});
 
+    const job = JSON.parse(await readFile(result.files.labelingJob ?? '', 'utf8'));
     const lines = await outputLines(result.files.outputManifest);
     expect(lines).toHaveLength(60);
-    expect(lines.every((line) => line[result.runId] !== undefined)).toBe(true);
+    expect(lines.every((line) => line[job.labelAttributeName] !== undefined)).toBe(true);
   });
 
   it('serves the sign-in settings and refuses the API without a token', async () => {
