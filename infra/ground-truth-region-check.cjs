@@ -1,12 +1,17 @@
 // Serverless plugin: refuses to package or deploy where the pipeline cannot work, before any AWS call.
-// - Ground Truth's built-in PRE-/ACS-BoundingBox Lambdas exist in 12 regions only (aws-facts §2).
-// - A deploy needs a workteam: an existing one (param workteamArn) or one created here (createWorkforce=true).
+// The stage parameter `labelingBackend` (default `builtin`) says what the region must offer:
+// - ground-truth: Ground Truth's built-in PRE-/ACS-BoundingBox Lambdas exist in 12 regions only (aws-facts §2),
+//   and a deploy needs a workteam: an existing one (param workteamArn) or one created here (createWorkforce=true).
+// - builtin: nothing of Ground Truth, but Rekognition Custom Labels, where the dataset goes (builtin-regions.ts).
 const { require: tsxRequire } = require('tsx/cjs/api');
 
 const { GROUND_TRUTH_REGIONS } = tsxRequire(
   '../functions/labeling/ground-truth/rules/ground-truth-regions.ts',
   __filename,
 );
+const { CUSTOM_LABELS_REGIONS } = tsxRequire('../functions/labeling/builtin/rules/builtin-regions.ts', __filename);
+
+const BACKENDS = ['builtin', 'ground-truth'];
 
 class GroundTruthRegionCheck {
   constructor(serverless, options) {
@@ -22,25 +27,46 @@ class GroundTruthRegionCheck {
     throw new this.serverless.classes.Error(message);
   }
 
+  param(name) {
+    const params = this.serverless.service.params ?? {};
+    const stage = this.options.stage ?? this.serverless.service.provider.stage;
+    const cli = Object.fromEntries((this.options.param ?? []).map((p) => p.split(/=(.*)/s).slice(0, 2)));
+    return cli[name] ?? params[stage]?.[name] ?? params.default?.[name] ?? '';
+  }
+
+  backend() {
+    const backend = this.param('labelingBackend') || 'builtin';
+    if (!BACKENDS.includes(backend)) {
+      this.fail(`labelingBackend must be one of ${BACKENDS.join(', ')}, not "${backend}".`);
+    }
+    return backend;
+  }
+
   checkRegion() {
     const region = this.options.region ?? this.serverless.service.provider.region;
-    const supported = Object.keys(GROUND_TRUTH_REGIONS);
-    if (!supported.includes(region)) {
+    if (this.backend() === 'ground-truth') {
+      const supported = Object.keys(GROUND_TRUTH_REGIONS);
+      if (!supported.includes(region)) {
+        this.fail(
+          `Region ${region} has no Ground Truth bounding-box Lambdas (PRE-/ACS-BoundingBox). ` +
+            `Deploy to one of: ${supported.join(', ')}, or use --param labelingBackend=builtin.`,
+        );
+      }
+      return;
+    }
+    if (!CUSTOM_LABELS_REGIONS.includes(region)) {
       this.fail(
-        `Region ${region} has no Ground Truth bounding-box Lambdas (PRE-/ACS-BoundingBox). ` +
-          `Deploy to one of: ${supported.join(', ')}.`,
+        `Region ${region} has no Rekognition Custom Labels, where the labeled dataset goes. ` +
+          `Deploy to one of: ${CUSTOM_LABELS_REGIONS.join(', ')}.`,
       );
     }
   }
 
   checkWorkteam() {
-    const params = this.serverless.service.params ?? {};
-    const stage = this.options.stage ?? this.serverless.service.provider.stage;
-    const cli = Object.fromEntries((this.options.param ?? []).map((p) => p.split(/=(.*)/s).slice(0, 2)));
-    const value = (name) => cli[name] ?? params[stage]?.[name] ?? params.default?.[name] ?? '';
-    if (value('createWorkforce') !== 'true' && !/^arn:aws[a-z-]*:sagemaker:/.test(value('workteamArn'))) {
+    if (this.backend() !== 'ground-truth') return;
+    if (this.param('createWorkforce') !== 'true' && !/^arn:aws[a-z-]*:sagemaker:/.test(this.param('workteamArn'))) {
       this.fail(
-        'Set --param "workteamArn=arn:aws:sagemaker:<region>:<account>:workteam/private-crowd/<team>" or --param "createWorkforce=true".',
+        'The ground-truth backend needs a workteam: set --param "workteamArn=arn:aws:sagemaker:<region>:<account>:workteam/private-crowd/<team>" or --param "createWorkforce=true".',
       );
     }
   }

@@ -12,14 +12,13 @@ import { ReadyEvent } from '../contracts/ready-event';
 import { type ImageItem, type JobItem, jobKey } from '../contracts/table-items';
 import { builtinOutcome } from '../rules/builtin-outcome';
 import { creationDate, workerResponseKey } from '../rules/job-output';
+import { STALE_FINALIZING_MS } from '../rules/job-expiry';
 import { jobOutputKeys } from '../rules/job-plan';
 
 export type FinalizeHandling =
   | { action: 'ignored'; reason: 'malformed' | 'no-job' | 'not-open' }
   | { action: 'finalized'; jobId: string; resumed: 'delivered' | 'already-closed' | 'no-token'; labeled: number };
 
-/** A finalization older than the Lambda's 15-minute limit has died: another may take it over. */
-const STALE_FINALIZING_MS = 16 * 60 * 1000;
 
 const claimFinalization = (job: JobItem, reason: string, now: Date): Promise<boolean> =>
   updateIf({
