@@ -2,7 +2,8 @@ import type { prepareBatch } from './local-batch';
 import type { LocalEnvironment, RunReporter } from './local-stack';
 import { type LabelingCrewResult, runLabelingCrew, truthFromOutputManifest } from './simulated-labelers';
 
-export const DEFAULT_LABELERS = 3;
+/** One more than the default workersPerObject (3), so a skipped image still gets its answers. */
+export const DEFAULT_LABELERS = 4;
 /** NumberOfHumanWorkersPerDataObject's range, which the built-in backend keeps (1-9). */
 const MAX_WORKERS = 9;
 
@@ -16,7 +17,7 @@ export interface JobReadyInfo {
 
 /** What a local run on the built-in backend adds to a run's options. */
 export interface BuiltinRunOptions {
-  /** Simulated labelers of the built-in backend (default 3, at least workersPerObject, 0 with `person`). */
+  /** Simulated labelers of the built-in backend (default 4, one more than workersPerObject; 0 with `person`). */
   labelers?: number;
   /** Share of tasks a simulated labeler skips (default 0.01). */
   skipRate?: number;
@@ -45,7 +46,7 @@ export const builtinWorkers = (options: BuiltinRunOptions & { workers?: number }
 type Batch = Awaited<ReturnType<typeof prepareBatch>>;
 
 const labelerCount = (options: BuiltinRunOptions & { workers?: number }): number =>
-  options.labelers ?? (options.person ? 0 : Math.max(DEFAULT_LABELERS, options.workers ?? 0));
+  options.labelers ?? (options.person ? 0 : Math.max(DEFAULT_LABELERS, (options.workers ?? 0) + 1));
 
 /**
  * The built-in backend's simulated labelers for one run, working through the portal's API while

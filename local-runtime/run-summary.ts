@@ -90,11 +90,11 @@ export const formatRunSummary = async (result: LocalRunResult): Promise<string[]
     const what = detail.error?.name ? ` error=${detail.error.name}` : '';
     lines.push(`  ${e.time} ${e.source} "${e['detail-type']}"${what}`);
   }
-  if (result.awsEvents.length > 0)
-    lines.push('', 'AWS events delivered to the pipeline (as the EventBridge rules would):');
+  if (result.awsEvents.length > 0) lines.push('', 'Events delivered to the pipeline (as the EventBridge rules would):');
   for (const e of result.awsEvents) {
     const object = e.detail.object as { key?: string } | undefined;
-    const what = e.detail.LabelingJobStatus ?? e.detail.status ?? object?.key ?? '';
+    const ready = typeof e.detail.reason === 'string' ? `${String(e.detail.jobId)} (${e.detail.reason})` : undefined;
+    const what = e.detail.LabelingJobStatus ?? e.detail.status ?? object?.key ?? ready ?? '';
     lines.push(`  ${e.time} ${e.source} "${e['detail-type']}" ${String(what)}`);
   }
   lines.push('', `Elapsed: ${(result.elapsedMs / 1000).toFixed(1)} s`);

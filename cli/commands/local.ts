@@ -80,7 +80,7 @@ export const registerLocal = (program: Command): void => {
     )
     .option(
       '--labelers <n>',
-      'simulated labelers of the built-in backend (default 3, at least --workers)',
+      'simulated labelers of the built-in backend (default 4, one more than --workers)',
       positiveInteger('--labelers'),
     )
     .option(
