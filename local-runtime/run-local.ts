@@ -58,7 +58,7 @@ export interface LocalRunOptions extends BatchOptions, BuiltinRunOptions {
   reporter?: RunReporter;
   /** Aborting it aborts the execution (Ctrl-C). */
   signal?: AbortSignal;
-  /** Abort the execution after this long (default 5 minutes). */
+  /** Abort the execution after this long (default 5 minutes plus 0.1 s per image and worker). */
   timeoutMs?: number;
 }
 
@@ -242,8 +242,11 @@ export const runLocalPipeline = async (requested: LocalRunOptions = {}): Promise
     const abort = () => env.runtime.abort(executionArn);
     const crew = backend === 'builtin' ? startLabelingCrew(env, options, batch, runId, abort, reporter) : undefined;
     options.signal?.addEventListener('abort', abort, { once: true });
-    // A person labels at their own pace: no timeout unless one is asked for.
-    const timeoutMs = options.timeoutMs ?? (options.person ? undefined : 300_000);
+    // A person labels at their own pace: no timeout unless one is asked for. Simulated labelers
+    // answer some 20 tasks a second through the local API: a large sample gets time for each.
+    const timeoutMs =
+      options.timeoutMs ??
+      (options.person ? undefined : 300_000 + batch.files.length * (options.workers ?? 3) * 100);
     const timer = timeoutMs === undefined ? undefined : setTimeout(abort, timeoutMs);
     let record: ExecutionRecord;
     try {
