@@ -5,11 +5,10 @@
 // - builtin: nothing of Ground Truth, but Rekognition Custom Labels, where the dataset goes (builtin-regions.ts).
 const { require: tsxRequire } = require('tsx/cjs/api');
 
-const { GROUND_TRUTH_REGIONS } = tsxRequire(
-  '../functions/labeling/ground-truth/rules/ground-truth-regions.ts',
-  __filename,
-);
-const { CUSTOM_LABELS_REGIONS } = tsxRequire('../functions/labeling/builtin/rules/builtin-regions.ts', __filename);
+// Under jest, TypeScript is already compiled on require; the framework needs tsx for it.
+const load = (path) => (process.env.JEST_WORKER_ID ? require(path) : tsxRequire(path, __filename));
+const { GROUND_TRUTH_REGIONS } = load('../functions/labeling/ground-truth/rules/ground-truth-regions.ts');
+const { CUSTOM_LABELS_REGIONS } = load('../functions/labeling/builtin/rules/builtin-regions.ts');
 
 const BACKENDS = ['builtin', 'ground-truth'];
 
