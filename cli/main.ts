@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { registerConvert } from './commands/convert';
+import { registerJobs } from './commands/jobs';
+import { registerLabelers } from './commands/labelers';
 import { registerLocal } from './commands/local';
 import { registerStart } from './commands/start';
 import { registerStatus } from './commands/status';
@@ -7,7 +9,9 @@ import { registerValidateImages } from './commands/validate-images';
 import { registerWeb } from './commands/web';
 
 const program = new Command('labeling-pipeline')
-  .description('Turn an S3 image batch into a labeled Rekognition Custom Labels dataset via SageMaker Ground Truth')
+  .description(
+    'Turn an S3 image batch into a labeled Rekognition Custom Labels dataset (built-in labeling or SageMaker Ground Truth)',
+  )
   .showHelpAfterError();
 
 registerStart(program);
@@ -16,6 +20,8 @@ registerConvert(program);
 registerStatus(program);
 registerValidateImages(program);
 registerWeb(program);
+registerLabelers(program);
+registerJobs(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,0 +1,162 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminListGroupsForUserCommand,
+  CognitoIdentityProviderClient,
+  ListUsersCommand,
+  type UserType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { Command } from 'commander';
+
+/** The stack `osls deploy --stage <stage>` creates (serverless: `<service>-<stage>`). */
+export const stackNameOf = (stage: string): string => `labeling-pipeline-${stage}`;
+
+/** The built-in backend's stack outputs (infra/builtin-labeling.yml). */
+export const builtinOutputs = async (cloudFormation: CloudFormationClient, stage: string) => {
+  const stackName = stackNameOf(stage);
+  const { Stacks } = await cloudFormation.send(new DescribeStacksCommand({ StackName: stackName }));
+  const outputs = new Map((Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
+  const need = (key: string): string => {
+    const value = outputs.get(key);
+    if (!value) throw new Error(`stack ${stackName} has no ${key} output: deploy this version of the stack first`);
+    return value;
+  };
+  return {
+    userPoolId: () => need('LabelersUserPoolId'),
+    tableName: () => need('LabelingTableName'),
+    portalUrl: outputs.get('PortalUrl'),
+  };
+};
+
+export const ADMIN_GROUP = 'admins';
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export interface Labeler {
+  email: string;
+  status: string;
+  enabled: boolean;
+  groups: string[];
+}
+
+const emailOf = (user: UserType): string =>
+  user.Attributes?.find((a) => a.Name === 'email')?.Value ?? user.Username ?? '';
+
+/**
+ * Invites a labeler: Cognito emails them a temporary password (the pool's invitation), which they
+ * replace at first sign-in. An existing labeler is not invited twice; `admin` adds them to `admins`.
+ */
+export const addLabeler = async (
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  email: string,
+  options: { admin?: boolean; group?: string } = {},
+): Promise<{ invited: boolean; groups: string[] }> => {
+  if (!EMAIL.test(email)) throw new Error(`"${email}" is not an email address`);
+  let invited = true;
+  try {
+    await cognito.send(
+      new AdminCreateUserCommand({
+        UserPoolId: userPoolId,
+        Username: email,
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'email_verified', Value: 'true' },
+        ],
+        DesiredDeliveryMediums: ['EMAIL'],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'UsernameExistsException')) throw error;
+    invited = false;
+  }
+  const groups = [...(options.admin ? [ADMIN_GROUP] : []), ...(options.group ? [options.group] : [])];
+  for (const GroupName of groups) {
+    await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: email, GroupName }));
+  }
+  return { invited, groups };
+};
+
+export const listLabelers = async (cognito: CognitoIdentityProviderClient, userPoolId: string): Promise<Labeler[]> => {
+  const labelers: Labeler[] = [];
+  let PaginationToken: string | undefined;
+  do {
+    const page = await cognito.send(new ListUsersCommand({ UserPoolId: userPoolId, PaginationToken }));
+    for (const user of page.Users ?? []) {
+      const groups = await cognito.send(
+        new AdminListGroupsForUserCommand({ UserPoolId: userPoolId, Username: user.Username ?? '' }),
+      );
+      labelers.push({
+        email: emailOf(user),
+        status: user.UserStatus ?? 'UNKNOWN',
+        enabled: user.Enabled ?? true,
+        groups: (groups.Groups ?? []).map((g) => g.GroupName ?? '').filter((g) => g !== ''),
+      });
+    }
+    PaginationToken = page.PaginationToken;
+  } while (PaginationToken);
+  return labelers.sort((a, b) => a.email.localeCompare(b.email));
+};
+
+/** Removes a labeler's sign-in. Their answers stay in the job and its output: nothing they drew is deleted. */
+export const removeLabeler = async (
+  cognito: CognitoIdentityProviderClient,
+  userPoolId: string,
+  email: string,
+): Promise<void> => {
+  await cognito.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: email }));
+};
+
+export const formatLabelers = (labelers: Labeler[]): string =>
+  labelers.length === 0
+    ? 'no labelers yet: invite one with `labeling-pipeline labelers add <email>`'
+    : labelers
+        .map((l) => `${l.email}  ${l.status}${l.enabled ? '' : ' (disabled)'}  ${l.groups.join(',') || '-'}`)
+        .join('\n');
+
+const clients = () => ({
+  cognito: new CognitoIdentityProviderClient({}),
+  cloudFormation: new CloudFormationClient({}),
+});
+
+export const registerLabelers = (program: Command): void => {
+  const labelers = program
+    .command('labelers')
+    .description("manage the built-in backend's labelers (Cognito users of the stack's LabelersUserPool)");
+  labelers
+    .command('add')
+    .description('invite a labeler by email (Cognito sends the temporary password)')
+    .argument('<email>')
+    .option('--admin', 'also make them an admin (see every job, close jobs, review)')
+    .option('--group <group>', 'also add them to this labeler group (batch.json labelerGroup)')
+    .option('--stage <stage>', 'stack stage', 'dev')
+    .action(async (email: string, options: { admin?: boolean; group?: string; stage: string }) => {
+      const { cognito, cloudFormation } = clients();
+      const outputs = await builtinOutputs(cloudFormation, options.stage);
+      const added = await addLabeler(cognito, outputs.userPoolId(), email, options);
+      const groups = added.groups.length > 0 ? ` (groups: ${added.groups.join(', ')})` : '';
+      process.stdout.write(`${added.invited ? 'invited' : 'already a labeler:'} ${email}${groups}\n`);
+      if (outputs.portalUrl) process.stdout.write(`portal: ${outputs.portalUrl}\n`);
+    });
+  labelers
+    .command('list')
+    .description('list labelers with their status and groups')
+    .option('--stage <stage>', 'stack stage', 'dev')
+    .action(async (options: { stage: string }) => {
+      const { cognito, cloudFormation } = clients();
+      const outputs = await builtinOutputs(cloudFormation, options.stage);
+      process.stdout.write(`${formatLabelers(await listLabelers(cognito, outputs.userPoolId()))}\n`);
+    });
+  labelers
+    .command('remove')
+    .description("remove a labeler's sign-in (their answers stay)")
+    .argument('<email>')
+    .option('--stage <stage>', 'stack stage', 'dev')
+    .action(async (email: string, options: { stage: string }) => {
+      const { cognito, cloudFormation } = clients();
+      const outputs = await builtinOutputs(cloudFormation, options.stage);
+      await removeLabeler(cognito, outputs.userPoolId(), email);
+      process.stdout.write(`removed ${email}\n`);
+    });
+};

@@ -1,0 +1,196 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserCommand,
+  AdminListGroupsForUserCommand,
+  CognitoIdentityProviderClient,
+  ListUsersCommand,
+  UsernameExistsException,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { closeJob, formatJobs, listJobs } from '../../cli/commands/jobs';
+import { addLabeler, builtinOutputs, formatLabelers, listLabelers, removeLabeler } from '../../cli/commands/labelers';
+
+const cognito = mockClient(CognitoIdentityProviderClient);
+const cfn = mockClient(CloudFormationClient);
+const dynamo = mockClient(DynamoDBDocumentClient);
+const events = mockClient(EventBridgeClient);
+const POOL = 'us-east-1_Pool';
+
+beforeEach(() => {
+  cognito.reset();
+  cfn.reset();
+  dynamo.reset();
+  events.reset();
+});
+
+describe('stack outputs', () => {
+  it("reads the pool id and table name from the stage's stack, and names a missing output", async () => {
+    cfn.on(DescribeStacksCommand, { StackName: 'labeling-pipeline-prod' }).resolves({
+      Stacks: [
+        {
+          StackName: 'labeling-pipeline-prod',
+          CreationTime: new Date(),
+          StackStatus: 'UPDATE_COMPLETE',
+          Outputs: [
+            { OutputKey: 'LabelersUserPoolId', OutputValue: POOL },
+            { OutputKey: 'PortalUrl', OutputValue: 'https://d1.cloudfront.net' },
+          ],
+        },
+      ],
+    });
+
+    const outputs = await builtinOutputs(new CloudFormationClient({}), 'prod');
+
+    expect(outputs.userPoolId()).toBe(POOL);
+    expect(outputs.portalUrl).toBe('https://d1.cloudfront.net');
+    expect(() => outputs.tableName()).toThrow('no LabelingTableName output');
+  });
+});
+
+describe('labelers', () => {
+  it('invites by email with a verified address, and adds admins to the admins group', async () => {
+    cognito.on(AdminCreateUserCommand).resolves({});
+    cognito.on(AdminAddUserToGroupCommand).resolves({});
+
+    await expect(
+      addLabeler(new CognitoIdentityProviderClient({}), POOL, 'ana@example.com', { admin: true }),
+    ).resolves.toEqual({
+      invited: true,
+      groups: ['admins'],
+    });
+    expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, {
+      UserPoolId: POOL,
+      Username: 'ana@example.com',
+      DesiredDeliveryMediums: ['EMAIL'],
+      UserAttributes: [
+        { Name: 'email', Value: 'ana@example.com' },
+        { Name: 'email_verified', Value: 'true' },
+      ],
+    });
+    expect(cognito).toHaveReceivedCommandWith(AdminAddUserToGroupCommand, {
+      Username: 'ana@example.com',
+      GroupName: 'admins',
+    });
+  });
+
+  it('does not invite someone twice, and refuses what is not an email', async () => {
+    cognito.on(AdminCreateUserCommand).rejects(new UsernameExistsException({ message: 'exists', $metadata: {} }));
+    cognito.on(AdminAddUserToGroupCommand).resolves({});
+
+    await expect(
+      addLabeler(new CognitoIdentityProviderClient({}), POOL, 'bo@example.com', { group: 'team-a' }),
+    ).resolves.toEqual({
+      invited: false,
+      groups: ['team-a'],
+    });
+    await expect(addLabeler(new CognitoIdentityProviderClient({}), POOL, 'not-an-email')).rejects.toThrow(
+      'not an email',
+    );
+  });
+
+  it('lists every page of labelers with their groups, and removes one', async () => {
+    cognito
+      .on(ListUsersCommand)
+      .resolvesOnce({
+        Users: [
+          {
+            Username: 'u2',
+            UserStatus: 'CONFIRMED',
+            Enabled: true,
+            Attributes: [{ Name: 'email', Value: 'zed@example.com' }],
+          },
+        ],
+        PaginationToken: 'next',
+      })
+      .resolvesOnce({
+        Users: [
+          {
+            Username: 'u1',
+            UserStatus: 'FORCE_CHANGE_PASSWORD',
+            Enabled: true,
+            Attributes: [{ Name: 'email', Value: 'ana@example.com' }],
+          },
+        ],
+      });
+    cognito.on(AdminListGroupsForUserCommand, { Username: 'u1' }).resolves({ Groups: [{ GroupName: 'admins' }] });
+    cognito.on(AdminListGroupsForUserCommand, { Username: 'u2' }).resolves({ Groups: [] });
+    cognito.on(AdminDeleteUserCommand).resolves({});
+
+    const labelers = await listLabelers(new CognitoIdentityProviderClient({}), POOL);
+
+    expect(labelers).toEqual([
+      { email: 'ana@example.com', status: 'FORCE_CHANGE_PASSWORD', enabled: true, groups: ['admins'] },
+      { email: 'zed@example.com', status: 'CONFIRMED', enabled: true, groups: [] },
+    ]);
+    expect(formatLabelers(labelers)).toBe(
+      'ana@example.com  FORCE_CHANGE_PASSWORD  admins\nzed@example.com  CONFIRMED  -',
+    );
+    await removeLabeler(new CognitoIdentityProviderClient({}), POOL, 'zed@example.com');
+    expect(cognito).toHaveReceivedCommandWith(AdminDeleteUserCommand, {
+      UserPoolId: POOL,
+      Username: 'zed@example.com',
+    });
+  });
+});
+
+const job = (jobId: string, status: string) => ({
+  pk: `JOB#${jobId}`,
+  sk: 'JOB',
+  jobId,
+  status,
+  imageCount: 10,
+  workersPerObject: 3,
+  imagesComplete: 4,
+  answersReceived: 15,
+  expiresAt: '2026-12-31T00:00:00.000Z',
+});
+
+describe('jobs', () => {
+  it('lists open jobs with their progress, every page', async () => {
+    dynamo
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [job('logos-b', 'open'), job('logos-old', 'completed')], LastEvaluatedKey: { pk: 'x' } })
+      .resolvesOnce({ Items: [{ ...job('logos-a', 'open'), labelerGroup: 'team-a' }] });
+
+    const jobs = await listJobs(DynamoDBDocumentClient.from(new DynamoDBClient({})), 'table');
+
+    expect(jobs.map((j) => j.jobId)).toEqual(['logos-b', 'logos-a']);
+    expect(formatJobs(jobs)).toContain(
+      'logos-b  open  images 4/10  answers 15/30 (50%)  expires 2026-12-31T00:00:00.000Z',
+    );
+    expect(formatJobs(jobs)).toContain('group team-a');
+    expect(dynamo).toHaveReceivedCommandWith(QueryCommand, { TableName: 'table', IndexName: 'JobsIndex' });
+  });
+
+  it('closes an open job by the ready event, and refuses an unknown or ended one', async () => {
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
+    dynamo.on(GetCommand, { Key: { pk: 'JOB#logos-a', sk: 'JOB' } }).resolves({ Item: job('logos-a', 'open') });
+    dynamo
+      .on(GetCommand, { Key: { pk: 'JOB#logos-done', sk: 'JOB' } })
+      .resolves({ Item: job('logos-done', 'completed') });
+    dynamo.on(GetCommand, { Key: { pk: 'JOB#nope', sk: 'JOB' } }).resolves({});
+
+    await closeJob(documents, new EventBridgeClient({}), 'table', 'logos-a');
+    expect(events).toHaveReceivedCommandWith(PutEventsCommand, {
+      Entries: [
+        {
+          Source: 'labeling-pipeline.builtin',
+          DetailType: 'Built-in Labeling Job Ready',
+          Detail: JSON.stringify({ jobId: 'logos-a', reason: 'closed' }),
+        },
+      ],
+    });
+    await expect(closeJob(documents, new EventBridgeClient({}), 'table', 'logos-done')).rejects.toThrow(
+      'already completed',
+    );
+    await expect(closeJob(documents, new EventBridgeClient({}), 'table', 'nope')).rejects.toThrow(
+      'no built-in job nope',
+    );
+  });
+});
