@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -35,6 +35,68 @@ describe('post-process', () => {
     s3.reset();
     s3.on(PutObjectCommand).resolves({});
     s3.on(GetObjectCommand, { Key: `${RUN}/labeling/job.json` }).rejects(noSuchKey());
+    // No worker responses: the report stays as Ground Truth's path always had it.
+    s3.on(ListObjectsV2Command).resolves({});
+  });
+
+  it('adds per-labeler figures from the worker responses, and none when there are none', async () => {
+    const job = `${RUN}/labeling/output/logos-2026-11-3f9a1c2be4d7/`;
+    const line = (left: number) =>
+      JSON.stringify({
+        'source-ref': `s3://${BUCKET}/incoming/logos/a.jpg`,
+        'bounding-box': {
+          image_size: [{ width: 640, height: 480, depth: 3 }],
+          annotations: [{ class_id: 0, left, top: 10, width: 100, height: 100 }],
+        },
+        'bounding-box-metadata': {
+          objects: [{ confidence: 0.9 }],
+          'class-map': { '0': 'acme' },
+          type: 'groundtruth/object-detection',
+          'human-annotated': 'yes',
+          'creation-date': '2026-12-01T10:00:00.000000',
+          'job-name': 'labeling-job/x',
+        },
+      });
+    const response = (answers: { worker: string; seconds: number; left: number }[]) =>
+      JSON.stringify({
+        answers: answers.map((a) => ({
+          workerId: a.worker,
+          timeSpentInSeconds: a.seconds,
+          answerContent: {
+            boundingBox: { boundingBoxes: [{ label: 'acme', left: a.left, top: 10, width: 100, height: 100 }] },
+          },
+        })),
+      });
+    const text = (body: string) => ({ Body: streamBody(Readable.from([body])) });
+    s3.on(GetObjectCommand, { Key: OUTPUT_KEY }).callsFake(() => text(`${line(10)}\n${line(300)}\n`));
+    s3.on(ListObjectsV2Command).resolves({
+      Contents: [
+        { Key: `${job}annotations/worker-response/iteration-1/0/2026-12-01T10-00-00-000Z.json` },
+        { Key: `${job}annotations/worker-response/iteration-1/1/2026-12-01T10-00-00-000Z.json` },
+      ],
+    });
+    s3.on(GetObjectCommand, {
+      Key: `${job}annotations/worker-response/iteration-1/0/2026-12-01T10-00-00-000Z.json`,
+    }).callsFake(() =>
+      text(
+        response([
+          { worker: 'ana', seconds: 4, left: 10 },
+          { worker: 'bo', seconds: 8, left: 400 },
+        ]),
+      ),
+    );
+    s3.on(GetObjectCommand, {
+      Key: `${job}annotations/worker-response/iteration-1/1/2026-12-01T10-00-00-000Z.json`,
+    }).callsFake(() => text(response([{ worker: 'ana', seconds: 6, left: 300 }])));
+
+    await postProcess(sample);
+
+    const report = DatasetReport.parse(JSON.parse(written(`${RUN}/dataset/report.json`)));
+    expect(report.labelers).toEqual([
+      { worker: 'ana', images: 2, medianSeconds: 5, agreement: 1 },
+      { worker: 'bo', images: 1, medianSeconds: 8, agreement: 0 },
+    ]);
+    expect(written(`${RUN}/dataset/report.html`)).toContain('<h2>Labelers</h2>');
   });
 
   it('streams the output manifest into train and test manifests that Rekognition imports without invalid lines', async () => {
@@ -78,6 +140,8 @@ describe('post-process', () => {
       labelCounters: sample.labeling.labelCounters,
     });
     expect(report.rejectedByReason.LOW_CONFIDENCE).toBeUndefined();
+    expect(report.labelers).toBeUndefined();
+    expect(written(`${RUN}/dataset/report.html`)).not.toContain('<h2>Labelers</h2>');
     expect(report.rejectedByReason.ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS).toBe(1);
     expect(s3).toHaveReceivedCommandWith(PutObjectCommand, {
       Key: `${RUN}/dataset/report.html`,

@@ -19,6 +19,14 @@ export const LabelSplitCounts = z.object({ train: z.number().int(), test: z.numb
  * `runs/<runId>/dataset/report.json` (and the CLI's `<dir>/report.json`): what the conversion
  * from Ground Truth output to a Rekognition dataset kept, dropped and why.
  */
+export const LabelerFigures = z.object({
+  worker: z.string(),
+  images: z.number().int(),
+  medianSeconds: z.number(),
+  agreement: z.number(),
+});
+export type LabelerFigures = z.infer<typeof LabelerFigures>;
+
 export const DatasetReport = z.object({
   source: z.string(),
   generatedAt: z.string(),
@@ -56,5 +64,11 @@ export const DatasetReport = z.object({
   labelCounters: LabelCounters.optional(),
   /** The labeling job decisions file (`runs/<runId>/labeling/job.json`), when present. */
   labelingJob: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Per labeler, from the job's worker responses (annotations/worker-response): images answered,
+   * median seconds per image, and mean agreement with the consolidated boxes (Dice, 0-1).
+   * Absent when the job left no worker responses.
+   */
+  labelers: z.array(LabelerFigures).optional(),
 });
 export type DatasetReport = z.infer<typeof DatasetReport>;

@@ -7,6 +7,7 @@ import { logger, metrics, pipelineStep } from '../../kernel/observability';
 import { parseS3Uri } from '../../kernel/rules/s3-uri';
 import { datasetFiles, readJobDecisions } from '../aws/dataset-files';
 import { createFileSpool } from '../aws/spool-file';
+import { readLabelerFigures } from '../aws/worker-responses';
 import { convertOutputManifest } from '../rules/dataset-conversion';
 import { readManifestBatches } from '../rules/line-reader';
 
@@ -54,6 +55,11 @@ export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<
       labelingJob,
     },
   ).finally(() => spool.dispose());
+  const labelers = await readLabelerFigures(
+    labeling.outputManifestS3Uri,
+    report.labelAttributeName ?? run.labelAttributeName,
+  );
+  if (labelers !== undefined) report.labelers = labelers;
   await files.writeReport(report);
   const { lines, accepted, rejectedLines, boxes, train, test, rejectedByReason } = report;
   logger.info('dataset converted', { lines, accepted, rejectedLines, boxes, train, test, rejectedByReason });

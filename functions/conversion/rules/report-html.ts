@@ -106,6 +106,15 @@ const jobSection = (report: DatasetReport): string => {
   return `<h3>Label counters</h3>${table(['counter', 'value'], counters)}<h3>Job decisions</h3>${table(['key', 'value'], decisions)}`;
 };
 
+/** Per-labeler figures, when the job left worker responses (otherwise nothing, as before). */
+const labelersSection = (report: DatasetReport): string =>
+  report.labelers === undefined
+    ? ''
+    : `<h2>Labelers</h2>${table(
+        ['labeler', 'images', 'median seconds per image', 'agreement with the consolidated boxes'],
+        report.labelers.map((l) => [l.worker, l.images, l.medianSeconds, l.agreement]),
+      )}\n`;
+
 /** The review page of a built-in job: `<portal>/#/jobs/<job>/review`, when the job ran on the built-in backend. */
 export const reviewLink = (report: DatasetReport, portalUrl: string | undefined): string | undefined => {
   const job = report.labelingJob;
@@ -141,7 +150,7 @@ ${warnings === '' ? '' : `<ul>${warnings}</ul>`}
 <h2>Box confidence</h2>${histogram(report)}
 <h2>Train / test split per label</h2>${splitSection(report)}
 <h2>Rejected lines and boxes</h2>${rejectedSection(report)}
-<h2>Labeling job</h2>${jobSection(report)}
+${labelersSection(report)}<h2>Labeling job</h2>${jobSection(report)}
 </body></html>
 `;
 };
