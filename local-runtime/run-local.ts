@@ -245,8 +245,7 @@ export const runLocalPipeline = async (requested: LocalRunOptions = {}): Promise
     // A person labels at their own pace: no timeout unless one is asked for. Simulated labelers
     // answer some 20 tasks a second through the local API: a large sample gets time for each.
     const timeoutMs =
-      options.timeoutMs ??
-      (options.person ? undefined : 300_000 + batch.files.length * (options.workers ?? 3) * 100);
+      options.timeoutMs ?? (options.person ? undefined : 300_000 + batch.files.length * (options.workers ?? 3) * 100);
     const timer = timeoutMs === undefined ? undefined : setTimeout(abort, timeoutMs);
     let record: ExecutionRecord;
     try {
