@@ -11,14 +11,13 @@ import { getJob, queryImages, updateIf } from '../aws/table';
 import { ReadyEvent } from '../contracts/ready-event';
 import { type ImageItem, type JobItem, jobKey } from '../contracts/table-items';
 import { builtinOutcome } from '../rules/builtin-outcome';
-import { creationDate, workerResponseKey } from '../rules/job-output';
 import { STALE_FINALIZING_MS } from '../rules/job-expiry';
+import { creationDate, workerResponseKey } from '../rules/job-output';
 import { jobOutputKeys } from '../rules/job-plan';
 
 export type FinalizeHandling =
   | { action: 'ignored'; reason: 'malformed' | 'no-job' | 'not-open' }
   | { action: 'finalized'; jobId: string; resumed: 'delivered' | 'already-closed' | 'no-token'; labeled: number };
-
 
 const claimFinalization = (job: JobItem, reason: string, now: Date): Promise<boolean> =>
   updateIf({
