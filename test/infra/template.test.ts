@@ -279,8 +279,7 @@ describe('packaged template: the built-in labeling backend', () => {
         const text = JSON.stringify(statement.Resource);
         for (const action of actions(statement)) {
           if (action.startsWith('dynamodb:')) expect(text).toContain('LabelingTable');
-          else if (action === 's3:GetObject')
-            expect(text).toBe(JSON.stringify({ 'Fn::Sub': INCOMING_OBJECTS }));
+          else if (action === 's3:GetObject') expect(text).toBe(JSON.stringify({ 'Fn::Sub': INCOMING_OBJECTS }));
           else expect({ fnKey, action }).toEqual({ fnKey, action: 'events:PutEvents' });
         }
       }
