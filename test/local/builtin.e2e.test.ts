@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import type { ClaimResponse } from '../../functions/labeling/builtin/contracts/api';
+import type { JobReadyInfo } from '../../local-runtime/builtin-run';
 import {
   type LocalEnvironment,
   type LocalRunOptions,
@@ -11,7 +13,7 @@ import {
   startLocalEnvironment,
 } from '../../local-runtime/run-local';
 import { generateSampleBatch } from '../../local-runtime/sample-batch';
-import { apiClient, signIn } from '../../local-runtime/simulated-labelers';
+import { apiClient, drawAnswer, keyOfImageUrl, signIn } from '../../local-runtime/simulated-labelers';
 
 // The built-in backend end to end: the real handlers behind the local HTTP API, dynalite, the
 // Cognito stand-in, and simulated labelers signing in and answering through the API.
@@ -32,6 +34,13 @@ afterAll(async () => {
 
 const run = (name: string, options: LocalRunOptions = {}) =>
   runLocalPipeline({ environment, batchName: name, out: join(outRoot, name), labelingBackend: 'builtin', ...options });
+
+const cognitoClient = () =>
+  new CognitoIdentityProviderClient({
+    endpoint: environment.endpoints.cognito,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 
 type Item = { sk: string; answers?: Record<string, unknown>; answerCount?: number; leases?: Record<string, unknown> };
 
@@ -131,6 +140,49 @@ describe('local pipeline, end to end, on the built-in backend', () => {
     expect(lines.every((line) => line[job.labelAttributeName] !== undefined)).toBe(true);
   });
 
+  it('waits for a person labeling next to the simulated labelers, and finishes with their answers', async () => {
+    const sample = generateSampleBatch({ seed: 1, size: 3 });
+    /** The person: signs in with what onJobReady gives and answers every task left for them. */
+    const labelAll = async (info: JobReadyInfo): Promise<number> => {
+      const cognito = cognitoClient();
+      const api = apiClient(info.portal, await signIn(cognito, environment.cognito.clientId, info));
+      cognito.destroy();
+      let answered = 0;
+      for (;;) {
+        const claim = await api.expect<ClaimResponse>('POST', `/api/jobs/${info.jobId}/tasks`, [200]);
+        const { task } = claim.body;
+        if (task === null && 'reason' in claim.body && claim.body.reason === 'NO_TASKS_LEFT') return answered;
+        if (task === null) await new Promise((r) => setTimeout(r, 50));
+        else {
+          const name = keyOfImageUrl(task.imageUrl).split('/').pop() ?? '';
+          const body = drawAnswer(task, sample.truth[name], sample.labels, 1, info.email);
+          await api.expect('POST', `/api/jobs/${info.jobId}/tasks/${task.taskId}/answer`, [200], body);
+          answered += 1;
+        }
+      }
+    };
+    let ready: JobReadyInfo | undefined;
+    let personDone: Promise<number> | undefined;
+    const result = await run('builtin-person', {
+      sampleSize: 3,
+      labelers: 1,
+      person: { email: 'person@example.com' },
+      onJobReady: (info) => {
+        ready = info;
+        personDone = labelAll(info);
+      },
+    });
+
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe('SUCCEEDED');
+    expect(ready).toMatchObject({ email: 'person@example.com', portal: environment.endpoints.portal });
+    expect(await personDone).toBe(3);
+    // Two answers per image: the simulated labeler's and the person's.
+    expect(result.labeling?.answers).toBe(3);
+    const job = JSON.parse(await readFile(result.files.labelingJob ?? '', 'utf8'));
+    expect(job.workersPerObject).toBe(2);
+  });
+
   it('serves the sign-in settings and refuses the API without a token', async () => {
     const config = await fetch(`${environment.endpoints.portal}/api/config`);
     expect(await config.json()).toMatchObject({
@@ -141,11 +193,7 @@ describe('local pipeline, end to end, on the built-in backend', () => {
     expect((await fetch(`${environment.endpoints.portal}/api/jobs`)).status).toBe(401);
 
     const person = environment.cognito.createUser({ email: 'e2e-reader@example.com' });
-    const cognito = new CognitoIdentityProviderClient({
-      endpoint: environment.endpoints.cognito,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const cognito = cognitoClient();
     const api = apiClient(environment.endpoints.portal, await signIn(cognito, environment.cognito.clientId, person));
     cognito.destroy();
     const me = await api.expect<{ email: string; admin: boolean }>('GET', '/api/me', [200]);
