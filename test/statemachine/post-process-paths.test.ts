@@ -8,7 +8,7 @@ import {
   DescribeProjectsCommand,
   RekognitionClient,
 } from '@aws-sdk/client-rekognition';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -55,6 +55,8 @@ describe('post-process in the state machine', () => {
     rekognition.reset();
     eventBridge.reset();
     s3.on(PutObjectCommand).resolves({});
+    // No worker responses under the job's output: PostProcess reads no per-labeler figures.
+    s3.on(ListObjectsV2Command).resolves({});
     s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }));
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
     rekognition.on(DescribeProjectsCommand).resolves({ ProjectDescriptions: [] });
