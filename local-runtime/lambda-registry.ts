@@ -27,11 +27,19 @@ export interface HandlerLocation {
   exported: string;
 }
 
+let locations: Record<string, HandlerLocation> | undefined;
+
 /**
  * serverless.yml function key -> handler module and export, read from serverless.yml itself so
  * the tests and the local runtime invoke exactly what the stack deploys.
  */
-export const handlerLocations = (): Record<string, HandlerLocation> =>
+export const handlerLocations = (): Record<string, HandlerLocation> => {
+  // Parsing serverless.yml and every functions.yml takes tens of ms; the files do not change while a process runs.
+  locations ??= readLocations();
+  return locations;
+};
+
+const readLocations = (): Record<string, HandlerLocation> =>
   Object.fromEntries(
     Object.entries(deployedFunctions()).map(([key, fn]) => {
       const dot = fn.handler.lastIndexOf('.');
