@@ -211,11 +211,21 @@ describe('the built-in backend', () => {
     const long = new Date(Date.now() - 40 * 86_400_000);
     await seedJob('exp-old', { now: long });
     await seedJob('exp-live');
+    const answered = await seedJob('exp-answered', { images: 1, workersPerObject: 1 });
+    // Its last answer was recorded, but the completion request was lost.
+    await updateIf({
+      Key: { pk: answered.pk, sk: 'IMG#000000' },
+      UpdateExpression: 'SET answerCount = :one REMOVE openJob, openSort',
+      ExpressionAttributeValues: { ':one': 1 },
+    });
 
     const swept = await expireBuiltinJobs();
 
-    expect(swept.requested).toContain('exp-old');
+    expect(swept.requested).toEqual(expect.arrayContaining(['exp-old', 'exp-answered']));
     expect(swept.requested).not.toContain('exp-live');
+    expect(events).toHaveReceivedCommandWith(PutEventsCommand, {
+      Entries: [expect.objectContaining({ Detail: JSON.stringify({ jobId: 'exp-answered', reason: 'complete' }) })],
+    });
     expect(events).toHaveReceivedCommandWith(PutEventsCommand, {
       Entries: [expect.objectContaining({ Detail: JSON.stringify({ jobId: 'exp-old', reason: 'expired' }) })],
     });

@@ -1,18 +1,24 @@
 import { eventConsumer, logger } from '../../../kernel/observability';
 import { requestFinalization } from '../aws/ready-events';
-import { allJobs } from '../aws/table';
+import { allJobs, queryOpenImages } from '../aws/table';
+import type { JobItem } from '../contracts/table-items';
 import { dueForFinalization } from '../rules/job-expiry';
 
+/** An open job none of whose images still needs an answer: its completion signal was lost. */
+const allAnswered = async (job: JobItem): Promise<boolean> =>
+  job.status === 'open' && job.imagesWritten && (await queryOpenImages(job.jobId, '', 1)).items.length === 0;
+
 /**
- * Hourly: a job past its expiry (taskAvailabilityDays) is finalized with what was answered, and
- * a finalization that died (older than the Lambda's limit) is requested again. Finalization is
+ * Hourly: a job past its expiry (taskAvailabilityDays) is finalized with what was answered, a
+ * job whose last answer's completion request was lost is finalized as complete, and a
+ * finalization that died (older than the Lambda's limit) is requested again. Finalization is
  * idempotent, so a request that races a labeler's last answer is harmless.
  */
 export const expireBuiltinJobs = async (): Promise<{ requested: string[] }> => {
   const now = new Date();
   const requested: string[] = [];
   for await (const job of allJobs()) {
-    const reason = dueForFinalization(job, now);
+    const reason = dueForFinalization(job, now) ?? ((await allAnswered(job)) ? 'complete' : undefined);
     if (reason === undefined) continue;
     await requestFinalization({ jobId: job.jobId, reason });
     requested.push(job.jobId);
