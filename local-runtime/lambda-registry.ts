@@ -61,3 +61,7 @@ export const loadHandlerExport = (functionKey: string): LambdaHandler => {
 };
 
 export const importHandler = async (functionKey: string): Promise<LambdaHandler> => loadHandlerExport(functionKey);
+
+/** serverless.yml function key -> handler module path (the tests read each handler module's declarations). */
+export const handlerModules = (): Record<string, string> =>
+  Object.fromEntries(Object.entries(handlerLocations()).map(([key, location]) => [key, location.path]));
