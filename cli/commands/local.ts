@@ -104,13 +104,8 @@ export const registerLocal = (program: Command): void => {
       if (opts.jobOutcome !== 'Completed' && opts.labelingBackend !== 'ground-truth') {
         throw new Error('--job-outcome simulates a Ground Truth job: use it with --labeling-backend ground-truth');
       }
-      if (opts.label !== undefined && opts.labelingBackend !== 'builtin') {
-        throw new Error("--label works on the built-in backend's portal: use it with --labeling-backend builtin");
-      }
-      if (opts.labelers !== undefined && opts.labelingBackend !== 'builtin') {
-        throw new Error(
-          "--labelers are the built-in backend's simulated labelers: use it with --labeling-backend builtin",
-        );
+      if ((opts.labelers !== undefined || opts.label !== undefined) && opts.labelingBackend !== 'builtin') {
+        throw new Error("--labelers and --label work on the built-in backend's portal: use --labeling-backend builtin");
       }
       if (opts.labelers === 0 && opts.label === undefined)
         throw new Error('--labelers 0 needs --label: someone must label');
