@@ -21,6 +21,8 @@ export interface BuiltinRunOptions {
   labelers?: number;
   /** Share of tasks a simulated labeler skips (default 0.01). */
   skipRate?: number;
+  /** Share of answers a simulated labeler sends twice, as after a dropped connection (default 0.02). */
+  resendRate?: number;
   /**
    * A person labels too (`npm start -- --label`, the browser tests): each image needs one answer
    * more than the simulated labelers give, the job waits for the person, and the run has no
@@ -79,6 +81,7 @@ export const startLabelingCrew = (
     labels: batch.labels,
     seed: options.seed ?? 1,
     ...(options.skipRate === undefined ? {} : { skipRate: options.skipRate }),
+    ...(options.resendRate === undefined ? {} : { resendRate: options.resendRate }),
     // The person finishes the job; nobody closes it early for them.
     closeWhenIdle: person === undefined,
     signal: controller.signal,

@@ -113,12 +113,15 @@ describe('local pipeline, end to end, on the built-in backend', () => {
       workers: 3,
       labelers: 8,
       skipRate: 0.05,
+      resendRate: 0.2,
     });
 
     expect(result.status).toBe('SUCCEEDED');
     const crew = result.labeling;
     expect(crew?.closedByAdmin).toBe(false);
     expect(crew?.leaseLost).toBe(0);
+    // Resent answers (as after a dropped connection) were recognized, not counted again.
+    expect(crew?.duplicates).toBeGreaterThan(0);
     const items = await jobItems(result.runId);
     const images = items.filter((i) => i.sk.startsWith('IMG#'));
     expect(images).toHaveLength(60);
