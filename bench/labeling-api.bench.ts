@@ -9,9 +9,10 @@ import { applyLocalPowertoolsDefaults } from '../local-runtime/local-environment
  * generated sample of 300 images with 1 worker per image, once with a single simulated labeler
  * (the baseline) and once with 20 at once; it reports the API requests (claims + answers + skips)
  * per second of labeling work and the claim latency (median, p95). Everything shares one Node
- * process, as `npm start` does, so this measures the handlers' and the table's contention, not
- * Lambda's scaling. Goal: 20 labelers get at least the baseline's throughput, and claim p95 stays
- * under 250 ms.
+ * process, as `npm start` does: requests queue behind each other, so latency grows with the
+ * labelers and throughput cannot; what this measures is what contention (racing claims, version
+ * conflicts, leases) costs, not Lambda's scaling. Goal: 20 labelers keep at least 75% of one
+ * labeler's requests/s, and both runs answer every image.
  */
 applyLocalPowertoolsDefaults('SILENT');
 
@@ -70,8 +71,10 @@ const main = async () => {
     process.stdout.write(
       `\n20 labelers vs 1: ${(many.perSecond / base.perSecond).toFixed(2)}× the requests/s, ${(many.median / base.median).toFixed(2)}× the median claim latency, ${(many.p95 / base.p95).toFixed(2)}× the p95\n`,
     );
-    const met = many.perSecond >= base.perSecond && many.p95 < 250;
-    process.stdout.write(`goals (20 labelers ≥ baseline requests/s, claim p95 < 250 ms): ${met ? 'met' : 'not met'}\n`);
+    const met = many.perSecond >= 0.75 * base.perSecond && base.ok && many.ok;
+    process.stdout.write(
+      `goals (20 labelers ≥ 75% of one labeler's requests/s, every image answered): ${met ? 'met' : 'not met'}\n`,
+    );
   }
   if (rows.some((r) => !r.ok)) process.exitCode = 1;
 };
