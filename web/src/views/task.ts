@@ -62,6 +62,10 @@ interface TaskState {
   nothingToLabel: boolean;
   view: View;
   annotator: ImageAnnotator | null;
+  /** The box drawn last, which a number key labels while nothing is selected. */
+  lastDrawn: string | null;
+  /** The box B just made: it stays selected, for the arrow keys. */
+  keyedBox: string | null;
 }
 
 /** The task view: one image, its boxes, the labels and the flow from one image to the next. */
@@ -78,6 +82,8 @@ export const renderTask = async (ctx: AppContext, jobId: string): Promise<void> 
     nothingToLabel: false,
     view: { scale: 1, x: 0, y: 0 },
     annotator: null,
+    lastDrawn: null,
+    keyedBox: null,
   };
 
   // ---- layout -------------------------------------------------------------------------------
@@ -377,6 +383,7 @@ export const renderTask = async (ctx: AppContext, jobId: string): Promise<void> 
     s.current = task;
     s.shownAt = Date.now();
     s.nothingToLabel = false;
+    s.lastDrawn = null;
     const img = h('img', {
       src: task.imageUrl,
       alt: `Image ${Number(task.taskId) + 1} of ${job.imageCount}`,
@@ -394,20 +401,44 @@ export const renderTask = async (ctx: AppContext, jobId: string): Promise<void> 
       },
     });
     annotator.setDrawingTool('rectangle');
-    annotator.on('createAnnotation', (a) => {
-      const shape = asShape(a);
+    // Annotorious hands events over a moment later, with the annotation as it was then: read the store's.
+    const latest = (id: string) => {
+      const a = s.annotator?.getAnnotationById(id);
+      return a ? asShape(a) : undefined;
+    };
+    const adopt = (id: string) => {
+      const shape = latest(id);
+      if (!shape) return;
       s.nothingToLabel = false;
       if (!labelOf(shape)) setLabel(shape, job.labels[s.nextLabel] ?? job.labels[0] ?? '');
-      const fresh = s.annotator?.getAnnotationById(shape.id);
-      if (fresh) snap(asShape(fresh));
+      const fresh = latest(id);
+      if (fresh) snap(fresh);
       renderBoxes();
+    };
+    // A drawn box: labelled, snapped and deselected right after Annotorious selects it (it stops
+    // drawing while a box is selected, so the next drag would only deselect); a number key still
+    // labels it (lastDrawn). A box made with B stays selected, for the arrow keys.
+    annotator.state.store.observe(({ changes }) => {
+      for (const created of changes.created ?? []) {
+        if (created.id === s.keyedBox) continue;
+        s.lastDrawn = created.id;
+        queueMicrotask(() => {
+          adopt(created.id);
+          if (s.annotator?.getSelected()[0]?.id === created.id) s.annotator.cancelSelected();
+        });
+      }
     });
+    annotator.on('createAnnotation', (a) => adopt(a.id));
     annotator.on('updateAnnotation', (a) => {
-      snap(asShape(a));
+      const shape = latest(a.id);
+      if (shape) snap(shape);
       renderBoxes();
     });
     annotator.on('deleteAnnotation', () => renderBoxes());
-    annotator.on('selectionChanged', () => renderBoxes());
+    annotator.on('selectionChanged', (selected) => {
+      if (selected.some((a) => a.id !== s.lastDrawn)) s.lastDrawn = null;
+      renderBoxes();
+    });
     annotator.state.store.observe(() => renderBoxes());
     s.annotator = annotator;
     layout.hidden = false;
@@ -471,14 +502,14 @@ export const renderTask = async (ctx: AppContext, jobId: string): Promise<void> 
     s.next = null;
     if (next && Date.parse(next.leaseExpiresAt) > Date.now() + 5000) {
       showTask(next);
-      void prefetch();
+      void flush().catch(reportError);
       return;
     }
     const got = await claim();
     if (got === null) return resumeLeased();
     if (typeof got === 'string') return showDone(got);
     showTask(got);
-    void prefetch();
+    void flush();
   };
 
   /** Claiming refused (TOO_MANY_LEASES): another tab holds leases, or answers still wait to be sent. */
@@ -497,30 +528,35 @@ export const renderTask = async (ctx: AppContext, jobId: string): Promise<void> 
   };
 
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
-  let flushing = false;
-  const flush = async () => {
-    if (flushing) return;
-    flushing = true;
+  let flushing: Promise<void> | null = null;
+  /** Sends what the queue holds; a call during a flush runs once more after it. Then prefetches. */
+  const flush = (): Promise<void> => {
+    if (flushing) return flushing.then(() => flush());
+    flushing = flushOnce().finally(() => {
+      flushing = null;
+    });
+    return flushing;
+  };
+  const flushOnce = async () => {
     clearTimeout(flushTimer);
-    try {
-      const report = await queue.flush(send);
-      for (const answer of report.delivered) {
-        if (answer.jobId === jobId) job.myAnswers += 1;
-      }
-      for (const { answer, code, message } of report.refused) {
-        const what = REFUSAL_TEXT[code] ?? `was refused: ${message}`;
-        toast(`Your answer for image ${Number(answer.taskId) + 1} ${what}`, 'warn', 10_000);
-      }
-      const waiting = report.waiting.length;
-      pendingLabel.textContent = waiting === 0 ? '' : `${waiting} answer${waiting > 1 ? 's' : ''} waiting to be sent`;
-      if (waiting > 0) {
-        const attempts = Math.max(...report.waiting.map((a) => a.attempts));
-        flushTimer = setTimeout(() => void flush(), retryDelayMs(attempts));
-      }
-      updateProgress();
-    } finally {
-      flushing = false;
+    const report = await queue.flush(send);
+    for (const answer of report.delivered) {
+      if (answer.jobId === jobId) job.myAnswers += 1;
     }
+    for (const { answer, code, message } of report.refused) {
+      const what = REFUSAL_TEXT[code] ?? `was refused: ${message}`;
+      toast(`Your answer for image ${Number(answer.taskId) + 1} ${what}`, 'warn', 10_000);
+    }
+    const waiting = report.waiting.length;
+    pendingLabel.textContent = waiting === 0 ? '' : `${waiting} answer${waiting > 1 ? 's' : ''} waiting to be sent`;
+    if (waiting > 0) {
+      const attempts = Math.max(...report.waiting.map((a) => a.attempts));
+      flushTimer = setTimeout(() => void flush(), retryDelayMs(attempts));
+    } else if (s.current && !s.next) {
+      // Only once the answered image's lease is consumed: the API allows two leases at a time.
+      void prefetch();
+    }
+    updateProgress();
   };
   const onOnline = () => void flush();
   window.addEventListener('online', onOnline);
@@ -535,8 +571,9 @@ export const renderTask = async (ctx: AppContext, jobId: string): Promise<void> 
       return;
     }
     queue.add(jobId, task.taskId, check.body);
+    // The next image at once; the answer (and then the next prefetch) in the background.
     void advance().catch(reportError);
-    void flush();
+    void flush().catch(reportError);
   };
 
   const skip = async () => {
@@ -600,13 +637,16 @@ export const renderTask = async (ctx: AppContext, jobId: string): Promise<void> 
       case 'label': {
         const label = job.labels[action.index];
         if (label === undefined) return;
-        if (current) setLabel(current, label);
+        const drawn = s.lastDrawn ? s.annotator?.getAnnotationById(s.lastDrawn) : undefined;
+        const target = current ?? (drawn ? asShape(drawn) : undefined);
+        if (target) setLabel(target, label);
         s.nextLabel = action.index;
         return renderBoxes();
       }
       case 'newBox': {
         const box = boxInView(visibleImageRect(s.view, viewport(), image()), image());
         const id = crypto.randomUUID();
+        s.keyedBox = id;
         const label = job.labels[s.nextLabel] ?? job.labels[0] ?? '';
         store()?.addAnnotation({
           id,
