@@ -1,8 +1,9 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { startAwsApiServer } from './aws-api-server';
+import { type RunningApiServer as AwsApiServer, startAwsApiServer } from './aws-api-server';
 import { configureLocalEnvironment, LOCAL_BUCKET, LOCAL_REGION, LOCAL_STATE_MACHINE_ARN } from './local-environment';
-import { LOCAL_S3_CREDENTIALS, startS3Server } from './s3-server';
+import { LOCAL_S3_CREDENTIALS, type RunningS3Server as S3Server, startS3Server } from './s3-server';
 import { type DeliveredEvent, EventBridgeStandIn, eventEnvelope } from './stand-ins/eventbridge';
+import type { StandInService } from './stand-ins/json-protocol';
 import { s3ObjectStore } from './stand-ins/object-store';
 import { RekognitionStandIn } from './stand-ins/rekognition';
 import { type LabelingProgress, SageMakerStandIn } from './stand-ins/sagemaker';
@@ -84,6 +85,130 @@ const describeStateExit = (state: string, output: unknown): string | undefined =
   return undefined;
 };
 
+/** What a run shows: its reporter (swapped per run) and each message once per execution. */
+class RunDisplay {
+  reporter: RunReporter = silentReporter;
+  private readonly shown = new Map<string, Set<string>>();
+
+  /** True when this execution already showed `what`; remembers it otherwise. */
+  shownOnce(executionArn: string, what: string): boolean {
+    const seen = this.shown.get(executionArn) ?? new Set<string>();
+    this.shown.set(executionArn, seen);
+    if (seen.has(what)) return true;
+    seen.add(what);
+    return false;
+  }
+}
+
+/** Delivers an AWS event to a handler as an EventBridge rule target, with Lambda's async retries. */
+const eventDeliverer =
+  (display: RunDisplay, deliveries: DeliveredEvent[]) =>
+  async (functionKey: string, event: DeliveredEvent): Promise<void> => {
+    deliveries.push(event);
+    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt += 1) {
+      try {
+        await invokeHandler(functionKey, event);
+        return;
+      } catch (error) {
+        if (attempt === ASYNC_ATTEMPTS) {
+          display.reporter.line(`! ${functionKey} failed on ${event['detail-type']}: ${(error as Error).message}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  };
+
+type Deliver = ReturnType<typeof eventDeliverer>;
+
+const sageMakerStandIn = (
+  store: ReturnType<typeof s3ObjectStore>,
+  display: RunDisplay,
+  deliver: Deliver,
+  options: LocalEnvironmentOptions,
+): SageMakerStandIn =>
+  new SageMakerStandIn({
+    store,
+    deliverEvent: (event) => deliver('labelingJobEvents', event),
+    onProgress: (p: LabelingProgress) => {
+      if (p.status === 'InProgress' || p.status === 'Completed')
+        display.reporter.progress('labeling', p.labeled, p.total);
+      if (p.status !== 'InProgress') display.reporter.line(`  Ground Truth job ${p.jobName}: ${p.status}`);
+    },
+    ...(options.labelingMs === undefined ? {} : { labelingMs: options.labelingMs }),
+  });
+
+const stepFunctionsRuntime = (
+  stateMachineArn: string,
+  display: RunDisplay,
+  deliver: Deliver,
+  lastState: Map<string, unknown>,
+  options: LocalEnvironmentOptions,
+): StepFunctionsRuntime =>
+  new StepFunctionsRuntime({
+    stateMachineArn,
+    ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
+    // Poll loops enter the same states again and again: each state and message is shown once.
+    onStateEntered: (execution, state) => {
+      if (state === 'PrepareRun') display.reporter.line(`execution ${execution.name} started`);
+      if (!display.shownOnce(execution.executionArn, `state:${state}`)) display.reporter.line(`▸ ${state}`);
+    },
+    onStateExited: (execution, state, output) => {
+      lastState.set(execution.executionArn, output);
+      const message = describeStateExit(state, output);
+      if (message && !display.shownOnce(execution.executionArn, message)) display.reporter.line(`  ${message}`);
+    },
+    // The deployed rule sends "Step Functions Execution Status Change" for these endings to
+    // stopAbandonedLabelingJob (infra/event-rules.yml).
+    onExecutionEnded: async (execution: ExecutionRecord) => {
+      if (!['FAILED', 'ABORTED', 'TIMED_OUT'].includes(execution.status)) return;
+      await deliver('stopAbandonedLabelingJob', executionStatusEvent(execution));
+    },
+  });
+
+/** config.ts parses the environment once; it must have seen the local one. Then the bucket is created. */
+const prepareBucket = async (s3: S3Client, bucket: string): Promise<void> => {
+  const { config } = require('../functions/kernel/config') as typeof import('../functions/kernel/config');
+  if (config.DATA_BUCKET !== bucket || config.S3_FORCE_PATH_STYLE !== 'true') {
+    throw new Error(
+      'functions/kernel/config was imported before the local environment was set up; import handler modules lazily',
+    );
+  }
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes((error as Error).name)) throw error;
+  }
+};
+
+interface Servers {
+  s3: S3Server;
+  api: AwsApiServer;
+}
+
+/** Starts the API stand-in server after the S3 server; stops the S3 server if the second fails. */
+const startApiServer = async (s3Server: S3Server, services: StandInService[]): Promise<AwsApiServer> =>
+  startAwsApiServer(services).catch(async (error: unknown) => {
+    await s3Server.stop();
+    throw error;
+  });
+
+/** Stops in order: aborting reports the endings (stopAbandonedLabelingJob) while the servers still run. */
+const stopper = (parts: LocalEnvironment, servers: Servers): (() => Promise<void>) => {
+  let stopped: Promise<void> | undefined;
+  return () => {
+    stopped ??= (async () => {
+      await parts.runtime.stop();
+      parts.sageMaker.stop();
+      parts.rekognition.stop();
+      await servers.api.stop();
+      parts.s3.destroy();
+      await servers.s3.stop();
+    })();
+    return stopped;
+  };
+};
+
 /**
  * Starts everything a local run needs on loopback ports the OS picks: the S3-protocol server,
  * the stand-in server for SageMaker, Rekognition, Step Functions and EventBridge, and the local
@@ -95,101 +220,26 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
   const s3Server = await startS3Server(options.s3Directory === undefined ? {} : { directory: options.s3Directory });
   const s3 = localS3Client(s3Server.endpoint);
   const store = s3ObjectStore(s3);
-  let reporter = silentReporter;
+  const display = new RunDisplay();
   const deliveries: DeliveredEvent[] = [];
   const lastState = new Map<string, unknown>();
-  const shown = new Map<string, Set<string>>();
-  /** True when this execution already showed `what`; remembers it otherwise. */
-  const shownOnce = (executionArn: string, what: string): boolean => {
-    const seen = shown.get(executionArn) ?? new Set<string>();
-    shown.set(executionArn, seen);
-    if (seen.has(what)) return true;
-    seen.add(what);
-    return false;
-  };
-
-  /** Delivers an AWS event to a handler as an EventBridge rule target, with Lambda's async retries. */
-  const deliver = async (functionKey: string, event: DeliveredEvent): Promise<void> => {
-    deliveries.push(event);
-    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt += 1) {
-      try {
-        await invokeHandler(functionKey, event);
-        return;
-      } catch (error) {
-        if (attempt === ASYNC_ATTEMPTS) {
-          reporter.line(`! ${functionKey} failed on ${event['detail-type']}: ${(error as Error).message}`);
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 200 * attempt));
-      }
-    }
-  };
-
+  const deliver = eventDeliverer(display, deliveries);
   const eventBridge = new EventBridgeStandIn();
-  const sageMaker = new SageMakerStandIn({
-    store,
-    deliverEvent: (event) => deliver('labelingJobEvents', event),
-    onProgress: (p: LabelingProgress) => {
-      if (p.status === 'InProgress' || p.status === 'Completed') reporter.progress('labeling', p.labeled, p.total);
-      if (p.status !== 'InProgress') reporter.line(`  Ground Truth job ${p.jobName}: ${p.status}`);
-    },
-    ...(options.labelingMs === undefined ? {} : { labelingMs: options.labelingMs }),
-  });
+  const sageMaker = sageMakerStandIn(store, display, deliver, options);
   const rekognition = new RekognitionStandIn({ store });
-  const runtime = new StepFunctionsRuntime({
-    stateMachineArn,
-    ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
-    // Poll loops enter the same states again and again: each state and message is shown once.
-    onStateEntered: (execution, state) => {
-      if (state === 'PrepareRun') reporter.line(`execution ${execution.name} started`);
-      if (!shownOnce(execution.executionArn, `state:${state}`)) reporter.line(`▸ ${state}`);
-    },
-    onStateExited: (execution, state, output) => {
-      lastState.set(execution.executionArn, output);
-      const message = describeStateExit(state, output);
-      if (message && !shownOnce(execution.executionArn, message)) reporter.line(`  ${message}`);
-    },
-    // The deployed rule sends "Step Functions Execution Status Change" for these endings to
-    // stopAbandonedLabelingJob (infra/event-rules.yml).
-    onExecutionEnded: async (execution: ExecutionRecord) => {
-      if (!['FAILED', 'ABORTED', 'TIMED_OUT'].includes(execution.status)) return;
-      await deliver('stopAbandonedLabelingJob', executionStatusEvent(execution));
-    },
-  });
-  const apiServer = await startAwsApiServer([
-    sageMaker.service,
-    rekognition.service,
-    stepFunctionsService(runtime),
-    eventBridge.service,
-  ]).catch(async (error: unknown) => {
-    await s3Server.stop();
+  const runtime = stepFunctionsRuntime(stateMachineArn, display, deliver, lastState, options);
+  const services = [sageMaker.service, rekognition.service, stepFunctionsService(runtime), eventBridge.service];
+  const apiServer = await startApiServer(s3Server, services);
+  const endpoints = { s3: s3Server.endpoint, api: apiServer.endpoint };
+  configureLocalEnvironment({ endpoints, ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }) });
+  await prepareBucket(s3, bucket).catch(async (error: unknown) => {
+    await Promise.allSettled([apiServer.stop(), s3Server.stop()]);
     throw error;
   });
-  configureLocalEnvironment({
-    endpoints: { s3: s3Server.endpoint, api: apiServer.endpoint },
-    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
-  });
-  try {
-    // config.ts parses the environment once; it must have seen the local one.
-    const { config } = require('../functions/kernel/config') as typeof import('../functions/kernel/config');
-    if (config.DATA_BUCKET !== bucket || config.S3_FORCE_PATH_STYLE !== 'true') {
-      throw new Error(
-        'functions/kernel/config was imported before the local environment was set up; import handler modules lazily',
-      );
-    }
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  } catch (error) {
-    if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes((error as Error).name)) {
-      await Promise.allSettled([apiServer.stop(), s3Server.stop()]);
-      throw error;
-    }
-  }
-
-  let stopped: Promise<void> | undefined;
-  return {
+  const environment: LocalEnvironment = {
     bucket,
     stateMachineArn,
-    endpoints: { s3: s3Server.endpoint, api: apiServer.endpoint },
+    endpoints,
     s3,
     runtime,
     sageMaker,
@@ -198,21 +248,12 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
     deliveries,
     lastState,
     setReporter(next) {
-      reporter = next;
+      display.reporter = next;
     },
-    stop() {
-      stopped ??= (async () => {
-        // Aborting reports the endings (stopAbandonedLabelingJob) while the servers still run.
-        await runtime.stop();
-        sageMaker.stop();
-        rekognition.stop();
-        await apiServer.stop();
-        s3.destroy();
-        await s3Server.stop();
-      })();
-      return stopped;
-    },
+    stop: () => Promise.resolve(),
   };
+  environment.stop = stopper(environment, { s3: s3Server, api: apiServer });
+  return environment;
 };
 
 /** "Step Functions Execution Status Change", as EventBridge delivers it (events-ref-states). */

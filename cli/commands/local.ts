@@ -47,6 +47,22 @@ const positiveInteger = (what: string) => (value: string) => {
   return n;
 };
 
+/** The run options the command line asks for. */
+const runOptions = (opts: LocalCommandOptions, reporter: RunReporter, signal: AbortSignal): LocalRunOptions => ({
+  seed: opts.seed,
+  reporter,
+  signal,
+  environmentOptions: { logLevel: opts.verbose ? 'INFO' : 'SILENT' },
+  ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+  ...(opts.autoLabeling ? { autoLabeling: true } : {}),
+  ...(opts.train ? { train: true } : {}),
+  ...(opts.images === undefined ? {} : { images: opts.images }),
+  ...(opts.annotations === undefined ? {} : { annotations: opts.annotations }),
+  ...(opts.labels === undefined ? {} : { labels: opts.labels.split(',').map((l) => l.trim()) }),
+  ...(opts.out === undefined ? {} : { out: opts.out }),
+  ...(opts.jobOutcome === 'Completed' ? {} : { labelingOutcome: opts.jobOutcome as JobOutcome }),
+});
+
 /**
  * `labeling-pipeline local` (what `npm start` runs): the whole pipeline on this machine, no AWS
  * account. Ctrl-C aborts the run, stops every local server and exits with 130.
@@ -81,20 +97,7 @@ export const registerLocal = (program: Command): void => {
         controller.abort();
       };
       process.on('SIGINT', onSigint);
-      const options: LocalRunOptions = {
-        seed: opts.seed,
-        reporter,
-        signal: controller.signal,
-        environmentOptions: { logLevel: opts.verbose ? 'INFO' : 'SILENT' },
-        ...(opts.workers === undefined ? {} : { workers: opts.workers }),
-        ...(opts.autoLabeling ? { autoLabeling: true } : {}),
-        ...(opts.train ? { train: true } : {}),
-        ...(opts.images === undefined ? {} : { images: opts.images }),
-        ...(opts.annotations === undefined ? {} : { annotations: opts.annotations }),
-        ...(opts.labels === undefined ? {} : { labels: opts.labels.split(',').map((l) => l.trim()) }),
-        ...(opts.out === undefined ? {} : { out: opts.out }),
-        ...(opts.jobOutcome === 'Completed' ? {} : { labelingOutcome: opts.jobOutcome }),
-      };
+      const options = runOptions(opts, reporter, controller.signal);
       try {
         reporter.line(
           'Labeling Pipeline, local run (no AWS account; SageMaker Ground Truth and Rekognition are simulated)',
