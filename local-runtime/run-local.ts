@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { RUN_FILES, runPrefixOf } from '../functions/kernel/rules/run-files';
 import { deriveRunId } from '../functions/kernel/rules/run-id';
 import { type BatchOptions, prepareBatch, uploadBatch } from './local-batch';
 import { LOCAL_ACCOUNT_ID } from './local-environment';
@@ -101,7 +102,7 @@ export interface LocalRunResult {
 
 /** Copies `runs/<runId>/` from the local bucket into `outDir`; returns the copied paths, relative, with `/`. */
 const copyRunFolder = async (env: LocalEnvironment, runId: string, outDir: string): Promise<string[]> => {
-  const prefix = `runs/${runId}/`;
+  const prefix = runPrefixOf(runId);
   const copied: string[] = [];
   for await (const page of paginateListObjectsV2({ client: env.s3 }, { Bucket: env.bucket, Prefix: prefix })) {
     for (const object of page.Contents ?? []) {
@@ -138,13 +139,13 @@ const countsOf = (state: StateData): RunCounts => ({
 });
 
 const FILES = {
-  validation: 'validation.json',
-  inputManifest: 'labeling/input.manifest',
-  labelingJob: 'labeling/job.json',
-  train: 'dataset/train.manifest',
-  test: 'dataset/test.manifest',
-  report: 'dataset/report.json',
-  reportHtml: 'dataset/report.html',
+  validation: RUN_FILES.validationReport,
+  inputManifest: RUN_FILES.inputManifest,
+  labelingJob: RUN_FILES.labelingJob,
+  train: RUN_FILES.trainManifest,
+  test: RUN_FILES.testManifest,
+  report: RUN_FILES.datasetReport,
+  reportHtml: RUN_FILES.datasetReportHtml,
 } as const;
 
 /** The well-known files among those copied, as paths in `outDir`. */

@@ -2,9 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { SETTING_DEFAULTS, SETTING_NAMES, type SettingName } from '../../functions/kernel/config';
 import { GROUND_TRUTH_REGIONS } from '../../functions/labeling/ground-truth/rules/ground-truth-regions';
 import { RUN_FAILED, RUN_SUCCEEDED } from '../../functions/run/contracts/pipeline-events';
 import { ASL_PATH } from '../../local-runtime/asl-loader';
+import { handlerModules } from '../../local-runtime/lambda-registry';
 
 const ROOT = join(__dirname, '..', '..');
 const TEMPLATE = join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
@@ -122,16 +124,26 @@ describe('packaged template', () => {
     }
   });
 
-  it('sets the settings each function reads', () => {
-    const env = (fnKey: string) =>
+  it("sets each function's declared settings, and no pipeline setting it does not declare", () => {
+    const variables = (fnKey: string) =>
       Object.keys((lambdaOf(fnKey).Properties.Environment as { Variables: object }).Variables);
+    const modules = handlerModules();
 
-    for (const [, fn] of ofType('AWS::Lambda::Function')) {
-      expect(Object.keys((fn.Properties.Environment as { Variables: object }).Variables)).toContain('DATA_BUCKET');
+    expect(Object.keys(modules)).toHaveLength(15);
+    for (const [fnKey, path] of Object.entries(modules)) {
+      const { SETTINGS: declared } = require(path) as { SETTINGS: readonly SettingName[] };
+      // Lambda sets AWS_REGION itself; settings with a default need not be deployed.
+      const required = declared.filter((name) => name !== 'AWS_REGION' && !SETTING_DEFAULTS.has(name));
+      const deployed = variables(fnKey).filter((name) => SETTING_NAMES.includes(name as SettingName));
+      // DATA_BUCKET is set for every function (serverless.yml provider.environment).
+      const undeclared = deployed.filter((name) => !declared.includes(name as SettingName) && name !== 'DATA_BUCKET');
+
+      expect({ fnKey, missing: required.filter((name) => !variables(fnKey).includes(name)), undeclared }).toEqual({
+        fnKey,
+        missing: [],
+        undeclared: [],
+      });
     }
-    expect(env('startPipeline')).toContain('STATE_MACHINE_ARN');
-    expect(env('prepareRun')).toContain('DEFAULT_LABELS');
-    expect(env('startLabelingJob')).toEqual(expect.arrayContaining(['LABELING_ROLE_ARN', 'WORKTEAM_ARN']));
   });
 
   it('deploys the ASL file as is, with logging and tracing on', () => {

@@ -1,14 +1,19 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { getText, putJson, uploadStream } from '../../kernel/aws/s3-objects';
+import type { SettingName } from '../../kernel/config';
 import { type ManifestSummary, RunContext, ValidationSummary } from '../../kernel/contracts/step-io';
 import { NoValidImages } from '../../kernel/errors';
 import { logger, parseOrThrow, pipelineStep } from '../../kernel/observability';
-import { joinKey, parseS3Uri, toS3Uri } from '../../kernel/rules/s3-uri';
+import { runFileKey } from '../../kernel/rules/run-files';
+import { parseS3Uri, toS3Uri } from '../../kernel/rules/s3-uri';
 import { ValidationReport } from '../../validation/contracts/validation-report';
 import { acceptedKeys } from '../../validation/rules/validation-report';
 import { labelCategoryConfig, manifestLines } from '../rules/input-manifest';
 import { checkLabels } from '../rules/labels';
+
+/** The environment variables this function reads (none: it works from its input alone). */
+export const SETTINGS: readonly SettingName[] = [];
 
 export const BuildManifestInput = z.object({
   run: RunContext.pick({ runId: true, bucket: true, runPrefix: true, labels: true }),
@@ -32,8 +37,8 @@ export const buildManifest = async ({ run, validation }: BuildManifestInput): Pr
   if (keys.length === 0) {
     throw new NoValidImages(`validation rejected all ${report.totals.total} objects; see ${validation.reportUri}`);
   }
-  const manifestKey = joinKey(run.runPrefix, 'labeling/input.manifest');
-  const categoriesKey = joinKey(run.runPrefix, 'labeling/label-categories.json');
+  const manifestKey = runFileKey(run.runPrefix, 'inputManifest');
+  const categoriesKey = runFileKey(run.runPrefix, 'labelCategories');
   await uploadStream(
     run.bucket,
     manifestKey,

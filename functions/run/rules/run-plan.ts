@@ -1,5 +1,6 @@
 import type { RunContext } from '../../kernel/contracts/step-io';
 import { InvalidInput } from '../../kernel/errors';
+import { runPrefixOf } from '../../kernel/rules/run-files';
 import { batchOf, deriveRunId, normalizePrefix } from '../../kernel/rules/run-id';
 import { checkLabels } from '../../labeling/rules/labels';
 import type { ExecutionInput } from '../contracts/execution-input';
@@ -46,7 +47,7 @@ export const planRun = (input: ExecutionInput, executionName: string, settings: 
     bucket: input.bucket,
     prefix,
     batch: batchOf(prefix),
-    runPrefix: `runs/${runId}/`,
+    runPrefix: runPrefixOf(runId),
     labels: checkLabels(input.labels ?? settings.defaultLabels),
     labelAttributeName: RUN_DEFAULTS.labelAttributeName,
     taskTitle: input.taskTitle ?? RUN_DEFAULTS.taskTitle,

@@ -1,6 +1,7 @@
 import type { ManifestSummary, RunContext } from '../../../kernel/contracts/step-io';
 import { InvalidInput } from '../../../kernel/errors';
-import { joinKey, toS3Uri } from '../../../kernel/rules/s3-uri';
+import { runFileKey } from '../../../kernel/rules/run-files';
+import { toS3Uri } from '../../../kernel/rules/s3-uri';
 import type { AutoLabelingRecord, LabelingJobRecord } from '../../contracts/labeling-job-record';
 import { checkLabelAttributeName, checkLabelingJobName } from '../../rules/labeling-job-names';
 import type { AutoLabelingDecision } from './auto-labeling';
@@ -66,11 +67,11 @@ export interface LabelingJobPlan {
   record: Omit<LabelingJobRecord, 'reusedExistingJob'>;
 }
 
-/** The run's files under `runs/<runId>/labeling/` (design.md, S3 layout). */
+/** The run's files under `runs/<runId>/labeling/` that the labeling job uses. */
 export const labelingKeys = (runPrefix: string) => ({
-  template: joinKey(runPrefix, 'labeling/template.liquid'),
-  record: joinKey(runPrefix, 'labeling/job.json'),
-  output: joinKey(runPrefix, 'labeling/output/'),
+  template: runFileKey(runPrefix, 'labelingTemplate'),
+  record: runFileKey(runPrefix, 'labelingJob'),
+  output: runFileKey(runPrefix, 'labelingOutput'),
 });
 
 const within = (what: string, value: number, min: number, max: number): number => {
