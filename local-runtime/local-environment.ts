@@ -80,13 +80,3 @@ export const configureLocalEnvironment = ({ endpoints, logLevel }: LocalEnvironm
   env.MAX_DATASET_POLLS ??= '100';
   env.MAX_TRAINING_POLLS ??= '100';
 };
-
-/**
- * Powertools reads its settings when observability.ts is first imported, which other CLI
- * commands' modules do at start-up: a `local` command sets them at its own import, before them.
- */
-export const applyLocalPowertoolsDefaults = (logLevel: string): void => {
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  process.env.POWERTOOLS_LOG_LEVEL = logLevel;
-  process.env.POWERTOOLS_SERVICE_NAME ??= 'labeling-pipeline';
-};

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { applyLocalPowertoolsDefaults } from '../../local-runtime/local-environment';
 import { createProgress } from '../../local-runtime/progress';
 import {
   formatRunSummary,
@@ -7,9 +6,6 @@ import {
   type RunReporter,
   runLocalPipeline,
 } from '../../local-runtime/run-local';
-
-// Before any module creates the Powertools logger and metrics (see applyLocalPowertoolsDefaults).
-if (process.argv[2] === 'local') applyLocalPowertoolsDefaults(process.argv.includes('--verbose') ? 'INFO' : 'SILENT');
 
 interface LocalCommandOptions {
   seed: number;

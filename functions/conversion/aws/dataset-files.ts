@@ -1,4 +1,6 @@
-import { getTextIfExists, putJson, putText } from '../../kernel/aws/s3-objects';
+import { z } from 'zod';
+import { putJson, putText, readJsonIfExists } from '../../kernel/aws/s3-objects';
+import { InvalidInput } from '../../kernel/errors';
 import { logger } from '../../kernel/observability';
 import { type RunFile, runFileKey } from '../../kernel/rules/run-files';
 import { toS3Uri } from '../../kernel/rules/s3-uri';
@@ -8,6 +10,9 @@ import { renderReportHtml } from '../rules/report-html';
 import { s3LineSink } from './s3-line-sink';
 
 const MANIFEST_TYPE = 'application/x-ndjson';
+
+/** Any JSON object: the report shows the decisions as the labeling step wrote them. */
+const JobDecisions = z.record(z.string(), z.unknown());
 
 type DatasetFile = Extract<RunFile, 'trainManifest' | 'testManifest' | 'datasetReport' | 'datasetReportHtml'>;
 
@@ -37,14 +42,11 @@ export const readJobDecisions = async (
   runPrefix: string,
 ): Promise<Record<string, unknown> | undefined> => {
   const key = runFileKey(runPrefix, 'labelingJob');
-  const text = await getTextIfExists(bucket, key);
-  if (text === undefined) return undefined;
   try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // reported below, like any other shape that is not an object
+    return await readJsonIfExists(bucket, key, JobDecisions);
+  } catch (error) {
+    if (!(error instanceof InvalidInput)) throw error;
+    logger.warn('labeling job file ignored', { key, problem: error.message });
+    return undefined;
   }
-  logger.warn('labeling job file ignored', { key });
-  return undefined;
 };

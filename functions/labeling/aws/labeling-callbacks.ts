@@ -1,5 +1,6 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { sfn } from '../../kernel/aws/clients';
+import { hasErrorName } from '../../kernel/aws/sdk-errors';
 import type { LabelingOutcome } from '../rules/labeling-outcome';
 
 export type FinishedOutcome = Exclude<LabelingOutcome, { kind: 'running' }>;
@@ -8,7 +9,7 @@ export type FinishedOutcome = Exclude<LabelingOutcome, { kind: 'running' }>;
  * Errors meaning the waiting task is already closed (resumed by a duplicate event, timed out,
  * or its execution ended): the callback has nothing left to do (aws-facts §7).
  */
-const ALREADY_CLOSED = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
+const ALREADY_CLOSED = ['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist'];
 
 export type CallbackResult = 'delivered' | 'already-closed';
 
@@ -17,7 +18,7 @@ const deliver = async (send: () => Promise<unknown>): Promise<CallbackResult> =>
     await send();
     return 'delivered';
   } catch (error) {
-    if (error instanceof Error && ALREADY_CLOSED.has(error.name)) return 'already-closed';
+    if (hasErrorName(error, ...ALREADY_CLOSED)) return 'already-closed';
     throw error;
   }
 };

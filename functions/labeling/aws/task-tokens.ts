@@ -1,6 +1,7 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { s3 } from '../../kernel/aws/clients';
-import { getTextIfExists, putJson } from '../../kernel/aws/s3-objects';
+import { putJson, readJsonIfExists } from '../../kernel/aws/s3-objects';
+import { InvalidInput } from '../../kernel/errors';
 import { TaskTokenRecord } from '../contracts/task-token-record';
 
 /**
@@ -16,11 +17,13 @@ export const putTaskToken = (bucket: string, jobName: string, record: TaskTokenR
 
 /** The stored record, or `undefined` when this job has none (not ours, or already resumed). */
 export const getTaskToken = async (bucket: string, jobName: string): Promise<TaskTokenRecord | undefined> => {
-  const text = await getTextIfExists(bucket, taskTokenKey(jobName));
-  if (text === undefined) return undefined;
-  const parsed = TaskTokenRecord.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`task token record ${taskTokenKey(jobName)} is malformed`);
-  return parsed.data;
+  const key = taskTokenKey(jobName);
+  try {
+    return await readJsonIfExists(bucket, key, TaskTokenRecord);
+  } catch (error) {
+    if (error instanceof InvalidInput) throw new Error(`task token record ${key} is malformed: ${error.message}`);
+    throw error;
+  }
 };
 
 export const deleteTaskToken = async (bucket: string, jobName: string): Promise<void> => {

@@ -1,5 +1,6 @@
 import { loadSettings } from '../../kernel/config';
-import { describeIssues, eventConsumer, logger } from '../../kernel/observability';
+import { eventConsumer, logger } from '../../kernel/observability';
+import { describeIssues } from '../../kernel/parse';
 import { deliverOutcome } from '../aws/labeling-callbacks';
 import { deleteTaskToken, getTaskToken } from '../aws/task-tokens';
 import { describeLabelingJob } from '../ground-truth/aws/labeling-jobs';

@@ -1,5 +1,6 @@
 import type { SettingName } from '../../kernel/config';
-import { describeIssues, eventConsumer, logger } from '../../kernel/observability';
+import { eventConsumer, logger } from '../../kernel/observability';
+import { describeIssues } from '../../kernel/parse';
 import { deriveRunId } from '../../kernel/rules/run-id';
 import { ABANDONING_STATUSES, ExecutionStatusEvent } from '../contracts/execution-status-event';
 import { describeLabelingJob, stopLabelingJob } from '../ground-truth/aws/labeling-jobs';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { loadSettings } from '../../kernel/config';
 import type { RunContext } from '../../kernel/contracts/step-io';
-import { logger, parseOrThrow, pipelineStep } from '../../kernel/observability';
+import { logger, pipelineStep } from '../../kernel/observability';
+import { parseOrThrow } from '../../kernel/parse';
 import { ExecutionInput } from '../contracts/execution-input';
 import { planRun } from '../rules/run-plan';
 

@@ -2,7 +2,8 @@ import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/par
 import { getTextIfExists } from '../../kernel/aws/s3-objects';
 import { loadSettings } from '../../kernel/config';
 import { InvalidInput } from '../../kernel/errors';
-import { eventConsumer, logger, parseOrThrow } from '../../kernel/observability';
+import { eventConsumer, logger } from '../../kernel/observability';
+import { parseJson, parseOrThrow } from '../../kernel/parse';
 import { executionNameForUpload } from '../../kernel/rules/run-id';
 import { type StartOutcome, startExecution } from '../aws/executions';
 import { BatchFile, type ExecutionInput } from '../contracts/execution-input';
@@ -27,13 +28,7 @@ const readBatchFile = async (bucket: string, key: string): Promise<{ key: string
 /** An empty batch.json means "all defaults"; anything else must be a JSON object of run options. */
 const parseBatchFile = (bucket: string, key: string, text: string): BatchFile => {
   if (text.trim() === '') return {};
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InvalidInput(`s3://${bucket}/${key} is not valid JSON: ${(error as Error).message}`, { bucket, key });
-  }
-  return parseOrThrow(BatchFile, json, `s3://${bucket}/${key}`);
+  return parseJson(BatchFile, text, `s3://${bucket}/${key}`);
 };
 
 export const startPipeline = async (event: unknown): Promise<StartOutcome | Ignored> => {
