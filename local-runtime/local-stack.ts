@@ -1,6 +1,7 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { hasErrorName } from '../functions/kernel/aws/sdk-errors';
 import { type RunningApiServer as AwsApiServer, startAwsApiServer } from './aws-api-server';
+import { pipelineEventRules } from './event-rules';
 import { configureLocalEnvironment, LOCAL_BUCKET, LOCAL_REGION, LOCAL_STATE_MACHINE_ARN } from './local-environment';
 import { LOCAL_S3_CREDENTIALS, type RunningS3Server as S3Server, startS3Server } from './s3-server';
 import { type DeliveredEvent, EventBridgeStandIn, eventEnvelope } from './stand-ins/eventbridge';
@@ -103,9 +104,8 @@ class RunDisplay {
 
 /** Delivers an AWS event to a handler as an EventBridge rule target, with Lambda's async retries. */
 const eventDeliverer =
-  (display: RunDisplay, deliveries: DeliveredEvent[]) =>
+  (display: RunDisplay) =>
   async (functionKey: string, event: DeliveredEvent): Promise<void> => {
-    deliveries.push(event);
     for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt += 1) {
       try {
         await invokeHandler(functionKey, event);
@@ -120,7 +120,16 @@ const eventDeliverer =
     }
   };
 
-type Deliver = ReturnType<typeof eventDeliverer>;
+/** Sends AWS service events through the EventBridge stand-in's rules, remembering those a rule took. */
+const serviceEvents =
+  (eventBridge: EventBridgeStandIn, deliveries: DeliveredEvent[]) =>
+  async (event: DeliveredEvent): Promise<void> => {
+    const targets = eventBridge.targets(event);
+    if (targets.length > 0) deliveries.push(event);
+    await eventBridge.dispatch(event);
+  };
+
+type Deliver = ReturnType<typeof serviceEvents>;
 
 const sageMakerStandIn = (
   store: ReturnType<typeof s3ObjectStore>,
@@ -130,7 +139,7 @@ const sageMakerStandIn = (
 ): SageMakerStandIn =>
   new SageMakerStandIn({
     store,
-    deliverEvent: (event) => deliver('labelingJobEvents', event),
+    deliverEvent: deliver,
     onProgress: (p: LabelingProgress) => {
       if (p.status === 'InProgress' || p.status === 'Completed')
         display.reporter.progress('labeling', p.labeled, p.total);
@@ -159,12 +168,9 @@ const stepFunctionsRuntime = (
       const message = describeStateExit(state, output);
       if (message && !display.shownOnce(execution.executionArn, message)) display.reporter.line(`  ${message}`);
     },
-    // The deployed rule sends "Step Functions Execution Status Change" for these endings to
-    // stopAbandonedLabelingJob (infra/event-rules.yml).
-    onExecutionEnded: async (execution: ExecutionRecord) => {
-      if (!['FAILED', 'ABORTED', 'TIMED_OUT'].includes(execution.status)) return;
-      await deliver('stopAbandonedLabelingJob', executionStatusEvent(execution));
-    },
+    // "Step Functions Execution Status Change": ExecutionEndedRule takes the endings that may
+    // leave a labeling job behind to stopAbandonedLabelingJob.
+    onExecutionEnded: (execution: ExecutionRecord) => deliver(executionStatusEvent(execution)),
   });
 
 /** config.ts parses the environment once; it must have seen the local one. Then the bucket is created. */
@@ -224,8 +230,9 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
   const display = new RunDisplay();
   const deliveries: DeliveredEvent[] = [];
   const lastState = new Map<string, unknown>();
-  const deliver = eventDeliverer(display, deliveries);
-  const eventBridge = new EventBridgeStandIn();
+  const rules = pipelineEventRules(bucket, stateMachineArn);
+  const eventBridge = new EventBridgeStandIn({ rules, deliver: eventDeliverer(display) });
+  const deliver = serviceEvents(eventBridge, deliveries);
   const sageMaker = sageMakerStandIn(store, display, deliver, options);
   const rekognition = new RekognitionStandIn({ store });
   const runtime = stepFunctionsRuntime(stateMachineArn, display, deliver, lastState, options);

@@ -192,12 +192,15 @@ const triggerRun = async (
   reporter: RunReporter,
 ): Promise<Set<string>> => {
   const event = objectCreatedEvent(env.bucket, trigger.key, trigger.size, trigger.etag);
+  // Routed by BatchUploadedRule's pattern; invoked here, not through the stand-in, to see the outcome.
+  const [target] = env.eventBridge.targets(event);
+  if (target === undefined) throw new Error(`no EventBridge rule matches the upload of ${trigger.key}`);
   const deliveries = options.duplicateTrigger ? 2 : 1;
   const arns = new Set<string>();
   for (let i = 0; i < deliveries; i += 1) {
-    reporter.line(`S3 "Object Created" ${trigger.key} → startPipeline`);
+    reporter.line(`S3 "Object Created" ${trigger.key} → ${target}`);
     env.deliveries.push(event);
-    const outcome = (await invokeHandler('startPipeline', event)) as { started?: boolean; executionArn?: string };
+    const outcome = (await invokeHandler(target, event)) as { started?: boolean; executionArn?: string };
     if (outcome?.started && outcome.executionArn) arns.add(outcome.executionArn);
     else reporter.line('  duplicate trigger: no second execution');
   }

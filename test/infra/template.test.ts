@@ -6,6 +6,7 @@ import { SETTING_DEFAULTS, SETTING_NAMES, type SettingName } from '../../functio
 import { GROUND_TRUTH_REGIONS } from '../../functions/labeling/ground-truth/rules/ground-truth-regions';
 import { RUN_FAILED, RUN_SUCCEEDED } from '../../functions/run/contracts/pipeline-events';
 import { ASL_PATH } from '../../local-runtime/asl-loader';
+import { pipelineEventRules } from '../../local-runtime/event-rules';
 import { handlerModules } from '../../local-runtime/lambda-registry';
 
 const ROOT = join(__dirname, '..', '..');
@@ -29,7 +30,8 @@ const statementsOf = (role: Resource): Statement[] =>
     (p) => p.PolicyDocument.Statement,
   );
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-const lambdaOf = (fnKey: string) => resource(`${fnKey.charAt(0).toUpperCase()}${fnKey.slice(1)}LambdaFunction`);
+const lambdaIdOf = (fnKey: string) => `${fnKey.charAt(0).toUpperCase()}${fnKey.slice(1)}LambdaFunction`;
+const lambdaOf = (fnKey: string) => resource(lambdaIdOf(fnKey));
 
 beforeAll(() => {
   const run = packageStack();
@@ -157,19 +159,32 @@ describe('packaged template', () => {
     expect(machine?.Properties.TracingConfiguration).toEqual({ Enabled: true });
   });
 
-  it('routes batch.json uploads and Ground Truth job state changes, each target with retries and a DLQ', () => {
-    const batch = resource('BatchUploadedRule').Properties;
-    const labeling = resource('LabelingJobStateChangeRule').Properties;
+  it('deploys the EventBridge rule patterns the contracts define, each to its function', () => {
+    // serverless.yml's custom.stateMachineArn, for the default stage `dev`.
+    const stateMachineArn = {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template.
+      'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:labeling-pipeline-dev',
+    };
+    const rules = pipelineEventRules({ Ref: 'DataBucket' }, stateMachineArn);
 
-    expect(batch.EventPattern).toMatchObject({
-      source: ['aws.s3'],
-      'detail-type': ['Object Created'],
-      detail: { object: { key: [{ wildcard: 'incoming/*/batch.json' }] } },
-    });
-    expect(labeling.EventPattern).toMatchObject({
-      source: ['aws.sagemaker'],
-      'detail-type': ['SageMaker Ground Truth Labeling Job State Change'],
-    });
+    expect(rules.map((r) => r.logicalId).sort()).toEqual(
+      ofType('AWS::Events::Rule')
+        .map(([id]) => id)
+        .sort(),
+    );
+    for (const rule of rules) {
+      const deployed = resource(rule.logicalId).Properties;
+      const [target] = deployed.Targets as { Arn: unknown }[];
+
+      expect({ rule: rule.logicalId, pattern: deployed.EventPattern }).toEqual({
+        rule: rule.logicalId,
+        pattern: rule.pattern,
+      });
+      expect(target?.Arn).toEqual({ 'Fn::GetAtt': [lambdaIdOf(rule.target), 'Arn'] });
+    }
+  });
+
+  it('gives every rule target retries and a dead-letter queue', () => {
     for (const [, rule] of ofType('AWS::Events::Rule')) {
       for (const target of rule.Properties.Targets as object[]) {
         expect(target).toMatchObject({ RetryPolicy: expect.any(Object), DeadLetterConfig: expect.any(Object) });

@@ -1,3 +1,4 @@
+import { RUN_ID_TAG } from '../../kernel/rules/run-id';
 /**
  * Names of the Rekognition resources one run creates. Both are derived from the run id, so a
  * retried step (or a re-driven execution) finds what it created instead of making a second one.
@@ -36,4 +37,4 @@ export const versionNameForRun = (runId: string): string => {
 };
 
 /** Tags every resource a run creates, so the console and Cost Explorer can find them by run. */
-export const runTags = (runId: string): Record<string, string> => ({ 'labeling-pipeline:run-id': runId });
+export const runTags = (runId: string): Record<string, string> => ({ [RUN_ID_TAG]: runId });

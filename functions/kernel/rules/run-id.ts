@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
 
+/**
+ * The tag that marks what a run creates (its labeling job, Rekognition project and model):
+ * a retried start adopts its own job by it, and the console and Cost Explorer find a run's resources.
+ */
+export const RUN_ID_TAG = 'labeling-pipeline:run-id';
+
 /** Labeling job names are 1-63 chars (aws-facts §1); `checkLabelingJobName` holds the full rule. */
 const MAX_RUN_ID = 63;
 

@@ -18,7 +18,10 @@ export const GtJobStateEvent = EventBridgeSchema.extend({
 });
 export type GtJobStateEvent = z.infer<typeof GtJobStateEvent>;
 
-/** The EventBridge rule pattern, kept next to the schema so serverless.yml can be checked against it. */
+/**
+ * The LabelingJobStateChangeRule pattern (infra/event-rules.yml): the template test compares the
+ * deployed one with it, and the local runtime routes events with it.
+ */
 export const GT_JOB_STATE_PATTERN = {
   source: [GT_JOB_STATE_SOURCE],
   'detail-type': [GT_JOB_STATE_DETAIL_TYPE],

@@ -1,14 +1,12 @@
 import type { ManifestSummary, RunContext } from '../../../kernel/contracts/step-io';
 import { InvalidInput } from '../../../kernel/errors';
 import { runFileKey } from '../../../kernel/rules/run-files';
+import { RUN_ID_TAG } from '../../../kernel/rules/run-id';
 import { toS3Uri } from '../../../kernel/rules/s3-uri';
 import type { AutoLabelingRecord, LabelingJobRecord } from '../../contracts/labeling-job-record';
 import { checkLabelAttributeName, checkLabelingJobName } from '../../rules/labeling-job-names';
 import type { AutoLabelingDecision } from './auto-labeling';
 import { type BoundingBoxArns, boundingBoxArns } from './ground-truth-regions';
-
-/** The tag that marks a job as this run's, so a retried start can adopt it (aws-facts §1 Tags). */
-export const RUN_ID_TAG = 'labeling-pipeline:run-id';
 
 /** Private workforces: default and, for most accounts, maximum task lifetime is 30 days (aws-facts §1). */
 export const DEFAULT_TASK_AVAILABILITY_SECONDS = 2_592_000;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidInput } from '../../../../functions/kernel/errors';
+import { RUN_ID_TAG } from '../../../../functions/kernel/rules/run-id';
 import { StartLabelingJobInput } from '../../../../functions/labeling/contracts/labeling-steps';
 import { decideAutoLabeling } from '../../../../functions/labeling/ground-truth/rules/auto-labeling';
 import { GROUND_TRUTH_REGIONS } from '../../../../functions/labeling/ground-truth/rules/ground-truth-regions';
@@ -8,7 +9,6 @@ import {
   isTaggedWithRun,
   type LabelingJobPlanInput,
   planLabelingJob,
-  RUN_ID_TAG,
 } from '../../../../functions/labeling/ground-truth/rules/labeling-job-request';
 
 const payload = StartLabelingJobInput.parse(
