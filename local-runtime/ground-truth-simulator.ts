@@ -1,3 +1,4 @@
+import { failedOutputRecord, labeledOutputRecord } from './ground-truth-output';
 import type { TruthBox, TruthImage } from './sample-batch';
 import { createRandom } from './seeded-random';
 
@@ -254,43 +255,36 @@ function labeledLine(
   labels: string[],
   metadata: { humanAnnotated: boolean; jobName: string; creationDate: string },
 ): string {
-  const annotations = boxes.map((box) => ({
+  const outputBoxes = boxes.map((box) => ({
     class_id: labels.indexOf(box.label),
     left: box.left,
     top: box.top,
     width: box.width,
     height: box.height,
+    confidence: box.confidence,
   }));
   // Sparse, like Ground Truth's: only the ids that occur on this line.
   const classMap: Record<string, string> = {};
-  for (const annotation of annotations) classMap[String(annotation.class_id)] = labels[annotation.class_id] ?? '';
-  return JSON.stringify({
-    'source-ref': sourceRef,
-    [attribute]: { image_size: [{ width: image.width, height: image.height, depth: 3 }], annotations },
-    [`${attribute}-metadata`]: {
-      objects: boxes.map((box) => ({ confidence: box.confidence })),
-      'class-map': classMap,
-      type: 'groundtruth/object-detection',
-      'human-annotated': metadata.humanAnnotated ? 'yes' : 'no',
-      'creation-date': metadata.creationDate,
-      'job-name': metadata.jobName,
-    },
-  });
+  for (const box of outputBoxes) classMap[String(box.class_id)] = labels[box.class_id] ?? '';
+  return JSON.stringify(
+    labeledOutputRecord({
+      sourceRef,
+      attribute,
+      width: image.width,
+      height: image.height,
+      boxes: outputBoxes,
+      classMap,
+      humanAnnotated: metadata.humanAnnotated ? 'yes' : 'no',
+      jobName: metadata.jobName,
+      creationDate: metadata.creationDate,
+    }),
+  );
 }
 
-/**
- * A failed object as Ground Truth leaves it: no `<attr>` key, and `<attr>-metadata` holding
- * `failure-reason` (the key AWS's own post-processing checks; aws-facts §5).
- */
 function failedLine(sourceRef: string, attribute: string, jobName: string, reason: string): string {
-  return JSON.stringify({
-    'source-ref': sourceRef,
-    [`${attribute}-metadata`]: {
-      'failure-reason': reason,
-      'human-annotated': 'yes',
-      'job-name': humanJobName(jobName),
-    },
-  });
+  return JSON.stringify(
+    failedOutputRecord({ sourceRef, attribute, reason, humanAnnotated: 'yes', jobName: humanJobName(jobName) }),
+  );
 }
 
 /** Picks `count` objects deterministically for the seed, independent of manifest order. */

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 
 describe('CLI start-up', () => {
-  it('loads no Powertools, middy or handler settings module, so `local` can set them up first', () => {
+  it('loads no Powertools logger or metrics, middy or handler settings module, so `local` can set them up first', () => {
     const script = `
       require('tsx/cjs');
       for (const m of ['convert', 'start', 'status', 'validate-images', 'local']) require('./cli/commands/' + m + '.ts');
       const loaded = Object.keys(require.cache).filter((k) =>
-        /@aws-lambda-powertools|@middy|kernel[\\\\/](config|observability)/.test(k));
+        /@aws-lambda-powertools[\\\\/](logger|metrics|commons)|@middy|kernel[\\\\/](config|observability)/.test(k));
       process.stdout.write(JSON.stringify(loaded));
     `;
     const run = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
