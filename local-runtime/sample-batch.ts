@@ -40,7 +40,7 @@ export interface SampleBatch {
   expectedRejections: { name: string; code: ImageReason }[];
 }
 
-export const SAMPLE_LABELS = ['acme', 'globex', 'initech'] as const;
+const SAMPLE_LABELS = ['acme', 'globex', 'initech'] as const;
 
 const VALID_IMAGE_COUNT = 32;
 

@@ -29,7 +29,18 @@ export interface StepFunctionsRuntimeOptions {
   onStateExited?: (execution: ExecutionRecord, state: string, output: unknown) => void;
   /** Called once per execution when it ends (the "Execution Status Change" moment). */
   onExecutionEnded?: (execution: ExecutionRecord) => Promise<void> | void;
+  /** Every event of the interpreter's log (StateEntered, StateRetried, ExecutionFailed, ...), in order. */
+  onEvent?: (execution: ExecutionRecord, event: ExecutionEvent) => void;
+  /**
+   * Test doubles: a state whose name this returns a handler for runs that handler instead of
+   * its function (a callback state gets its `Payload` and does not wait for a token).
+   */
+  stateOverride?: (state: string) => ((input: unknown) => Promise<unknown>) | undefined;
 }
+
+/** An entry of the interpreter's event log. */
+export type ExecutionEvent = EventLogOf<StateMachine['run']>;
+type EventLogOf<R> = R extends (...args: never[]) => { eventLogs: AsyncGenerator<infer E> } ? E : never;
 
 interface WaitingTask {
   executionArn: string;
@@ -233,6 +244,11 @@ export class StepFunctionsRuntime implements ExecutionHost {
   private taskHandlers(record: ExecutionRecord): Record<string, TaskHandler> {
     const callbacks = new Set(this.machine.callbackStates);
     const entries = Object.entries(this.machine.functionOfState).map(([state, functionKey]): [string, TaskHandler] => {
+      const override = this.options.stateOverride?.(state);
+      if (override) {
+        const payloadOf = (input: Json) => (callbacks.has(state) ? (input as { Payload?: Json }).Payload : input);
+        return [state, async (input) => (await override(payloadOf(input))) as Json];
+      }
       if (!callbacks.has(state)) return [state, async (input) => (await this.invoke(functionKey, input)) as Json];
       return [state, (input) => this.invokeAndWait(record, functionKey, input)];
     });
@@ -286,7 +302,7 @@ export class StepFunctionsRuntime implements ExecutionHost {
       },
     };
     const execution = this.stateMachineFor(this.callbackTimeoutSeconds).run(input, options);
-    this.followEvents(record, execution.eventLogs);
+    const followed = this.followEvents(record, execution.eventLogs);
     const finished = execution.result.then(
       (output) => {
         record.status = 'SUCCEEDED';
@@ -304,6 +320,8 @@ export class StepFunctionsRuntime implements ExecutionHost {
       },
     );
     const reported = finished.then(async () => {
+      // Listeners have seen the whole event log before the end is reported.
+      await followed;
       record.stopDate = new Date();
       this.closeTokensOf(record.executionArn);
       await this.options.onExecutionEnded?.(record);
@@ -312,17 +330,17 @@ export class StepFunctionsRuntime implements ExecutionHost {
     return { record, abort: execution.abort, finished: reported };
   }
 
-  private followEvents(
-    record: ExecutionRecord,
-    events: AsyncGenerator<{ type: string; state?: { name: string; output?: unknown } }>,
-  ): void {
-    const { onStateEntered, onStateExited } = this.options;
-    if (!onStateEntered && !onStateExited) return;
-    (async () => {
+  private async followEvents(record: ExecutionRecord, events: AsyncGenerator<ExecutionEvent>): Promise<void> {
+    const { onStateEntered, onStateExited, onEvent } = this.options;
+    if (!onStateEntered && !onStateExited && !onEvent) return;
+    try {
       for await (const event of events) {
-        if (event.type === 'StateEntered' && event.state) onStateEntered?.(record, event.state.name);
-        if (event.type === 'StateExited' && event.state) onStateExited?.(record, event.state.name, event.state.output);
+        onEvent?.(record, event);
+        if (event.type === 'StateEntered') onStateEntered?.(record, event.state.name);
+        if (event.type === 'StateExited') onStateExited?.(record, event.state.name, event.state.output);
       }
-    })().catch(() => undefined);
+    } catch {
+      // A listener's failure must not change the execution's outcome.
+    }
   }
 }

@@ -16,7 +16,7 @@ export interface StartOptions {
 }
 
 /** The deployed state machine is named `labeling-pipeline-<stage>` (serverless.yml). */
-export const findStateMachineArn = async (sfn: SFNClient, stage: string): Promise<string> => {
+const findStateMachineArn = async (sfn: SFNClient, stage: string): Promise<string> => {
   const name = `labeling-pipeline-${stage}`;
   for await (const page of paginateListStateMachines({ client: sfn }, {})) {
     const found = page.stateMachines?.find((m) => m.name === name);
@@ -33,7 +33,7 @@ export const consoleUrl = (executionArn: string): string => {
 };
 
 /** Builds and validates the execution input with the same schema PrepareRun applies. */
-export const executionInputOf = (options: StartOptions): ExecutionInput =>
+const executionInputOf = (options: StartOptions): ExecutionInput =>
   parseOrThrow(
     ExecutionInput,
     {

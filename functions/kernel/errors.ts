@@ -76,5 +76,3 @@ export const PIPELINE_ERROR_NAMES = [
   'DatasetCreationFailed',
   'TrainingFailed',
 ] as const;
-
-export type PipelineErrorName = (typeof PIPELINE_ERROR_NAMES)[number];

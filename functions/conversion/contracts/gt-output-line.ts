@@ -46,7 +46,7 @@ export const isJsonObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A finite number, or a string holding one (hand-edited manifests quote numbers). */
-export const readNumber = (value: unknown): number | undefined => {
+const readNumber = (value: unknown): number | undefined => {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   return typeof value === 'string' && NUMERIC.test(value) ? Number(value) : undefined;
 };

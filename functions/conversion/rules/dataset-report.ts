@@ -6,7 +6,7 @@ import { RekognitionLimits } from './rekognition-rules';
 import type { SplitPlan } from './split';
 
 /** Rejections listed one by one in the report; the rest are only counted (keeps memory bounded). */
-export const DEFAULT_REJECTED_LIST_LIMIT = 10_000;
+const DEFAULT_REJECTED_LIST_LIMIT = 10_000;
 
 const BINS = 10;
 

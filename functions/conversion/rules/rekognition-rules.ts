@@ -26,7 +26,7 @@ export const RekognitionLimits = {
  * How far a box may overshoot the frame and still be clamped rather than rejected: workers'
  * drags and float noise leave a pixel or two outside the image, which is no labeling error.
  */
-export const CLAMP_TOLERANCE = { pixels: 2, fraction: 0.01 } as const;
+const CLAMP_TOLERANCE = { pixels: 2, fraction: 0.01 } as const;
 
 export interface Frame {
   width: number;

@@ -28,7 +28,7 @@ const projectNameOf = (arn: string): string | undefined => /:project\/([^/]+)\//
  * The project with exactly this name, with its datasets. The ARN is checked as well as the
  * `ProjectNames` filter, so a look-alike project is never taken for ours.
  */
-export const findProject = async (name: string): Promise<ProjectView | undefined> => {
+const findProject = async (name: string): Promise<ProjectView | undefined> => {
   const out = await rekognition.send(new DescribeProjectsCommand({ ProjectNames: [name] }));
   const project = out.ProjectDescriptions?.find((p) => p.ProjectArn && projectNameOf(p.ProjectArn) === name);
   if (!project?.ProjectArn) return undefined;

@@ -8,9 +8,9 @@ import { TaskTokenRecord } from '../contracts/task-token-record';
  * Task tokens live in the data bucket under a private prefix, keyed by the lower-case labeling
  * job name: S3 holds a 2 KB token as easily as a table would, and the bucket already exists.
  */
-export const TASK_TOKEN_PREFIX = 'task-tokens/';
+const TASK_TOKEN_PREFIX = 'task-tokens/';
 
-export const taskTokenKey = (jobName: string): string => `${TASK_TOKEN_PREFIX}${jobName.toLowerCase()}.json`;
+const taskTokenKey = (jobName: string): string => `${TASK_TOKEN_PREFIX}${jobName.toLowerCase()}.json`;
 
 export const putTaskToken = (bucket: string, jobName: string, record: TaskTokenRecord): Promise<void> =>
   putJson(bucket, taskTokenKey(jobName), TaskTokenRecord.parse(record));

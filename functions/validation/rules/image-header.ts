@@ -147,7 +147,7 @@ export interface HeaderRead {
  * The first read. One request covers the frame header of nearly every camera JPEG (EXIF is at most
  * 64 KiB and usually far less); a request costs far more than the extra bytes it transfers.
  */
-export const INITIAL_READ_BYTES = 64 * 1024;
+const INITIAL_READ_BYTES = 64 * 1024;
 /**
  * Bytes read past the offset the segment walk needs, so that the segments after a big one (more
  * EXIF or ICC chunks, tables, the frame header) usually come with the same request.

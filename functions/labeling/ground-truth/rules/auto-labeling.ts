@@ -4,9 +4,9 @@
  * and fails on images above 3840×2160 (aws-facts §0.9, §3).
  */
 export const AUTO_LABELING_MIN_OBJECTS = 1_250;
-export const AUTO_LABELING_SUGGESTED_OBJECTS = 5_000;
-export const AUTO_LABELING_MAX_WIDTH = 3_840;
-export const AUTO_LABELING_MAX_HEIGHT = 2_160;
+const AUTO_LABELING_SUGGESTED_OBJECTS = 5_000;
+const AUTO_LABELING_MAX_WIDTH = 3_840;
+const AUTO_LABELING_MAX_HEIGHT = 2_160;
 
 export type AutoLabelingCode =
   | 'ENABLED'

@@ -9,7 +9,7 @@ import type { AutoLabelingDecision } from './auto-labeling';
 import { type BoundingBoxArns, boundingBoxArns } from './ground-truth-regions';
 
 /** Private workforces: default and, for most accounts, maximum task lifetime is 30 days (aws-facts §1). */
-export const DEFAULT_TASK_AVAILABILITY_SECONDS = 2_592_000;
+const DEFAULT_TASK_AVAILABILITY_SECONDS = 2_592_000;
 
 /** The `CreateLabelingJob` request, in the API's own field names (aws-facts §1). */
 export interface LabelingJobRequest {
@@ -66,7 +66,7 @@ export interface LabelingJobPlan {
 }
 
 /** The run's files under `runs/<runId>/labeling/` that the labeling job uses. */
-export const labelingKeys = (runPrefix: string) => ({
+const labelingKeys = (runPrefix: string) => ({
   template: runFileKey(runPrefix, 'labelingTemplate'),
   record: runFileKey(runPrefix, 'labelingJob'),
   output: runFileKey(runPrefix, 'labelingOutput'),
