@@ -19,7 +19,6 @@ import { invokeHandler } from './step-functions-runtime';
 
 export type { LocalEnvironment, LocalEnvironmentOptions, RunReporter } from './local-stack';
 export { startLocalEnvironment } from './local-stack';
-export { formatRunSummary } from './run-summary';
 
 /** "Object Created" as S3 sends it to EventBridge (fixtures/aws-docs/s3-object-created.json). */
 const objectCreatedEvent = (bucket: string, key: string, size: number, etag: string): DeliveredEvent => {

@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
 import { createProgress } from '../../local-runtime/progress';
-import {
-  formatRunSummary,
-  type LocalRunOptions,
-  type RunReporter,
-  runLocalPipeline,
-} from '../../local-runtime/run-local';
+import { type LocalRunOptions, type RunReporter, runLocalPipeline } from '../../local-runtime/run-local';
+import { formatRunSummary } from '../../local-runtime/run-summary';
 
 interface LocalCommandOptions {
   seed: number;

@@ -7,10 +7,9 @@ import { NoValidImages } from '../../kernel/errors';
 import { logger, pipelineStep } from '../../kernel/observability';
 import { runFileKey } from '../../kernel/rules/run-files';
 import { parseS3Uri, toS3Uri } from '../../kernel/rules/s3-uri';
-import { ValidationReport } from '../../validation/contracts/validation-report';
-import { acceptedKeys } from '../../validation/rules/validation-report';
+import { acceptedKeys, ValidationReport } from '../../validation/contracts/validation-report';
+import { checkLabels } from '../contracts/labels';
 import { labelCategoryConfig, manifestLines } from '../rules/input-manifest';
-import { checkLabels } from '../rules/labels';
 
 /** The environment variables this function reads (none: it works from its input alone). */
 export const SETTINGS: readonly SettingName[] = [];

@@ -2,7 +2,7 @@ import type { RunContext } from '../../kernel/contracts/step-io';
 import { InvalidInput } from '../../kernel/errors';
 import { runPrefixOf } from '../../kernel/rules/run-files';
 import { batchOf, deriveRunId, normalizePrefix } from '../../kernel/rules/run-id';
-import { checkLabels } from '../../labeling/rules/labels';
+import { checkLabels } from '../../labeling/contracts/labels';
 import type { ExecutionInput } from '../contracts/execution-input';
 
 /** Defaults for everything a run may override; chosen for logo labeling by a small private team. */
