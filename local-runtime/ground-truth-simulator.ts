@@ -2,7 +2,7 @@ import { failedOutputRecord, labeledOutputRecord } from './ground-truth-output';
 import type { TruthBox, TruthImage } from './sample-batch';
 import { createRandom } from './seeded-random';
 
-/** DescribeLabelingJob `LabelCounters` (aws-facts §5). */
+/** DescribeLabelingJob `LabelCounters` (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeLabelingJob.html). */
 export interface SimulatedLabelCounters {
   TotalLabeled: number;
   HumanLabeled: number;
@@ -26,7 +26,7 @@ export interface LabelingSimulationOptions {
   labels: string[];
   labelAttributeName: string;
   jobName: string;
-  /** NumberOfHumanWorkersPerDataObject, 1–9 (aws-facts §1). */
+  /** NumberOfHumanWorkersPerDataObject, 1–9 (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html). */
   workersPerObject: number;
   autoLabeling: boolean;
   seed: number;
@@ -174,7 +174,7 @@ function meanBox(boxes: Box[]): Box {
  * boxes of the same label from different workers whose IoU with a cluster's mean reaches 0.5 form
  * one object; objects drawn by a majority of workers are kept, as the mean of their boxes.
  * Confidence reflects agreement (share of workers × mean IoU with the result); with a single
- * worker there is nothing to agree with and Ground Truth reports 0.00 (aws-facts §1).
+ * worker there is nothing to agree with and Ground Truth reports 0.00 (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html).
  */
 export function consolidateBoxes(answers: LabeledBox[][]): ConsolidatedBox[] {
   const workers = answers.length;
@@ -237,7 +237,7 @@ function roundTo(value: number, digits: number): number {
   return Math.round(value * factor) / factor;
 }
 
-/** Ground Truth's `creation-date` format, `%Y-%m-%dT%H:%M:%S.%f` in UTC without a zone (aws-facts §5). */
+/** Ground Truth's `creation-date` format, `%Y-%m-%dT%H:%M:%S.%f` in UTC without a zone (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html). */
 export function formatCreationDate(date: Date): string {
   return `${date.toISOString().slice(0, 23)}000`;
 }
@@ -305,7 +305,7 @@ const emptyCounters = (): SimulatedLabelCounters => ({
 
 /**
  * Simulates a bounding-box labeling job run by a private workforce and returns the real-format
- * `output.manifest` lines (SMDG "Bounding Box Job Output", aws-facts §5) and the job's
+ * `output.manifest` lines ("Bounding Box Job Output", https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html) and the job's
  * `LabelCounters`. Deterministic for a seed.
  *
  * - Each object is labeled by `workersPerObject` simulated workers whose boxes are consolidated

@@ -55,7 +55,7 @@ interface RunningExecution {
   finished: Promise<ExecutionRecord>;
 }
 
-/** Execution names: 1-80 characters without whitespace or the characters AWS forbids (aws-facts §7). */
+/** Execution names: 1-80 characters without whitespace or the characters AWS forbids (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html). */
 const INVALID_NAME_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
 const isControlCharacter = (c: string): boolean => {
   const code = c.charCodeAt(0);
@@ -110,7 +110,7 @@ const looksLikeToken = (token: string): boolean => /^AQB[A-Za-z0-9_-]{64,}$/.tes
  * every Task invokes the real handler in process; the task-token state invokes its handler
  * with `Parameters.Payload` (holding a fresh token) and then waits until SendTaskSuccess or
  * SendTaskFailure arrives through the Step Functions stand-in. Executions are kept by name, so
- * StartExecution is idempotent the way Step Functions is (aws-facts §7).
+ * StartExecution is idempotent the way Step Functions is (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
  */
 export class StepFunctionsRuntime implements ExecutionHost {
   private readonly machine: LoadedStateMachine;

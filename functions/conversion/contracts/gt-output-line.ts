@@ -1,5 +1,5 @@
 /**
- * The parts of a Ground Truth bounding-box output line (aws-facts §5), read tolerantly: extra
+ * The parts of a Ground Truth bounding-box output line (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html), read tolerantly: extra
  * keys pass, numbers may arrive as numeric strings, and each box is read on its own so one bad
  * box never costs the whole image. Hand-written readers rather than zod schemas: this runs for
  * every line and box of manifests up to 100,000 lines, and zod cost three times `JSON.parse`

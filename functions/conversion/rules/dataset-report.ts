@@ -103,7 +103,7 @@ export class DatasetReportBuilder {
   }
 }
 
-/** Dataset-level conditions Rekognition would refuse or that make training weak (aws-facts §6, §11). */
+/** Dataset-level conditions Rekognition would refuse or that make training weak (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html). */
 const warningsFor = (plan: SplitPlan, labelCount: number): string[] => {
   const warnings: string[] = [];
   if (plan.train + plan.test > 0 && plan.test === 0) {

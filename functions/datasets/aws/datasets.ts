@@ -61,7 +61,7 @@ export interface CreateDatasetRequest {
 
 /**
  * Creates one dataset from a Ground Truth manifest, with the caller's S3 permissions
- * (aws-facts §6). If another attempt created it first, returns that dataset's ARN.
+ * (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateDataset.html). If another attempt created it first, returns that dataset's ARN.
  */
 export const createDatasetFromManifest = async (request: CreateDatasetRequest): Promise<string> => {
   const { projectName, projectArn, type, manifest, tags } = request;

@@ -9,7 +9,7 @@ export const batchPrefixOf = (key: string): string | undefined => {
 
 /**
  * The key as uploaded. The EventBridge docs do not say whether `detail.object.key` is
- * URL-encoded (aws-facts §8); S3's other notifications encode it form-style. Callers try the
+ * URL-encoded (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html); S3's other notifications encode it form-style. Callers try the
  * raw key first, then this decoded one.
  */
 export const formDecodedKey = (key: string): string | undefined => {

@@ -17,12 +17,12 @@ export const RUN_DEFAULTS = {
   train: false,
   testFraction: 0.2,
   minConfidence: 0,
-  // Bounding-box jobs: must not end with -ref or -metadata (aws-facts §1).
+  // Bounding-box jobs: must not end with -ref or -metadata (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html).
   labelAttributeName: 'bounding-box',
 } as const;
 
 export interface RunSettings {
-  /** The one bucket this deployment may read (Rekognition needs all images in one bucket; aws-facts §6). */
+  /** The one bucket this deployment may read (Rekognition needs all images in one bucket; https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateDataset.html). */
   dataBucket: string;
   defaultLabels: string[];
 }

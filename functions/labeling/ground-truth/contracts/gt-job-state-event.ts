@@ -2,7 +2,7 @@ import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbr
 import { z } from 'zod';
 
 /**
- * "SageMaker Ground Truth Labeling Job State Change" (aws-facts §4). `detail` carries only the
+ * "SageMaker Ground Truth Labeling Job State Change" (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-monitor-cloud-watch.html). `detail` carries only the
  * status; the job is named by `resources[0]` (`arn:...:labeling-job/<name>`). Only Completed,
  * Failed and Stopped are documented as emitted, so the rule filters on them.
  */

@@ -8,10 +8,10 @@ import { checkLabelAttributeName, checkLabelingJobName } from '../../rules/label
 import type { AutoLabelingDecision } from './auto-labeling';
 import { type BoundingBoxArns, boundingBoxArns } from './ground-truth-regions';
 
-/** Private workforces: default and, for most accounts, maximum task lifetime is 30 days (aws-facts §1). */
+/** Private workforces: default and, for most accounts, maximum task lifetime is 30 days (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html). */
 const DEFAULT_TASK_AVAILABILITY_SECONDS = 2_592_000;
 
-/** The `CreateLabelingJob` request, in the API's own field names (aws-facts §1). */
+/** The `CreateLabelingJob` request, in the API's own field names (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html). */
 export interface LabelingJobRequest {
   LabelingJobName: string;
   LabelAttributeName: string;
@@ -86,7 +86,7 @@ const textWithin = (what: string, value: string, max: number): string => {
   return value;
 };
 
-/** Tag values: ≤ 256 of `[\p{L}\p{Z}\p{N}_.:/=+\-@]` (aws-facts §1). */
+/** Tag values: ≤ 256 of `[\p{L}\p{Z}\p{N}_.:/=+\-@]` (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Tag.html). */
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 
 const checkRunId = (runId: string): string => {
@@ -96,7 +96,7 @@ const checkRunId = (runId: string): string => {
   return runId;
 };
 
-/** The worker-facing half of the request; each number within the API's range (aws-facts §1). */
+/** The worker-facing half of the request; each number within the API's range (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html). */
 const humanTaskConfig = (
   run: LabelingJobRun,
   arns: BoundingBoxArns,
@@ -149,7 +149,7 @@ const describePlan = (
 
 /**
  * Plans a bounding-box labeling job: the `CreateLabelingJob` request (every field within its API
- * limit, aws-facts §1), the built-in ARNs for the region (§2), and the record for `job.json`.
+ * limit, https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html), the built-in ARNs for the region, and the record for `job.json`.
  * Pure: the caller performs it. Throws `InvalidInput` for a setting the API would reject, and a
  * `RangeError` for a region without Ground Truth.
  */
