@@ -1,7 +1,8 @@
 // Serverless plugin: refuses to package or deploy where the pipeline cannot work, before any AWS call.
 // The stage parameter `labelingBackend` (default `builtin`) says what the region must offer:
-// - ground-truth: Ground Truth's built-in PRE-/ACS-BoundingBox Lambdas exist in 12 regions only (aws-facts §2),
-//   and a deploy needs a workteam: an existing one (param workteamArn) or one created here (createWorkforce=true).
+// - ground-truth: Ground Truth's built-in PRE-/ACS-BoundingBox Lambdas exist in 12 regions only
+//   (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html), and a deploy needs a
+//   workteam: an existing one (param workteamArn) or one created here (createWorkforce=true).
 // - builtin: nothing of Ground Truth, but Rekognition Custom Labels, where the dataset goes (builtin-regions.ts).
 const { require: tsxRequire } = require('tsx/cjs/api');
 

@@ -44,6 +44,35 @@ const send = (response: ServerResponse, status: number, jsonVersion: string, bod
 const sendError = (response: ServerResponse, jsonVersion: string, error: ServiceError): void =>
   send(response, error.statusCode, jsonVersion, { __type: error.type, message: error.message });
 
+/** CORS (answering preflights) and GET documents such as a JWKS; true when the request was answered. */
+const answeredAsBrowserOrDocument = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: ApiServerOptions,
+): boolean => {
+  if (options.cors) {
+    // What Cognito answers a browser: any origin, the headers the SDK sends.
+    response.setHeader('access-control-allow-origin', '*');
+    response.setHeader(
+      'access-control-allow-headers',
+      'content-type,x-amz-target,x-amz-user-agent,amz-sdk-invocation-id,amz-sdk-request,cache-control',
+    );
+    response.setHeader('access-control-allow-methods', 'POST,GET,OPTIONS');
+    response.setHeader('access-control-max-age', '600');
+    if (request.method === 'OPTIONS') {
+      response.writeHead(204).end();
+      return true;
+    }
+  }
+  const document =
+    request.method === 'GET' ? options.documents?.(new URL(request.url ?? '/', 'http://local').pathname) : undefined;
+  if (document === undefined) return false;
+  const text = JSON.stringify(document);
+  response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+  return true;
+};
+
 /**
  * One loopback HTTP server for the AWS JSON-protocol APIs the pipeline calls: POST `/` with an
  * `X-Amz-Target: <prefix>.<Operation>` header, routed to the stand-in service that owns the
@@ -58,29 +87,7 @@ export const startAwsApiServer = async (
   const byPrefix = new Map(services.map((s) => [s.targetPrefix, s]));
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    if (options.cors) {
-      // What Cognito answers a browser: any origin, the headers the SDK sends.
-      response.setHeader('access-control-allow-origin', '*');
-      response.setHeader(
-        'access-control-allow-headers',
-        'content-type,x-amz-target,x-amz-user-agent,amz-sdk-invocation-id,amz-sdk-request,cache-control',
-      );
-      response.setHeader('access-control-allow-methods', 'POST,GET,OPTIONS');
-      response.setHeader('access-control-max-age', '600');
-      if (request.method === 'OPTIONS') {
-        response.writeHead(204).end();
-        return;
-      }
-    }
-    if (request.method === 'GET' && options.documents) {
-      const document = options.documents(new URL(request.url ?? '/', 'http://local').pathname);
-      if (document !== undefined) {
-        const text = JSON.stringify(document);
-        response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-        response.end(text);
-        return;
-      }
-    }
+    if (answeredAsBrowserOrDocument(request, response, options)) return;
     const target = request.headers['x-amz-target'];
     const [prefix, operationName] = typeof target === 'string' ? target.split('.') : [];
     const service = prefix === undefined ? undefined : byPrefix.get(prefix);

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { createBuiltinTables, type LocalDynamoDb, startDynamoDb } from './dynamodb-local';
+import { LOCAL_LABELING_TABLE } from './local-environment';
 import { httpApiRoutes, type RunningPortal, startPortalServer } from './portal-server';
 import { LOCAL_ADMIN_GROUP, type RunningCognito, startCognito } from './stand-ins/cognito';
 
-export const LOCAL_LABELING_TABLE = 'labeling-pipeline-local-labeling';
 export const WEB_ROOT = join(__dirname, '..', 'web', 'dist');
 
 /** A user of the local pool with a permanent password (no invitation step). */
@@ -95,10 +95,9 @@ export const builtinEnvironment = (services: BuiltinServices): void => {
   const env = process.env;
   env.AWS_ENDPOINT_URL_DYNAMODB = services.dynamodb.endpoint;
   env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER = services.cognito.endpoint;
+  // The table, pool and client names are local settings (LOCAL_SETTINGS); the stand-ins use the same.
   env.LABELING_TABLE ??= services.tableName;
-  env.ADMIN_GROUP ??= LOCAL_ADMIN_GROUP;
-  env.PRESIGN_SECONDS ??= '300';
   env.USER_POOL_ID = services.cognito.standIn.userPoolId;
   env.USER_POOL_CLIENT_ID = services.cognito.standIn.clientId;
-  env.LABELING_BACKEND ??= 'builtin';
+  env.ADMIN_GROUP ??= LOCAL_ADMIN_GROUP;
 };

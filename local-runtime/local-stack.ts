@@ -1,11 +1,13 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { startAwsApiServer } from './aws-api-server';
+import { hasErrorName } from '../functions/kernel/aws/sdk-errors';
+import { type RunningApiServer as AwsApiServer, startAwsApiServer } from './aws-api-server';
 import { type BuiltinServices, builtinEnvironment, startBuiltinServices } from './builtin-services';
-import { functionRules, matchesPattern } from './event-rules';
+import { pipelineEventRules } from './event-rules';
 import { configureLocalEnvironment, LOCAL_BUCKET, LOCAL_REGION, LOCAL_STATE_MACHINE_ARN } from './local-environment';
-import { LOCAL_S3_CREDENTIALS, startS3Server } from './s3-server';
+import { LOCAL_S3_CREDENTIALS, type RunningS3Server as S3Server, startS3Server } from './s3-server';
 import type { CognitoStandIn } from './stand-ins/cognito';
 import { type DeliveredEvent, EventBridgeStandIn, eventEnvelope } from './stand-ins/eventbridge';
+import type { StandInService } from './stand-ins/json-protocol';
 import { s3ObjectStore } from './stand-ins/object-store';
 import { RekognitionStandIn } from './stand-ins/rekognition';
 import { type LabelingProgress, SageMakerStandIn } from './stand-ins/sagemaker';
@@ -91,6 +93,143 @@ const describeStateExit = (state: string, output: unknown): string | undefined =
   return undefined;
 };
 
+/** What a run shows: its reporter (swapped per run) and each message once per execution. */
+class RunDisplay {
+  reporter: RunReporter = silentReporter;
+  private readonly shown = new Map<string, Set<string>>();
+
+  /** True when this execution already showed `what`; remembers it otherwise. */
+  shownOnce(executionArn: string, what: string): boolean {
+    const seen = this.shown.get(executionArn) ?? new Set<string>();
+    this.shown.set(executionArn, seen);
+    if (seen.has(what)) return true;
+    seen.add(what);
+    return false;
+  }
+}
+
+/** Delivers an AWS event to a handler as an EventBridge rule target, with Lambda's async retries. */
+const eventDeliverer =
+  (display: RunDisplay) =>
+  async (functionKey: string, event: DeliveredEvent): Promise<void> => {
+    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt += 1) {
+      try {
+        await invokeHandler(functionKey, event);
+        return;
+      } catch (error) {
+        if (attempt === ASYNC_ATTEMPTS) {
+          display.reporter.line(`! ${functionKey} failed on ${event['detail-type']}: ${(error as Error).message}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  };
+
+/** Sends AWS service events through the EventBridge stand-in's rules, remembering those a rule took. */
+const serviceEvents =
+  (eventBridge: EventBridgeStandIn, deliveries: DeliveredEvent[]) =>
+  async (event: DeliveredEvent): Promise<void> => {
+    const targets = eventBridge.targets(event);
+    if (targets.length > 0) deliveries.push(event);
+    await eventBridge.dispatch(event);
+  };
+
+type Deliver = ReturnType<typeof serviceEvents>;
+
+const sageMakerStandIn = (
+  store: ReturnType<typeof s3ObjectStore>,
+  display: RunDisplay,
+  deliver: Deliver,
+  options: LocalEnvironmentOptions,
+): SageMakerStandIn =>
+  new SageMakerStandIn({
+    store,
+    deliverEvent: deliver,
+    onProgress: (p: LabelingProgress) => {
+      if (p.status === 'InProgress' || p.status === 'Completed')
+        display.reporter.progress('labeling', p.labeled, p.total);
+      if (p.status !== 'InProgress') display.reporter.line(`  Ground Truth job ${p.jobName}: ${p.status}`);
+    },
+    ...(options.labelingMs === undefined ? {} : { labelingMs: options.labelingMs }),
+  });
+
+const stepFunctionsRuntime = (
+  stateMachineArn: string,
+  display: RunDisplay,
+  deliver: Deliver,
+  lastState: Map<string, unknown>,
+  options: LocalEnvironmentOptions,
+): StepFunctionsRuntime =>
+  new StepFunctionsRuntime({
+    stateMachineArn,
+    ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
+    // Poll loops enter the same states again and again: each state and message is shown once.
+    onStateEntered: (execution, state) => {
+      if (state === 'PrepareRun') display.reporter.line(`execution ${execution.name} started`);
+      if (!display.shownOnce(execution.executionArn, `state:${state}`)) display.reporter.line(`▸ ${state}`);
+    },
+    onStateExited: (execution, state, output) => {
+      lastState.set(execution.executionArn, output);
+      const message = describeStateExit(state, output);
+      if (message && !display.shownOnce(execution.executionArn, message)) display.reporter.line(`  ${message}`);
+    },
+    // "Step Functions Execution Status Change": ExecutionEndedRule takes the endings that may
+    // leave a labeling job behind to stopAbandonedLabelingJob.
+    onExecutionEnded: (execution: ExecutionRecord) => deliver(executionStatusEvent(execution)),
+  });
+
+/** config.ts parses the environment once; it must have seen the local one. Then the bucket is created. */
+const prepareBucket = async (s3: S3Client, bucket: string): Promise<void> => {
+  const { config } = require('../functions/kernel/config') as typeof import('../functions/kernel/config');
+  if (config.DATA_BUCKET !== bucket || config.S3_FORCE_PATH_STYLE !== 'true') {
+    throw new Error(
+      'functions/kernel/config was imported before the local environment was set up; import handler modules lazily',
+    );
+  }
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if (!hasErrorName(error, 'BucketAlreadyOwnedByYou', 'BucketAlreadyExists')) throw error;
+  }
+};
+
+interface Servers {
+  s3: S3Server;
+  api: AwsApiServer;
+  builtin: BuiltinServices;
+}
+
+/** Starts the built-in backend's services and the API stand-in server after the S3 server; stops what started if one fails. */
+const startServers = async (s3: S3Server, services: StandInService[]): Promise<Servers> => {
+  const builtin = await startBuiltinServices().catch(async (error: unknown) => {
+    await s3.stop();
+    throw error;
+  });
+  const api = await startAwsApiServer(services).catch(async (error: unknown) => {
+    await Promise.allSettled([builtin.stop(), s3.stop()]);
+    throw error;
+  });
+  return { s3, api, builtin };
+};
+
+/** Stops in order: aborting reports the endings (stopAbandonedLabelingJob) while the servers still run. */
+const stopper = (parts: LocalEnvironment, servers: Servers): (() => Promise<void>) => {
+  let stopped: Promise<void> | undefined;
+  return () => {
+    stopped ??= (async () => {
+      await parts.runtime.stop();
+      parts.sageMaker.stop();
+      parts.rekognition.stop();
+      await servers.builtin.stop();
+      await servers.api.stop();
+      parts.s3.destroy();
+      await servers.s3.stop();
+    })();
+    return stopped;
+  };
+};
+
 /**
  * Starts everything a local run needs on loopback ports the OS picks: the S3-protocol server,
  * the stand-in server for SageMaker, Rekognition, Step Functions and EventBridge, and the local
@@ -102,125 +241,44 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
   const s3Server = await startS3Server(options.s3Directory === undefined ? {} : { directory: options.s3Directory });
   const s3 = localS3Client(s3Server.endpoint);
   const store = s3ObjectStore(s3);
-  let reporter = silentReporter;
+  const display = new RunDisplay();
   const deliveries: DeliveredEvent[] = [];
   const lastState = new Map<string, unknown>();
-  const shown = new Map<string, Set<string>>();
-  /** True when this execution already showed `what`; remembers it otherwise. */
-  const shownOnce = (executionArn: string, what: string): boolean => {
-    const seen = shown.get(executionArn) ?? new Set<string>();
-    shown.set(executionArn, seen);
-    if (seen.has(what)) return true;
-    seen.add(what);
-    return false;
-  };
-
-  /** Delivers an AWS event to a handler as an EventBridge rule target, with Lambda's async retries. */
-  const deliver = async (functionKey: string, event: DeliveredEvent): Promise<void> => {
-    deliveries.push(event);
-    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt += 1) {
-      try {
-        await invokeHandler(functionKey, event);
-        return;
-      } catch (error) {
-        if (attempt === ASYNC_ATTEMPTS) {
-          reporter.line(`! ${functionKey} failed on ${event['detail-type']}: ${(error as Error).message}`);
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 200 * attempt));
-      }
-    }
-  };
-
-  const eventBridge = new EventBridgeStandIn();
-  // PutEvents entries reach the functions whose rule matches ("Built-in Labeling Job Ready" -> finalizeBuiltinJob).
-  const rules = functionRules();
-  const routed = new Set<Promise<void>>();
-  eventBridge.onEvent((event) => {
-    for (const rule of rules) {
-      if (!matchesPattern(rule.pattern, event as unknown as Record<string, unknown>)) continue;
-      const delivery = deliver(rule.functionKey, event).finally(() => routed.delete(delivery));
-      routed.add(delivery);
-    }
-  });
-  const sageMaker = new SageMakerStandIn({
-    store,
-    deliverEvent: (event) => deliver('labelingJobEvents', event),
-    onProgress: (p: LabelingProgress) => {
-      if (p.status === 'InProgress' || p.status === 'Completed') reporter.progress('labeling', p.labeled, p.total);
-      if (p.status !== 'InProgress') reporter.line(`  Ground Truth job ${p.jobName}: ${p.status}`);
-    },
-    ...(options.labelingMs === undefined ? {} : { labelingMs: options.labelingMs }),
-  });
+  const rules = pipelineEventRules(bucket, stateMachineArn);
+  const eventBridge = new EventBridgeStandIn({ rules, deliver: eventDeliverer(display) });
+  const deliver = serviceEvents(eventBridge, deliveries);
+  const sageMaker = sageMakerStandIn(store, display, deliver, options);
   const rekognition = new RekognitionStandIn({ store });
-  const runtime = new StepFunctionsRuntime({
-    stateMachineArn,
-    ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
-    // Poll loops enter the same states again and again: each state and message is shown once.
-    onStateEntered: (execution, state) => {
-      if (state === 'PrepareRun') reporter.line(`execution ${execution.name} started`);
-      if (!shownOnce(execution.executionArn, `state:${state}`)) reporter.line(`▸ ${state}`);
-    },
-    onStateExited: (execution, state, output) => {
-      lastState.set(execution.executionArn, output);
-      const message = describeStateExit(state, output);
-      if (message && !shownOnce(execution.executionArn, message)) reporter.line(`  ${message}`);
-    },
-    // The deployed rule sends "Step Functions Execution Status Change" for these endings to
-    // stopAbandonedLabelingJob (infra/event-rules.yml).
-    onExecutionEnded: async (execution: ExecutionRecord) => {
-      if (!['FAILED', 'ABORTED', 'TIMED_OUT'].includes(execution.status)) return;
-      await deliver('stopAbandonedLabelingJob', executionStatusEvent(execution));
-    },
-  });
-  const builtin = await startBuiltinServices().catch(async (error: unknown) => {
-    await s3Server.stop();
-    throw error;
-  });
-  const apiServer = await startAwsApiServer([
-    sageMaker.service,
-    rekognition.service,
-    stepFunctionsService(runtime),
-    eventBridge.service,
-  ]).catch(async (error: unknown) => {
-    await Promise.allSettled([builtin.stop(), s3Server.stop()]);
-    throw error;
-  });
+  const runtime = stepFunctionsRuntime(stateMachineArn, display, deliver, lastState, options);
+  const services = [sageMaker.service, rekognition.service, stepFunctionsService(runtime), eventBridge.service];
+  const servers = await startServers(s3Server, services);
+  const { api: apiServer, builtin } = servers;
   configureLocalEnvironment({
     endpoints: { s3: s3Server.endpoint, api: apiServer.endpoint },
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
   });
   builtinEnvironment(builtin);
-  try {
-    // config.ts parses the environment once; it must have seen the local one.
-    const { config } = require('../functions/kernel/config') as typeof import('../functions/kernel/config');
-    if (config.DATA_BUCKET !== bucket || config.S3_FORCE_PATH_STYLE !== 'true') {
-      throw new Error(
-        'functions/kernel/config was imported before the local environment was set up; import handler modules lazily',
-      );
-    }
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  } catch (error) {
-    if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes((error as Error).name)) {
+  const portal = await prepareBucket(s3, bucket)
+    .then(() =>
+      builtin.startPortal(invokeHandler, (route, error) =>
+        display.reporter.line(`! ${route} failed: ${(error as Error).stack ?? String(error)}`),
+      ),
+    )
+    .catch(async (error: unknown) => {
       await Promise.allSettled([apiServer.stop(), builtin.stop(), s3Server.stop()]);
       throw error;
-    }
-  }
-  const portal = await builtin.startPortal(invokeHandler, (route, error) =>
-    reporter.line(`! ${route} failed: ${(error as Error).stack ?? String(error)}`),
-  );
-
-  let stopped: Promise<void> | undefined;
-  return {
+    });
+  const endpoints = {
+    s3: s3Server.endpoint,
+    api: apiServer.endpoint,
+    portal: portal.endpoint,
+    cognito: builtin.cognito.endpoint,
+    dynamodb: builtin.dynamodb.endpoint,
+  };
+  const environment: LocalEnvironment = {
     bucket,
     stateMachineArn,
-    endpoints: {
-      s3: s3Server.endpoint,
-      api: apiServer.endpoint,
-      portal: portal.endpoint,
-      cognito: builtin.cognito.endpoint,
-      dynamodb: builtin.dynamodb.endpoint,
-    },
+    endpoints,
     s3,
     builtin,
     cognito: builtin.cognito.standIn,
@@ -231,23 +289,12 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
     deliveries,
     lastState,
     setReporter(next) {
-      reporter = next;
+      display.reporter = next;
     },
-    stop() {
-      stopped ??= (async () => {
-        // Aborting reports the endings (stopAbandonedLabelingJob) while the servers still run.
-        await runtime.stop();
-        sageMaker.stop();
-        rekognition.stop();
-        await Promise.allSettled([...routed]);
-        await builtin.stop();
-        await apiServer.stop();
-        s3.destroy();
-        await s3Server.stop();
-      })();
-      return stopped;
-    },
+    stop: () => Promise.resolve(),
   };
+  environment.stop = stopper(environment, servers);
+  return environment;
 };
 
 /** "Step Functions Execution Status Change", as EventBridge delivers it (events-ref-states). */

@@ -10,83 +10,90 @@ const firstLine = async (path: string | undefined): Promise<string> => {
 
 const shown = (value: number | undefined): string => (value === undefined ? '-' : String(value));
 
-/** The end-of-run text the CLI prints: where the dataset is, what the report says, counts, events, time. */
-export const formatRunSummary = async (result: LocalRunResult): Promise<string[]> => {
-  const lines: string[] = [];
-  const ok = result.status === 'SUCCEEDED';
-  lines.push('');
-  lines.push(
-    ok
-      ? `✔ run ${result.runId} succeeded in ${(result.elapsedMs / 1000).toFixed(1)} s`
-      : `✘ run ${result.runId || '(none)'} ${result.status} after ${(result.elapsedMs / 1000).toFixed(1)} s${
-          result.error ? `: ${result.error.name}: ${result.error.cause}` : ''
-        }`,
-  );
-  const c = result.counts;
-  lines.push(
-    `  images ${shown(c.objects)} (accepted ${shown(c.accepted)}, rejected ${shown(c.rejected)}) · labeled ${shown(c.labeled)} (human ${shown(c.humanLabeled)}, machine ${shown(c.machineLabeled)}) · dataset ${shown(c.datasetImages)} images, ${shown(c.boxes)} boxes · train ${shown(c.train)} / test ${shown(c.test)}`,
-  );
-  if (result.files.labelingJob) {
-    const job = JSON.parse(await readFile(result.files.labelingJob, 'utf8').catch(() => '{}')) as {
-      jobName?: string;
-      workersPerObject?: number;
-      autoLabeling?: { enabled?: boolean; reason?: string };
-    };
-    const auto = job.autoLabeling?.enabled ? 'on' : `off (${job.autoLabeling?.reason ?? 'not requested'})`;
-    lines.push(
-      `  labeling job ${job.jobName}: ${shown(job.workersPerObject)} worker${job.workersPerObject === 1 ? '' : 's'} per image, automated labeling ${auto}`,
-    );
+const seconds = (ms: number): string => (ms / 1000).toFixed(1);
+
+const headline = (result: LocalRunResult): string =>
+  result.status === 'SUCCEEDED'
+    ? `✔ run ${result.runId} succeeded in ${seconds(result.elapsedMs)} s`
+    : `✘ run ${result.runId || '(none)'} ${result.status} after ${seconds(result.elapsedMs)} s${
+        result.error ? `: ${result.error.name}: ${result.error.cause}` : ''
+      }`;
+
+const countsLine = ({ counts: c }: LocalRunResult): string =>
+  `  images ${shown(c.objects)} (accepted ${shown(c.accepted)}, rejected ${shown(c.rejected)}) · labeled ${shown(c.labeled)} (human ${shown(c.humanLabeled)}, machine ${shown(c.machineLabeled)}) · dataset ${shown(c.datasetImages)} images, ${shown(c.boxes)} boxes · train ${shown(c.train)} / test ${shown(c.test)}`;
+
+const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8').catch(() => '{}')) as T;
+
+const labelingJobLines = async (path: string | undefined): Promise<string[]> => {
+  if (!path) return [];
+  const job = await readJson<{
+    jobName?: string;
+    workersPerObject?: number;
+    autoLabeling?: { enabled?: boolean; reason?: string };
+  }>(path);
+  const auto = job.autoLabeling?.enabled ? 'on' : `off (${job.autoLabeling?.reason ?? 'not requested'})`;
+  return [
+    `  labeling job ${job.jobName}: ${shown(job.workersPerObject)} worker${job.workersPerObject === 1 ? '' : 's'} per image, automated labeling ${auto}`,
+  ];
+};
+
+const manifestLines = async (files: LocalRunResult['files']): Promise<string[]> => {
+  if (!files.train && !files.test) return [];
+  const lines = ['', 'Dataset manifests (Rekognition Custom Labels format):'];
+  for (const path of [files.train, files.test]) {
+    if (path) lines.push(`  ${path}`, `    ${await firstLine(path)}`);
   }
-  if (result.labeling) {
-    const l = result.labeling;
-    const sorted = [...l.claimLatenciesMs].sort((x, y) => x - y);
-    const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-    const people = Object.keys(l.answersBy).length;
-    lines.push(
-      `  labeling API: ${l.answers} answers by ${people} simulated labeler${people === 1 ? '' : 's'}, ${l.skips} skips, ${l.duplicates} resends taken as duplicates; ${l.claims} claims (median ${median.toFixed(1)} ms)${l.closedByAdmin ? '; closed by the admin' : ''}`,
-    );
-  }
-  if (result.model) {
-    lines.push(`  model version: ${result.model.status}, F1 ${shown(result.model.f1Score)} (simulated training)`);
-  }
-  if (result.files.train || result.files.test) {
-    lines.push('', 'Dataset manifests (Rekognition Custom Labels format):');
-    for (const key of ['train', 'test'] as const) {
-      const path = result.files[key];
-      if (!path) continue;
-      lines.push(`  ${path}`, `    ${await firstLine(path)}`);
-    }
-  }
-  if (result.files.report) {
-    const report = JSON.parse(await readFile(result.files.report, 'utf8').catch(() => '{}')) as {
-      lines?: number;
-      accepted?: number;
-      rejectedLines?: number;
-      boxes?: number;
-      droppedBoxes?: number;
-      labels?: Record<string, number>;
-      rejectedByReason?: Record<string, number>;
-      warnings?: string[];
-    };
-    const labels = Object.entries(report.labels ?? {})
-      .map(([name, n]) => `${name} ${n}`)
-      .join(', ');
-    const reasons = Object.entries(report.rejectedByReason ?? {})
-      .map(([code, n]) => `${code} ${n}`)
-      .join(', ');
-    lines.push('', `Report: ${result.files.report}`);
-    lines.push(
-      `  ${shown(report.lines)} lines read, ${shown(report.accepted)} kept, ${shown(report.rejectedLines)} dropped; ${shown(report.boxes)} boxes (${labels}), ${shown(report.droppedBoxes)} boxes dropped`,
-    );
-    if (reasons) lines.push(`  dropped by reason: ${reasons}`);
-    for (const warning of report.warnings ?? []) lines.push(`  warning: ${warning}`);
-  }
-  if (result.files.reportHtml) lines.push(`  open in a browser: file://${result.files.reportHtml}`);
-  if (result.files.validation) lines.push(`Validation report: ${result.files.validation}`);
-  if (result.outDir) lines.push(`All files of the run: ${result.outDir}`);
-  lines.push('', `Events published on EventBridge (${result.events.length}):`);
+  return lines;
+};
+
+const counted = (counts: Record<string, number> | undefined): string =>
+  Object.entries(counts ?? {})
+    .map(([name, n]) => `${name} ${n}`)
+    .join(', ');
+
+const reportLines = async (path: string | undefined): Promise<string[]> => {
+  if (!path) return [];
+  const report = await readJson<{
+    lines?: number;
+    accepted?: number;
+    rejectedLines?: number;
+    boxes?: number;
+    droppedBoxes?: number;
+    labels?: Record<string, number>;
+    rejectedByReason?: Record<string, number>;
+    warnings?: string[];
+  }>(path);
+  const reasons = counted(report.rejectedByReason);
+  return [
+    '',
+    `Report: ${path}`,
+    `  ${shown(report.lines)} lines read, ${shown(report.accepted)} kept, ${shown(report.rejectedLines)} dropped; ${shown(report.boxes)} boxes (${counted(report.labels)}), ${shown(report.droppedBoxes)} boxes dropped`,
+    ...(reasons ? [`  dropped by reason: ${reasons}`] : []),
+    ...(report.warnings ?? []).map((warning) => `  warning: ${warning}`),
+  ];
+};
+
+const pathLines = (result: LocalRunResult): string[] => [
+  ...(result.files.reportHtml ? [`  open in a browser: file://${result.files.reportHtml}`] : []),
+  ...(result.files.validation ? [`Validation report: ${result.files.validation}`] : []),
+  ...(result.outDir ? [`All files of the run: ${result.outDir}`] : []),
+];
+
+/** What the simulated labelers did through the built-in backend's API. */
+const labelingApiLines = ({ labeling: l }: LocalRunResult): string[] => {
+  if (!l) return [];
+  const sorted = [...l.claimLatenciesMs].sort((x, y) => x - y);
+  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const people = Object.keys(l.answersBy).length;
+  return [
+    `  labeling API: ${l.answers} answers by ${people} simulated labeler${people === 1 ? '' : 's'}, ${l.skips} skips, ${l.duplicates} resends taken as duplicates; ${l.claims} claims (median ${median.toFixed(1)} ms)${l.closedByAdmin ? '; closed by the admin' : ''}`,
+  ];
+};
+
+const eventLines = (result: LocalRunResult): string[] => {
+  const lines = ['', `Events published on EventBridge (${result.events.length}):`];
   for (const e of result.events) {
-    const detail = e.detail as { error?: { name?: string }; counts?: Record<string, unknown> };
+    const detail = e.detail as { error?: { name?: string } };
     const what = detail.error?.name ? ` error=${detail.error.name}` : '';
     lines.push(`  ${e.time} ${e.source} "${e['detail-type']}"${what}`);
   }
@@ -97,6 +104,23 @@ export const formatRunSummary = async (result: LocalRunResult): Promise<string[]
     const what = e.detail.LabelingJobStatus ?? e.detail.status ?? object?.key ?? ready ?? '';
     lines.push(`  ${e.time} ${e.source} "${e['detail-type']}" ${String(what)}`);
   }
-  lines.push('', `Elapsed: ${(result.elapsedMs / 1000).toFixed(1)} s`);
   return lines;
 };
+
+/** The end-of-run text the CLI prints: where the dataset is, what the report says, counts, events, time. */
+export const formatRunSummary = async (result: LocalRunResult): Promise<string[]> => [
+  '',
+  headline(result),
+  countsLine(result),
+  ...(await labelingJobLines(result.files.labelingJob)),
+  ...labelingApiLines(result),
+  ...(result.model
+    ? [`  model version: ${result.model.status}, F1 ${shown(result.model.f1Score)} (simulated training)`]
+    : []),
+  ...(await manifestLines(result.files)),
+  ...(await reportLines(result.files.report)),
+  ...pathLines(result),
+  ...eventLines(result),
+  '',
+  `Elapsed: ${seconds(result.elapsedMs)} s`,
+];

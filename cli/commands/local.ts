@@ -1,15 +1,7 @@
 import type { Command } from 'commander';
-import { applyLocalPowertoolsDefaults } from '../../local-runtime/local-environment';
 import { createProgress } from '../../local-runtime/progress';
-import {
-  formatRunSummary,
-  type LocalRunOptions,
-  type RunReporter,
-  runLocalPipeline,
-} from '../../local-runtime/run-local';
-
-// Before any module creates the Powertools logger and metrics (see applyLocalPowertoolsDefaults).
-if (process.argv[2] === 'local') applyLocalPowertoolsDefaults(process.argv.includes('--verbose') ? 'INFO' : 'SILENT');
+import { type LocalRunOptions, type RunReporter, runLocalPipeline } from '../../local-runtime/run-local';
+import { formatRunSummary } from '../../local-runtime/run-summary';
 
 interface LocalCommandOptions {
   seed: number;
@@ -28,13 +20,35 @@ interface LocalCommandOptions {
   verbose?: boolean;
 }
 
+const JOB_OUTCOMES = ['Completed', 'Failed', 'Stopped'] as const;
+type JobOutcome = (typeof JOB_OUTCOMES)[number];
+const isJobOutcome = (value: string): value is JobOutcome => (JOB_OUTCOMES as readonly string[]).includes(value);
+
 const BACKENDS = ['builtin', 'ground-truth'] as const;
 type Backend = (typeof BACKENDS)[number];
 const isBackend = (value: string): value is Backend => (BACKENDS as readonly string[]).includes(value);
 
-const JOB_OUTCOMES = ['Completed', 'Failed', 'Stopped'] as const;
-type JobOutcome = (typeof JOB_OUTCOMES)[number];
-const isJobOutcome = (value: string): value is JobOutcome => (JOB_OUTCOMES as readonly string[]).includes(value);
+/** Options that need another (or exclude one), refused before anything starts. */
+const checkOptions = (opts: LocalCommandOptions): void => {
+  if (!isJobOutcome(opts.jobOutcome)) {
+    throw new Error(`--job-outcome must be one of ${JOB_OUTCOMES.join(', ')}, got ${opts.jobOutcome}`);
+  }
+  if (!isBackend(opts.labelingBackend)) {
+    throw new Error(`--labeling-backend must be one of ${BACKENDS.join(', ')}, got ${opts.labelingBackend}`);
+  }
+  const builtin = opts.labelingBackend === 'builtin';
+  if (opts.jobOutcome !== 'Completed' && builtin) {
+    throw new Error('--job-outcome simulates a Ground Truth job: use it with --labeling-backend ground-truth');
+  }
+  if ((opts.labelers !== undefined || opts.label !== undefined) && !builtin) {
+    throw new Error("--labelers and --label work on the built-in backend's portal: use --labeling-backend builtin");
+  }
+  if (opts.labelers === 0 && opts.label === undefined)
+    throw new Error('--labelers 0 needs --label: someone must label');
+  if (opts.sampleSize !== undefined && opts.images !== undefined) {
+    throw new Error('--sample-size sizes the generated sample; --images labels your own images instead');
+  }
+};
 
 /** Progress lines as they come; counted work as a bar (local-runtime/progress.ts). */
 const consoleReporter = (stream: NodeJS.WriteStream): RunReporter & { end(): void } => {
@@ -54,6 +68,26 @@ const positiveInteger = (what: string) => (value: string) => {
   if (!Number.isInteger(n) || n < 0) throw new Error(`${what} must be a whole number, got ${value}`);
   return n;
 };
+
+/** The run options the command line asks for. */
+const runOptions = (opts: LocalCommandOptions, reporter: RunReporter, signal: AbortSignal): LocalRunOptions => ({
+  seed: opts.seed,
+  reporter,
+  signal,
+  environmentOptions: { logLevel: opts.verbose ? 'INFO' : 'SILENT' },
+  ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+  ...(opts.autoLabeling ? { autoLabeling: true } : {}),
+  ...(opts.train ? { train: true } : {}),
+  ...(opts.images === undefined ? {} : { images: opts.images }),
+  ...(opts.annotations === undefined ? {} : { annotations: opts.annotations }),
+  ...(opts.labels === undefined ? {} : { labels: opts.labels.split(',').map((l) => l.trim()) }),
+  ...(opts.out === undefined ? {} : { out: opts.out }),
+  ...(opts.jobOutcome === 'Completed' ? {} : { labelingOutcome: opts.jobOutcome as JobOutcome }),
+  labelingBackend: opts.labelingBackend as Backend,
+  ...(opts.labelers === undefined ? {} : { labelers: opts.labelers }),
+  ...(opts.sampleSize === undefined ? {} : { sampleSize: opts.sampleSize }),
+  ...(opts.label === undefined ? {} : { person: typeof opts.label === 'string' ? { email: opts.label } : {} }),
+});
 
 /**
  * `labeling-pipeline local` (what `npm start` runs): the whole pipeline on this machine, no AWS
@@ -95,23 +129,7 @@ export const registerLocal = (program: Command): void => {
     )
     .option('--verbose', "show the handlers' INFO logs")
     .action(async (opts: LocalCommandOptions) => {
-      if (!isJobOutcome(opts.jobOutcome)) {
-        throw new Error(`--job-outcome must be one of ${JOB_OUTCOMES.join(', ')}, got ${opts.jobOutcome}`);
-      }
-      if (!isBackend(opts.labelingBackend)) {
-        throw new Error(`--labeling-backend must be one of ${BACKENDS.join(', ')}, got ${opts.labelingBackend}`);
-      }
-      if (opts.jobOutcome !== 'Completed' && opts.labelingBackend !== 'ground-truth') {
-        throw new Error('--job-outcome simulates a Ground Truth job: use it with --labeling-backend ground-truth');
-      }
-      if ((opts.labelers !== undefined || opts.label !== undefined) && opts.labelingBackend !== 'builtin') {
-        throw new Error("--labelers and --label work on the built-in backend's portal: use --labeling-backend builtin");
-      }
-      if (opts.labelers === 0 && opts.label === undefined)
-        throw new Error('--labelers 0 needs --label: someone must label');
-      if (opts.sampleSize !== undefined && opts.images !== undefined) {
-        throw new Error('--sample-size sizes the generated sample; --images labels your own images instead');
-      }
+      checkOptions(opts);
       const reporter = consoleReporter(process.stdout);
       const controller = new AbortController();
       let interrupted = false;
@@ -122,24 +140,7 @@ export const registerLocal = (program: Command): void => {
         controller.abort();
       };
       process.on('SIGINT', onSigint);
-      const options: LocalRunOptions = {
-        seed: opts.seed,
-        reporter,
-        signal: controller.signal,
-        environmentOptions: { logLevel: opts.verbose ? 'INFO' : 'SILENT' },
-        ...(opts.workers === undefined ? {} : { workers: opts.workers }),
-        ...(opts.autoLabeling ? { autoLabeling: true } : {}),
-        ...(opts.train ? { train: true } : {}),
-        ...(opts.images === undefined ? {} : { images: opts.images }),
-        ...(opts.annotations === undefined ? {} : { annotations: opts.annotations }),
-        ...(opts.labels === undefined ? {} : { labels: opts.labels.split(',').map((l) => l.trim()) }),
-        ...(opts.out === undefined ? {} : { out: opts.out }),
-        ...(opts.jobOutcome === 'Completed' ? {} : { labelingOutcome: opts.jobOutcome }),
-        labelingBackend: opts.labelingBackend,
-        ...(opts.labelers === undefined ? {} : { labelers: opts.labelers }),
-        ...(opts.sampleSize === undefined ? {} : { sampleSize: opts.sampleSize }),
-        ...(opts.label === undefined ? {} : { person: typeof opts.label === 'string' ? { email: opts.label } : {} }),
-      };
+      const options = runOptions(opts, reporter, controller.signal);
       try {
         reporter.line(
           opts.labelingBackend === 'builtin'

@@ -1,18 +1,16 @@
 import { createSign, generateKeyPairSync, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
 import { type ApiServerOptions, type RunningApiServer, startAwsApiServer } from '../aws-api-server';
+import { LOCAL_USER_POOL_CLIENT_ID, LOCAL_USER_POOL_ID } from '../local-environment';
 import {
   epochSeconds,
   type JsonObject,
   optionalString,
-  REGION,
   requireObject,
   requireString,
   ServiceError,
   type StandInService,
 } from './json-protocol';
 
-export const LOCAL_USER_POOL_ID = `${REGION}_LocalPool1`;
-export const LOCAL_USER_POOL_CLIENT_ID = 'locallabelersclient0000001';
 export const LOCAL_ADMIN_GROUP = 'admins';
 /** Token lifetimes of the deployed app client (Cognito's defaults: one hour; refresh 30 days). */
 const TOKEN_SECONDS = 3600;

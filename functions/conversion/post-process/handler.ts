@@ -1,6 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { openStream } from '../../kernel/aws/s3-objects';
+import type { SettingName } from '../../kernel/config';
 import { type DatasetSummary, LabelingResult, RunContext } from '../../kernel/contracts/step-io';
 import { InvalidInput, NoUsableLabels } from '../../kernel/errors';
 import { logger, metrics, pipelineStep } from '../../kernel/observability';
@@ -10,6 +11,9 @@ import { createFileSpool } from '../aws/spool-file';
 import { readLabelerFigures } from '../aws/worker-responses';
 import { convertOutputManifest } from '../rules/dataset-conversion';
 import { readManifestBatches } from '../rules/line-reader';
+
+/** The environment variables this function reads (none: it works from its input alone). */
+export const SETTINGS: readonly SettingName[] = [];
 
 export const PostProcessInput = z.object({
   run: RunContext.pick({
@@ -66,15 +70,15 @@ export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<
   metrics.addMetric('DatasetImages', MetricUnit.Count, accepted);
   if (accepted === 0) {
     throw new NoUsableLabels(
-      `none of the ${lines} lines of ${labeling.outputManifestS3Uri} can go into a Rekognition dataset; see ${files.uri('report.json')} (or report.html) for each line's reason`,
-      { reportUri: files.uri('report.json'), rejectedByReason },
+      `none of the ${lines} lines of ${labeling.outputManifestS3Uri} can go into a Rekognition dataset; see ${files.uri('datasetReport')} (or report.html) for each line's reason`,
+      { reportUri: files.uri('datasetReport'), rejectedByReason },
     );
   }
   return {
-    trainManifestUri: files.uri('train.manifest'),
-    testManifestUri: files.uri('test.manifest'),
-    reportUri: files.uri('report.json'),
-    reportHtmlUri: files.uri('report.html'),
+    trainManifestUri: files.uri('trainManifest'),
+    testManifestUri: files.uri('testManifest'),
+    reportUri: files.uri('datasetReport'),
+    reportHtmlUri: files.uri('datasetReportHtml'),
     lines,
     accepted,
     rejected: rejectedLines,

@@ -129,7 +129,7 @@ const writeSets = async (
 /**
  * Converts a Ground Truth output manifest (record batches from `readManifestBatches`) into Rekognition train and test manifests plus a
  * report, in two passes and constant memory: pass 1 parses and checks each record (Rekognition's
- * rules, aws-facts §5–6), spools kept lines and keeps ~16 bytes per line for the split; the split
+ * rules, https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/tm-debugging-json-line-errors.html), spools kept lines and keeps ~16 bytes per line for the split; the split
  * is planned; pass 2 copies spooled lines to train or test. When nothing is usable no sink is
  * opened, and the report says why each line was dropped.
  */

@@ -1,4 +1,4 @@
-import { requireSetting } from '../../kernel/config';
+import { loadSettings } from '../../kernel/config';
 import { backendOf } from '../../kernel/contracts/step-io';
 import { pipelineStep } from '../../kernel/observability';
 import type { StartLabelingJobOutput } from '../aws/labeling-backend';
@@ -9,6 +9,14 @@ import { StartLabelingJobInput } from '../contracts/labeling-steps';
 export type { StartLabelingJobOutput } from '../aws/labeling-backend';
 
 /**
+ * The environment variables this function reads; a missing one fails the cold start. Ground
+ * Truth's WORKTEAM_ARN may be empty (a stack deployed for the built-in backend): the Ground
+ * Truth backend refuses to start without it.
+ */
+export const SETTINGS = ['AWS_REGION', 'WORKTEAM_ARN', 'LABELING_ROLE_ARN', 'DATA_BUCKET', 'LABELING_TABLE'] as const;
+const settings = loadSettings(SETTINGS);
+
+/**
  * Starts the run's job on its backend. The backend stores the task token before its job exists
  * (so no completion can beat it), and the job's end resumes the run by that token.
  */
@@ -16,7 +24,7 @@ export const startLabelingJob = async (input: StartLabelingJobInput): Promise<St
   const { run, taskToken } = input;
   const backend = backendOf(run);
   const storeToken = () =>
-    putTaskToken(requireSetting('DATA_BUCKET'), run.jobName, {
+    putTaskToken(settings.DATA_BUCKET, run.jobName, {
       taskToken,
       runId: run.runId,
       executionName: run.executionName,

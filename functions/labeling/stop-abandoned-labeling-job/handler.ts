@@ -1,9 +1,15 @@
-import { describeIssues, eventConsumer, logger } from '../../kernel/observability';
+import { loadSettings } from '../../kernel/config';
+import { eventConsumer, logger } from '../../kernel/observability';
+import { describeIssues } from '../../kernel/parse';
 import { deriveRunId } from '../../kernel/rules/run-id';
 import type { AbandonHandling } from '../aws/labeling-backend';
 import { LABELING_BACKENDS } from '../aws/labeling-backends';
 import { getJob } from '../builtin/aws/table';
 import { ABANDONING_STATUSES, ExecutionStatusEvent } from '../contracts/execution-status-event';
+
+/** The environment variables this function reads: only the built-in backend's table. */
+export const SETTINGS = ['LABELING_TABLE'] as const;
+loadSettings(SETTINGS);
 
 export type { AbandonHandling } from '../aws/labeling-backend';
 

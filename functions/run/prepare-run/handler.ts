@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import { config, requireSetting } from '../../kernel/config';
+import { loadSettings } from '../../kernel/config';
 import type { RunContext } from '../../kernel/contracts/step-io';
-import { logger, parseOrThrow, pipelineStep } from '../../kernel/observability';
+import { logger, pipelineStep } from '../../kernel/observability';
+import { parseOrThrow } from '../../kernel/parse';
 import { ExecutionInput } from '../contracts/execution-input';
 import { planRun } from '../rules/run-plan';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['DATA_BUCKET', 'DEFAULT_LABELS', 'LABELING_BACKEND'] as const;
+const settings = loadSettings(SETTINGS);
 
 /** What the ASL passes: the raw execution input and `$$.Execution.Name`. */
 export const PrepareRunInput = z.object({ input: z.unknown(), executionName: z.string().min(1) });
@@ -12,9 +17,9 @@ export type PrepareRunInput = z.infer<typeof PrepareRunInput>;
 export const prepareRun = async ({ input, executionName }: PrepareRunInput): Promise<RunContext> => {
   const executionInput = parseOrThrow(ExecutionInput, input, 'execution input');
   const run = planRun(executionInput, executionName, {
-    dataBucket: requireSetting('DATA_BUCKET'),
-    defaultLabels: requireSetting('DEFAULT_LABELS').split(','),
-    labelingBackend: config.LABELING_BACKEND,
+    dataBucket: settings.DATA_BUCKET,
+    defaultLabels: settings.DEFAULT_LABELS.split(','),
+    labelingBackend: settings.LABELING_BACKEND,
   });
   logger.info('run prepared', {
     runId: run.runId,

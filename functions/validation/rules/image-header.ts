@@ -1,7 +1,7 @@
 /**
  * Reads an image's format and pixel size from its first bytes, by content (never the file
  * extension). Only JPEG and PNG are accepted by both Ground Truth bounding-box jobs and
- * Rekognition Custom Labels (aws-facts §3, §6); anything else is recognised just well enough
+ * Rekognition Custom Labels (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/md-prepare-images.html); anything else is recognised just well enough
  * to name it in the rejection message.
  */
 
@@ -147,7 +147,7 @@ export interface HeaderRead {
  * The first read. One request covers the frame header of nearly every camera JPEG (EXIF is at most
  * 64 KiB and usually far less); a request costs far more than the extra bytes it transfers.
  */
-export const INITIAL_READ_BYTES = 64 * 1024;
+const INITIAL_READ_BYTES = 64 * 1024;
 /**
  * Bytes read past the offset the segment walk needs, so that the segments after a big one (more
  * EXIF or ICC chunks, tables, the frame header) usually come with the same request.

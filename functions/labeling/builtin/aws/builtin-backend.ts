@@ -1,11 +1,11 @@
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { getText, openStream, putJson } from '../../../kernel/aws/s3-objects';
-import { requireSetting } from '../../../kernel/config';
+import { openStream, putJson, readJson } from '../../../kernel/aws/s3-objects';
 import type { LabelingResult } from '../../../kernel/contracts/step-io';
 import { InvalidInput, LabelingJobFailed, LabelingJobTimedOut } from '../../../kernel/errors';
-import { logger, parseOrThrow } from '../../../kernel/observability';
-import { joinKey, parseS3Uri } from '../../../kernel/rules/s3-uri';
+import { logger } from '../../../kernel/observability';
+import { runFileKey } from '../../../kernel/rules/run-files';
+import { parseS3Uri } from '../../../kernel/rules/s3-uri';
 import { ImageVerdict } from '../../../validation/contracts/validation-report';
 import type { LabelingBackend } from '../../aws/labeling-backend';
 import { deliverOutcome } from '../../aws/labeling-callbacks';
@@ -16,6 +16,7 @@ import type { BuiltinJobRecord } from '../contracts/builtin-job-record';
 import type { ImageItem, JobItem } from '../contracts/table-items';
 import { builtinOutcome } from '../rules/builtin-outcome';
 import { DEFAULT_AVAILABILITY_SECONDS, type Dimensions, planImageItem, planJobItem } from '../rules/job-plan';
+import { builtinSetting } from './settings';
 import { BATCH_WRITE_SIZE, batchPut, getJob, putJobIfAbsent, updateIf } from './table';
 
 const LabelCategories = z.object({ labels: z.array(z.object({ label: z.string() })).min(1) });
@@ -23,14 +24,14 @@ const ReportDimensions = z.object({
   images: z.array(ImageVerdict.pick({ key: true, verdict: true, width: true, height: true })),
 });
 
-const readJson = async (uri: string): Promise<unknown> => {
+const readJsonAt = <S extends z.ZodType>(uri: string, schema: S, what: string): Promise<z.infer<S>> => {
   const { bucket, key } = parseS3Uri(uri);
-  return JSON.parse(await getText(bucket, key));
+  return readJson(bucket, key, schema, what);
 };
 
 /** Accepted images' widths and heights from validation.json, by key. */
 const readDimensions = async (reportUri: string): Promise<Map<string, Dimensions>> => {
-  const report = parseOrThrow(ReportDimensions, await readJson(reportUri), 'validation.json');
+  const report = await readJsonAt(reportUri, ReportDimensions, 'validation.json');
   const sizes = new Map<string, Dimensions>();
   for (const image of report.images) {
     if (image.verdict === 'accepted' && image.width !== null && image.height !== null) {
@@ -73,8 +74,8 @@ const recordOf = (input: StartLabelingJobInput, job: JobItem, reusedExistingJob:
   backend: 'builtin',
   jobName: job.jobId,
   runId: job.runId,
-  region: requireSetting('AWS_REGION'),
-  table: requireSetting('LABELING_TABLE'),
+  region: builtinSetting('AWS_REGION'),
+  table: builtinSetting('LABELING_TABLE'),
   labelAttributeName: job.labelAttributeName,
   inputManifestUri: input.manifest.manifestUri,
   labelCategoryConfigUri: input.manifest.labelCategoryConfigUri,
@@ -92,7 +93,7 @@ const recordOf = (input: StartLabelingJobInput, job: JobItem, reusedExistingJob:
 const adopt = async (input: StartLabelingJobInput, job: JobItem): Promise<'continue' | 'done'> => {
   const { run } = input;
   if (job.runId !== run.runId) {
-    await deleteTaskToken(requireSetting('DATA_BUCKET'), run.jobName);
+    await deleteTaskToken(builtinSetting('DATA_BUCKET'), run.jobName);
     throw new InvalidInput(`built-in labeling job ${run.jobName} belongs to run ${job.runId}, not ${run.runId}`, {
       jobName: run.jobName,
     });
@@ -101,7 +102,7 @@ const adopt = async (input: StartLabelingJobInput, job: JobItem): Promise<'conti
   logger.info('adopted existing built-in job', { jobName: run.jobName, status: job.status });
   if (outcome.kind === 'running') return job.imagesWritten ? 'done' : 'continue';
   await deliverOutcome(input.taskToken, outcome);
-  await deleteTaskToken(requireSetting('DATA_BUCKET'), run.jobName);
+  await deleteTaskToken(builtinSetting('DATA_BUCKET'), run.jobName);
   return 'done';
 };
 
@@ -111,11 +112,7 @@ export const builtinBackend: LabelingBackend = {
 
   async start(input, storeToken) {
     const { run, manifest, validation } = input;
-    const categories = parseOrThrow(
-      LabelCategories,
-      await readJson(manifest.labelCategoryConfigUri),
-      'label categories',
-    );
+    const categories = await readJsonAt(manifest.labelCategoryConfigUri, LabelCategories, 'label categories');
     const labels = categories.labels.map((l) => l.label);
     const planned = planJobItem(run, labels, manifest.objects, new Date());
     await storeToken();
@@ -123,7 +120,7 @@ export const builtinBackend: LabelingBackend = {
     const existing = created ? planned : await getJob(run.jobName);
     if (existing === undefined) throw new Error(`job ${run.jobName} vanished while starting`);
     if (!created && (await adopt(input, existing)) === 'done') {
-      await putJson(run.bucket, joinKey(run.runPrefix, 'labeling/job.json'), recordOf(input, existing, true));
+      await putJson(run.bucket, runFileKey(run.runPrefix, 'labelingJob'), recordOf(input, existing, true));
       return { jobName: run.jobName, backend: 'builtin', autoLabeling: false, reusedExistingJob: true };
     }
     const written = await writeImages(run.jobName, manifest.manifestUri, await readDimensions(validation.reportUri));
@@ -132,7 +129,7 @@ export const builtinBackend: LabelingBackend = {
       UpdateExpression: 'SET imagesWritten = :yes, imageCount = :n, version = version + :one',
       ExpressionAttributeValues: { ':yes': true, ':n': written, ':one': 1 },
     });
-    await putJson(run.bucket, joinKey(run.runPrefix, 'labeling/job.json'), {
+    await putJson(run.bucket, runFileKey(run.runPrefix, 'labelingJob'), {
       ...recordOf(input, { ...existing, imageCount: written }, !created),
     });
     logger.info('built-in labeling job started', { jobName: run.jobName, images: written, reused: !created });

@@ -9,7 +9,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { requireSetting } from '../../../kernel/config';
+import { hasErrorName } from '../../../kernel/aws/sdk-errors';
 import {
   IMAGE_SK_PREFIX,
   type ImageItem,
@@ -20,6 +20,7 @@ import {
   labelerKey,
   TABLE_INDEXES,
 } from '../contracts/table-items';
+import { builtinSetting } from './settings';
 
 /**
  * `LabelingTable`: single-item reads and conditional single-item writes only (dynalite, the
@@ -34,10 +35,9 @@ const documents = (): DynamoDBDocumentClient => {
   return client;
 };
 
-const table = (): string => requireSetting('LABELING_TABLE');
+const table = (): string => builtinSetting('LABELING_TABLE');
 
-export const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+export const isConditionFailure = (error: unknown): boolean => hasErrorName(error, 'ConditionalCheckFailedException');
 
 const getItem = async <T>(key: Record<string, string>): Promise<T | undefined> => {
   const out = await documents().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));

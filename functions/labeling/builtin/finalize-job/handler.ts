@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { putJson, uploadStream } from '../../../kernel/aws/s3-objects';
-import { config, requireSetting } from '../../../kernel/config';
-import { describeIssues, eventConsumer, logger } from '../../../kernel/observability';
+import { config, loadSettings } from '../../../kernel/config';
+import { eventConsumer, logger } from '../../../kernel/observability';
+import { describeIssues } from '../../../kernel/parse';
 import { toS3Uri } from '../../../kernel/rules/s3-uri';
 import { deliverOutcome } from '../../aws/labeling-callbacks';
 import { deleteTaskToken, getTaskToken } from '../../aws/task-tokens';
@@ -14,6 +15,16 @@ import { builtinOutcome } from '../rules/builtin-outcome';
 import { STALE_FINALIZING_MS } from '../rules/job-expiry';
 import { creationDate, workerResponseKey } from '../rules/job-output';
 import { jobOutputKeys } from '../rules/job-plan';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = [
+  'DATA_BUCKET',
+  'LABELING_TABLE',
+  'USER_POOL_ID',
+  'CONSOLIDATION_IOU_THRESHOLD',
+  'FINALIZE_CONCURRENCY',
+] as const;
+const settings = loadSettings(SETTINGS);
 
 export type FinalizeHandling =
   | { action: 'ignored'; reason: 'malformed' | 'no-job' | 'not-open' }
@@ -46,7 +57,7 @@ async function* imagePages(jobId: string): AsyncGenerator<ImageItem[]> {
 }
 
 const issuer = (): string => {
-  const pool = config.USER_POOL_ID ?? 'unknown-pool';
+  const pool = settings.USER_POOL_ID;
   const endpoint = config.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
   return endpoint
     ? `${endpoint.replace(/\/$/, '')}/${pool}`
@@ -69,14 +80,14 @@ const writeOutput = async (job: JobItem, at: Date) => {
       pages: imagePages(job.jobId),
       writeLine,
       putWorkerResponse: (index, document) => putJson(job.bucket, workerResponseKey(keys.prefix, index, at), document),
-      concurrency: config.FINALIZE_CONCURRENCY,
+      concurrency: settings.FINALIZE_CONCURRENCY,
     },
     {
       jobName: job.jobId,
       labelAttributeName: job.labelAttributeName,
       labels: job.labels,
       issuer: issuer(),
-      iouThreshold: config.CONSOLIDATION_IOU_THRESHOLD,
+      iouThreshold: settings.CONSOLIDATION_IOU_THRESHOLD,
     },
     at,
   ).catch((error) => {
@@ -140,7 +151,7 @@ export const finalizeBuiltinJob = async (event: unknown): Promise<FinalizeHandli
 };
 
 const resume = async (jobId: string, uri: string, counters: Record<string, number>) => {
-  const bucket = requireSetting('DATA_BUCKET');
+  const bucket = settings.DATA_BUCKET;
   const token = await getTaskToken(bucket, jobId);
   if (token === undefined) return 'no-token' as const;
   const outcome = builtinOutcome({ jobId, status: 'completed', outputManifestS3Uri: uri, labelCounters: counters });

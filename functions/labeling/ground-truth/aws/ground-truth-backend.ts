@@ -1,8 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { putJson, putText } from '../../../kernel/aws/s3-objects';
-import { requireSetting } from '../../../kernel/config';
+import { config } from '../../../kernel/config';
 import { InvalidInput, LabelingJobFailed, LabelingJobTimedOut } from '../../../kernel/errors';
 import { logger, metrics } from '../../../kernel/observability';
+import { toS3Uri } from '../../../kernel/rules/s3-uri';
 import type { LabelingBackend } from '../../aws/labeling-backend';
 import { deliverOutcome } from '../../aws/labeling-callbacks';
 import { deleteTaskToken } from '../../aws/task-tokens';
@@ -37,6 +38,24 @@ const adoptExistingJob = async (input: StartLabelingJobInput, tokenBucket: strin
   await deleteTaskToken(tokenBucket, jobName);
 };
 
+/** Start-labeling-job declares these settings, so a missing one fails its cold start first. */
+const groundTruthSetting = (name: 'AWS_REGION' | 'LABELING_ROLE_ARN' | 'DATA_BUCKET'): string => {
+  const value = config[name];
+  if (!value) throw new Error(`missing environment variable ${name}`);
+  return value;
+};
+
+/** A stack deployed for the built-in backend may have no workteam: a Ground Truth run then cannot start. */
+const workteamArn = (): string => {
+  if (config.WORKTEAM_ARN === '') {
+    throw new InvalidInput(
+      'labelingBackend ground-truth needs a workteam, and this stack has none: deploy with --param "workteamArn=..." (or createWorkforce=true), or label this batch with the builtin backend',
+      { field: 'labelingBackend' },
+    );
+  }
+  return config.WORKTEAM_ARN;
+};
+
 /** SageMaker Ground Truth: CreateLabelingJob; its state-change event resumes the run (labeling-job-events). */
 export const groundTruthBackend: LabelingBackend = {
   name: 'ground-truth',
@@ -54,15 +73,17 @@ export const groundTruthBackend: LabelingBackend = {
     const plan = planLabelingJob({
       run,
       manifest,
-      region: requireSetting('AWS_REGION'),
-      workteamArn: requireSetting('WORKTEAM_ARN'),
-      roleArn: requireSetting('LABELING_ROLE_ARN'),
+      region: groundTruthSetting('AWS_REGION'),
+      workteamArn: workteamArn(),
+      roleArn: groundTruthSetting('LABELING_ROLE_ARN'),
       autoLabeling,
     });
     await storeToken();
-    await putText(run.bucket, plan.templateKey, boundingBoxTemplate(), 'text/html; charset=utf-8');
+    const examples = run.examples?.map((e) => ({ ...e, uri: toS3Uri({ bucket: run.bucket, key: e.key }) }));
+    const template = boundingBoxTemplate({ instructions: run.instructions, examples });
+    await putText(run.bucket, plan.templateKey, template, 'text/html; charset=utf-8');
     const created = await createLabelingJob(plan.request);
-    if (created === 'exists') await adoptExistingJob(input, requireSetting('DATA_BUCKET'));
+    if (created === 'exists') await adoptExistingJob(input, groundTruthSetting('DATA_BUCKET'));
     else metrics.addMetric('LabelingJobsStarted', MetricUnit.Count, 1);
     const reusedExistingJob = created === 'exists';
     await putJson(run.bucket, plan.recordKey, { ...plan.record, reusedExistingJob });

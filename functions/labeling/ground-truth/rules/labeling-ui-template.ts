@@ -1,7 +1,7 @@
 /**
  * The worker UI for logo bounding boxes: Ground Truth's `crowd-bounding-box` element with the
- * documented Liquid bindings (aws-facts §1, SMDG `sms-bounding-box`). Bounding-box jobs take
- * their instructions from the template, not from the label-category file. A batch's own
+ * documented Liquid bindings (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-bounding-box.html). Bounding-box
+ * jobs take their instructions from the template, not from the label-category file. A batch's own
  * instructions (Markdown, the same text the built-in page shows) replace the default ones.
  */
 import { instructionsHtml } from './instructions-html';
