@@ -56,6 +56,7 @@ const show = async (auth: Auth, api: Api): Promise<void> => {
   const route = parseRoute(location.hash);
   const session = await auth.current().catch(() => null);
   if (!session || route.name === 'signin') {
+    document.getElementById('toasts')?.replaceChildren();
     if (session && route.name === 'signin') {
       location.hash = '#/jobs';
       return;

@@ -34,12 +34,14 @@ const figure = (
     rect.setAttribute('data-label', b.label);
     svg.append(rect);
   }
-  return h(
+  const boxed = h(
     'div',
-    { class: `boxed ${cls}`, style: `aspect-ratio:${image.width}/${image.height}` },
+    { class: `boxed ${cls}`, style: `aspect-ratio:${image.width || 4}/${image.height || 3}` },
     h('img', { src: image.url, alt: image.alt, loading: 'lazy' }),
     svg,
   );
+  // Thumbnails sit in frames of one height, so the grid's rows line up whatever the image's shape.
+  return cls === 'thumb' ? h('div', { class: 'frame' }, boxed) : boxed;
 };
 
 const boxLegend = (labels: readonly string[], boxes: readonly ReviewBox[]): HTMLElement =>

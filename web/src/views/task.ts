@@ -51,6 +51,9 @@ const loadImage = (url: string): Promise<void> => {
   return img.decode().catch(() => undefined);
 };
 
+/** A lease about to run out is not worth starting on. */
+const leaseEnding = (task: Task): boolean => Date.parse(task.leaseExpiresAt) < Date.now() + 3000;
+
 const asShape = (a: ImageAnnotation): LabeledShape => a as unknown as LabeledShape;
 
 interface TaskState {
@@ -515,7 +518,7 @@ export const renderTask = async (ctx: AppContext, jobId: string): Promise<void> 
   /** Claiming refused (TOO_MANY_LEASES): another tab holds leases, or answers still wait to be sent. */
   const resumeLeased = async () => {
     const mine = (await api.myTasks(jobId)).tasks.filter(
-      (t) => !queue.has(jobId, t.taskId) && t.taskId !== s.current?.taskId,
+      (t) => !queue.has(jobId, t.taskId) && t.taskId !== s.current?.taskId && !leaseEnding(t),
     );
     if (mine[0]) return showTask(mine[0]);
     toast('Waiting for your previous answers to be sent before the next image…', 'info', 3000);
@@ -731,7 +734,7 @@ export const renderTask = async (ctx: AppContext, jobId: string): Promise<void> 
   // ---- start: resend what is pending, resume my leases, else claim ---------------------------
   const start = async () => {
     await flush();
-    const mine = (await api.myTasks(jobId)).tasks.filter((t) => !queue.has(jobId, t.taskId));
+    const mine = (await api.myTasks(jobId)).tasks.filter((t) => !queue.has(jobId, t.taskId) && !leaseEnding(t));
     const [first, second] = mine;
     if (first) {
       s.next = second ?? null;
