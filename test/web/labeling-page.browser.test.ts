@@ -109,6 +109,11 @@ const listedBoxes = async () =>
     return { label, left: Number(left), top: Number(top), width: Number(width), height: Number(height) };
   });
 
+/** Later steps need the job the first step opened: fail at once rather than time out. */
+const needJob = () => {
+  if (!person) throw new Error('the job never opened: see the first step');
+};
+
 const drag = async (from: { x: number; y: number }, to: { x: number; y: number }) => {
   await page.mouse.move(from.x, from.y);
   await page.mouse.down();
@@ -157,6 +162,7 @@ it('signs in (sign-in view passes axe) and lists the job with its instructions',
 });
 
 it('draws two boxes with the mouse, labels them by key, moves and resizes one, at a zoom other than 1', async () => {
+  needJob();
   await page.click('.job .button.primary');
   let image = await currentImage();
   // One step of zoom in, so that screen pixels and image pixels differ for sure.
@@ -217,6 +223,7 @@ it('draws two boxes with the mouse, labels them by key, moves and resizes one, a
 });
 
 it('labels a task with the keyboard only, and lists every key under ?', async () => {
+  needJob();
   const image = await currentImage();
   await page.keyboard.press('?');
   const help = page.locator('#help');
@@ -264,6 +271,7 @@ it('labels a task with the keyboard only, and lists every key under ?', async ()
 });
 
 it('keeps an answer given offline and sends it once when back online', async () => {
+  needJob();
   const image = await currentImage();
   const posts: Request[] = [];
   const onRequest = (r: Request) => {
@@ -292,6 +300,7 @@ it('keeps an answer given offline and sends it once when back online', async () 
 });
 
 it('says so when a lease expires and moves on', async () => {
+  needJob();
   const image = await currentImage();
   await page.locator('#lease').waitFor();
   const toast = page.locator('.toast', { hasText: `Time is up for image ${Number(image.taskId) + 1}` });
@@ -303,6 +312,7 @@ it('says so when a lease expires and moves on', async () => {
 });
 
 it('finishes the job; the output manifest holds the drawn boxes within 1 px', async () => {
+  needJob();
   // Whatever is left (the expired image comes back to the pool): nothing to label.
   for (;;) {
     const done = await page.locator('#done:not([hidden])').count();
@@ -373,6 +383,7 @@ it('finishes the job; the output manifest holds the drawn boxes within 1 px', as
 });
 
 it('shows the boxes on the review page (admins), which passes axe', async () => {
+  needJob();
   await page.click('.user .link'); // sign out
   await page.locator('#email').waitFor();
   const admin = env.builtin.adminAccount();
