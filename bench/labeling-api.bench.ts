@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyLocalPowertoolsDefaults } from '../local-runtime/local-environment';
 
 /**
  * `npm run bench labeling-api`: the built-in backend's API under concurrent labelers. A local
@@ -14,7 +13,6 @@ import { applyLocalPowertoolsDefaults } from '../local-runtime/local-environment
  * conflicts, leases) costs, not Lambda's scaling. Goal: 20 labelers keep at least 75% of one
  * labeler's requests/s, and both runs answer every image.
  */
-applyLocalPowertoolsDefaults('SILENT');
 
 const IMAGES = 300;
 
