@@ -20,7 +20,14 @@ import type { LocalDynamoDb } from '../../local-runtime/dynamodb-local';
 import { fakeContext } from '../fake-context';
 import { startTable } from '../labeling/builtin/table-fixture';
 import { runStateMachine } from './harness';
-import { datasetOutput, datasetsOutput, manifestOutput, validationOutput } from './stage-outputs';
+import {
+  BUCKET,
+  datasetOutput,
+  datasetsOutput,
+  manifestOutput,
+  RUN_ID as STAGE_RUN_ID,
+  validationOutput,
+} from './stage-outputs';
 
 /**
  * The built-in backend on the real ASL: the real startLabelingJob writes the job to dynalite,
@@ -31,7 +38,6 @@ const s3 = mockClient(S3Client);
 const sageMaker = mockClient(SageMakerClient);
 const eventBridge = mockClient(EventBridgeClient);
 
-const BUCKET = 'labeling-pipeline-test-data';
 // One run (and so one job) per test, so every test starts on a fresh job in the shared table.
 let RUN_ID = '';
 const tokenKey = () => `task-tokens/${RUN_ID}.json`;
@@ -43,7 +49,7 @@ const readyEvents: unknown[] = [];
 const postProcessInputs: unknown[] = [];
 
 /** Where the canned stage outputs (stage-outputs.ts) put the manifest, categories and validation report. */
-const STAGE_RUN = 'logos-2026-test';
+const STAGE_RUN = STAGE_RUN_ID;
 const seedRunFiles = () => {
   const keys = Array.from({ length: IMAGES }, (_, i) => `incoming/logos-2026/img-${i}.jpg`);
   objects.set(

@@ -17,6 +17,7 @@ import { handler as skip } from '../../../functions/labeling/builtin/api-skip-ta
 import { getImage, updateIf } from '../../../functions/labeling/builtin/aws/table';
 import { jobKey } from '../../../functions/labeling/builtin/contracts/table-items';
 import type { LocalDynamoDb } from '../../../local-runtime/dynamodb-local';
+import { LOCAL_USER_POOL_CLIENT_ID, LOCAL_USER_POOL_ID } from '../../../local-runtime/local-environment';
 import { fakeContext } from '../../fake-context';
 import { seedJob, startTable } from './table-fixture';
 
@@ -91,8 +92,8 @@ describe('public routes', () => {
       status: 200,
       body: {
         region: 'us-east-1',
-        userPoolId: 'us-east-1_Test',
-        userPoolClientId: 'client-test',
+        userPoolId: LOCAL_USER_POOL_ID,
+        userPoolClientId: LOCAL_USER_POOL_CLIENT_ID,
         cognitoEndpoint: 'https://cognito-idp.us-east-1.amazonaws.com/',
       },
     });

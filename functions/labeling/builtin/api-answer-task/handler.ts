@@ -1,6 +1,11 @@
+import { loadSettings } from '../../../kernel/config';
 import { httpRoute } from '../aws/http-route';
 import { openJobFor, progressOf } from '../aws/jobs';
 import { answerTask } from '../aws/tasks';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP', 'EVENT_BUS_NAME'] as const;
+loadSettings(SETTINGS);
 
 /** `POST /api/jobs/{jobId}/tasks/{taskId}/answer`: record the caller's boxes for a leased image. */
 export const handler = httpRoute('answerTask', async ({ caller, params, body, now }) => {

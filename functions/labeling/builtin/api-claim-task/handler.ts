@@ -1,6 +1,11 @@
+import { loadSettings } from '../../../kernel/config';
 import { httpRoute } from '../aws/http-route';
 import { openJobFor } from '../aws/jobs';
 import { claimTask } from '../aws/tasks';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP', 'PRESIGN_SECONDS', 'EVENT_BUS_NAME'] as const;
+loadSettings(SETTINGS);
 
 /** `POST /api/jobs/{jobId}/tasks`: lease the caller's next image. */
 export const handler = httpRoute('claimTask', async ({ caller, params, now }) =>

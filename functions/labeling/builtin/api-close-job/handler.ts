@@ -1,6 +1,11 @@
+import { loadSettings } from '../../../kernel/config';
 import { ApiError, httpRoute } from '../aws/http-route';
 import { jobFor } from '../aws/jobs';
 import { requestFinalization } from '../aws/ready-events';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP', 'EVENT_BUS_NAME'] as const;
+loadSettings(SETTINGS);
 
 /** `POST /api/jobs/{jobId}/close` (admins): end the job now; finalization writes what was answered. */
 export const handler = httpRoute('closeJob', async ({ caller, params }) => {

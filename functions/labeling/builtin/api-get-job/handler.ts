@@ -1,7 +1,12 @@
+import { loadSettings } from '../../../kernel/config';
 import { httpRoute } from '../aws/http-route';
 import { jobFor, jobView } from '../aws/jobs';
 import { presignRead } from '../aws/presign';
 import { getLabeler } from '../aws/table';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP', 'PRESIGN_SECONDS'] as const;
+loadSettings(SETTINGS);
 
 /** `GET /api/jobs/{jobId}`: the job, its instructions and its example images (presigned). */
 export const handler = httpRoute('getJob', async ({ caller, params, now }) => {

@@ -1,8 +1,13 @@
+import { loadSettings } from '../../../kernel/config';
 import { httpRoute } from '../aws/http-route';
 import { jobView } from '../aws/jobs';
 import { allJobs, getLabeler } from '../aws/table';
 import type { Job } from '../contracts/api';
 import { mayWorkOn } from '../rules/caller';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP'] as const;
+loadSettings(SETTINGS);
 
 /** `GET /api/jobs`: open jobs the caller may work on; admins see every job, and ended ones with `?status=all`. */
 export const handler = httpRoute('listJobs', async ({ caller, query }) => {

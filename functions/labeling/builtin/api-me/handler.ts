@@ -1,4 +1,9 @@
+import { loadSettings } from '../../../kernel/config';
 import { httpRoute } from '../aws/http-route';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['ADMIN_GROUP'] as const;
+loadSettings(SETTINGS);
 
 /** `GET /api/me`: the signed-in labeler, as the token says. */
 export const handler = httpRoute('me', async ({ caller }) => ({

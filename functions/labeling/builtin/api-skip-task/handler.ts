@@ -1,6 +1,11 @@
+import { loadSettings } from '../../../kernel/config';
 import { httpRoute } from '../aws/http-route';
 import { openJobFor } from '../aws/jobs';
 import { skipTask } from '../aws/tasks';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP', 'EVENT_BUS_NAME'] as const;
+loadSettings(SETTINGS);
 
 /** `POST /api/jobs/{jobId}/tasks/{taskId}/skip`: give the image back for good. */
 export const handler = httpRoute('skipTask', async ({ caller, params, now }) => {
