@@ -1,4 +1,4 @@
-import { requireSetting } from '../../../kernel/config';
+import { loadSettings } from '../../../kernel/config';
 import { getJob } from '../aws/table';
 import { JobPath } from '../contracts/api';
 import type { JobItem } from '../contracts/table-items';
@@ -6,6 +6,10 @@ import { REVIEW_PAGE_SIZE, ReviewItemPath, ReviewItemResponse, ReviewListRespons
 import { adminRoute, HttpError } from './http';
 import { ReviewPager, readReviewLine, readWorkerAnswers, rejectionsBySource } from './rules';
 import { outputLines, presignImage, readReport, readWorkerResponses } from './store';
+
+/** The environment variables these functions read; a missing one fails the cold start. */
+export const SETTINGS = ['LABELING_TABLE', 'DATA_BUCKET', 'ADMIN_GROUP', 'PRESIGN_SECONDS'] as const;
+const settings = loadSettings(SETTINGS);
 
 /**
  * The review page's API (admins, read-only): a finalized job's consolidated boxes, the
@@ -40,7 +44,7 @@ export const reviewJob = adminRoute({
       pager.add({ ...item, rejections: rejections.get(item.sourceRef) ?? [] });
       index += 1;
     }
-    const bucket = requireSetting('DATA_BUCKET');
+    const bucket = settings.DATA_BUCKET;
     const items = await Promise.all(
       pager.page.map(async (item) => ({ ...item, imageUrl: await presignImage(item.sourceRef, bucket) })),
     );
@@ -81,7 +85,7 @@ export const reviewImage = adminRoute({
       item: {
         ...item,
         rejections: rejectionsBySource(report).get(item.sourceRef) ?? [],
-        imageUrl: await presignImage(item.sourceRef, requireSetting('DATA_BUCKET')),
+        imageUrl: await presignImage(item.sourceRef, settings.DATA_BUCKET),
       },
       answers: responses.flatMap(readWorkerAnswers),
     };
