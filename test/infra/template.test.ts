@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { SETTING_DEFAULTS, SETTING_NAMES, type SettingName } from '../../functions/kernel/config';
 import { ROUTES } from '../../functions/labeling/builtin/contracts/api';
 import { READY_PATTERN } from '../../functions/labeling/builtin/contracts/ready-event';
 import { TABLE_INDEXES } from '../../functions/labeling/builtin/contracts/table-items';
-import { SETTING_DEFAULTS, SETTING_NAMES, type SettingName } from '../../functions/kernel/config';
 import { GROUND_TRUTH_REGIONS } from '../../functions/labeling/ground-truth/rules/ground-truth-regions';
 import { RUN_FAILED, RUN_SUCCEEDED } from '../../functions/run/contracts/pipeline-events';
 import { ASL_PATH } from '../../local-runtime/asl-loader';
@@ -180,8 +180,13 @@ describe('packaged template', () => {
     const rules = pipelineEventRules({ Ref: 'DataBucket' }, stateMachineArn);
 
     // A schedule (expireBuiltinJobs) retries itself at its next tick and has no pattern; event rules are contracts.
-    const eventRules = () => ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression === undefined);
-    expect(rules.map((r) => r.logicalId).sort()).toEqual(eventRules().map(([id]) => id).sort());
+    const eventRules = () =>
+      ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression === undefined);
+    expect(rules.map((r) => r.logicalId).sort()).toEqual(
+      eventRules()
+        .map(([id]) => id)
+        .sort(),
+    );
     for (const rule of rules) {
       const deployed = resource(rule.logicalId).Properties;
       const [target] = deployed.Targets as { Arn: unknown }[];
@@ -195,7 +200,9 @@ describe('packaged template', () => {
   });
 
   it('gives every event rule target retries and a dead-letter queue', () => {
-    for (const [, rule] of ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression === undefined)) {
+    for (const [, rule] of ofType('AWS::Events::Rule').filter(
+      ([, r]) => r.Properties.ScheduleExpression === undefined,
+    )) {
       for (const target of rule.Properties.Targets as object[]) {
         expect(target).toMatchObject({ RetryPolicy: expect.any(Object), DeadLetterConfig: expect.any(Object) });
       }

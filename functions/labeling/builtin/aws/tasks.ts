@@ -214,6 +214,26 @@ const settleLabeler = (jobId: string, sub: string, taskId: string, answered: boo
     ExpressionAttributeValues: { ':one': 1 },
   });
 
+const conflictError = (code: 'ALREADY_ANSWERED' | 'LEASE_LOST', taskId: string): ApiError =>
+  new ApiError(
+    409,
+    code,
+    code === 'ALREADY_ANSWERED'
+      ? `you already answered task ${taskId} differently`
+      : `your lease on task ${taskId} ended and the image went to someone else`,
+    'taskId',
+  );
+
+/** What the image item keeps of an answer: the boxes as sent, and when the lease began and the answer came. */
+const storedAnswer = (body: AnswerBody, caller: Caller, claimedAt: string | undefined, now: Date) => ({
+  boxes: body.boxes,
+  nothingToLabel: body.nothingToLabel,
+  ...(body.durationMs === undefined ? {} : { durationMs: body.durationMs }),
+  claimedAt: claimedAt ?? now.toISOString(),
+  submittedAt: now.toISOString(),
+  ...(caller.email ? { email: caller.email } : {}),
+});
+
 export interface AnswerOutcome {
   duplicate: boolean;
   job: JobItem;
@@ -241,22 +261,8 @@ export const answerTask = async (
       const labeler = await getLabeler(job.jobId, caller.sub);
       return { duplicate: true, job, myAnswers: labeler?.answers ?? 0 };
     }
-    if (decision.kind === 'conflict') {
-      const message =
-        decision.code === 'ALREADY_ANSWERED'
-          ? `you already answered task ${taskId} differently`
-          : `your lease on task ${taskId} ended and the image went to someone else`;
-      throw new ApiError(409, decision.code, message, 'taskId');
-    }
-    const lease = image.leases[caller.sub];
-    const stored = {
-      boxes: body.boxes,
-      nothingToLabel: body.nothingToLabel,
-      ...(body.durationMs === undefined ? {} : { durationMs: body.durationMs }),
-      claimedAt: lease?.claimedAt ?? now.toISOString(),
-      submittedAt: now.toISOString(),
-      ...(caller.email ? { email: caller.email } : {}),
-    };
+    if (decision.kind === 'conflict') throw conflictError(decision.code, taskId);
+    const stored = storedAnswer(body, caller, image.leases[caller.sub]?.claimedAt, now);
     const recorded = await updateIf({
       Key: imageKey(job.jobId, taskId),
       UpdateExpression:
