@@ -1,5 +1,6 @@
 import type { RunContext } from '../../../kernel/contracts/step-io';
 import { InvalidInput } from '../../../kernel/errors';
+import { runFileKey } from '../../../kernel/rules/run-files';
 import { joinKey, parseS3Uri, toS3Uri } from '../../../kernel/rules/s3-uri';
 import { type ImageItem, imageKey, JOBS_PK, type JobItem, jobKey, taskIdOf } from '../contracts/table-items';
 
@@ -47,7 +48,7 @@ export const planJobItem = (run: BuiltinJobRun, labels: readonly string[], image
     bucket: run.bucket,
     runPrefix: run.runPrefix,
     labelAttributeName: run.labelAttributeName,
-    outputPath: toS3Uri({ bucket: run.bucket, key: joinKey(run.runPrefix, 'labeling/output/') }),
+    outputPath: toS3Uri({ bucket: run.bucket, key: runFileKey(run.runPrefix, 'labelingOutput') }),
     imagesWritten: false,
     version: 0,
   };
@@ -92,6 +93,6 @@ export const planImageItem = (
 
 /** Where finalization writes, in Ground Truth's layout under the job's S3OutputPath. */
 export const jobOutputKeys = (runPrefix: string, jobName: string) => {
-  const prefix = joinKey(runPrefix, `labeling/output/${jobName}/`);
+  const prefix = joinKey(runFileKey(runPrefix, 'labelingOutput'), `${jobName}/`);
   return { prefix, manifest: `${prefix}manifests/output/output.manifest` };
 };
