@@ -1,5 +1,6 @@
 import type { LabelingBackendName, LabelingResult } from '../../kernel/contracts/step-io';
 import type { StartLabelingJobInput } from '../contracts/labeling-steps';
+import type { LabelingOutcome } from '../rules/labeling-outcome';
 
 export interface StartLabelingJobOutput {
   jobName: string;
@@ -22,6 +23,8 @@ export interface LabelingBackend {
   start(input: StartLabelingJobInput, storeToken: () => Promise<void>): Promise<StartLabelingJobOutput>;
   /** After the wait timed out: the job's result, or the typed error; a job still running is stopped. */
   reconcile(run: { runId: string; jobName: string }): Promise<LabelingResult>;
+  /** The job's outcome as the backend reports it now, or `undefined` when it has no such job (for sweeps). */
+  outcome(jobName: string): Promise<LabelingOutcome | undefined>;
   /** The run's execution ended without it: stop its job if it is ours and still running. */
   stopAbandoned(run: { runId: string; jobName: string }): Promise<AbandonHandling>;
 }

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
+import { LABELING_BACKENDS } from '../../../functions/labeling/aws/labeling-backends';
 import { getImage, getJob, updateIf } from '../../../functions/labeling/builtin/aws/table';
 import { jobKey } from '../../../functions/labeling/builtin/contracts/table-items';
 import { expireBuiltinJobs } from '../../../functions/labeling/builtin/expire-jobs/handler';
@@ -205,6 +206,14 @@ describe('the built-in backend', () => {
     await expect(reconcileLabelingJob(ctx('rec-open'))).rejects.toMatchObject({ name: 'LabelingJobTimedOut' });
     expect(await getJob('rec-open')).toMatchObject({ status: 'stopped' });
     await expect(reconcileLabelingJob(ctx('rec-none'))).rejects.toMatchObject({ name: 'LabelingJobFailed' });
+  });
+
+  it('reports each backend-neutral outcome for a sweep: running, completed, or no such job', async () => {
+    await seedJob('out-open');
+
+    await expect(LABELING_BACKENDS.builtin.outcome('out-open')).resolves.toEqual({ kind: 'running', status: 'open' });
+    await expect(LABELING_BACKENDS.builtin.outcome('rec-done')).resolves.toMatchObject({ kind: 'completed' });
+    await expect(LABELING_BACKENDS.builtin.outcome('no-such-job')).resolves.toBeUndefined();
   });
 
   it('sends expired jobs to finalization, and leaves live ones alone', async () => {

@@ -155,6 +155,11 @@ export const builtinBackend: LabelingBackend = {
     );
   },
 
+  async outcome(jobName) {
+    const job = await getJob(jobName);
+    return job === undefined ? undefined : builtinOutcome(job);
+  },
+
   async stopAbandoned({ runId, jobName }) {
     const job = await getJob(jobName);
     if (job === undefined) return { action: 'no-job', jobName };

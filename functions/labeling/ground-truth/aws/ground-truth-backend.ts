@@ -113,6 +113,11 @@ export const groundTruthBackend: LabelingBackend = {
     );
   },
 
+  async outcome(jobName) {
+    const job = await describeLabelingJob(jobName);
+    return job === undefined ? undefined : labelingOutcome(job);
+  },
+
   /** The run tag guards a foreign job; the token stays: the Stopped event that follows removes it. */
   async stopAbandoned({ runId, jobName }) {
     const job = await describeLabelingJob(jobName);
