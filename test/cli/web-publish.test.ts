@@ -73,11 +73,9 @@ describe('publishWeb', () => {
   });
 
   it('says what is missing: the stack output, or the build', async () => {
-    cfn
-      .on(DescribeStacksCommand)
-      .resolves({
-        Stacks: [{ StackName: 's', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }],
-      });
+    cfn.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: 's', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }],
+    });
     const options = {
       distDir: dist,
       stackName: 's',

@@ -49,29 +49,42 @@ export interface AdminRoute<P extends z.ZodType, Q extends z.ZodType, R extends 
   run(input: { params: z.infer<P>; query: z.infer<Q>; sub: string }): Promise<z.infer<R>>;
 }
 
+/** The caller's sub, when the caller is in the admin group; 401 or 403 otherwise. */
+const adminOf = (event: APIGatewayProxyEventV2WithJWTAuthorizer): string => {
+  const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
+  const sub = typeof claims.sub === 'string' ? claims.sub : undefined;
+  if (!sub) throw new HttpError(401, 'UNAUTHORIZED', 'sign in first');
+  if (!groupsOf(claims['cognito:groups']).includes(config.ADMIN_GROUP)) {
+    throw new HttpError(403, 'ADMINS_ONLY', `only the ${config.ADMIN_GROUP} group may review a job`);
+  }
+  return sub;
+};
+
+const parsed = <S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> => {
+  const result = schema.safeParse(value);
+  if (!result.success) throw firstIssue(result.error, where);
+  return result.data;
+};
+
+const failure = (error: unknown): APIGatewayProxyStructuredResultV2 => {
+  if (error instanceof HttpError) {
+    return json(error.status, {
+      error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
+    });
+  }
+  logger.error('review request failed', { error: error as Error });
+  return json(500, { error: { code: 'INTERNAL', message: 'the review could not be read; see the logs' } });
+};
+
 export const adminRoute =
   <P extends z.ZodType, Q extends z.ZodType, R extends z.ZodType>(route: AdminRoute<P, Q, R>) =>
   async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> => {
     try {
-      const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
-      const sub = typeof claims.sub === 'string' ? claims.sub : undefined;
-      if (!sub) throw new HttpError(401, 'UNAUTHORIZED', 'sign in first');
-      if (!groupsOf(claims['cognito:groups']).includes(config.ADMIN_GROUP)) {
-        throw new HttpError(403, 'ADMINS_ONLY', `only the ${config.ADMIN_GROUP} group may review a job`);
-      }
-      const params = route.params.safeParse(event.pathParameters ?? {});
-      if (!params.success) throw firstIssue(params.error, 'path');
-      const query = route.query ? route.query.safeParse(event.queryStringParameters ?? {}) : undefined;
-      if (query && !query.success) throw firstIssue(query.error, 'query');
-      const result = await route.run({ params: params.data, query: (query?.data ?? {}) as z.infer<Q>, sub });
-      return json(200, route.response.parse(result));
+      const sub = adminOf(event);
+      const params = parsed(route.params, event.pathParameters ?? {}, 'path');
+      const query = (route.query ? parsed(route.query, event.queryStringParameters ?? {}, 'query') : {}) as z.infer<Q>;
+      return json(200, route.response.parse(await route.run({ params, query, sub })));
     } catch (error) {
-      if (error instanceof HttpError) {
-        return json(error.status, {
-          error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) },
-        });
-      }
-      logger.error('review request failed', { error });
-      return json(500, { error: { code: 'INTERNAL', message: 'the review could not be read; see the logs' } });
+      return failure(error);
     }
   };
