@@ -29,21 +29,23 @@ describe('settings', () => {
     expect(loadWithout('STATE_MACHINE_ARN', '../../functions/run/start-pipeline/handler')).toThrow(
       'missing environment variable STATE_MACHINE_ARN',
     );
-    expect(loadWithout('WORKTEAM_ARN', '../../functions/labeling/start-labeling-job/handler')).toThrow(
-      'missing environment variable WORKTEAM_ARN',
+    expect(loadWithout('LABELING_ROLE_ARN', '../../functions/labeling/start-labeling-job/handler')).toThrow(
+      'missing environment variable LABELING_ROLE_ARN',
     );
+    // Only Ground Truth needs a workteam: a stack deployed for the built-in backend starts without one.
+    expect(loadWithout('WORKTEAM_ARN', '../../functions/labeling/start-labeling-job/handler')).not.toThrow();
   });
 
   it('names every missing variable at once', () => {
     const saved = { ...process.env };
-    delete process.env.WORKTEAM_ARN;
+    delete process.env.LABELING_TABLE;
     delete process.env.LABELING_ROLE_ARN;
     try {
       jest.isolateModules(() => {
         const { loadSettings: fresh } =
           require('../../functions/kernel/config') as typeof import('../../functions/kernel/config');
-        expect(() => fresh(['WORKTEAM_ARN', 'DATA_BUCKET', 'LABELING_ROLE_ARN'])).toThrow(
-          'missing environment variables WORKTEAM_ARN, LABELING_ROLE_ARN',
+        expect(() => fresh(['LABELING_TABLE', 'DATA_BUCKET', 'LABELING_ROLE_ARN'])).toThrow(
+          'missing environment variables LABELING_TABLE, LABELING_ROLE_ARN',
         );
       });
     } finally {

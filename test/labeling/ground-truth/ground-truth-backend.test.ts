@@ -18,4 +18,25 @@ describe('the Ground Truth backend', () => {
     await expect(groundTruthBackend.outcome('running')).resolves.toEqual({ kind: 'running', status: 'InProgress' });
     await expect(groundTruthBackend.outcome('gone')).resolves.toBeUndefined();
   });
+
+  it('refuses to start a Ground Truth job on a stack deployed without a workteam, naming what to do', async () => {
+    const saved = process.env.WORKTEAM_ARN;
+    process.env.WORKTEAM_ARN = '';
+    try {
+      let backend: typeof groundTruthBackend | undefined;
+      jest.isolateModules(() => {
+        backend = require('../../../functions/labeling/ground-truth/aws/ground-truth-backend').groundTruthBackend;
+      });
+      const input = require('../../../events/start-labeling-job-input.json');
+      const storeToken = jest.fn();
+
+      await expect(backend?.start(input, storeToken)).rejects.toMatchObject({
+        name: 'InvalidInput',
+        message: expect.stringContaining('needs a workteam'),
+      });
+      expect(storeToken).not.toHaveBeenCalled();
+    } finally {
+      process.env.WORKTEAM_ARN = saved;
+    }
+  });
 });
