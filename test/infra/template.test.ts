@@ -52,6 +52,35 @@ describe('packaged template', () => {
     });
   });
 
+  it('aborts incomplete multipart uploads after 7 days and expires noncurrent versions after a stage parameter', () => {
+    const rules = (resource('DataBucket').Properties.LifecycleConfiguration as { Rules: object[] }).Rules;
+    const serverless = readFileSync(join(ROOT, 'serverless.yml'), 'utf8');
+
+    expect(rules).toContainEqual(
+      expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: '30' } }),
+    );
+    expect(serverless).toMatch(/noncurrentVersionDays: '30'/);
+  });
+
+  it('encrypts the alarm topic with a rotated customer-managed key that CloudWatch may use', () => {
+    const topic = resource('AlarmTopic').Properties;
+    const key = resource('AlarmTopicKey').Properties;
+    const statements = (key.KeyPolicy as { Statement: (Statement & { Principal: unknown })[] }).Statement;
+
+    expect(topic.KmsMasterKeyId).toEqual({ Ref: 'AlarmTopicKey' });
+    expect(key.EnableKeyRotation).toBe(true);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey']),
+      }),
+    );
+  });
+
   it('denies every request to the bucket that does not use TLS', () => {
     const policy = resource('DataBucketPolicy').Properties.PolicyDocument as { Statement: Statement[] };
 
@@ -104,6 +133,14 @@ describe('packaged template', () => {
     expect(s3Resources).toContain('DataBucket.Arn}/incoming/*');
     expect(s3Resources).toContain('DataBucket.Arn}/runs/*');
     expect(s3Resources).not.toContain('task-tokens');
+  });
+
+  it('grants the labeling role s3:GetBucketLocation without a condition its requests never carry', () => {
+    const statements = statementsOf(resource('LabelingExecutionRole'));
+
+    expect(statements.filter((s) => actions(s).includes('s3:GetBucketLocation'))).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: { 'Fn::GetAtt': ['DataBucket', 'Arn'] } },
+    ]);
   });
 
   it('lets every function that reads a maybe-missing object list the bucket, so S3 answers NoSuchKey', () => {
