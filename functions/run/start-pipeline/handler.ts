@@ -2,6 +2,7 @@ import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/par
 import { getTextIfExists } from '../../kernel/aws/s3-objects';
 import { requireSetting } from '../../kernel/config';
 import { InvalidInput } from '../../kernel/errors';
+import { checkLabels } from '../../labeling/rules/labels';
 import { eventConsumer, logger, parseOrThrow } from '../../kernel/observability';
 import { executionNameForUpload } from '../../kernel/rules/run-id';
 import { type StartOutcome, startExecution } from '../aws/executions';
@@ -20,8 +21,23 @@ const readBatchFile = async (bucket: string, key: string): Promise<{ key: string
   throw new InvalidInput(`s3://${bucket}/${key}: batch.json no longer exists`, { bucket, key });
 };
 
-/** An empty batch.json means "all defaults"; anything else must be a JSON object of run options. */
-const parseBatchFile = (bucket: string, key: string, text: string): BatchFile => {
+/** Labels get PrepareRun's own rules here, so a batch.json PrepareRun would refuse starts nothing. */
+const checkBatchLabels = (bucket: string, key: string, options: BatchFile): void => {
+  if (options.labels === undefined) return;
+  try {
+    checkLabels(options.labels);
+  } catch (error) {
+    if (!(error instanceof InvalidInput)) throw error;
+    throw new InvalidInput(`s3://${bucket}/${key}: labels: ${error.message}`, { bucket, key, field: 'labels' });
+  }
+};
+
+/**
+ * An empty batch.json means "all defaults"; anything else must be a JSON object of run options.
+ * A leading UTF-8 byte-order mark (what some editors write) is not part of the JSON.
+ */
+const parseBatchFile = (bucket: string, key: string, raw: string): BatchFile => {
+  const text = raw.replace(/^\uFEFF/, '');
   if (text.trim() === '') return {};
   let json: unknown;
   try {
@@ -29,7 +45,9 @@ const parseBatchFile = (bucket: string, key: string, text: string): BatchFile =>
   } catch (error) {
     throw new InvalidInput(`s3://${bucket}/${key} is not valid JSON: ${(error as Error).message}`, { bucket, key });
   }
-  return parseOrThrow(BatchFile, json, `s3://${bucket}/${key}`);
+  const options = parseOrThrow(BatchFile, json, `s3://${bucket}/${key}`);
+  checkBatchLabels(bucket, key, options);
+  return options;
 };
 
 export const startPipeline = async (event: unknown): Promise<StartOutcome | Ignored> => {
