@@ -2,13 +2,16 @@ import { batchOf } from '../../kernel/rules/run-id';
 import type { RunFailedDetail, RunSucceededDetail } from '../contracts/pipeline-events';
 import type { RunState } from '../contracts/run-state';
 
-const identity = (state: RunState) => ({
-  runId: state.run?.runId,
-  executionName: state.run?.executionName,
-  batch: state.run?.batch ?? (state.prefix === undefined ? undefined : batchOf(state.prefix)),
-  bucket: state.run?.bucket ?? state.bucket,
-  prefix: state.run?.prefix ?? state.prefix,
-});
+const identity = (state: RunState) => {
+  const prefix = state.run?.prefix ?? state.prefix ?? state.input?.prefix;
+  return {
+    runId: state.run?.runId,
+    executionName: state.run?.executionName,
+    batch: state.run?.batch ?? (prefix === undefined ? undefined : batchOf(prefix)),
+    bucket: state.run?.bucket ?? state.bucket ?? state.input?.bucket,
+    prefix,
+  };
+};
 
 const counts = (state: RunState) => ({
   images: state.validation?.total,
