@@ -2,9 +2,9 @@ import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/par
 import { getTextIfExists } from '../../kernel/aws/s3-objects';
 import { requireSetting } from '../../kernel/config';
 import { InvalidInput } from '../../kernel/errors';
-import { checkLabels } from '../../labeling/rules/labels';
 import { eventConsumer, logger, parseOrThrow } from '../../kernel/observability';
 import { executionNameForUpload } from '../../kernel/rules/run-id';
+import { checkLabels } from '../../labeling/rules/labels';
 import { type StartOutcome, startExecution } from '../aws/executions';
 import { BatchFile, type ExecutionInput } from '../contracts/execution-input';
 import { batchPrefixOf, formDecodedKey } from '../rules/batch-trigger';
