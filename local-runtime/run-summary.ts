@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { LocalRunResult } from './run-local';
+import type { LocalRunResult, RunCounts } from './run-local';
 
 const firstLine = async (path: string | undefined): Promise<string> => {
   if (path === undefined) return '';
@@ -9,6 +9,33 @@ const firstLine = async (path: string | undefined): Promise<string> => {
 };
 
 const shown = (value: number | undefined): string => (value === undefined ? '-' : String(value));
+
+interface ReportFigures {
+  lines?: number;
+  accepted?: number;
+  rejectedLines?: number;
+  boxes?: number;
+  droppedBoxes?: number;
+  humanAnnotated?: number;
+  machineAnnotated?: number;
+  labels?: Record<string, number>;
+  rejectedByReason?: Record<string, number>;
+  warnings?: string[];
+}
+
+const readReport = async (path: string | undefined): Promise<ReportFigures | undefined> =>
+  path === undefined ? undefined : (JSON.parse(await readFile(path, 'utf8').catch(() => '{}')) as ReportFigures);
+
+/**
+ * One count per stage, each named for what it counts: objects validated, images the labeling
+ * job labeled (Ground Truth's LabelCounters, boxes or not), and images in the dataset (the
+ * report's figures, split by who labeled them), so no two numbers on a line measure one thing.
+ */
+const countLines = (c: RunCounts, report: ReportFigures | undefined): string[] => [
+  `  validated ${shown(c.objects)} objects: ${shown(c.accepted)} accepted images, ${shown(c.rejected)} rejected`,
+  `  labeling job: ${shown(c.labeled)} images labeled (by workers ${shown(c.humanLabeled)}, automated ${shown(c.machineLabeled)})`,
+  `  dataset: ${shown(c.datasetImages)} images (human-labeled ${shown(report?.humanAnnotated)}, machine-labeled ${shown(report?.machineAnnotated)}), ${shown(c.boxes)} boxes · train ${shown(c.train)} / test ${shown(c.test)}`,
+];
 
 /** The end-of-run text the CLI prints: where the dataset is, what the report says, counts, events, time. */
 export const formatRunSummary = async (result: LocalRunResult): Promise<string[]> => {
@@ -22,10 +49,8 @@ export const formatRunSummary = async (result: LocalRunResult): Promise<string[]
           result.error ? `: ${result.error.name}: ${result.error.cause}` : ''
         }`,
   );
-  const c = result.counts;
-  lines.push(
-    `  images ${shown(c.objects)} (accepted ${shown(c.accepted)}, rejected ${shown(c.rejected)}) · labeled ${shown(c.labeled)} (human ${shown(c.humanLabeled)}, machine ${shown(c.machineLabeled)}) · dataset ${shown(c.datasetImages)} images, ${shown(c.boxes)} boxes · train ${shown(c.train)} / test ${shown(c.test)}`,
-  );
+  const report = await readReport(result.files.report);
+  lines.push(...countLines(result.counts, report));
   if (result.files.labelingJob) {
     const job = JSON.parse(await readFile(result.files.labelingJob, 'utf8').catch(() => '{}')) as {
       jobName?: string;
@@ -48,17 +73,7 @@ export const formatRunSummary = async (result: LocalRunResult): Promise<string[]
       lines.push(`  ${path}`, `    ${await firstLine(path)}`);
     }
   }
-  if (result.files.report) {
-    const report = JSON.parse(await readFile(result.files.report, 'utf8').catch(() => '{}')) as {
-      lines?: number;
-      accepted?: number;
-      rejectedLines?: number;
-      boxes?: number;
-      droppedBoxes?: number;
-      labels?: Record<string, number>;
-      rejectedByReason?: Record<string, number>;
-      warnings?: string[];
-    };
+  if (result.files.report && report) {
     const labels = Object.entries(report.labels ?? {})
       .map(([name, n]) => `${name} ${n}`)
       .join(', ');

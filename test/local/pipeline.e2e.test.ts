@@ -100,6 +100,7 @@ describe('local pipeline, end to end', () => {
     expect(result.counts.accepted).toBe(0);
     expect(result.counts.rejected).toBe(sample.expectedRejections.filter((r) => r.code !== 'DUPLICATE').length);
     expect(failureEvents(result.events)[0]?.detail.error).toMatchObject({ name: 'NoValidImages' });
+    expect(failureEvents(result.events)[0]?.detail).not.toHaveProperty('labelingJobName');
     expect(environment.sageMaker.listJobs().map((j) => j.name)).not.toContain(result.runId);
   });
 

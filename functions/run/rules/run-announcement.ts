@@ -68,8 +68,15 @@ export const failedDetail = (state: RunState): RunFailedDetail => ({
   error: { name: state.error?.Error ?? 'Unknown', cause: readableCause(state.error?.Cause) },
   counts: counts(state),
   locations: locations(state),
-  labelingJobName: state.run?.jobName,
+  labelingJobName: labelingJobOf(state),
 });
+
+/**
+ * The labeling job a failed run created: known once the run reached StartLabelingJobAndWait
+ * (BuildManifest's output is present). A run that failed before, e.g. NoValidImages, created none.
+ */
+const labelingJobOf = (state: RunState): string | undefined =>
+  state.labeling?.jobName ?? (state.manifest === undefined ? undefined : state.run?.jobName);
 
 /** Lambda errors arrive as a JSON string `{ errorType, errorMessage, ... }`: keep the message. */
 export const readableCause = (cause: string | undefined): string => {
