@@ -93,7 +93,7 @@ describe('packaged template', () => {
     const functions = ofType('AWS::Lambda::Function');
     const roles = new Set(functions.map(([, fn]) => JSON.stringify(fn.Properties.Role)));
 
-    expect(functions.length).toBe(15);
+    expect(functions.length).toBe(16);
     expect(roles.size).toBe(functions.length);
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
@@ -152,6 +152,7 @@ describe('packaged template', () => {
       'startLabelingJob',
       'labelingJobEvents',
       'reconcileLabelingJob',
+      'sweepTaskTokens',
       'postProcess',
     ]) {
       const listing = statementsOf(roleOf(fnKey)).filter((s) => actions(s).includes('s3:ListBucket'));
@@ -200,6 +201,28 @@ describe('packaged template', () => {
         expect(target).toMatchObject({ RetryPolicy: expect.any(Object), DeadLetterConfig: expect.any(Object) });
       }
     }
+  });
+
+  it('sweeps the task tokens on the stage-parameter schedule, hourly by default, with only the access it uses', () => {
+    const schedules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression !== undefined);
+    const role = resource('SweepTaskTokensIamRoleLambdaExecution');
+    const granted = statementsOf(role).flatMap(actions).sort();
+
+    expect(schedules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual(['rate(1 hour)']);
+    expect(JSON.stringify(schedules[0]?.[1].Properties.Targets)).toContain('SweepTaskTokensLambdaFunction');
+    expect(granted).toEqual(
+      expect.arrayContaining([
+        's3:ListBucket',
+        's3:GetObject',
+        's3:DeleteObject',
+        'sagemaker:DescribeLabelingJob',
+        'states:SendTaskSuccess',
+        'states:SendTaskFailure',
+      ]),
+    );
+    expect(granted).not.toContain('s3:PutObject');
+    expect(granted).not.toContain('sagemaker:StopLabelingJob');
+    expect(JSON.stringify(statementsOf(role))).not.toContain('/runs/*');
   });
 
   it('alarms on failed executions and on dead-lettered events', () => {
