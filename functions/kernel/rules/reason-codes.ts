@@ -6,6 +6,8 @@
 export const ImageReason = {
   UNSUPPORTED_FORMAT: 'UNSUPPORTED_FORMAT',
   CORRUPT_IMAGE: 'CORRUPT_IMAGE',
+  /** The file ends early: no JPEG end-of-image marker or PNG IEND chunk, or it ends inside the header. */
+  TRUNCATED_IMAGE: 'TRUNCATED_IMAGE',
   TOO_SMALL: 'TOO_SMALL',
   TOO_LARGE: 'TOO_LARGE',
   FILE_TOO_LARGE: 'FILE_TOO_LARGE',

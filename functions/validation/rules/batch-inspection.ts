@@ -1,15 +1,22 @@
 import type { Fingerprint } from './duplicates';
-import { readImageHeader } from './image-header';
+import { readImage } from './image-end';
 import { inspectImage } from './image-rules';
 import type { InspectedObject } from './validation-report';
 
-/** Reads bytes `[start, end)` of one object of the batch (an S3 ranged GET, or a local file read). */
-export type ReadObjectBytes = (key: string, start: number, end: number) => Promise<Uint8Array>;
+/** How the objects of a batch are read: S3 ranged GETs, or local file reads. */
+export interface ObjectReader {
+  /** Bytes `[start, end)` of one object. */
+  range(key: string, start: number, end: number): Promise<Uint8Array>;
+  /** The last `bytes` bytes of one object (an S3 suffix range, `bytes=-N`). */
+  tail(key: string, bytes: number): Promise<Uint8Array>;
+}
 
 export interface BatchInspection {
   objects: InspectedObject[];
   /** Bytes read over all objects: the cost the ranged reads are meant to keep small. */
   bytesRead: number;
+  /** Read requests over all objects (S3 GETs). */
+  reads: number;
 }
 
 /** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
@@ -31,21 +38,27 @@ export const mapConcurrent = async <T, R>(
 };
 
 /**
- * Inspects every object of a batch by its first bytes, `concurrency` objects at a time. Empty
- * objects are not read. Duplicates are decided later from the fingerprints (`buildVerdicts`).
+ * Inspects every object of a batch by its first and last bytes, `concurrency` objects at a time.
+ * Empty objects are not read. Duplicates are decided later from the fingerprints (`buildVerdicts`).
  */
 export const inspectBatch = async (
   objects: readonly Fingerprint[],
-  read: ReadObjectBytes,
+  reader: ObjectReader,
   concurrency: number,
 ): Promise<BatchInspection> => {
   let bytesRead = 0;
+  let reads = 0;
   const inspected = await mapConcurrent(objects, concurrency, async ({ key, size, etag }) => {
-    const head = await readImageHeader(size, (start, end) => read(key, start, end));
-    bytesRead += head.bytesRead;
-    return { key, ...(etag === undefined ? {} : { etag }), inspection: inspectImage(size, head.header) };
+    const image = await readImage(
+      size,
+      (start, end) => reader.range(key, start, end),
+      (bytes) => reader.tail(key, bytes),
+    );
+    bytesRead += image.bytesRead;
+    reads += image.reads;
+    return { key, ...(etag === undefined ? {} : { etag }), inspection: inspectImage(size, image.header, image.end) };
   });
-  return { objects: inspected, bytesRead };
+  return { objects: inspected, bytesRead, reads };
 };
 
 /** One labeling job holds at most 100,000 objects (aws-facts §3); a larger batch must be split. */

@@ -6,7 +6,7 @@ import { config } from '../../kernel/config';
 import { RunContext, type ValidationSummary } from '../../kernel/contracts/step-io';
 import { logger, metrics, pipelineStep } from '../../kernel/observability';
 import { joinKey, toS3Uri } from '../../kernel/rules/s3-uri';
-import { listBatch, readListedRange } from '../aws/batch-objects';
+import { listBatch, readListedRange, readListedTail } from '../aws/batch-objects';
 import type { ValidationReport } from '../contracts/validation-report';
 import { inspectBatch } from '../rules/batch-inspection';
 import { buildVerdicts, reportChunks, tallyVerdicts } from '../rules/validation-report';
@@ -17,13 +17,16 @@ export const ValidateImagesInput = z.object({
 export type ValidateImagesInput = z.infer<typeof ValidateImagesInput>;
 
 /**
- * Checks every object of the batch by its first bytes (ranged GETs, `VALIDATION_CONCURRENCY` at a
- * time) and writes `runs/<runId>/validation.json`. Uploaded objects are only ever read.
+ * Checks every object of the batch by its first and last bytes (ranged GETs, `VALIDATION_CONCURRENCY`
+ * objects at a time) and writes `runs/<runId>/validation.json`. Uploaded objects are only ever read.
  */
 export const validateImages = async ({ run }: ValidateImagesInput): Promise<ValidationSummary> => {
   const listed = await listBatch(run.bucket, run.prefix);
-  const read = (key: string, start: number, end: number) => readListedRange(run.bucket, key, start, end);
-  const { objects, bytesRead } = await inspectBatch(listed, read, config.VALIDATION_CONCURRENCY);
+  const reader = {
+    range: (key: string, start: number, end: number) => readListedRange(run.bucket, key, start, end),
+    tail: (key: string, bytes: number) => readListedTail(run.bucket, key, bytes),
+  };
+  const { objects, bytesRead, reads } = await inspectBatch(listed, reader, config.VALIDATION_CONCURRENCY);
   const images = buildVerdicts(objects);
   const totals = tallyVerdicts(images);
   const { runId, bucket, prefix } = run;
@@ -38,7 +41,7 @@ export const validateImages = async ({ run }: ValidateImagesInput): Promise<Vali
   };
   const key = joinKey(run.runPrefix, 'validation.json');
   await uploadStream(bucket, key, Readable.from(reportChunks(report)), 'application/json');
-  logger.info('images validated', { ...totals, bytesRead });
+  logger.info('images validated', { ...totals, bytesRead, reads });
   metrics.addMetric('ImagesRejected', MetricUnit.Count, totals.rejected);
   return { ...totals, reportUri: toS3Uri({ bucket, key }) };
 };
