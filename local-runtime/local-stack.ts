@@ -1,6 +1,14 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+// A type only: handler modules load lazily, after the local environment is set up.
+import type { SweepResult } from '../functions/labeling/sweep-task-tokens/handler';
 import { startAwsApiServer } from './aws-api-server';
-import { configureLocalEnvironment, LOCAL_BUCKET, LOCAL_REGION, LOCAL_STATE_MACHINE_ARN } from './local-environment';
+import {
+  configureLocalEnvironment,
+  LOCAL_ACCOUNT_ID,
+  LOCAL_BUCKET,
+  LOCAL_REGION,
+  LOCAL_STATE_MACHINE_ARN,
+} from './local-environment';
 import { LOCAL_S3_CREDENTIALS, startS3Server } from './s3-server';
 import { type DeliveredEvent, EventBridgeStandIn, eventEnvelope } from './stand-ins/eventbridge';
 import { s3ObjectStore } from './stand-ins/object-store';
@@ -8,6 +16,8 @@ import { RekognitionStandIn } from './stand-ins/rekognition';
 import { type LabelingProgress, SageMakerStandIn } from './stand-ins/sagemaker';
 import { type ExecutionRecord, stepFunctionsService } from './stand-ins/step-functions';
 import { invokeHandler, StepFunctionsRuntime } from './step-functions-runtime';
+
+const LOCAL_SWEEP_RULE_ARN = `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:rule/labeling-pipeline-local-task-token-sweep`;
 
 /** Where a run's progress goes (the CLI prints it; tests usually pass nothing). */
 export interface RunReporter {
@@ -26,6 +36,8 @@ export interface LocalEnvironmentOptions {
   waitMs?: number;
   /** Where the local S3 server keeps objects (default: a temporary directory, removed on stop). */
   s3Directory?: string;
+  /** Runs the scheduled task-token sweep this often (default: only when `sweepTaskTokens()` is called). */
+  sweepEveryMs?: number;
 }
 
 /** The running stand-ins for AWS; one per process, shared by any number of runs. */
@@ -42,9 +54,17 @@ export interface LocalEnvironment {
   deliveries: DeliveredEvent[];
   /** The latest state data of each execution, by execution ARN. */
   lastState: Map<string, unknown>;
+  /** One tick of the scheduled task-token sweep (TaskTokenSweepRule), on the local clock. */
+  sweepTaskTokens(): Promise<SweepResult>;
   setReporter(reporter: RunReporter): void;
   stop(): Promise<void>;
 }
+
+/**
+ * Local time runs fast (waits of milliseconds, labeling in a second), so each tick of the sweep
+ * sees the clock an hour ahead, as the deployed hourly schedule would after a real hour.
+ */
+const SWEEP_CLOCK_AHEAD_MS = 60 * 60 * 1000;
 
 /** Lambda retries a failed asynchronous invocation (an EventBridge target) twice by default. */
 const ASYNC_ATTEMPTS = 3;
@@ -185,6 +205,29 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
     }
   }
 
+  const sweepTaskTokens = async (): Promise<SweepResult> => {
+    const tick = eventEnvelope('aws.events', 'Scheduled Event', [LOCAL_SWEEP_RULE_ARN], {});
+    tick.time = new Date(Date.now() + SWEEP_CLOCK_AHEAD_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const result = (await invokeHandler('sweepTaskTokens', tick)) as SweepResult;
+    for (const token of result.tokens) {
+      if (token.action === 'resumed') reporter.line(`  task-token sweep: job ${token.jobName} ended ${token.outcome}`);
+    }
+    return result;
+  };
+  let sweeping: Promise<unknown> | undefined;
+  const sweepTimer =
+    options.sweepEveryMs === undefined
+      ? undefined
+      : setInterval(() => {
+          // One tick at a time; a tick's failure is reported as the deployed DLQ would keep it.
+          sweeping ??= sweepTaskTokens()
+            .catch((error: unknown) => reporter.line(`! sweepTaskTokens failed: ${(error as Error).message}`))
+            .finally(() => {
+              sweeping = undefined;
+            });
+        }, options.sweepEveryMs);
+  sweepTimer?.unref();
+
   let stopped: Promise<void> | undefined;
   return {
     bucket,
@@ -197,11 +240,14 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
     eventBridge,
     deliveries,
     lastState,
+    sweepTaskTokens,
     setReporter(next) {
       reporter = next;
     },
     stop() {
       stopped ??= (async () => {
+        clearInterval(sweepTimer);
+        await sweeping;
         // Aborting reports the endings (stopAbandonedLabelingJob) while the servers still run.
         await runtime.stop();
         sageMaker.stop();

@@ -85,7 +85,8 @@ export const registerLocal = (program: Command): void => {
         seed: opts.seed,
         reporter,
         signal: controller.signal,
-        environmentOptions: { logLevel: opts.verbose ? 'INFO' : 'SILENT' },
+        // The scheduled task-token sweep ticks every second, each tick an hour on the local clock.
+        environmentOptions: { logLevel: opts.verbose ? 'INFO' : 'SILENT', sweepEveryMs: 1000 },
         ...(opts.workers === undefined ? {} : { workers: opts.workers }),
         ...(opts.autoLabeling ? { autoLabeling: true } : {}),
         ...(opts.train ? { train: true } : {}),
