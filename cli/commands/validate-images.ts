@@ -29,14 +29,11 @@ export interface ImageRow {
 
 const CONCURRENCY = 16;
 
-/** Bytes `[start, end)` of a file; `end` < 0 reads the last `-end` bytes (the S3 suffix range). */
 const readPart = async (path: string, start: number, end: number): Promise<Uint8Array> => {
   const file = await open(path, 'r');
   try {
-    const from = end < 0 ? Math.max(0, (await file.stat()).size + end) : start;
-    const length = end < 0 ? -end : end - start;
-    const buffer = Buffer.alloc(length);
-    const { bytesRead } = await file.read(buffer, 0, length, from);
+    const buffer = Buffer.alloc(end - start);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, start);
     return buffer.subarray(0, bytesRead);
   } finally {
     await file.close();
@@ -80,10 +77,7 @@ export const validateFolder = async (folder: string): Promise<ImageRow[]> => {
   const pathOf = (key: string) => paths.get(key) ?? '';
   const { objects } = await inspectBatch(
     await withContentHashes(files),
-    {
-      range: (key, start, end) => readPart(pathOf(key), start, end),
-      tail: (key, bytes) => readPart(pathOf(key), 0, -bytes),
-    },
+    (key, start, end) => readPart(pathOf(key), start, end),
     CONCURRENCY,
   );
   const checked: ImageRow[] = buildVerdicts(objects).map((v) => ({

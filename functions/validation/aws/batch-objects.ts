@@ -1,5 +1,3 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { s3 } from '../../kernel/aws/clients';
 import { type ListedObject, listObjects, readRange } from '../../kernel/aws/s3-objects';
 import { BatchTooLarge } from '../../kernel/errors';
 import { logger } from '../../kernel/observability';
@@ -29,19 +27,9 @@ export const listBatch = async (bucket: string, prefix: string): Promise<ListedO
  * A ranged read of a listed object. An object deleted or shortened since the listing yields no
  * bytes instead of failing the whole batch, and is then rejected as CORRUPT_IMAGE.
  */
-export const readListedRange = (bucket: string, key: string, start: number, end: number): Promise<Uint8Array> =>
-  orNothingIfChanged(key, () => readRange(bucket, key, start, end));
-
-/** The last `bytes` bytes of a listed object, with a suffix range (`bytes=-N`); see `readListedRange`. */
-export const readListedTail = (bucket: string, key: string, bytes: number): Promise<Uint8Array> =>
-  orNothingIfChanged(key, async () => {
-    const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=-${bytes}` }));
-    return out.Body ? out.Body.transformToByteArray() : new Uint8Array();
-  });
-
-const orNothingIfChanged = async (key: string, read: () => Promise<Uint8Array>): Promise<Uint8Array> => {
+export const readListedRange = async (bucket: string, key: string, start: number, end: number): Promise<Uint8Array> => {
   try {
-    return await read();
+    return await readRange(bucket, key, start, end);
   } catch (error) {
     const name = error instanceof Error ? error.name : '';
     if (name !== 'NoSuchKey' && name !== 'InvalidRange') throw error;

@@ -3,13 +3,8 @@ import { readImage } from './image-end';
 import { inspectImage } from './image-rules';
 import type { InspectedObject } from './validation-report';
 
-/** How the objects of a batch are read: S3 ranged GETs, or local file reads. */
-export interface ObjectReader {
-  /** Bytes `[start, end)` of one object. */
-  range(key: string, start: number, end: number): Promise<Uint8Array>;
-  /** The last `bytes` bytes of one object (an S3 suffix range, `bytes=-N`). */
-  tail(key: string, bytes: number): Promise<Uint8Array>;
-}
+/** Reads bytes `[start, end)` of one object of the batch (an S3 ranged GET, or a local file read). */
+export type ReadObjectBytes = (key: string, start: number, end: number) => Promise<Uint8Array>;
 
 export interface BatchInspection {
   objects: InspectedObject[];
@@ -43,17 +38,13 @@ export const mapConcurrent = async <T, R>(
  */
 export const inspectBatch = async (
   objects: readonly Fingerprint[],
-  reader: ObjectReader,
+  read: ReadObjectBytes,
   concurrency: number,
 ): Promise<BatchInspection> => {
   let bytesRead = 0;
   let reads = 0;
   const inspected = await mapConcurrent(objects, concurrency, async ({ key, size, etag }) => {
-    const image = await readImage(
-      size,
-      (start, end) => reader.range(key, start, end),
-      (bytes) => reader.tail(key, bytes),
-    );
+    const image = await readImage(size, (start, end) => read(key, start, end));
     bytesRead += image.bytesRead;
     reads += image.reads;
     return { key, ...(etag === undefined ? {} : { etag }), inspection: inspectImage(size, image.header, image.end) };

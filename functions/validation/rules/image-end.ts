@@ -47,9 +47,6 @@ export const checkImageEnd = (format: 'jpeg' | 'png', tail: Uint8Array): EndChec
   };
 };
 
-/** Reads the last `bytes` bytes of the file being inspected (an S3 suffix-range GET, or a file read). */
-export type ReadTail = (bytes: number) => Promise<Uint8Array>;
-
 export interface ImageRead {
   header: HeaderResult;
   /** Present when the header parsed: whether the file also ends properly. */
@@ -61,15 +58,10 @@ export interface ImageRead {
 
 /**
  * Reads a file's header and its end. A file no longer than the first read is read once, whole;
- * a longer one gets a tail read in parallel with the header read, so the end check costs one
- * more request but no extra latency.
+ * a longer one gets a ranged read of its last `TAIL_READ_BYTES` (from the listed size, as the
+ * header read is) in parallel with the header read: one more request, no extra latency.
  */
-export const readImage = async (
-  size: number,
-  read: ReadBytes,
-  readTail: ReadTail,
-  initial = INITIAL_READ_BYTES,
-): Promise<ImageRead> => {
+export const readImage = async (size: number, read: ReadBytes, initial = INITIAL_READ_BYTES): Promise<ImageRead> => {
   if (size === 0) return { header: VANISHED, bytesRead: 0, reads: 0 };
   let reads = 0;
   const counted: ReadBytes = (start, end) => {
@@ -79,7 +71,7 @@ export const readImage = async (
   const needsTail = size > initial;
   const [head, tail] = await Promise.all([
     readImageHeader(size, counted, initial),
-    needsTail ? readTail(Math.min(TAIL_READ_BYTES, size)) : undefined,
+    needsTail ? read(size - TAIL_READ_BYTES, size) : undefined,
   ]);
   if (needsTail) reads += 1;
   const bytesRead = head.bytesRead + (tail?.length ?? 0);

@@ -6,7 +6,7 @@ import { config } from '../../kernel/config';
 import { RunContext, type ValidationSummary } from '../../kernel/contracts/step-io';
 import { logger, metrics, pipelineStep } from '../../kernel/observability';
 import { joinKey, toS3Uri } from '../../kernel/rules/s3-uri';
-import { listBatch, readListedRange, readListedTail } from '../aws/batch-objects';
+import { listBatch, readListedRange } from '../aws/batch-objects';
 import type { ValidationReport } from '../contracts/validation-report';
 import { inspectBatch } from '../rules/batch-inspection';
 import { buildVerdicts, reportChunks, tallyVerdicts } from '../rules/validation-report';
@@ -22,11 +22,8 @@ export type ValidateImagesInput = z.infer<typeof ValidateImagesInput>;
  */
 export const validateImages = async ({ run }: ValidateImagesInput): Promise<ValidationSummary> => {
   const listed = await listBatch(run.bucket, run.prefix);
-  const reader = {
-    range: (key: string, start: number, end: number) => readListedRange(run.bucket, key, start, end),
-    tail: (key: string, bytes: number) => readListedTail(run.bucket, key, bytes),
-  };
-  const { objects, bytesRead, reads } = await inspectBatch(listed, reader, config.VALIDATION_CONCURRENCY);
+  const read = (key: string, start: number, end: number) => readListedRange(run.bucket, key, start, end);
+  const { objects, bytesRead, reads } = await inspectBatch(listed, read, config.VALIDATION_CONCURRENCY);
   const images = buildVerdicts(objects);
   const totals = tallyVerdicts(images);
   const { runId, bucket, prefix } = run;

@@ -35,13 +35,10 @@ describe('batch-inspection', () => {
       size: body.length,
       etag: body.length ? `"${key}"` : undefined,
     }));
-    const body = (key: string) => files.get(key) ?? Buffer.alloc(0);
-    const reader = {
-      range: async (key: string, start: number, end: number) => body(key).subarray(start, end),
-      tail: async (key: string, bytes: number) => body(key).subarray(-bytes),
-    };
+    const read = async (key: string, start: number, end: number) =>
+      (files.get(key) ?? Buffer.alloc(0)).subarray(start, end);
 
-    const result = await inspectBatch(objects, reader, 2);
+    const result = await inspectBatch(objects, read, 2);
 
     expect(result.objects.map((o) => [o.key, o.inspection.format, o.inspection.reasons.map((r) => r.code)])).toEqual([
       ['p/a.jpg', 'jpeg', []],

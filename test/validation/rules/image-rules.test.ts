@@ -4,11 +4,7 @@ import { jpegFrameOffset, jpegImage, pngImage } from '../../fixtures/images';
 
 /** Runs the real header and tail reads and the rules over in-memory bytes, as the handler does over S3. */
 const inspect = async (file: Uint8Array) => {
-  const { header, end } = await readImage(
-    file.length,
-    async (start, stop) => file.subarray(start, stop),
-    async (bytes) => file.subarray(file.length - bytes),
-  );
+  const { header, end } = await readImage(file.length, async (start, stop) => file.subarray(start, stop));
   return inspectImage(file.length, header, end);
 };
 
