@@ -12,9 +12,16 @@ export interface AwsSetup {
   credentials: AwsCredentialIdentity;
 }
 
-/** Setup that is missing or wrong; its message says what to do. */
+/** Setup that is missing or wrong: which setting, what is wrong, and how to fix it (also the message). */
 export class AwsSetupError extends Error {
   override readonly name = 'AwsSetupError';
+  constructor(
+    readonly setting: 'region' | 'credentials',
+    readonly detail: string,
+    readonly fix: string,
+  ) {
+    super(`${detail}. ${fix}`);
+  }
 }
 
 export const REGION_HELP =
@@ -41,13 +48,13 @@ export const resolveAwsSetup = async (region?: string): Promise<AwsSetup> => {
     try {
       resolvedRegion = await probe.config.region();
     } catch (error) {
-      throw new AwsSetupError(`no AWS region is set (${messageOf(error)}). ${REGION_HELP}`);
+      throw new AwsSetupError('region', `no AWS region is set (${messageOf(error)})`, REGION_HELP);
     }
-    if (!resolvedRegion) throw new AwsSetupError(`no AWS region is set. ${REGION_HELP}`);
+    if (!resolvedRegion) throw new AwsSetupError('region', 'no AWS region is set', REGION_HELP);
     try {
       return { region: resolvedRegion, credentials: await probe.config.credentials() };
     } catch (error) {
-      throw new AwsSetupError(`no AWS credentials found (${messageOf(error)}). ${CREDENTIALS_HELP}`);
+      throw new AwsSetupError('credentials', `no AWS credentials found (${messageOf(error)})`, CREDENTIALS_HELP);
     }
   } finally {
     probe.destroy();
@@ -67,11 +74,15 @@ const REJECTED_CREDENTIALS = new Set([
 export const explainAwsError = (error: unknown): Error => {
   if (error instanceof AwsSetupError || !(error instanceof Error)) return error as Error;
   if (REJECTED_CREDENTIALS.has(error.name)) {
-    return new AwsSetupError(`AWS rejected your credentials (${error.name}: ${error.message}). ${CREDENTIALS_HELP}`);
+    return new AwsSetupError(
+      'credentials',
+      `AWS rejected your credentials (${error.name}: ${error.message})`,
+      CREDENTIALS_HELP,
+    );
   }
-  if (/Region is missing/.test(error.message)) return new AwsSetupError(`no AWS region is set. ${REGION_HELP}`);
+  if (/Region is missing/.test(error.message)) return new AwsSetupError('region', 'no AWS region is set', REGION_HELP);
   if (/Could not load credentials/.test(error.message)) {
-    return new AwsSetupError(`no AWS credentials found. ${CREDENTIALS_HELP}`);
+    return new AwsSetupError('credentials', 'no AWS credentials found', CREDENTIALS_HELP);
   }
   return error;
 };

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerConvert } from './commands/convert';
+import { registerDoctor } from './commands/doctor';
 import { registerLocal } from './commands/local';
 import { registerStart } from './commands/start';
 import { registerStatus } from './commands/status';
@@ -13,6 +14,7 @@ registerStart(program);
 registerLocal(program);
 registerConvert(program);
 registerStatus(program);
+registerDoctor(program);
 registerValidateImages(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

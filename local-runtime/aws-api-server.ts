@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type JsonObject, ServiceError, type StandInService } from './stand-ins/json-protocol';
+import { answerQuery, type QueryStandInService } from './stand-ins/query-protocol';
 
 export interface RunningApiServer {
   /** `http://127.0.0.1:<port>`: the value for every `AWS_ENDPOINT_URL_<SERVICE>` it serves. */
@@ -44,10 +45,31 @@ const sendError = (response: ServerResponse, jsonVersion: string, error: Service
  * own exception classes; an unexpected stand-in failure is a 500 (`InternalFailure`), which the
  * SDK retries like a real service fault.
  */
-export const startAwsApiServer = async (services: StandInService[]): Promise<RunningApiServer> => {
+export const startAwsApiServer = async (
+  services: StandInService[],
+  queryServices: QueryStandInService[] = [],
+): Promise<RunningApiServer> => {
   const byPrefix = new Map(services.map((s) => [s.targetPrefix, s]));
 
+  /** Query-protocol requests (STS, CloudFormation) are form-encoded, with no X-Amz-Target. */
+  const handleQuery = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const reply = (await answerQuery(queryServices, await readBody(request))) ?? {
+      status: 400,
+      body: '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>no local service has this API version</Message></Error></ErrorResponse>',
+    };
+    response.writeHead(reply.status, {
+      'content-type': 'text/xml',
+      'content-length': Buffer.byteLength(reply.body),
+      'x-amzn-requestid': randomUUID(),
+    });
+    response.end(reply.body);
+  };
+
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (String(request.headers['content-type']).startsWith('application/x-www-form-urlencoded')) {
+      await handleQuery(request, response);
+      return;
+    }
     const target = request.headers['x-amz-target'];
     const [prefix, operationName] = typeof target === 'string' ? target.split('.') : [];
     const service = prefix === undefined ? undefined : byPrefix.get(prefix);
