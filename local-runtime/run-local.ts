@@ -233,6 +233,8 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
 
     const abort = () => env.runtime.abort(executionArn);
     options.signal?.addEventListener('abort', abort, { once: true });
+    // A signal that came while the batch was uploading finds no listener: abort now.
+    if (options.signal?.aborted) abort();
     const timer = setTimeout(abort, options.timeoutMs ?? 300_000);
     let record: ExecutionRecord;
     try {

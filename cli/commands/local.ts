@@ -1,3 +1,4 @@
+import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
 import { applyLocalPowertoolsDefaults } from '../../local-runtime/local-environment';
 import { createProgress } from '../../local-runtime/progress';
@@ -41,6 +42,10 @@ const consoleReporter = (stream: NodeJS.WriteStream): RunReporter & { end(): voi
   };
 };
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** The shell's convention: 128 + the signal number (Ctrl-C 130, SIGTERM 143, SIGHUP 129). */
+const exitCodeOf = (signal: NodeJS.Signals): number => 128 + (osConstants.signals[signal] ?? 0);
+
 const positiveInteger = (what: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${what} must be a whole number, got ${value}`);
@@ -49,7 +54,8 @@ const positiveInteger = (what: string) => (value: string) => {
 
 /**
  * `labeling-pipeline local` (what `npm start` runs): the whole pipeline on this machine, no AWS
- * account. Ctrl-C aborts the run, stops every local server and exits with 130.
+ * account. Ctrl-C (or SIGTERM, SIGHUP) aborts the run, stops every local server, removes the
+ * local S3 folder and exits with 128 + the signal number (130 for Ctrl-C).
  */
 export const registerLocal = (program: Command): void => {
   program
@@ -73,14 +79,16 @@ export const registerLocal = (program: Command): void => {
       }
       const reporter = consoleReporter(process.stdout);
       const controller = new AbortController();
-      let interrupted = false;
-      const onSigint = () => {
-        if (interrupted) process.exit(130);
-        interrupted = true;
-        reporter.line('\ninterrupted: stopping the run and the local servers (Ctrl-C again to force)');
+      let interruptedBy: NodeJS.Signals | undefined;
+      // Ctrl-C, a closed terminal (SIGHUP) and `kill` (SIGTERM) all abort the run and stop every
+      // local server, which removes the local S3 folder; a second signal forces the exit.
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (interruptedBy) process.exit(exitCodeOf(signal));
+        interruptedBy = signal;
+        reporter.line(`\ninterrupted (${signal}): stopping the run and the local servers (Ctrl-C again to force)`);
         controller.abort();
       };
-      process.on('SIGINT', onSigint);
+      for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
       const options: LocalRunOptions = {
         seed: opts.seed,
         reporter,
@@ -103,9 +111,10 @@ export const registerLocal = (program: Command): void => {
         const result = await runLocalPipeline(options);
         reporter.end();
         for (const line of await formatRunSummary(result)) process.stdout.write(`${line}\n`);
-        process.exitCode = interrupted ? 130 : result.status === 'SUCCEEDED' ? 0 : 1;
+        if (interruptedBy) process.stdout.write('stopped: the run was aborted and every local server shut down\n');
+        process.exitCode = interruptedBy ? exitCodeOf(interruptedBy) : result.status === 'SUCCEEDED' ? 0 : 1;
       } finally {
-        process.off('SIGINT', onSigint);
+        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
         reporter.end();
       }
     });
