@@ -112,11 +112,15 @@ const jobSection = (report: DatasetReport): string => {
  */
 export const renderReportHtml = (report: DatasetReport): string => {
   const warnings = report.warnings.map((w) => `<li class="warn">${escapeHtml(w)}</li>`).join('');
+  const blockers = report.blockers
+    .map((b) => `<li class="warn"><code>${escapeHtml(b.code)}</code> ${escapeHtml(b.message)}</li>`)
+    .join('');
   const byCount = (m: Record<string, number>): [string, number][] => Object.entries(m).sort((a, b) => b[1] - a[1]);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Dataset report</title><style>${STYLE}</style></head><body>
 <h1>Dataset report</h1>
 <p>Source <code>${escapeHtml(report.source)}</code> · label attribute <code>${escapeHtml(report.labelAttributeName ?? '(none found)')}</code> · bucket <code>${escapeHtml(report.bucket ?? '(none)')}</code> · generated ${escapeHtml(report.generatedAt)} · test fraction ${report.testFraction} · min confidence ${report.minConfidence}</p>
+${blockers === '' ? '' : `<h2>No manifest written</h2><ul>${blockers}</ul>`}
 ${cards(report)}
 ${warnings === '' ? '' : `<ul>${warnings}</ul>`}
 <h2>Boxes per label</h2>${barChart(byCount(report.labels), '#0969da')}
