@@ -7,7 +7,7 @@ import { createFileSpool } from '../../functions/conversion/aws/spool-file';
 import type { DatasetReport } from '../../functions/conversion/contracts/dataset-report';
 import { convertOutputManifest } from '../../functions/conversion/rules/dataset-conversion';
 import { readManifestBatches } from '../../functions/conversion/rules/line-reader';
-import { datasetLimits } from '../../functions/conversion/rules/rekognition-rules';
+import { type DatasetLimits, datasetLimits } from '../../functions/conversion/rules/rekognition-rules';
 import { renderReportHtml } from '../../functions/conversion/rules/report-html';
 import { RUN_DEFAULTS } from '../../functions/run/rules/run-plan';
 
@@ -21,6 +21,8 @@ export interface ConvertOptions {
   allowEmptyTest?: boolean;
   /** The region whose Rekognition dataset limits apply (default: AWS_REGION, else those of most regions). */
   region?: string;
+  /** Overrides the limits outright (the benchmark lifts them to measure a 1,000,000-line conversion). */
+  limits?: DatasetLimits;
 }
 
 /** Raised when the input yields no usable line; the report files are written before. */
@@ -89,7 +91,7 @@ export const convertManifestFile = async (input: string, options: ConvertOptions
         testFraction: options.testFraction ?? RUN_DEFAULTS.testFraction,
         minConfidence: options.minConfidence ?? RUN_DEFAULTS.minConfidence,
         allowEmptyTest: options.allowEmptyTest === true,
-        limits: datasetLimits(options.region ?? process.env.AWS_REGION),
+        limits: options.limits ?? datasetLimits(options.region ?? process.env.AWS_REGION),
       },
     );
   } finally {
