@@ -5,8 +5,9 @@ import { jpegImage, pngImage } from '../test/fixtures/images';
 
 /**
  * Validation throughput on a real S3-protocol server (s3rver on loopback): our validator (the real
- * ValidateImages step: listing, ranged header reads, validation.json) against a baseline that
- * downloads every object whole and checks it with the same rules, in the same run.
+ * ValidateImages step: listing, a ranged header read and a ranged read of the last bytes of each
+ * image, validation.json) against a baseline that downloads every object whole and checks it with
+ * the same rules (header and end marker), in the same run.
  */
 
 const IMAGES = 2_000;
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
     const { config } = await import('../functions/kernel/config');
     const { mapConcurrent } = await import('../functions/validation/rules/batch-inspection');
     const { parseImageHeader } = await import('../functions/validation/rules/image-header');
+    const { checkImageEnd } = await import('../functions/validation/rules/image-end');
     const { inspectImage } = await import('../functions/validation/rules/image-rules');
     const { listObjects } = await import('../functions/kernel/aws/s3-objects');
 
@@ -168,8 +170,11 @@ async function main(): Promise<void> {
       for await (const o of listObjects(BUCKET, PREFIX)) listed.push(o);
       const verdicts = await mapConcurrent(listed, config.VALIDATION_CONCURRENCY, async ({ key, size }) => {
         const out = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-        const header = parseImageHeader((await out.Body?.transformToByteArray()) ?? new Uint8Array(), true);
-        return inspectImage(size, header.status === 'need' ? { status: 'corrupt', problem: 'short' } : header);
+        const bytes = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
+        const header = parseImageHeader(bytes, true);
+        if (header.status === 'need') return inspectImage(size, { status: 'corrupt', problem: 'short' });
+        const end = header.status === 'ok' ? checkImageEnd(header.format, bytes.subarray(-4096)) : undefined;
+        return inspectImage(size, header, end);
       });
       return verdicts.filter((v) => v.reasons.length === 0).length;
     };
