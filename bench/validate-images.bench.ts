@@ -183,7 +183,7 @@ async function main(): Promise<void> {
     await measure('warm-up', ours);
     const rounds: Measure[][] = [[], []];
     for (let round = 0; round < ROUNDS; round += 1) {
-      rounds[0]?.push(await measure('ranged header reads (ours)', ours));
+      rounds[0]?.push(await measure('ranged header and tail reads (ours)', ours));
       rounds[1]?.push(await measure('whole-object GET (baseline)', baseline));
     }
     const [mine, base] = rounds.map((r) => r.reduce((a, b) => (b.seconds < a.seconds ? b : a))) as [Measure, Measure];
