@@ -73,6 +73,14 @@ export const registerLocal = (program: Command): void => {
     .option('--out <dir>', "where to copy the run's files (default ./local-output/<runId>)")
     .option('--job-outcome <status>', 'how the simulated labeling job ends: Completed, Failed or Stopped', 'Completed')
     .option('--verbose', "show the handlers' INFO logs")
+    .addHelpText(
+      'after',
+      `
+Ctrl-C, SIGTERM or SIGHUP (also sent to the whole process group) abort the run, stop every local server,
+remove the local S3 folder and exit with 130, 143 or 129; a second one forces the exit. Folders that
+earlier runs left behind (labeling-pipeline-s3-<pid>-* in the temp directory) are removed at start once
+their process no longer runs.`,
+    )
     .action(async (opts: LocalCommandOptions) => {
       if (!isJobOutcome(opts.jobOutcome)) {
         throw new Error(`--job-outcome must be one of ${JOB_OUTCOMES.join(', ')}, got ${opts.jobOutcome}`);
@@ -89,6 +97,10 @@ export const registerLocal = (program: Command): void => {
         controller.abort();
       };
       for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+      // After a hang-up the terminal is gone: failing writes to it must not stop the clean-up.
+      process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
+      });
       const options: LocalRunOptions = {
         seed: opts.seed,
         reporter,

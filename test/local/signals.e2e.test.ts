@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -70,6 +70,13 @@ const refuses = (port: number) =>
   });
 
 describe('local runs and signals', () => {
+  it('documents the signals in local --help', () => {
+    const help = spawnSync(process.execPath, ['cli/bin.cjs', 'local', '--help'], { cwd: ROOT, encoding: 'utf8' });
+
+    expect(help.stdout).toContain('Ctrl-C, SIGTERM or SIGHUP');
+    expect(help.stdout).toContain('exit with 130, 143 or 129');
+  });
+
   it.each([
     ['SIGINT', 130, '▸ ValidateImages'],
     ['SIGINT', 130, '▸ StartLabelingJobAndWait'],
