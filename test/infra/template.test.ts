@@ -60,9 +60,9 @@ describe('packaged template', () => {
       expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
     );
     expect(rules).toContainEqual(
-      expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: '30' } }),
+      expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
     );
-    expect(serverless).toMatch(/noncurrentVersionDays: '30'/);
+    expect(serverless).toMatch(/noncurrentVersionDays: 30\n/);
   });
 
   it('encrypts the alarm topic with a rotated customer-managed key that CloudWatch may use', () => {
