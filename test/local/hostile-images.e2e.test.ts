@@ -56,6 +56,7 @@ describe('local run with --images on hostile files', () => {
     await symlink(join(outside, 'private.jpg'), join(folder, 'link-outside.jpg'));
     await symlink(join(folder, valid[0]?.name ?? ''), join(folder, 'z-link-inside.jpg'));
     expect(spawnSync('mkfifo', [join(folder, 'pipe.jpg')]).status).toBe(0);
+    await writeFile(join(folder, '.DS_Store'), 'Finder metadata');
     // Answers for every file, the broken ones too: only validation can keep those out.
     const lines = [
       ...valid.map((f) =>
@@ -86,6 +87,7 @@ describe('local run with --images on hostile files', () => {
     expect(verdict('z-link-inside.jpg')).toMatchObject({ reasons: [{ code: 'DUPLICATE' }] });
     expect(verdict('link-outside.jpg')).toBeUndefined();
     expect(verdict('pipe.jpg')).toBeUndefined();
+    expect(verdict('.DS_Store')).toBeUndefined();
     expect(validation.totals).toMatchObject({ total: valid.length + 6, accepted: valid.length });
     const dataset = [
       await readFile(join(result.outDir, 'dataset', 'train.manifest'), 'utf8'),
@@ -96,6 +98,7 @@ describe('local run with --images on hostile files', () => {
     expect(reported).toEqual(
       expect.arrayContaining([
         '  skipped link-outside.jpg: symbolic link to a file outside the folder (not followed)',
+        '  skipped .DS_Store: hidden file (the name starts with a dot)',
         '  skipped pipe.jpg: a named pipe (FIFO), not an image file',
       ]),
     );
