@@ -131,6 +131,7 @@ export const formatSummary = (report: DatasetReport, out: string): string => {
     .join('\n');
   return [
     `${report.lines} lines read, ${report.accepted} images accepted (${report.train} train, ${report.test} test), ${report.boxes} boxes`,
+    `label attribute ${report.labelAttributeName ?? '-'}, images in s3://${report.bucket ?? '-'}/`,
     `labels:\n${labels}`,
     ...(rejected === '' ? [] : [`dropped lines and boxes:\n${rejected}`]),
     ...report.warnings.map((w) => `warning: ${w}`),

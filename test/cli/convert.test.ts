@@ -125,6 +125,7 @@ describe('convert command', () => {
 
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('13 lines read, 12 images accepted');
+    expect(run.stdout).toContain(`label attribute bounding-box, images in s3://${BUCKET}/`);
     expect(run.stdout).toContain('ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS: 1');
     expect(run.stdout).toContain(`warning: 1 line(s) have images in another bucket than ${BUCKET}, where most are`);
     expect(readFileSync(join(dir, 'out', 'train.manifest'), 'utf8')).not.toContain('other-bucket');
