@@ -151,6 +151,13 @@ export const registerValidateImages = (program: Command): void => {
         'and links, FIFOs and devices that are not are listed as skipped',
     )
     .option('--json', 'print a JSON array instead of a table')
+    .addHelpText(
+      'after',
+      '\nReason codes: UNSUPPORTED_FORMAT, CORRUPT_IMAGE (a bad marker or header, or a PNG chunk failing its CRC),\n' +
+        'TRUNCATED_IMAGE (no JPEG end marker FF D9 or PNG IEND chunk at the end: the file was cut short), TOO_SMALL,\n' +
+        'TOO_LARGE, FILE_TOO_LARGE, ASPECT_RATIO, EMPTY_FILE, DUPLICATE. Skipped entries: SYMLINK_OUTSIDE_FOLDER,\n' +
+        'SYMLINK_TO_FOLDER, BROKEN_SYMLINK, NOT_A_REGULAR_FILE (FIFO, socket, device), UNREADABLE. Exits 0 whatever the verdicts.',
+    )
     .action(async (folder: string, options: { json?: boolean }) => {
       const rows = await validateFolder(folder);
       process.stdout.write(`${options.json ? JSON.stringify(rows, null, 2) : formatTable(rows)}\n`);

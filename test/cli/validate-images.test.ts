@@ -73,6 +73,16 @@ describe('validate-images command', () => {
     });
   });
 
+  it('lists the reason codes and skip reasons in --help', () => {
+    const run = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.cjs'), 'validate-images', '--help'], {
+      encoding: 'utf8',
+    });
+
+    for (const code of ['TRUNCATED_IMAGE', 'CORRUPT_IMAGE', 'SYMLINK_OUTSIDE_FOLDER', 'NOT_A_REGULAR_FILE']) {
+      expect(run.stdout).toContain(code);
+    }
+  });
+
   it('exits non-zero with a clear message when the folder does not exist', () => {
     const missing = join(folder, 'no-such-folder');
 
