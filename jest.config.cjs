@@ -1,3 +1,15 @@
+const { readdirSync } = require('node:fs');
+const { join } = require('node:path');
+
+/** Every `rules/` folder under `dir`: each stage's, each labeling backend's, the kernel's. */
+const rulesFolders = (dir) =>
+  readdirSync(join(__dirname, dir), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => {
+      const path = join(dir, entry.name);
+      return entry.name === 'rules' ? [path] : rulesFolders(path);
+    });
+
 /** Jest runs TypeScript through swc (fast, no type-check: `npm run typecheck` does that). */
 module.exports = {
   testEnvironment: 'node',
@@ -19,6 +31,7 @@ module.exports = {
   coverageReporters: ['text-summary'],
   coverageThreshold: {
     global: { lines: 95, branches: 80 },
-    './functions/**/rules/*.ts': { lines: 98, branches: 80 },
+    // Each rules/ folder as a whole (a directory key aggregates; a glob would gate every file alone).
+    ...Object.fromEntries(rulesFolders('functions').map((dir) => [`./${dir}/`, { lines: 98, branches: 80 }])),
   },
 };

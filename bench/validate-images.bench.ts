@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { applyLocalSettings } from '../local-runtime/local-environment';
 import { LOCAL_S3_CREDENTIALS, startS3Server } from '../local-runtime/s3-server';
 import { jpegImage, pngImage } from '../test/fixtures/images';
 
@@ -113,11 +114,11 @@ async function main(): Promise<void> {
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
     AWS_ACCESS_KEY_ID: LOCAL_S3_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_S3_CREDENTIALS.secretAccessKey,
-    AWS_REGION: 'us-east-1',
     DATA_BUCKET: BUCKET,
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
+  applyLocalSettings();
   try {
     const { s3 } = await import('../functions/kernel/aws/clients');
     const { validateImages } = await import('../functions/validation/validate-images/handler');

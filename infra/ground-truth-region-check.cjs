@@ -1,5 +1,5 @@
 // Serverless plugin: refuses to package or deploy where the pipeline cannot work, before any AWS call.
-// - Ground Truth's built-in PRE-/ACS-BoundingBox Lambdas exist in 12 regions only (aws-facts §2).
+// - Ground Truth's built-in PRE-/ACS-BoundingBox Lambdas exist in 12 regions only (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html).
 // - A deploy needs a workteam: an existing one (param workteamArn) or one created here (createWorkforce=true).
 const { require: tsxRequire } = require('tsx/cjs/api');
 

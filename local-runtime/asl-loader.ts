@@ -29,7 +29,7 @@ const getAttFunction = (value: Json | undefined): string | undefined => {
   return Array.isArray(getAtt) && typeof getAtt[0] === 'string' ? getAtt[0] : undefined;
 };
 
-export const fakeLambdaArn = (functionKey: string): string =>
+const fakeLambdaArn = (functionKey: string): string =>
   `arn:aws:lambda:us-east-1:123456789012:function:labeling-pipeline-local-${functionKey}`;
 
 /** Node timers hold at most 2^31-1 ms; longer ones fire after 1 ms (TimeoutOverflowWarning). */

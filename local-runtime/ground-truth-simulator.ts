@@ -1,7 +1,8 @@
+import { failedOutputRecord, labeledOutputRecord } from './ground-truth-output';
 import type { TruthBox, TruthImage } from './sample-batch';
 import { createRandom } from './seeded-random';
 
-/** DescribeLabelingJob `LabelCounters` (aws-facts §5). */
+/** DescribeLabelingJob `LabelCounters` (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeLabelingJob.html). */
 export interface SimulatedLabelCounters {
   TotalLabeled: number;
   HumanLabeled: number;
@@ -25,7 +26,7 @@ export interface LabelingSimulationOptions {
   labels: string[];
   labelAttributeName: string;
   jobName: string;
-  /** NumberOfHumanWorkersPerDataObject, 1–9 (aws-facts §1). */
+  /** NumberOfHumanWorkersPerDataObject, 1–9 (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html). */
   workersPerObject: number;
   autoLabeling: boolean;
   seed: number;
@@ -173,7 +174,7 @@ function meanBox(boxes: Box[]): Box {
  * boxes of the same label from different workers whose IoU with a cluster's mean reaches 0.5 form
  * one object; objects drawn by a majority of workers are kept, as the mean of their boxes.
  * Confidence reflects agreement (share of workers × mean IoU with the result); with a single
- * worker there is nothing to agree with and Ground Truth reports 0.00 (aws-facts §1).
+ * worker there is nothing to agree with and Ground Truth reports 0.00 (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html).
  */
 export function consolidateBoxes(answers: LabeledBox[][]): ConsolidatedBox[] {
   const workers = answers.length;
@@ -236,7 +237,7 @@ function roundTo(value: number, digits: number): number {
   return Math.round(value * factor) / factor;
 }
 
-/** Ground Truth's `creation-date` format, `%Y-%m-%dT%H:%M:%S.%f` in UTC without a zone (aws-facts §5). */
+/** Ground Truth's `creation-date` format, `%Y-%m-%dT%H:%M:%S.%f` in UTC without a zone (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html). */
 export function formatCreationDate(date: Date): string {
   return `${date.toISOString().slice(0, 23)}000`;
 }
@@ -254,43 +255,36 @@ function labeledLine(
   labels: string[],
   metadata: { humanAnnotated: boolean; jobName: string; creationDate: string },
 ): string {
-  const annotations = boxes.map((box) => ({
+  const outputBoxes = boxes.map((box) => ({
     class_id: labels.indexOf(box.label),
     left: box.left,
     top: box.top,
     width: box.width,
     height: box.height,
+    confidence: box.confidence,
   }));
   // Sparse, like Ground Truth's: only the ids that occur on this line.
   const classMap: Record<string, string> = {};
-  for (const annotation of annotations) classMap[String(annotation.class_id)] = labels[annotation.class_id] ?? '';
-  return JSON.stringify({
-    'source-ref': sourceRef,
-    [attribute]: { image_size: [{ width: image.width, height: image.height, depth: 3 }], annotations },
-    [`${attribute}-metadata`]: {
-      objects: boxes.map((box) => ({ confidence: box.confidence })),
-      'class-map': classMap,
-      type: 'groundtruth/object-detection',
-      'human-annotated': metadata.humanAnnotated ? 'yes' : 'no',
-      'creation-date': metadata.creationDate,
-      'job-name': metadata.jobName,
-    },
-  });
+  for (const box of outputBoxes) classMap[String(box.class_id)] = labels[box.class_id] ?? '';
+  return JSON.stringify(
+    labeledOutputRecord({
+      sourceRef,
+      attribute,
+      width: image.width,
+      height: image.height,
+      boxes: outputBoxes,
+      classMap,
+      humanAnnotated: metadata.humanAnnotated ? 'yes' : 'no',
+      jobName: metadata.jobName,
+      creationDate: metadata.creationDate,
+    }),
+  );
 }
 
-/**
- * A failed object as Ground Truth leaves it: no `<attr>` key, and `<attr>-metadata` holding
- * `failure-reason` (the key AWS's own post-processing checks; aws-facts §5).
- */
 function failedLine(sourceRef: string, attribute: string, jobName: string, reason: string): string {
-  return JSON.stringify({
-    'source-ref': sourceRef,
-    [`${attribute}-metadata`]: {
-      'failure-reason': reason,
-      'human-annotated': 'yes',
-      'job-name': humanJobName(jobName),
-    },
-  });
+  return JSON.stringify(
+    failedOutputRecord({ sourceRef, attribute, reason, humanAnnotated: 'yes', jobName: humanJobName(jobName) }),
+  );
 }
 
 /** Picks `count` objects deterministically for the seed, independent of manifest order. */
@@ -311,7 +305,7 @@ const emptyCounters = (): SimulatedLabelCounters => ({
 
 /**
  * Simulates a bounding-box labeling job run by a private workforce and returns the real-format
- * `output.manifest` lines (SMDG "Bounding Box Job Output", aws-facts §5) and the job's
+ * `output.manifest` lines ("Bounding Box Job Output", https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html) and the job's
  * `LabelCounters`. Deterministic for a seed.
  *
  * - Each object is labeled by `workersPerObject` simulated workers whose boxes are consolidated

@@ -8,7 +8,7 @@ const ROOT = join(__dirname, '..');
 export type LambdaHandler = (event: any, context: any) => Promise<unknown>;
 
 /** serverless.yml's `functions:` is a list of `${file(./functions/<stage>/functions.yml)}` includes. */
-export const deployedFunctions = (): Record<string, { handler: string }> => {
+const deployedFunctions = (): Record<string, { handler: string }> => {
   const stack = parse(readFileSync(join(ROOT, 'serverless.yml'), 'utf8')) as { functions: string[] };
   return Object.assign(
     {},

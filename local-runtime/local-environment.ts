@@ -1,3 +1,5 @@
+import type { SettingName } from '../functions/kernel/config';
+
 /**
  * The process environment the real handlers and SDK clients read, pointed at the local stand-ins.
  * It must be in place before any handler module is imported: config.ts parses it at import time.
@@ -7,6 +9,25 @@ export const LOCAL_ACCOUNT_ID = '123456789012';
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_BUCKET = 'labeling-pipeline-local-data';
 export const LOCAL_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:stateMachine:labeling-pipeline-local`;
+
+/**
+ * The pipeline's own settings (functions/kernel/config.ts) for a run on this machine: what
+ * serverless.yml gives the deployed functions, with local names. `npm start` and the tests
+ * (test/setup-env.ts) both use this one set; a value the caller already set is kept.
+ */
+export const LOCAL_SETTINGS = {
+  AWS_REGION: LOCAL_REGION,
+  DATA_BUCKET: LOCAL_BUCKET,
+  STATE_MACHINE_ARN: LOCAL_STATE_MACHINE_ARN,
+  LABELING_ROLE_ARN: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/labeling-pipeline-local-labeling`,
+  WORKTEAM_ARN: `arn:aws:sagemaker:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:workteam/private-crowd/labeling-pipeline-local`,
+  DEFAULT_LABELS: 'acme,globex,initech',
+} as const satisfies Partial<Record<SettingName, string>>;
+
+/** Sets every local setting the environment does not already have. */
+export const applyLocalSettings = (env: NodeJS.ProcessEnv = process.env): void => {
+  for (const [name, value] of Object.entries(LOCAL_SETTINGS)) env[name] ??= value;
+};
 
 export interface LocalEndpoints {
   /** The local S3-protocol server. */
@@ -54,22 +75,8 @@ export const configureLocalEnvironment = ({ endpoints, logLevel }: LocalEnvironm
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: logLevel ?? env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
   });
-  env.DATA_BUCKET ??= LOCAL_BUCKET;
-  env.STATE_MACHINE_ARN ??= LOCAL_STATE_MACHINE_ARN;
-  env.LABELING_ROLE_ARN ??= `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/labeling-pipeline-local-labeling`;
-  env.WORKTEAM_ARN ??= `arn:aws:sagemaker:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:workteam/private-crowd/labeling-pipeline-local`;
-  env.DEFAULT_LABELS ??= 'acme,globex,initech';
+  applyLocalSettings(env);
   // A short dataset poll budget is enough locally; the stand-ins finish in well under a second.
   env.MAX_DATASET_POLLS ??= '100';
   env.MAX_TRAINING_POLLS ??= '100';
-};
-
-/**
- * Powertools reads its settings when observability.ts is first imported, which other CLI
- * commands' modules do at start-up: a `local` command sets them at its own import, before them.
- */
-export const applyLocalPowertoolsDefaults = (logLevel: string): void => {
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  process.env.POWERTOOLS_LOG_LEVEL = logLevel;
-  process.env.POWERTOOLS_SERVICE_NAME ??= 'labeling-pipeline';
 };

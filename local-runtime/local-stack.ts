@@ -1,23 +1,17 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-// A type only: handler modules load lazily, after the local environment is set up.
-import type { SweepResult } from '../functions/labeling/sweep-task-tokens/handler';
-import { startAwsApiServer } from './aws-api-server';
-import {
-  configureLocalEnvironment,
-  LOCAL_ACCOUNT_ID,
-  LOCAL_BUCKET,
-  LOCAL_REGION,
-  LOCAL_STATE_MACHINE_ARN,
-} from './local-environment';
-import { LOCAL_S3_CREDENTIALS, startS3Server } from './s3-server';
+import { hasErrorName } from '../functions/kernel/aws/sdk-errors';
+import { type RunningApiServer as AwsApiServer, startAwsApiServer } from './aws-api-server';
+import { pipelineEventRules } from './event-rules';
+import { configureLocalEnvironment, LOCAL_BUCKET, LOCAL_REGION, LOCAL_STATE_MACHINE_ARN } from './local-environment';
+import { LOCAL_S3_CREDENTIALS, type RunningS3Server as S3Server, startS3Server } from './s3-server';
 import { type DeliveredEvent, EventBridgeStandIn, eventEnvelope } from './stand-ins/eventbridge';
+import type { StandInService } from './stand-ins/json-protocol';
 import { s3ObjectStore } from './stand-ins/object-store';
 import { RekognitionStandIn } from './stand-ins/rekognition';
 import { type LabelingProgress, SageMakerStandIn } from './stand-ins/sagemaker';
 import { type ExecutionRecord, stepFunctionsService } from './stand-ins/step-functions';
 import { invokeHandler, StepFunctionsRuntime } from './step-functions-runtime';
-
-const LOCAL_SWEEP_RULE_ARN = `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:rule/labeling-pipeline-local-task-token-sweep`;
+import { type TaskTokenSweep, taskTokenSweep } from './task-token-sweep';
 
 /** Where a run's progress goes (the CLI prints it; tests usually pass nothing). */
 export interface RunReporter {
@@ -55,16 +49,10 @@ export interface LocalEnvironment {
   /** The latest state data of each execution, by execution ARN. */
   lastState: Map<string, unknown>;
   /** One tick of the scheduled task-token sweep (TaskTokenSweepRule), on the local clock. */
-  sweepTaskTokens(): Promise<SweepResult>;
+  sweepTaskTokens: TaskTokenSweep['tick'];
   setReporter(reporter: RunReporter): void;
   stop(): Promise<void>;
 }
-
-/**
- * Local time runs fast (waits of milliseconds, labeling in a second), so each tick of the sweep
- * sees the clock an hour ahead, as the deployed hourly schedule would after a real hour.
- */
-const SWEEP_CLOCK_AHEAD_MS = 60 * 60 * 1000;
 
 /** Lambda retries a failed asynchronous invocation (an EventBridge target) twice by default. */
 const ASYNC_ATTEMPTS = 3;
@@ -104,6 +92,137 @@ const describeStateExit = (state: string, output: unknown): string | undefined =
   return undefined;
 };
 
+/** What a run shows: its reporter (swapped per run) and each message once per execution. */
+class RunDisplay {
+  reporter: RunReporter = silentReporter;
+  private readonly shown = new Map<string, Set<string>>();
+
+  /** True when this execution already showed `what`; remembers it otherwise. */
+  shownOnce(executionArn: string, what: string): boolean {
+    const seen = this.shown.get(executionArn) ?? new Set<string>();
+    this.shown.set(executionArn, seen);
+    if (seen.has(what)) return true;
+    seen.add(what);
+    return false;
+  }
+}
+
+/** Delivers an AWS event to a handler as an EventBridge rule target, with Lambda's async retries. */
+const eventDeliverer =
+  (display: RunDisplay) =>
+  async (functionKey: string, event: DeliveredEvent): Promise<void> => {
+    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt += 1) {
+      try {
+        await invokeHandler(functionKey, event);
+        return;
+      } catch (error) {
+        if (attempt === ASYNC_ATTEMPTS) {
+          display.reporter.line(`! ${functionKey} failed on ${event['detail-type']}: ${(error as Error).message}`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 200 * attempt));
+      }
+    }
+  };
+
+/** Sends AWS service events through the EventBridge stand-in's rules, remembering those a rule took. */
+const serviceEvents =
+  (eventBridge: EventBridgeStandIn, deliveries: DeliveredEvent[]) =>
+  async (event: DeliveredEvent): Promise<void> => {
+    const targets = eventBridge.targets(event);
+    if (targets.length > 0) deliveries.push(event);
+    await eventBridge.dispatch(event);
+  };
+
+type Deliver = ReturnType<typeof serviceEvents>;
+
+const sageMakerStandIn = (
+  store: ReturnType<typeof s3ObjectStore>,
+  display: RunDisplay,
+  deliver: Deliver,
+  options: LocalEnvironmentOptions,
+): SageMakerStandIn =>
+  new SageMakerStandIn({
+    store,
+    deliverEvent: deliver,
+    onProgress: (p: LabelingProgress) => {
+      if (p.status === 'InProgress' || p.status === 'Completed')
+        display.reporter.progress('labeling', p.labeled, p.total);
+      if (p.status !== 'InProgress') display.reporter.line(`  Ground Truth job ${p.jobName}: ${p.status}`);
+    },
+    ...(options.labelingMs === undefined ? {} : { labelingMs: options.labelingMs }),
+  });
+
+const stepFunctionsRuntime = (
+  stateMachineArn: string,
+  display: RunDisplay,
+  deliver: Deliver,
+  lastState: Map<string, unknown>,
+  options: LocalEnvironmentOptions,
+): StepFunctionsRuntime =>
+  new StepFunctionsRuntime({
+    stateMachineArn,
+    ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
+    // Poll loops enter the same states again and again: each state and message is shown once.
+    onStateEntered: (execution, state) => {
+      if (state === 'PrepareRun') display.reporter.line(`execution ${execution.name} started`);
+      if (!display.shownOnce(execution.executionArn, `state:${state}`)) display.reporter.line(`▸ ${state}`);
+    },
+    onStateExited: (execution, state, output) => {
+      lastState.set(execution.executionArn, output);
+      const message = describeStateExit(state, output);
+      if (message && !display.shownOnce(execution.executionArn, message)) display.reporter.line(`  ${message}`);
+    },
+    // "Step Functions Execution Status Change": ExecutionEndedRule takes the endings that may
+    // leave a labeling job behind to stopAbandonedLabelingJob.
+    onExecutionEnded: (execution: ExecutionRecord) => deliver(executionStatusEvent(execution)),
+  });
+
+/** config.ts parses the environment once; it must have seen the local one. Then the bucket is created. */
+const prepareBucket = async (s3: S3Client, bucket: string): Promise<void> => {
+  const { config } = require('../functions/kernel/config') as typeof import('../functions/kernel/config');
+  if (config.DATA_BUCKET !== bucket || config.S3_FORCE_PATH_STYLE !== 'true') {
+    throw new Error(
+      'functions/kernel/config was imported before the local environment was set up; import handler modules lazily',
+    );
+  }
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if (!hasErrorName(error, 'BucketAlreadyOwnedByYou', 'BucketAlreadyExists')) throw error;
+  }
+};
+
+interface Servers {
+  s3: S3Server;
+  api: AwsApiServer;
+  sweep: TaskTokenSweep;
+}
+
+/** Starts the API stand-in server after the S3 server; stops the S3 server if the second fails. */
+const startApiServer = async (s3Server: S3Server, services: StandInService[]): Promise<AwsApiServer> =>
+  startAwsApiServer(services).catch(async (error: unknown) => {
+    await s3Server.stop();
+    throw error;
+  });
+
+/** Stops in order: aborting reports the endings (stopAbandonedLabelingJob) while the servers still run. */
+const stopper = (parts: LocalEnvironment, servers: Servers): (() => Promise<void>) => {
+  let stopped: Promise<void> | undefined;
+  return () => {
+    stopped ??= (async () => {
+      await servers.sweep.stop();
+      await parts.runtime.stop();
+      parts.sageMaker.stop();
+      parts.rekognition.stop();
+      await servers.api.stop();
+      parts.s3.destroy();
+      await servers.s3.stop();
+    })();
+    return stopped;
+  };
+};
+
 /**
  * Starts everything a local run needs on loopback ports the OS picks: the S3-protocol server,
  * the stand-in server for SageMaker, Rekognition, Step Functions and EventBridge, and the local
@@ -115,124 +234,28 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
   const s3Server = await startS3Server(options.s3Directory === undefined ? {} : { directory: options.s3Directory });
   const s3 = localS3Client(s3Server.endpoint);
   const store = s3ObjectStore(s3);
-  let reporter = silentReporter;
+  const display = new RunDisplay();
   const deliveries: DeliveredEvent[] = [];
   const lastState = new Map<string, unknown>();
-  const shown = new Map<string, Set<string>>();
-  /** True when this execution already showed `what`; remembers it otherwise. */
-  const shownOnce = (executionArn: string, what: string): boolean => {
-    const seen = shown.get(executionArn) ?? new Set<string>();
-    shown.set(executionArn, seen);
-    if (seen.has(what)) return true;
-    seen.add(what);
-    return false;
-  };
-
-  /** Delivers an AWS event to a handler as an EventBridge rule target, with Lambda's async retries. */
-  const deliver = async (functionKey: string, event: DeliveredEvent): Promise<void> => {
-    deliveries.push(event);
-    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt += 1) {
-      try {
-        await invokeHandler(functionKey, event);
-        return;
-      } catch (error) {
-        if (attempt === ASYNC_ATTEMPTS) {
-          reporter.line(`! ${functionKey} failed on ${event['detail-type']}: ${(error as Error).message}`);
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 200 * attempt));
-      }
-    }
-  };
-
-  const eventBridge = new EventBridgeStandIn();
-  const sageMaker = new SageMakerStandIn({
-    store,
-    deliverEvent: (event) => deliver('labelingJobEvents', event),
-    onProgress: (p: LabelingProgress) => {
-      if (p.status === 'InProgress' || p.status === 'Completed') reporter.progress('labeling', p.labeled, p.total);
-      if (p.status !== 'InProgress') reporter.line(`  Ground Truth job ${p.jobName}: ${p.status}`);
-    },
-    ...(options.labelingMs === undefined ? {} : { labelingMs: options.labelingMs }),
-  });
+  const rules = pipelineEventRules(bucket, stateMachineArn);
+  const eventBridge = new EventBridgeStandIn({ rules, deliver: eventDeliverer(display) });
+  const deliver = serviceEvents(eventBridge, deliveries);
+  const sageMaker = sageMakerStandIn(store, display, deliver, options);
   const rekognition = new RekognitionStandIn({ store });
-  const runtime = new StepFunctionsRuntime({
-    stateMachineArn,
-    ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
-    // Poll loops enter the same states again and again: each state and message is shown once.
-    onStateEntered: (execution, state) => {
-      if (state === 'PrepareRun') reporter.line(`execution ${execution.name} started`);
-      if (!shownOnce(execution.executionArn, `state:${state}`)) reporter.line(`▸ ${state}`);
-    },
-    onStateExited: (execution, state, output) => {
-      lastState.set(execution.executionArn, output);
-      const message = describeStateExit(state, output);
-      if (message && !shownOnce(execution.executionArn, message)) reporter.line(`  ${message}`);
-    },
-    // The deployed rule sends "Step Functions Execution Status Change" for these endings to
-    // stopAbandonedLabelingJob (infra/event-rules.yml).
-    onExecutionEnded: async (execution: ExecutionRecord) => {
-      if (!['FAILED', 'ABORTED', 'TIMED_OUT'].includes(execution.status)) return;
-      await deliver('stopAbandonedLabelingJob', executionStatusEvent(execution));
-    },
-  });
-  const apiServer = await startAwsApiServer([
-    sageMaker.service,
-    rekognition.service,
-    stepFunctionsService(runtime),
-    eventBridge.service,
-  ]).catch(async (error: unknown) => {
-    await s3Server.stop();
+  const runtime = stepFunctionsRuntime(stateMachineArn, display, deliver, lastState, options);
+  const services = [sageMaker.service, rekognition.service, stepFunctionsService(runtime), eventBridge.service];
+  const apiServer = await startApiServer(s3Server, services);
+  const endpoints = { s3: s3Server.endpoint, api: apiServer.endpoint };
+  configureLocalEnvironment({ endpoints, ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }) });
+  await prepareBucket(s3, bucket).catch(async (error: unknown) => {
+    await Promise.allSettled([apiServer.stop(), s3Server.stop()]);
     throw error;
   });
-  configureLocalEnvironment({
-    endpoints: { s3: s3Server.endpoint, api: apiServer.endpoint },
-    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
-  });
-  try {
-    // config.ts parses the environment once; it must have seen the local one.
-    const { config } = require('../functions/kernel/config') as typeof import('../functions/kernel/config');
-    if (config.DATA_BUCKET !== bucket || config.S3_FORCE_PATH_STYLE !== 'true') {
-      throw new Error(
-        'functions/kernel/config was imported before the local environment was set up; import handler modules lazily',
-      );
-    }
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  } catch (error) {
-    if (!['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'].includes((error as Error).name)) {
-      await Promise.allSettled([apiServer.stop(), s3Server.stop()]);
-      throw error;
-    }
-  }
-
-  const sweepTaskTokens = async (): Promise<SweepResult> => {
-    const tick = eventEnvelope('aws.events', 'Scheduled Event', [LOCAL_SWEEP_RULE_ARN], {});
-    tick.time = new Date(Date.now() + SWEEP_CLOCK_AHEAD_MS).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const result = (await invokeHandler('sweepTaskTokens', tick)) as SweepResult;
-    for (const token of result.tokens) {
-      if (token.action === 'resumed') reporter.line(`  task-token sweep: job ${token.jobName} ended ${token.outcome}`);
-    }
-    return result;
-  };
-  let sweeping: Promise<unknown> | undefined;
-  const sweepTimer =
-    options.sweepEveryMs === undefined
-      ? undefined
-      : setInterval(() => {
-          // One tick at a time; a tick's failure is reported as the deployed DLQ would keep it.
-          sweeping ??= sweepTaskTokens()
-            .catch((error: unknown) => reporter.line(`! sweepTaskTokens failed: ${(error as Error).message}`))
-            .finally(() => {
-              sweeping = undefined;
-            });
-        }, options.sweepEveryMs);
-  sweepTimer?.unref();
-
-  let stopped: Promise<void> | undefined;
-  return {
+  const sweep = taskTokenSweep((line) => display.reporter.line(line), options.sweepEveryMs);
+  const environment: LocalEnvironment = {
     bucket,
     stateMachineArn,
-    endpoints: { s3: s3Server.endpoint, api: apiServer.endpoint },
+    endpoints,
     s3,
     runtime,
     sageMaker,
@@ -240,25 +263,14 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
     eventBridge,
     deliveries,
     lastState,
-    sweepTaskTokens,
+    sweepTaskTokens: sweep.tick,
     setReporter(next) {
-      reporter = next;
+      display.reporter = next;
     },
-    stop() {
-      stopped ??= (async () => {
-        clearInterval(sweepTimer);
-        await sweeping;
-        // Aborting reports the endings (stopAbandonedLabelingJob) while the servers still run.
-        await runtime.stop();
-        sageMaker.stop();
-        rekognition.stop();
-        await apiServer.stop();
-        s3.destroy();
-        await s3Server.stop();
-      })();
-      return stopped;
-    },
+    stop: () => Promise.resolve(),
   };
+  environment.stop = stopper(environment, { s3: s3Server, api: apiServer, sweep });
+  return environment;
 };
 
 /** "Step Functions Execution Status Change", as EventBridge delivers it (events-ref-states). */

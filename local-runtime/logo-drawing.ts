@@ -51,7 +51,7 @@ export function paintBackground(raster: Raster, from: Color, to: Color, noise: n
 }
 
 /** Fills the pixels of `rect` (clipped to the raster); coordinates are rounded to whole pixels. */
-export function fillRect(raster: Raster, rect: Rect, color: Color): void {
+function fillRect(raster: Raster, rect: Rect, color: Color): void {
   const x0 = Math.max(0, Math.round(rect.left));
   const y0 = Math.max(0, Math.round(rect.top));
   const x1 = Math.min(raster.width, Math.round(rect.left + rect.width));
@@ -67,7 +67,7 @@ export function fillRect(raster: Raster, rect: Rect, color: Color): void {
 }
 
 /** Fills the ellipse inscribed in `rect`, so its bounding box is exactly `rect`. */
-export function fillEllipse(raster: Raster, rect: Rect, color: Color): void {
+function fillEllipse(raster: Raster, rect: Rect, color: Color): void {
   const cx = rect.left + rect.width / 2;
   const cy = rect.top + rect.height / 2;
   const rx = rect.width / 2;
@@ -100,7 +100,7 @@ const GLYPHS: Record<string, readonly string[]> = {
 };
 
 /** Draws `text` in block letters filling `rect` (one 5×7 cell grid per letter, one blank column between). */
-export function drawBlockText(raster: Raster, text: string, rect: Rect, color: Color): void {
+function drawBlockText(raster: Raster, text: string, rect: Rect, color: Color): void {
   const columns = text.length * 6 - 1;
   const cellWidth = rect.width / columns;
   const cellHeight = rect.height / 7;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { RUN_FILES, runPrefixOf } from '../functions/kernel/rules/run-files';
 import { deriveRunId } from '../functions/kernel/rules/run-id';
 import { type BatchOptions, prepareBatch, uploadBatch } from './local-batch';
 import { LOCAL_ACCOUNT_ID } from './local-environment';
@@ -18,7 +19,6 @@ import { invokeHandler } from './step-functions-runtime';
 
 export type { LocalEnvironment, LocalEnvironmentOptions, RunReporter } from './local-stack';
 export { startLocalEnvironment } from './local-stack';
-export { formatRunSummary } from './run-summary';
 
 /** "Object Created" as S3 sends it to EventBridge (fixtures/aws-docs/s3-object-created.json). */
 const objectCreatedEvent = (bucket: string, key: string, size: number, etag: string): DeliveredEvent => {
@@ -101,13 +101,9 @@ export interface LocalRunResult {
 
 /** Copies `runs/<runId>/` from the local bucket into `outDir`; returns the copied paths, relative, with `/`. */
 const copyRunFolder = async (env: LocalEnvironment, runId: string, outDir: string): Promise<string[]> => {
-  const prefix = `runs/${runId}/`;
+  const prefix = runPrefixOf(runId);
   const copied: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await env.s3.send(
-      new ListObjectsV2Command({ Bucket: env.bucket, Prefix: prefix, ContinuationToken: token }),
-    );
+  for await (const page of paginateListObjectsV2({ client: env.s3 }, { Bucket: env.bucket, Prefix: prefix })) {
     for (const object of page.Contents ?? []) {
       if (!object.Key || object.Key.endsWith('/')) continue;
       const relativePath = object.Key.slice(prefix.length);
@@ -117,8 +113,7 @@ const copyRunFolder = async (env: LocalEnvironment, runId: string, outDir: strin
       await writeFile(target, got.Body ? await got.Body.transformToByteArray() : new Uint8Array(0));
       copied.push(relativePath);
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  }
   return copied;
 };
 
@@ -143,13 +138,13 @@ const countsOf = (state: StateData): RunCounts => ({
 });
 
 const FILES = {
-  validation: 'validation.json',
-  inputManifest: 'labeling/input.manifest',
-  labelingJob: 'labeling/job.json',
-  train: 'dataset/train.manifest',
-  test: 'dataset/test.manifest',
-  report: 'dataset/report.json',
-  reportHtml: 'dataset/report.html',
+  validation: RUN_FILES.validationReport,
+  inputManifest: RUN_FILES.inputManifest,
+  labelingJob: RUN_FILES.labelingJob,
+  train: RUN_FILES.trainManifest,
+  test: RUN_FILES.testManifest,
+  report: RUN_FILES.datasetReport,
+  reportHtml: RUN_FILES.datasetReportHtml,
 } as const;
 
 /** The well-known files among those copied, as paths in `outDir`. */
@@ -164,6 +159,155 @@ const copiedFiles = (outDir: string, runId: string, copied: string[]): LocalRunR
   return found;
 };
 
+type PreparedBatch = Awaited<ReturnType<typeof prepareBatch>>;
+
+/** Tells the Ground Truth stand-in how this batch's simulated workers and job behave. */
+const registerLabelingProfile = (env: LocalEnvironment, batch: PreparedBatch, options: LocalRunOptions): void => {
+  env.sageMaker.registerProfile({
+    sourcePrefix: `s3://${env.bucket}/incoming/${batch.name}/`,
+    ...batch.profile,
+    seed: options.seed ?? 1,
+    ...(options.labelingOutcome === undefined ? {} : { outcome: options.labelingOutcome }),
+    ...(options.failureReason === undefined ? {} : { failureReason: options.failureReason }),
+    ...(options.failureRate === undefined ? {} : { failureRate: options.failureRate }),
+    ...(options.loseLabelingEvent ? { loseEvent: true } : {}),
+  });
+};
+
+/** Sets this run's task-token timeout; returns what puts the environment's back. */
+const overrideCallbackTimeout = (env: LocalEnvironment, seconds: number | undefined): (() => void) => {
+  const defaultCallbackTimeout = env.runtime.callbackTimeoutSeconds;
+  if (seconds !== undefined) env.runtime.callbackTimeoutSeconds = seconds;
+  return () => {
+    env.runtime.callbackTimeoutSeconds = defaultCallbackTimeout;
+  };
+};
+
+/** Delivers the upload's "Object Created" event to startPipeline (twice if asked); returns the executions started. */
+const triggerRun = async (
+  env: LocalEnvironment,
+  trigger: Awaited<ReturnType<typeof uploadBatch>>,
+  options: LocalRunOptions,
+  reporter: RunReporter,
+): Promise<Set<string>> => {
+  const event = objectCreatedEvent(env.bucket, trigger.key, trigger.size, trigger.etag);
+  // Routed by BatchUploadedRule's pattern; invoked here, not through the stand-in, to see the outcome.
+  const [target] = env.eventBridge.targets(event);
+  if (target === undefined) throw new Error(`no EventBridge rule matches the upload of ${trigger.key}`);
+  const deliveries = options.duplicateTrigger ? 2 : 1;
+  const arns = new Set<string>();
+  for (let i = 0; i < deliveries; i += 1) {
+    reporter.line(`S3 "Object Created" ${trigger.key} → ${target}`);
+    env.deliveries.push(event);
+    const outcome = (await invokeHandler(target, event)) as { started?: boolean; executionArn?: string };
+    if (outcome?.started && outcome.executionArn) arns.add(outcome.executionArn);
+    else reporter.line('  duplicate trigger: no second execution');
+  }
+  return arns;
+};
+
+const notStarted = (started: number): LocalRunResult => ({
+  status: 'NOT_STARTED',
+  runId: '',
+  executionName: '',
+  executionArn: '',
+  executionsStarted: 0,
+  error: { name: 'NotStarted', cause: 'startPipeline started no execution' },
+  events: [],
+  awsEvents: [],
+  outDir: '',
+  counts: {},
+  files: {},
+  elapsedMs: Date.now() - started,
+});
+
+/** Waits for the execution to end; the signal or the timeout aborts it. */
+const waitForExecution = async (
+  env: LocalEnvironment,
+  executionArn: string,
+  options: LocalRunOptions,
+): Promise<ExecutionRecord> => {
+  const abort = () => env.runtime.abort(executionArn);
+  options.signal?.addEventListener('abort', abort, { once: true });
+  // A signal that came while the batch was uploading finds no listener: abort now.
+  if (options.signal?.aborted) abort();
+  const timer = setTimeout(abort, options.timeoutMs ?? 300_000);
+  try {
+    return await env.runtime.waitFor(executionArn);
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', abort);
+    // Let the last state events reach their listener.
+    await new Promise((r) => setImmediate(r));
+  }
+};
+
+/** Where the environment's event logs stood before the run, so the result shows only this run's. */
+interface Marks {
+  started: number;
+  published: number;
+  delivered: number;
+}
+
+/** Copies the run's folder and reads what the run did from its last state and its events. */
+const collectResult = async (
+  env: LocalEnvironment,
+  executionArn: string,
+  executionsStarted: number,
+  record: ExecutionRecord,
+  options: LocalRunOptions,
+  marks: Marks,
+): Promise<LocalRunResult> => {
+  const executionName = env.runtime.find(executionArn)?.name ?? executionArn.split(':').pop() ?? '';
+  const runId = deriveRunId(executionName);
+  const outDir = resolve(options.out ?? join('local-output', runId));
+  // Never clear the folder: --out may point at one that holds the user's own files.
+  await mkdir(outDir, { recursive: true });
+  const copied = await copyRunFolder(env, runId, outDir);
+  const state = (record.output === undefined ? env.lastState.get(executionArn) : JSON.parse(record.output)) as
+    | StateData
+    | undefined;
+  const events = env.eventBridge.published
+    .slice(marks.published)
+    .filter((e) => e.detail.runId === runId || e.detail.executionName === executionName);
+  return {
+    status: record.status,
+    runId,
+    executionName,
+    executionArn,
+    executionsStarted,
+    ...(record.error === undefined ? {} : { error: { name: record.error, cause: record.cause ?? '' } }),
+    events,
+    awsEvents: env.deliveries.slice(marks.delivered),
+    outDir,
+    counts: countsOf(state ?? {}),
+    files: copiedFiles(outDir, runId, copied),
+    ...(state?.training === undefined ? {} : { model: state.training }),
+    elapsedMs: Date.now() - marks.started,
+  };
+};
+
+/** One run in a running environment: upload, trigger, wait, collect. */
+const runInEnvironment = async (
+  env: LocalEnvironment,
+  options: LocalRunOptions,
+  reporter: RunReporter,
+  started: number,
+): Promise<LocalRunResult> => {
+  const batch = await prepareBatch(options);
+  registerLabelingProfile(env, batch, options);
+  reporter.line(
+    `uploading ${batch.files.length} files to s3://${env.bucket}/incoming/${batch.name}/ (local S3 ${env.endpoints.s3})`,
+  );
+  const trigger = await uploadBatch(env, batch, options, reporter);
+  const marks: Marks = { started, published: env.eventBridge.published.length, delivered: env.deliveries.length };
+  const arns = await triggerRun(env, trigger, options, reporter);
+  const executionArn = [...arns][0];
+  if (executionArn === undefined) return notStarted(started);
+  const record = await waitForExecution(env, executionArn, options);
+  return collectResult(env, executionArn, arns.size, record, options, marks);
+};
+
 /**
  * Runs the whole pipeline on this machine: uploads a batch to the local bucket, triggers it the
  * way S3 does (an "Object Created" event to the real startPipeline handler), lets the real state
@@ -175,102 +319,9 @@ export const runLocalPipeline = async (options: LocalRunOptions = {}): Promise<L
   const ownEnvironment = options.environment === undefined;
   const env = options.environment ?? (await startLocalEnvironment(options.environmentOptions));
   env.setReporter(reporter);
-  let restoreCallbackTimeout: () => void = () => undefined;
+  const restoreCallbackTimeout = overrideCallbackTimeout(env, options.callbackTimeoutSeconds);
   try {
-    const batch = await prepareBatch(options);
-    const seed = options.seed ?? 1;
-    env.sageMaker.registerProfile({
-      sourcePrefix: `s3://${env.bucket}/incoming/${batch.name}/`,
-      ...batch.profile,
-      seed,
-      ...(options.labelingOutcome === undefined ? {} : { outcome: options.labelingOutcome }),
-      ...(options.failureReason === undefined ? {} : { failureReason: options.failureReason }),
-      ...(options.failureRate === undefined ? {} : { failureRate: options.failureRate }),
-      ...(options.loseLabelingEvent ? { loseEvent: true } : {}),
-    });
-    const defaultCallbackTimeout = env.runtime.callbackTimeoutSeconds;
-    if (options.callbackTimeoutSeconds !== undefined)
-      env.runtime.callbackTimeoutSeconds = options.callbackTimeoutSeconds;
-    restoreCallbackTimeout = () => {
-      env.runtime.callbackTimeoutSeconds = defaultCallbackTimeout;
-    };
-    reporter.line(
-      `uploading ${batch.files.length} files to s3://${env.bucket}/incoming/${batch.name}/ (local S3 ${env.endpoints.s3})`,
-    );
-    const trigger = await uploadBatch(env, batch, options, reporter);
-    const publishedBefore = env.eventBridge.published.length;
-    const deliveredBefore = env.deliveries.length;
-    const event = objectCreatedEvent(env.bucket, trigger.key, trigger.size, trigger.etag);
-    const deliveries = options.duplicateTrigger ? 2 : 1;
-    const arns = new Set<string>();
-    for (let i = 0; i < deliveries; i += 1) {
-      reporter.line(`S3 "Object Created" ${trigger.key} → startPipeline`);
-      env.deliveries.push(event);
-      const outcome = (await invokeHandler('startPipeline', event)) as { started?: boolean; executionArn?: string };
-      if (outcome?.started && outcome.executionArn) arns.add(outcome.executionArn);
-      else reporter.line('  duplicate trigger: no second execution');
-    }
-    const executionArn = [...arns][0];
-    if (executionArn === undefined) {
-      return {
-        status: 'NOT_STARTED',
-        runId: '',
-        executionName: '',
-        executionArn: '',
-        executionsStarted: 0,
-        error: { name: 'NotStarted', cause: 'startPipeline started no execution' },
-        events: [],
-        awsEvents: [],
-        outDir: '',
-        counts: {},
-        files: {},
-        elapsedMs: Date.now() - started,
-      };
-    }
-    const execution = env.runtime.find(executionArn);
-    const executionName = execution?.name ?? executionArn.split(':').pop() ?? '';
-    const runId = deriveRunId(executionName);
-
-    const abort = () => env.runtime.abort(executionArn);
-    options.signal?.addEventListener('abort', abort, { once: true });
-    // A signal that came while the batch was uploading finds no listener: abort now.
-    if (options.signal?.aborted) abort();
-    const timer = setTimeout(abort, options.timeoutMs ?? 300_000);
-    let record: ExecutionRecord;
-    try {
-      record = await env.runtime.waitFor(executionArn);
-    } finally {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', abort);
-    }
-    // Let the last state events reach their listener.
-    await new Promise((r) => setImmediate(r));
-
-    const outDir = resolve(options.out ?? join('local-output', runId));
-    // Never clear the folder: --out may point at one that holds the user's own files.
-    await mkdir(outDir, { recursive: true });
-    const copied = await copyRunFolder(env, runId, outDir);
-    const state = (record.output === undefined ? env.lastState.get(executionArn) : JSON.parse(record.output)) as
-      | StateData
-      | undefined;
-    const events = env.eventBridge.published
-      .slice(publishedBefore)
-      .filter((e) => e.detail.runId === runId || e.detail.executionName === executionName);
-    return {
-      status: record.status,
-      runId,
-      executionName,
-      executionArn,
-      executionsStarted: arns.size,
-      ...(record.error === undefined ? {} : { error: { name: record.error, cause: record.cause ?? '' } }),
-      events,
-      awsEvents: env.deliveries.slice(deliveredBefore),
-      outDir,
-      counts: countsOf(state ?? {}),
-      files: copiedFiles(outDir, runId, copied),
-      ...(state?.training === undefined ? {} : { model: state.training }),
-      elapsedMs: Date.now() - started,
-    };
+    return await runInEnvironment(env, options, reporter, started);
   } finally {
     restoreCallbackTimeout();
     env.setReporter(silentReporter);

@@ -46,37 +46,46 @@ function createAwsChunkedDecoder() {
   let pending = Buffer.alloc(0);
   let state = 'size';
   let remaining = 0;
+  // Each step consumes what it can from `pending` and returns false when it needs more bytes.
+  const steps = {
+    trailer() {
+      pending = Buffer.alloc(0);
+      return false;
+    },
+    size() {
+      const end = pending.indexOf('\r\n');
+      if (end < 0) return false;
+      const size = Number.parseInt(pending.subarray(0, end).toString('latin1').split(';')[0], 16);
+      if (!Number.isFinite(size) || size < 0) throw new Error('malformed aws-chunked request body');
+      pending = pending.subarray(end + 2);
+      state = size === 0 ? 'trailer' : 'data';
+      remaining = size;
+      return true;
+    },
+    data(push) {
+      if (pending.length === 0) return false;
+      const take = Math.min(remaining, pending.length);
+      push(pending.subarray(0, take));
+      pending = pending.subarray(take);
+      remaining -= take;
+      if (remaining === 0) state = 'end-of-chunk';
+      return true;
+    },
+    'end-of-chunk'() {
+      if (pending.length < 2) return false;
+      pending = pending.subarray(2);
+      state = 'size';
+      return true;
+    },
+  };
   return new Transform({
     transform(chunk, _encoding, callback) {
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      for (;;) {
-        if (state === 'trailer') {
-          pending = Buffer.alloc(0);
-          break;
-        }
-        if (state === 'size') {
-          const end = pending.indexOf('\r\n');
-          if (end < 0) break;
-          const size = Number.parseInt(pending.subarray(0, end).toString('latin1').split(';')[0], 16);
-          if (!Number.isFinite(size) || size < 0) {
-            callback(new Error('malformed aws-chunked request body'));
-            return;
-          }
-          pending = pending.subarray(end + 2);
-          state = size === 0 ? 'trailer' : 'data';
-          remaining = size;
-        } else if (state === 'data') {
-          if (pending.length === 0) break;
-          const take = Math.min(remaining, pending.length);
-          this.push(pending.subarray(0, take));
-          pending = pending.subarray(take);
-          remaining -= take;
-          if (remaining === 0) state = 'end-of-chunk';
-        } else {
-          if (pending.length < 2) break;
-          pending = pending.subarray(2);
-          state = 'size';
-        }
+      try {
+        while (steps[state]((bytes) => this.push(bytes))) {}
+      } catch (error) {
+        callback(error);
+        return;
       }
       callback();
     },

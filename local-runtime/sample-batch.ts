@@ -40,7 +40,7 @@ export interface SampleBatch {
   expectedRejections: { name: string; code: ImageReason }[];
 }
 
-export const SAMPLE_LABELS = ['acme', 'globex', 'initech'] as const;
+const SAMPLE_LABELS = ['acme', 'globex', 'initech'] as const;
 
 const VALID_IMAGE_COUNT = 32;
 
@@ -186,7 +186,7 @@ function contentType(format: 'jpeg' | 'png'): string {
  *
  * The rejected files: a JPEG upload cut off before its frame header (TRUNCATED_IMAGE), a text file named
  * `.jpg` (no JPEG/PNG signature: UNSUPPORTED_FORMAT), a 32×32 PNG (below Rekognition's 64 px minimum,
- * aws-facts §6: TOO_SMALL), a byte-identical copy of a valid image whose name sorts after the
+ * https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html: TOO_SMALL), a byte-identical copy of a valid image whose name sorts after the
  * original (DUPLICATE), and an empty file (EMPTY_FILE).
  */
 export function generateSampleBatch(options: { seed: number }): SampleBatch {

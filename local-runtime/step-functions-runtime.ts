@@ -29,7 +29,18 @@ export interface StepFunctionsRuntimeOptions {
   onStateExited?: (execution: ExecutionRecord, state: string, output: unknown) => void;
   /** Called once per execution when it ends (the "Execution Status Change" moment). */
   onExecutionEnded?: (execution: ExecutionRecord) => Promise<void> | void;
+  /** Every event of the interpreter's log (StateEntered, StateRetried, ExecutionFailed, ...), in order. */
+  onEvent?: (execution: ExecutionRecord, event: ExecutionEvent) => void;
+  /**
+   * Test doubles: a state whose name this returns a handler for runs that handler instead of
+   * its function (a callback state gets its `Payload` and does not wait for a token).
+   */
+  stateOverride?: (state: string) => ((input: unknown) => Promise<unknown>) | undefined;
 }
+
+/** An entry of the interpreter's event log. */
+export type ExecutionEvent = EventLogOf<StateMachine['run']>;
+type EventLogOf<R> = R extends (...args: never[]) => { eventLogs: AsyncGenerator<infer E> } ? E : never;
 
 interface WaitingTask {
   executionArn: string;
@@ -44,7 +55,7 @@ interface RunningExecution {
   finished: Promise<ExecutionRecord>;
 }
 
-/** Execution names: 1-80 characters without whitespace or the characters AWS forbids (aws-facts §7). */
+/** Execution names: 1-80 characters without whitespace or the characters AWS forbids (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html). */
 const INVALID_NAME_CHARACTERS = /[\s<>{}[\]?*"#%\\^|~`$&,;:/]/;
 const isControlCharacter = (c: string): boolean => {
   const code = c.charCodeAt(0);
@@ -99,7 +110,7 @@ const looksLikeToken = (token: string): boolean => /^AQB[A-Za-z0-9_-]{64,}$/.tes
  * every Task invokes the real handler in process; the task-token state invokes its handler
  * with `Parameters.Payload` (holding a fresh token) and then waits until SendTaskSuccess or
  * SendTaskFailure arrives through the Step Functions stand-in. Executions are kept by name, so
- * StartExecution is idempotent the way Step Functions is (aws-facts §7).
+ * StartExecution is idempotent the way Step Functions is (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
  */
 export class StepFunctionsRuntime implements ExecutionHost {
   private readonly machine: LoadedStateMachine;
@@ -233,6 +244,11 @@ export class StepFunctionsRuntime implements ExecutionHost {
   private taskHandlers(record: ExecutionRecord): Record<string, TaskHandler> {
     const callbacks = new Set(this.machine.callbackStates);
     const entries = Object.entries(this.machine.functionOfState).map(([state, functionKey]): [string, TaskHandler] => {
+      const override = this.options.stateOverride?.(state);
+      if (override) {
+        const payloadOf = (input: Json) => (callbacks.has(state) ? (input as { Payload?: Json }).Payload : input);
+        return [state, async (input) => (await override(payloadOf(input))) as Json];
+      }
       if (!callbacks.has(state)) return [state, async (input) => (await this.invoke(functionKey, input)) as Json];
       return [state, (input) => this.invokeAndWait(record, functionKey, input)];
     });
@@ -286,7 +302,7 @@ export class StepFunctionsRuntime implements ExecutionHost {
       },
     };
     const execution = this.stateMachineFor(this.callbackTimeoutSeconds).run(input, options);
-    this.followEvents(record, execution.eventLogs);
+    const followed = this.followEvents(record, execution.eventLogs);
     const finished = execution.result.then(
       (output) => {
         record.status = 'SUCCEEDED';
@@ -304,6 +320,8 @@ export class StepFunctionsRuntime implements ExecutionHost {
       },
     );
     const reported = finished.then(async () => {
+      // Listeners have seen the whole event log before the end is reported.
+      await followed;
       record.stopDate = new Date();
       this.closeTokensOf(record.executionArn);
       await this.options.onExecutionEnded?.(record);
@@ -312,17 +330,17 @@ export class StepFunctionsRuntime implements ExecutionHost {
     return { record, abort: execution.abort, finished: reported };
   }
 
-  private followEvents(
-    record: ExecutionRecord,
-    events: AsyncGenerator<{ type: string; state?: { name: string; output?: unknown } }>,
-  ): void {
-    const { onStateEntered, onStateExited } = this.options;
-    if (!onStateEntered && !onStateExited) return;
-    (async () => {
+  private async followEvents(record: ExecutionRecord, events: AsyncGenerator<ExecutionEvent>): Promise<void> {
+    const { onStateEntered, onStateExited, onEvent } = this.options;
+    if (!onStateEntered && !onStateExited && !onEvent) return;
+    try {
       for await (const event of events) {
-        if (event.type === 'StateEntered' && event.state) onStateEntered?.(record, event.state.name);
-        if (event.type === 'StateExited' && event.state) onStateExited?.(record, event.state.name, event.state.output);
+        onEvent?.(record, event);
+        if (event.type === 'StateEntered') onStateEntered?.(record, event.state.name);
+        if (event.type === 'StateExited') onStateExited?.(record, event.state.name, event.state.output);
       }
-    })().catch(() => undefined);
+    } catch {
+      // A listener's failure must not change the execution's outcome.
+    }
   }
 }

@@ -1,16 +1,8 @@
 import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
-import { applyLocalPowertoolsDefaults } from '../../local-runtime/local-environment';
 import { createProgress } from '../../local-runtime/progress';
-import {
-  formatRunSummary,
-  type LocalRunOptions,
-  type RunReporter,
-  runLocalPipeline,
-} from '../../local-runtime/run-local';
-
-// Before any module creates the Powertools logger and metrics (see applyLocalPowertoolsDefaults).
-if (process.argv[2] === 'local') applyLocalPowertoolsDefaults(process.argv.includes('--verbose') ? 'INFO' : 'SILENT');
+import { type LocalRunOptions, type RunReporter, runLocalPipeline } from '../../local-runtime/run-local';
+import { formatRunSummary } from '../../local-runtime/run-summary';
 
 interface LocalCommandOptions {
   seed: number;
@@ -51,6 +43,23 @@ const positiveInteger = (what: string) => (value: string) => {
   if (!Number.isInteger(n) || n < 0) throw new Error(`${what} must be a whole number, got ${value}`);
   return n;
 };
+
+/** The run options the command line asks for. */
+const runOptions = (opts: LocalCommandOptions, reporter: RunReporter, signal: AbortSignal): LocalRunOptions => ({
+  seed: opts.seed,
+  reporter,
+  signal,
+  // The scheduled task-token sweep ticks every second, each tick an hour on the local clock.
+  environmentOptions: { logLevel: opts.verbose ? 'INFO' : 'SILENT', sweepEveryMs: 1000 },
+  ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+  ...(opts.autoLabeling ? { autoLabeling: true } : {}),
+  ...(opts.train ? { train: true } : {}),
+  ...(opts.images === undefined ? {} : { images: opts.images }),
+  ...(opts.annotations === undefined ? {} : { annotations: opts.annotations }),
+  ...(opts.labels === undefined ? {} : { labels: opts.labels.split(',').map((l) => l.trim()) }),
+  ...(opts.out === undefined ? {} : { out: opts.out }),
+  ...(opts.jobOutcome === 'Completed' ? {} : { labelingOutcome: opts.jobOutcome as JobOutcome }),
+});
 
 /**
  * `labeling-pipeline local` (what `npm start` runs): the whole pipeline on this machine, no AWS
@@ -101,21 +110,7 @@ their process no longer runs.`,
       process.stdout.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
       });
-      const options: LocalRunOptions = {
-        seed: opts.seed,
-        reporter,
-        signal: controller.signal,
-        // The scheduled task-token sweep ticks every second, each tick an hour on the local clock.
-        environmentOptions: { logLevel: opts.verbose ? 'INFO' : 'SILENT', sweepEveryMs: 1000 },
-        ...(opts.workers === undefined ? {} : { workers: opts.workers }),
-        ...(opts.autoLabeling ? { autoLabeling: true } : {}),
-        ...(opts.train ? { train: true } : {}),
-        ...(opts.images === undefined ? {} : { images: opts.images }),
-        ...(opts.annotations === undefined ? {} : { annotations: opts.annotations }),
-        ...(opts.labels === undefined ? {} : { labels: opts.labels.split(',').map((l) => l.trim()) }),
-        ...(opts.out === undefined ? {} : { out: opts.out }),
-        ...(opts.jobOutcome === 'Completed' ? {} : { labelingOutcome: opts.jobOutcome }),
-      };
+      const options = runOptions(opts, reporter, controller.signal);
       try {
         reporter.line(
           'Labeling Pipeline, local run (no AWS account; SageMaker Ground Truth and Rekognition are simulated)',

@@ -1,6 +1,6 @@
-import { ListStateMachinesCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { paginateListStateMachines, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
-import { parseOrThrow } from '../../functions/kernel/observability';
+import { parseOrThrow } from '../../functions/kernel/parse';
 import { executionNameForCli } from '../../functions/kernel/rules/run-id';
 import { ExecutionInput } from '../../functions/run/contracts/execution-input';
 import { AWS_SETUP_HELP, explainAwsError, resolveAwsSetup } from '../aws-setup';
@@ -18,15 +18,12 @@ export interface StartOptions {
 }
 
 /** The deployed state machine is named `labeling-pipeline-<stage>` (serverless.yml). */
-export const findStateMachineArn = async (sfn: SFNClient, stage: string): Promise<string> => {
+const findStateMachineArn = async (sfn: SFNClient, stage: string): Promise<string> => {
   const name = `labeling-pipeline-${stage}`;
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new ListStateMachinesCommand({ nextToken }));
+  for await (const page of paginateListStateMachines({ client: sfn }, {})) {
     const found = page.stateMachines?.find((m) => m.name === name);
     if (found?.stateMachineArn) return found.stateMachineArn;
-    nextToken = page.nextToken;
-  } while (nextToken);
+  }
   throw new Error(
     `no state machine named ${name} in this account and region; deploy the stack or pass --state-machine-arn`,
   );
@@ -38,7 +35,7 @@ export const consoleUrl = (executionArn: string): string => {
 };
 
 /** Builds and validates the execution input with the same schema PrepareRun applies. */
-export const executionInputOf = (options: StartOptions): ExecutionInput =>
+const executionInputOf = (options: StartOptions): ExecutionInput =>
   parseOrThrow(
     ExecutionInput,
     {

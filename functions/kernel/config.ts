@@ -2,8 +2,9 @@ import { z } from 'zod';
 
 /**
  * The environment, parsed once at module load. This is the only module that reads
- * `process.env`; each function reads the settings it needs through `requireSetting`, so a
- * missing variable fails with its name instead of as an `undefined` deep in a call.
+ * `process.env`. Each handler declares the settings it reads (`SETTINGS`) and loads them at
+ * module load with `loadSettings`, so a missing variable fails the cold start with its name
+ * instead of an invocation with an `undefined` deep in a call.
  */
 const Environment = z.object({
   AWS_REGION: z.string().min(1).optional(),
@@ -20,7 +21,13 @@ const Environment = z.object({
 });
 
 type Environment = z.infer<typeof Environment>;
-type SettingName = keyof Environment;
+export type SettingName = keyof Environment;
+/** Every setting's name, and those with a default (a function that declares one starts without it). */
+export const SETTING_NAMES = Object.keys(Environment.shape) as SettingName[];
+export const SETTING_DEFAULTS: ReadonlySet<SettingName> = new Set(
+  SETTING_NAMES.filter((name) => Environment.shape[name] instanceof z.ZodDefault),
+);
+export type Settings<K extends SettingName> = Readonly<{ [P in K]: NonNullable<Environment[P]> }>;
 
 const parsed = Environment.safeParse(process.env);
 if (!parsed.success) {
@@ -30,11 +37,14 @@ if (!parsed.success) {
 
 export const config: Readonly<Environment> = Object.freeze(parsed.data);
 
-/** Returns a setting this function cannot run without, or throws naming the variable. */
-export const requireSetting = <K extends SettingName>(name: K): NonNullable<Environment[K]> => {
-  const value = config[name];
-  if (value === undefined || value === null) {
-    throw new Error(`missing environment variable ${name}`);
+/**
+ * The settings a handler declares, read at its module load (the cold start). Throws naming every
+ * declared variable that is missing; settings with a default are never missing.
+ */
+export const loadSettings = <K extends SettingName>(names: readonly K[]): Settings<K> => {
+  const missing = names.filter((name) => config[name] === undefined || config[name] === null);
+  if (missing.length > 0) {
+    throw new Error(`missing environment variable${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`);
   }
-  return value as NonNullable<Environment[K]>;
+  return Object.freeze(Object.fromEntries(names.map((name) => [name, config[name]]))) as Settings<K>;
 };

@@ -23,7 +23,7 @@ export class NoValidImages extends PipelineError {
   override readonly name = 'NoValidImages' as const;
 }
 
-/** The batch holds more objects than one labeling job accepts (100,000; aws-facts §3). */
+/** The batch holds more objects than one labeling job accepts (100,000; https://docs.aws.amazon.com/sagemaker/latest/dg/input-data-limits.html). */
 export class BatchTooLarge extends PipelineError {
   override readonly name = 'BatchTooLarge' as const;
 }
@@ -76,5 +76,3 @@ export const PIPELINE_ERROR_NAMES = [
   'DatasetCreationFailed',
   'TrainingFailed',
 ] as const;
-
-export type PipelineErrorName = (typeof PIPELINE_ERROR_NAMES)[number];

@@ -5,24 +5,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { InvalidInput } from './errors';
+import { parseOrThrow } from './parse';
 
 export const logger = new Logger({ serviceName: 'labeling-pipeline' });
 // Its own warnings (e.g. no metrics to publish) go through the logger, so the log level applies to them.
 export const metrics = new Metrics({ namespace: 'LabelingPipeline', serviceName: 'labeling-pipeline', logger });
-
-/** Names each failing field, e.g. `labels.3: too long; workersPerObject: expected number`. */
-export const describeIssues = (error: z.ZodError): string =>
-  error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
-
-/** Parses `value` with `schema`, or throws `InvalidInput` naming every bad field. */
-export const parseOrThrow = <S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> => {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new InvalidInput(`${what} is invalid: ${describeIssues(result.error)}`, { issues: result.error.issues });
-  }
-  return result.data;
-};
 
 /** Adds the run id to every log line once the input is parsed. */
 const tagRun = (input: unknown): void => {

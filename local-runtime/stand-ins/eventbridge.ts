@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { EventRule } from '../event-rules';
+import { type EventPattern, matchesPattern } from './event-patterns';
 import { ACCOUNT_ID, type JsonObject, REGION, ServiceError, type StandInService } from './json-protocol';
 
 /** An event as a rule target receives it (EventBridge envelope). */
@@ -34,14 +36,37 @@ export const eventEnvelope = (
 
 const MAX_ENTRIES = 10;
 
+export interface EventBridgeStandInOptions {
+  /** The rules events are matched against (the stack's, from local-runtime/event-rules.ts). */
+  rules?: EventRule<EventPattern>[];
+  /** Invokes a rule's target with a matched event. */
+  deliver?: (target: string, event: DeliveredEvent) => Promise<void>;
+}
+
 /**
  * EventBridge stand-in: PutEvents records every entry (the run prints them at the end) and
- * tells the listener, as a rule would. Entries with no Source, DetailType or a Detail that is
- * not a JSON object fail the way EventBridge reports them: per entry, with a FailedEntryCount.
+ * tells the listener. Entries with no Source, DetailType or a Detail that is not a JSON object
+ * fail the way EventBridge reports them: per entry, with a FailedEntryCount. Every event, put
+ * or sent by a stand-in AWS service, goes to the targets of the rules whose pattern it matches.
  */
 export class EventBridgeStandIn {
   readonly published: DeliveredEvent[] = [];
   private readonly listeners: ((event: DeliveredEvent) => void)[] = [];
+
+  constructor(private readonly options: EventBridgeStandInOptions = {}) {}
+
+  /** The targets of the rules `event` matches. */
+  targets(event: DeliveredEvent): string[] {
+    return (this.options.rules ?? []).filter((rule) => matchesPattern(rule.pattern, event)).map((rule) => rule.target);
+  }
+
+  /** Delivers `event` to the target of every rule it matches; true when one matched. */
+  async dispatch(event: DeliveredEvent): Promise<boolean> {
+    const targets = this.targets(event);
+    const deliver = this.options.deliver;
+    if (deliver) await Promise.all(targets.map((target) => deliver(target, event)));
+    return targets.length > 0;
+  }
 
   onEvent(listener: (event: DeliveredEvent) => void): void {
     this.listeners.push(listener);
@@ -74,6 +99,7 @@ export class EventBridgeStandIn {
       const event = eventEnvelope(raw.Source, raw.DetailType, resources, detail);
       this.published.push(event);
       for (const listener of this.listeners) listener(event);
+      void this.dispatch(event);
       return { EventId: event.id };
     });
     return { FailedEntryCount: failed, Entries: results };

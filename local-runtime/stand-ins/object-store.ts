@@ -1,4 +1,5 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { hasErrorName } from '../../functions/kernel/aws/sdk-errors';
 import { parseS3Uri } from '../../functions/kernel/rules/s3-uri';
 
 /** How the service stand-ins read and write the local bucket (the real services use S3 too). */
@@ -16,7 +17,7 @@ export const s3ObjectStore = (client: S3Client): ObjectStore => ({
       const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return out.Body ? await out.Body.transformToString('utf8') : '';
     } catch (error) {
-      if (error instanceof NoSuchKey || (error as Error).name === 'NoSuchKey') return undefined;
+      if (hasErrorName(error, 'NoSuchKey')) return undefined;
       throw error;
     }
   },

@@ -36,7 +36,7 @@ interface LineCheck {
 const issue = (code: string, message: string): Issue => ({ code, message });
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-/** Checks one box strictly: Rekognition clamps nothing (aws-facts §6). */
+/** Checks one box strictly: Rekognition clamps nothing (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/tm-debugging-json-line-errors.html). */
 const boxIssue = (box: unknown, classMap: Json, frame: { width: number; height: number }): Issue | string => {
   if (!isJsonObject(box)) return issue(ManifestReason.ERROR_INVALID_BOUNDING_BOX, 'annotation is not an object');
   const label = classMap[String(box.class_id)];
@@ -61,7 +61,7 @@ const boxIssue = (box: unknown, classMap: Json, frame: { width: number; height: 
   return label;
 };
 
-/** Checks an object-detection attribute and its metadata (RCL object-localization format). */
+/** Checks an object-detection attribute and its metadata (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/cd-manifest-files-object-detection.html). */
 const checkDetection = (label: unknown, meta: Json): LineCheck => {
   const fail = (code: string, message: string): LineCheck => ({ issues: [issue(code, message)], labels: [] });
   const classMap = meta['class-map'];
@@ -169,7 +169,7 @@ const checkLine = (text: string, state: { bucket?: string }): LineCheck => {
 
 /**
  * Applies Rekognition Custom Labels' import rules to an already converted manifest, the way
- * CreateDataset would (aws-facts §6; RCL `tm-debugging-json-line-errors`, validation rules):
+ * CreateDataset would (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/tm-debugging-json-line-errors.html, validation rules):
  * JSON, source-ref, one bucket, label attribute formats, image size, confidences, ≤ 50 boxes,
  * boxes in frame and large enough, class ids in the class map, label names, ≤ 250 labels and
  * ≤ 250,000 lines. Unlike the converter it repairs nothing. Lines without boxes are valid but

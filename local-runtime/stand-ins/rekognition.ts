@@ -55,7 +55,7 @@ export interface RekognitionStandInOptions {
   trainingMs?: number;
 }
 
-/** More than 20 % invalid lines, cumulatively, fails the import (aws-facts §6). */
+/** More than 20 % invalid lines, cumulatively, fails the import (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/tm-debugging-json-line-errors.html). */
 const MAX_INVALID_SHARE = 0.2;
 const PROJECT_NAME = /^[a-zA-Z0-9_.-]{1,255}$/;
 

@@ -123,7 +123,7 @@ const labelsOf = (config: string): string[] => {
  * SageMaker Ground Truth stand-in (awsJson1_1, target prefix `SageMaker`): CreateLabelingJob
  * starts a simulated workforce that labels the input manifest's images from their known truth
  * (or replays a real output manifest), writes `<S3OutputPath><job>/manifests/output/output.manifest`
- * and ends the job, announcing the new status with the real EventBridge event shape (aws-facts §4, §5).
+ * and ends the job, announcing the new status with the real EventBridge event shape (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-monitor-cloud-watch.html).
  */
 export class SageMakerStandIn {
   private readonly jobs = new Map<string, Job>();
@@ -223,7 +223,7 @@ export class SageMakerStandIn {
     requireString(dataSource, 'ManifestS3Uri');
     requireString(requireObject(input, 'OutputConfig'), 'S3OutputPath');
     requireString(requireObject(input, 'HumanTaskConfig'), 'WorkteamArn');
-    // Names are unique per account and region, case-insensitively (aws-facts §1).
+    // Names are unique per account and region, case-insensitively (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html).
     const key = name.toLowerCase();
     const existing = this.jobs.get(key);
     if (existing) {

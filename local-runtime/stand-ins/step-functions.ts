@@ -34,7 +34,7 @@ export interface ExecutionHost {
   sendTaskFailure(taskToken: string, error: string, cause: string): void;
 }
 
-/** Step Functions limits the stand-in enforces (aws-facts §7). */
+/** Step Functions limits the stand-in enforces (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html). */
 const MAX_ERROR = 256;
 const MAX_CAUSE = 32_768;
 const MAX_OUTPUT_BYTES = 262_144;

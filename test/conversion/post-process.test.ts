@@ -20,7 +20,7 @@ import { QUIRKS_MANIFEST } from '../fixtures/memory-ports';
 
 const s3 = mockClient(S3Client);
 
-const BUCKET = 'labeling-pipeline-test-data';
+const BUCKET = 'labeling-pipeline-local-data';
 const RUN = 'runs/logos-2026-11-3f9a1c2be4d7';
 const OUTPUT_KEY = `${RUN}/labeling/output/logos-2026-11-3f9a1c2be4d7/manifests/output/output.manifest`;
 

@@ -89,7 +89,7 @@ describe('check-datasets', () => {
     await expect(failure).rejects.toMatchObject({
       name: 'DatasetCreationFailed',
       message:
-        'Rekognition could not create the TRAIN dataset from s3://labeling-pipeline-test-data/runs/logos-2026-11-3f9a1c2be4d7/dataset/train.manifest (CREATE_FAILED, CLIENT_ERROR): The manifest file contains too many invalid data lines.; fix the manifest (see the dataset report) and run the batch again',
+        'Rekognition could not create the TRAIN dataset from s3://labeling-pipeline-local-data/runs/logos-2026-11-3f9a1c2be4d7/dataset/train.manifest (CREATE_FAILED, CLIENT_ERROR): The manifest file contains too many invalid data lines.; fix the manifest (see the dataset report) and run the batch again',
       cause: expect.objectContaining({ dataset: 'TRAIN', statusMessageCode: 'CLIENT_ERROR', train: TRAIN_ARN }),
     });
   });

@@ -53,7 +53,7 @@ describe('check-training', () => {
       Status: 'TRAINING_COMPLETED',
       EvaluationResult: {
         F1Score: 0.912,
-        Summary: { S3Object: { Bucket: 'labeling-pipeline-test-data', Name: `runs/${RUN_ID}/model/summary.json` } },
+        Summary: { S3Object: { Bucket: 'labeling-pipeline-local-data', Name: `runs/${RUN_ID}/model/summary.json` } },
       },
     });
 
@@ -65,7 +65,7 @@ describe('check-training', () => {
       status: 'TRAINING_COMPLETED',
       attempts: 11,
       f1Score: 0.912,
-      evaluationResultUri: `s3://labeling-pipeline-test-data/runs/${RUN_ID}/model/summary.json`,
+      evaluationResultUri: `s3://labeling-pipeline-local-data/runs/${RUN_ID}/model/summary.json`,
     });
   });
 

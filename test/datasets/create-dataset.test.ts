@@ -51,7 +51,7 @@ describe('create-dataset', () => {
       DatasetSource: {
         GroundTruthManifest: {
           S3Object: {
-            Bucket: 'labeling-pipeline-test-data',
+            Bucket: 'labeling-pipeline-local-data',
             Name: 'runs/logos-2026-11-3f9a1c2be4d7/dataset/train.manifest',
           },
         },
@@ -63,7 +63,7 @@ describe('create-dataset', () => {
       DatasetSource: {
         GroundTruthManifest: {
           S3Object: {
-            Bucket: 'labeling-pipeline-test-data',
+            Bucket: 'labeling-pipeline-local-data',
             Name: 'runs/logos-2026-11-3f9a1c2be4d7/dataset/test.manifest',
           },
         },
@@ -164,7 +164,7 @@ describe('create-dataset', () => {
 
   it('lets any other Rekognition error through', async () => {
     rekognition.on(DescribeProjectsCommand).resolves(project());
-    rekognition.on(CreateDatasetCommand).rejects(new Error('Access denied to s3://labeling-pipeline-test-data'));
+    rekognition.on(CreateDatasetCommand).rejects(new Error('Access denied to s3://labeling-pipeline-local-data'));
 
     await expect(createDataset(sample)).rejects.toThrow('Access denied');
   });

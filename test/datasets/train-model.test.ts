@@ -46,7 +46,7 @@ describe('train-model', () => {
     expect(rekognition).toHaveReceivedCommandWith(CreateProjectVersionCommand, {
       ProjectArn: PROJECT_ARN,
       VersionName: RUN_ID,
-      OutputConfig: { S3Bucket: 'labeling-pipeline-test-data', S3KeyPrefix: `runs/${RUN_ID}/model/` },
+      OutputConfig: { S3Bucket: 'labeling-pipeline-local-data', S3KeyPrefix: `runs/${RUN_ID}/model/` },
       Tags: { 'labeling-pipeline:run-id': RUN_ID },
     });
     expect(result).toEqual({

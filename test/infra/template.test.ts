@@ -2,9 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { SETTING_DEFAULTS, SETTING_NAMES, type SettingName } from '../../functions/kernel/config';
 import { GROUND_TRUTH_REGIONS } from '../../functions/labeling/ground-truth/rules/ground-truth-regions';
 import { RUN_FAILED, RUN_SUCCEEDED } from '../../functions/run/contracts/pipeline-events';
 import { ASL_PATH } from '../../local-runtime/asl-loader';
+import { pipelineEventRules } from '../../local-runtime/event-rules';
+import { handlerModules } from '../../local-runtime/lambda-registry';
 
 const ROOT = join(__dirname, '..', '..');
 const TEMPLATE = join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
@@ -27,7 +30,8 @@ const statementsOf = (role: Resource): Statement[] =>
     (p) => p.PolicyDocument.Statement,
   );
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-const lambdaOf = (fnKey: string) => resource(`${fnKey.charAt(0).toUpperCase()}${fnKey.slice(1)}LambdaFunction`);
+const lambdaIdOf = (fnKey: string) => `${fnKey.charAt(0).toUpperCase()}${fnKey.slice(1)}LambdaFunction`;
+const lambdaOf = (fnKey: string) => resource(lambdaIdOf(fnKey));
 
 beforeAll(() => {
   const run = packageStack();
@@ -160,16 +164,26 @@ describe('packaged template', () => {
     }
   });
 
-  it('sets the settings each function reads', () => {
-    const env = (fnKey: string) =>
+  it("sets each function's declared settings, and no pipeline setting it does not declare", () => {
+    const variables = (fnKey: string) =>
       Object.keys((lambdaOf(fnKey).Properties.Environment as { Variables: object }).Variables);
+    const modules = handlerModules();
 
-    for (const [, fn] of ofType('AWS::Lambda::Function')) {
-      expect(Object.keys((fn.Properties.Environment as { Variables: object }).Variables)).toContain('DATA_BUCKET');
+    expect(Object.keys(modules)).toHaveLength(15);
+    for (const [fnKey, path] of Object.entries(modules)) {
+      const { SETTINGS: declared } = require(path) as { SETTINGS: readonly SettingName[] };
+      // Lambda sets AWS_REGION itself; settings with a default need not be deployed.
+      const required = declared.filter((name) => name !== 'AWS_REGION' && !SETTING_DEFAULTS.has(name));
+      const deployed = variables(fnKey).filter((name) => SETTING_NAMES.includes(name as SettingName));
+      // DATA_BUCKET is set for every function (serverless.yml provider.environment).
+      const undeclared = deployed.filter((name) => !declared.includes(name as SettingName) && name !== 'DATA_BUCKET');
+
+      expect({ fnKey, missing: required.filter((name) => !variables(fnKey).includes(name)), undeclared }).toEqual({
+        fnKey,
+        missing: [],
+        undeclared: [],
+      });
     }
-    expect(env('startPipeline')).toContain('STATE_MACHINE_ARN');
-    expect(env('prepareRun')).toContain('DEFAULT_LABELS');
-    expect(env('startLabelingJob')).toEqual(expect.arrayContaining(['LABELING_ROLE_ARN', 'WORKTEAM_ARN']));
   });
 
   it('deploys the ASL file as is, with logging and tracing on', () => {
@@ -183,19 +197,32 @@ describe('packaged template', () => {
     expect(machine?.Properties.TracingConfiguration).toEqual({ Enabled: true });
   });
 
-  it('routes batch.json uploads and Ground Truth job state changes, each target with retries and a DLQ', () => {
-    const batch = resource('BatchUploadedRule').Properties;
-    const labeling = resource('LabelingJobStateChangeRule').Properties;
+  it('deploys the EventBridge rule patterns the contracts define, each to its function', () => {
+    // serverless.yml's custom.stateMachineArn, for the default stage `dev`.
+    const stateMachineArn = {
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template.
+      'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:labeling-pipeline-dev',
+    };
+    const rules = pipelineEventRules({ Ref: 'DataBucket' }, stateMachineArn);
 
-    expect(batch.EventPattern).toMatchObject({
-      source: ['aws.s3'],
-      'detail-type': ['Object Created'],
-      detail: { object: { key: [{ wildcard: 'incoming/*/batch.json' }] } },
-    });
-    expect(labeling.EventPattern).toMatchObject({
-      source: ['aws.sagemaker'],
-      'detail-type': ['SageMaker Ground Truth Labeling Job State Change'],
-    });
+    expect(rules.map((r) => r.logicalId).sort()).toEqual(
+      ofType('AWS::Events::Rule')
+        .map(([id]) => id)
+        .sort(),
+    );
+    for (const rule of rules) {
+      const deployed = resource(rule.logicalId).Properties;
+      const [target] = deployed.Targets as { Arn: unknown }[];
+
+      expect({ rule: rule.logicalId, pattern: deployed.EventPattern }).toEqual({
+        rule: rule.logicalId,
+        pattern: rule.pattern,
+      });
+      expect(target?.Arn).toEqual({ 'Fn::GetAtt': [lambdaIdOf(rule.target), 'Arn'] });
+    }
+  });
+
+  it('gives every rule target retries and a dead-letter queue', () => {
     for (const [, rule] of ofType('AWS::Events::Rule')) {
       for (const target of rule.Properties.Targets as object[]) {
         expect(target).toMatchObject({ RetryPolicy: expect.any(Object), DeadLetterConfig: expect.any(Object) });

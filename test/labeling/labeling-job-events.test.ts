@@ -35,7 +35,7 @@ const failed = readEvent('labeling-job-failed.json');
 const stopped = readEvent('labeling-job-stopped.json');
 
 const JOB = 'test-labeling-job';
-const BUCKET = 'labeling-pipeline-test-data';
+const BUCKET = 'labeling-pipeline-local-data';
 const TOKEN_KEY = `task-tokens/${JOB}.json`;
 const TOKEN = 'AQCEAAAAKgAAAAMAAAAAAAAAA'.padEnd(1500, 'x');
 const OUTPUT = `s3://${BUCKET}/runs/${JOB}/labeling/output/${JOB}/manifests/output/output.manifest`;

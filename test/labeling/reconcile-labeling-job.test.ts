@@ -26,7 +26,7 @@ const state = {
   manifest: sample.manifest,
   error: { Error: 'States.Timeout', Cause: 'The task timed out.' },
 };
-const OUTPUT = `s3://labeling-pipeline-test-data/runs/${JOB}/labeling/output/${JOB}/manifests/output/output.manifest`;
+const OUTPUT = `s3://labeling-pipeline-local-data/runs/${JOB}/labeling/output/${JOB}/manifests/output/output.manifest`;
 const job = (output: Partial<DescribeLabelingJobCommandOutput>) =>
   sageMaker.on(DescribeLabelingJobCommand, { LabelingJobName: JOB }).resolves({ LabelingJobName: JOB, ...output });
 

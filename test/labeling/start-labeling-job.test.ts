@@ -27,7 +27,7 @@ const sfn = mockClient(SFNClient);
 
 const sample = JSON.parse(readFileSync(join(__dirname, '../../events/start-labeling-job-input.json'), 'utf8'));
 const JOB = 'logos-2026-11-0123456789abcdef';
-const BUCKET = 'labeling-pipeline-test-data';
+const BUCKET = 'labeling-pipeline-local-data';
 const TOKEN_KEY = `task-tokens/${JOB}.json`;
 const TEMPLATE_KEY = `runs/${JOB}/labeling/template.liquid`;
 const RECORD_KEY = `runs/${JOB}/labeling/job.json`;
@@ -93,12 +93,12 @@ describe('start-labeling-job', () => {
     expect(sageMaker).toHaveReceivedCommandWith(CreateLabelingJobCommand, {
       LabelingJobName: JOB,
       LabelAttributeName: 'bounding-box',
-      RoleArn: 'arn:aws:iam::123456789012:role/labeling-pipeline-test-labeling',
+      RoleArn: 'arn:aws:iam::123456789012:role/labeling-pipeline-local-labeling',
       LabelCategoryConfigS3Uri: sample.manifest.labelCategoryConfigUri,
       InputConfig: { DataSource: { S3DataSource: { ManifestS3Uri: sample.manifest.manifestUri } } },
       OutputConfig: { S3OutputPath: `s3://${BUCKET}/runs/${JOB}/labeling/output/` },
       HumanTaskConfig: expect.objectContaining({
-        WorkteamArn: 'arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/logo-labelers',
+        WorkteamArn: 'arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/labeling-pipeline-local',
         UiConfig: { UiTemplateS3Uri: `s3://${BUCKET}/${TEMPLATE_KEY}` },
         PreHumanTaskLambdaArn: 'arn:aws:lambda:us-east-1:432418664414:function:PRE-BoundingBox',
       }),

@@ -31,7 +31,7 @@ describe('rekognition-manifest', () => {
     ['a JSON array', '[]', 'ERROR_INVALID_JSON_LINE'],
     ['no source-ref', '{"x":1}', 'ERROR_MISSING_SOURCE_REF'],
     ['an https source-ref', gtText({ sourceRef: 'https://example.com/a.jpg' }), 'ERROR_INVALID_SOURCE_REF_FORMAT'],
-    ['no label attribute', '{"source-ref":"s3://labeling-pipeline-test-data/a.jpg"}', 'ERROR_NO_LABEL_ATTRIBUTES'],
+    ['no label attribute', '{"source-ref":"s3://labeling-pipeline-local-data/a.jpg"}', 'ERROR_NO_LABEL_ATTRIBUTES'],
     [
       'a semantic-segmentation type',
       gtText({ type: 'groundtruth/semantic-segmentation' }),

@@ -34,7 +34,7 @@ describe('start-pipeline', () => {
     expect(call?.name).toMatch(/^logos-2026-11-[0-9a-f]{16}$/);
     expect(call?.stateMachineArn).toBe(process.env.STATE_MACHINE_ARN);
     expect(startedInput()).toMatchObject({
-      bucket: 'labeling-pipeline-test-data',
+      bucket: 'labeling-pipeline-local-data',
       prefix: 'incoming/logos-2026-11/',
       labels: ['acme'],
       workersPerObject: 5,
@@ -68,7 +68,7 @@ describe('start-pipeline', () => {
     await expect(handler(uploadEvent, fakeContext)).rejects.toMatchObject({
       name: 'InvalidInput',
       message: expect.stringContaining(
-        's3://labeling-pipeline-test-data/incoming/logos-2026-11/batch.json is not valid JSON',
+        's3://labeling-pipeline-local-data/incoming/logos-2026-11/batch.json is not valid JSON',
       ),
     });
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);

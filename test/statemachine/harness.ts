@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
-import { StateMachine } from 'aws-local-stepfunctions';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { loadStateMachine } from '../../local-runtime/asl-loader';
 import { importHandler } from '../../local-runtime/lambda-registry';
+import { LOCAL_STATE_MACHINE_ARN } from '../../local-runtime/local-environment';
+import { type ExecutionEvent, StepFunctionsRuntime } from '../../local-runtime/step-functions-runtime';
 import { fakeContext } from '../fake-context';
 
 type StateHandler = (stateInput: unknown) => Promise<unknown>;
@@ -33,93 +33,71 @@ export interface RunResult {
 
 const timeout = (): Error => Object.assign(new Error('the labeling wait timed out'), { name: 'States.Timeout' });
 
-/** The held callback: resolved by SendTaskSuccess, rejected by SendTaskFailure, once. */
-const holdCallback = (taskToken: string) => {
-  let settle: { resolve: (v: unknown) => void; reject: (e: Error) => void } | undefined;
-  const waiting = new Promise<unknown>((resolve, reject) => {
-    settle = { resolve, reject };
-  });
-  const take = (token: string | undefined) => {
-    const current = settle;
-    if (token !== taskToken || current === undefined) {
-      throw new TaskTimedOut({ message: 'Task Timed Out', $metadata: {} });
-    }
-    settle = undefined;
-    return current;
-  };
+/** Collects what the tests read from the interpreter's event log. */
+const recordEvent = (result: RunResult, event: ExecutionEvent): void => {
+  if (event.type === 'StateEntered') {
+    result.path.push(event.state.name);
+    result.inputs[event.state.name] = event.state.input;
+  } else if (event.type === 'StateFailed' || event.type === 'StateRetried') {
+    const error = 'Error' in event ? String(event.Error) : 'retried';
+    result.stateErrors.push({ state: event.state.name, Error: error });
+  } else if (event.type === 'ExecutionFailed') {
+    result.status = 'FAILED';
+    result.error = { Error: event.Error, Cause: String(event.Cause ?? '') };
+  } else if (event.type === 'ExecutionSucceeded') {
+    result.output = event.output;
+  }
+};
+
+/** Task-token callbacks the handlers send through the SDK go to the runtime's waiting task. */
+const routeCallbacks = (runtime: StepFunctionsRuntime): void => {
   const sfn = mockClient(SFNClient);
   sfn.reset();
   sfn.on(SendTaskSuccessCommand).callsFake((input: { taskToken?: string; output?: string }) => {
-    take(input.taskToken).resolve(JSON.parse(input.output ?? 'null'));
+    runtime.sendTaskSuccess(input.taskToken ?? '', JSON.parse(input.output ?? 'null'));
     return {};
   });
   sfn.on(SendTaskFailureCommand).callsFake((input: { taskToken?: string; error?: string; cause?: string }) => {
-    take(input.taskToken).reject(Object.assign(new Error(input.cause ?? ''), { name: input.error ?? 'Error' }));
+    runtime.sendTaskFailure(input.taskToken ?? '', input.error ?? '', input.cause ?? '');
     return {};
   });
-  return waiting;
 };
 
 /**
- * Runs the real ASL file with aws-local-stepfunctions and the real handlers (as serverless.yml
- * maps them), with waits and retry intervals at zero. The callback state runs the real
- * startLabelingJob handler, then waits for SendTaskSuccess/SendTaskFailure on a mocked SFN client.
+ * Runs the real ASL file on the local runtime's interpreter driver (the one `npm start` uses)
+ * with the real handlers (as serverless.yml maps them), waits and retry intervals at zero. The
+ * callback state runs the real startLabelingJob handler, then waits for SendTaskSuccess or
+ * SendTaskFailure, which a mocked SFN client hands to the runtime.
  */
 export const runStateMachine = async (options: RunOptions): Promise<RunResult> => {
-  const { definition, functionOfState, callbackStates, waitStates, retriedStates } = loadStateMachine();
-  const taskToken = `token-${randomUUID()}`;
-  const executionName = options.executionName ?? 'logos-2026-test';
-
-  const handlers: Record<string, StateHandler> = {};
-  for (const [state, functionKey] of Object.entries(functionOfState)) {
-    const override = options.overrides?.[state];
-    const real: StateHandler = async (input) => (await importHandler(functionKey))(input, fakeContext);
-    if (!callbackStates.includes(state)) {
-      handlers[state] = override ?? real;
-      continue;
-    }
-    handlers[state] = async (parameters) => {
-      const payload = (parameters as { Payload?: unknown }).Payload;
-      if (override) return override(payload);
-      const waiting = holdCallback(taskToken);
-      await real(payload);
-      if (options.labelingWaitTimesOut) throw timeout();
-      await options.onLabelingJobStarted?.({ taskToken, payload });
-      return waiting;
-    };
-  }
-
-  const machine = new StateMachine(definition as never, { validationOptions: { checkPaths: true } });
-  const zeroes = (names: string[]) => Object.fromEntries(names.map((n) => [n, 0]));
-  const execution = machine.run(options.input as never, {
-    overrides: {
-      taskResourceLocalHandlers: handlers as never,
-      waitTimeOverrides: zeroes(waitStates),
-      retryIntervalOverrides: zeroes(retriedStates),
-    },
-    context: {
-      Execution: { Name: executionName, Input: options.input as never, StartTime: new Date().toISOString() },
-      Task: { Token: taskToken },
-    },
-  });
-
-  // The outcome is read from the event log; the result promise must not reject unobserved.
-  execution.result.catch(() => undefined);
+  const { functionOfState, callbackStates } = loadStateMachine();
+  const callbackFunctions = new Set(callbackStates.map((state) => functionOfState[state]));
   const result: RunResult = { status: 'SUCCEEDED', path: [], transitions: 0, inputs: {}, stateErrors: [] };
-  for await (const event of execution.eventLogs) {
-    if (event.type === 'StateEntered') {
-      result.path.push(event.state.name);
-      result.inputs[event.state.name] = event.state.input;
-    } else if (event.type === 'StateFailed' || event.type === 'StateRetried') {
-      const error = 'Error' in event ? String(event.Error) : 'retried';
-      result.stateErrors.push({ state: event.state.name, Error: error });
-    } else if (event.type === 'ExecutionFailed') {
-      result.status = 'FAILED';
-      result.error = { Error: event.Error, Cause: String(event.Cause ?? '') };
-    } else if (event.type === 'ExecutionSucceeded') {
-      result.output = event.output;
-    }
-  }
+
+  const invoke = async (functionKey: string, event: unknown): Promise<unknown> => {
+    const output = await (await importHandler(functionKey))(event, fakeContext);
+    if (!callbackFunctions.has(functionKey)) return output;
+    if (options.labelingWaitTimesOut) throw timeout();
+    const { taskToken } = event as { taskToken: string };
+    await options.onLabelingJobStarted?.({ taskToken, payload: event });
+    return output;
+  };
+  const runtime = new StepFunctionsRuntime({
+    stateMachineArn: LOCAL_STATE_MACHINE_ARN,
+    waitMs: 0,
+    retryIntervalMs: 0,
+    invoke,
+    stateOverride: (state) => options.overrides?.[state],
+    onEvent: (_execution, event) => recordEvent(result, event),
+  });
+  routeCallbacks(runtime);
+
+  const execution = runtime.start(
+    LOCAL_STATE_MACHINE_ARN,
+    options.executionName ?? 'logos-2026-test',
+    JSON.stringify(options.input),
+  );
+  await runtime.waitFor(execution.executionArn);
   result.transitions = result.path.length;
   return result;
 };

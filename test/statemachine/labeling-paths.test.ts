@@ -33,7 +33,7 @@ const s3 = mockClient(S3Client);
 const sageMaker = mockClient(SageMakerClient);
 const eventBridge = mockClient(EventBridgeClient);
 
-const BUCKET = 'labeling-pipeline-test-data';
+const BUCKET = 'labeling-pipeline-local-data';
 const RUN_ID = 'logos-2026-test';
 const runUri = `s3://${BUCKET}/runs/${RUN_ID}`;
 const OUTPUT = `${runUri}/labeling/output/${RUN_ID}/manifests/output/output.manifest`;

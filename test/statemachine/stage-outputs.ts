@@ -9,10 +9,10 @@ import type {
 
 /** Canned state outputs for state-machine tests that replace the states they are not about. */
 
-export const BUCKET = 'labeling-pipeline-test-data';
+export const BUCKET = 'labeling-pipeline-local-data';
 /** The harness's default execution name, so also the run id and the labeling job's name. */
 export const RUN_ID = 'logos-2026-test';
-export const RUN_URI = `s3://${BUCKET}/runs/${RUN_ID}`;
+const RUN_URI = `s3://${BUCKET}/runs/${RUN_ID}`;
 export const OUTPUT_MANIFEST_KEY = `runs/${RUN_ID}/labeling/output/${RUN_ID}/manifests/output/output.manifest`;
 export const PIPELINE_INPUT = { bucket: BUCKET, prefix: 'incoming/logos-2026/' };
 

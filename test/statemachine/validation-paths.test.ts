@@ -8,7 +8,7 @@ import { runStateMachine } from './harness';
 
 const s3 = mockClient(S3Client);
 const eventBridge = mockClient(EventBridgeClient);
-const BUCKET = 'labeling-pipeline-test-data';
+const BUCKET = 'labeling-pipeline-local-data';
 const PREFIX = 'incoming/logos-2026/';
 const input = { bucket: BUCKET, prefix: PREFIX, labels: ['acme', 'globex'] };
 

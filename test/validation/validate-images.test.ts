@@ -18,7 +18,7 @@ import { hostileImages } from '../fixtures/hostile-images';
 import { jpegFrameOffset, jpegImage, pngImage } from '../fixtures/images';
 
 const s3 = mockClient(S3Client);
-const BUCKET = 'labeling-pipeline-test-data';
+const BUCKET = 'labeling-pipeline-local-data';
 const PREFIX = 'incoming/logos-2026-11/';
 const run = {
   runId: 'logos-2026-11-0123456789abcdef',

@@ -1,6 +1,9 @@
-import { getTextIfExists, putJson, putText } from '../../kernel/aws/s3-objects';
+import { z } from 'zod';
+import { putJson, putText, readJsonIfExists } from '../../kernel/aws/s3-objects';
+import { InvalidInput } from '../../kernel/errors';
 import { logger } from '../../kernel/observability';
-import { joinKey, toS3Uri } from '../../kernel/rules/s3-uri';
+import { type RunFile, runFileKey } from '../../kernel/rules/run-files';
+import { toS3Uri } from '../../kernel/rules/s3-uri';
 import type { DatasetReport } from '../contracts/dataset-report';
 import type { LineSink } from '../rules/dataset-conversion';
 import { renderReportHtml } from '../rules/report-html';
@@ -8,19 +11,24 @@ import { s3LineSink } from './s3-line-sink';
 
 const MANIFEST_TYPE = 'application/x-ndjson';
 
+/** Any JSON object: the report shows the decisions as the labeling step wrote them. */
+const JobDecisions = z.record(z.string(), z.unknown());
+
+type DatasetFile = Extract<RunFile, 'trainManifest' | 'testManifest' | 'datasetReport' | 'datasetReportHtml'>;
+
 /** Where one run's dataset files live: `<runPrefix>/dataset/<name>` in the run's bucket. */
 export const datasetFiles = (bucket: string, runPrefix: string) => {
-  const key = (name: string) => joinKey(joinKey(runPrefix, 'dataset'), name);
+  const key = (file: DatasetFile) => runFileKey(runPrefix, file);
   return {
-    uri: (name: string) => toS3Uri({ bucket, key: key(name) }),
+    uri: (file: DatasetFile) => toS3Uri({ bucket, key: key(file) }),
     /** Multipart uploads of train.manifest and test.manifest, opened only when needed. */
     openSinks: (): { train: LineSink; test: LineSink } => ({
-      train: s3LineSink(bucket, key('train.manifest'), MANIFEST_TYPE),
-      test: s3LineSink(bucket, key('test.manifest'), MANIFEST_TYPE),
+      train: s3LineSink(bucket, key('trainManifest'), MANIFEST_TYPE),
+      test: s3LineSink(bucket, key('testManifest'), MANIFEST_TYPE),
     }),
     writeReport: async (report: DatasetReport): Promise<void> => {
-      await putJson(bucket, key('report.json'), report);
-      await putText(bucket, key('report.html'), renderReportHtml(report), 'text/html; charset=utf-8');
+      await putJson(bucket, key('datasetReport'), report);
+      await putText(bucket, key('datasetReportHtml'), renderReportHtml(report), 'text/html; charset=utf-8');
     },
   };
 };
@@ -33,15 +41,12 @@ export const readJobDecisions = async (
   bucket: string,
   runPrefix: string,
 ): Promise<Record<string, unknown> | undefined> => {
-  const key = joinKey(runPrefix, 'labeling/job.json');
-  const text = await getTextIfExists(bucket, key);
-  if (text === undefined) return undefined;
+  const key = runFileKey(runPrefix, 'labelingJob');
   try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // reported below, like any other shape that is not an object
+    return await readJsonIfExists(bucket, key, JobDecisions);
+  } catch (error) {
+    if (!(error instanceof InvalidInput)) throw error;
+    logger.warn('labeling job file ignored', { key, problem: error.message });
+    return undefined;
   }
-  logger.warn('labeling job file ignored', { key });
-  return undefined;
 };

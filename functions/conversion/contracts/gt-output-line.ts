@@ -1,5 +1,5 @@
 /**
- * The parts of a Ground Truth bounding-box output line (aws-facts §5), read tolerantly: extra
+ * The parts of a Ground Truth bounding-box output line (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html), read tolerantly: extra
  * keys pass, numbers may arrive as numeric strings, and each box is read on its own so one bad
  * box never costs the whole image. Hand-written readers rather than zod schemas: this runs for
  * every line and box of manifests up to 100,000 lines, and zod cost three times `JSON.parse`
@@ -46,7 +46,7 @@ export const isJsonObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A finite number, or a string holding one (hand-edited manifests quote numbers). */
-export const readNumber = (value: unknown): number | undefined => {
+const readNumber = (value: unknown): number | undefined => {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   return typeof value === 'string' && NUMERIC.test(value) ? Number(value) : undefined;
 };

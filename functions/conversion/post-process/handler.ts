@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { openStream } from '../../kernel/aws/s3-objects';
-import { config } from '../../kernel/config';
+import { loadSettings } from '../../kernel/config';
 import { type DatasetSummary, LabelingResult, RunContext } from '../../kernel/contracts/step-io';
 import { DatasetCreationFailed, InvalidInput, NoUsableLabels } from '../../kernel/errors';
 import { logger, metrics, pipelineStep } from '../../kernel/observability';
@@ -11,6 +11,10 @@ import { createFileSpool } from '../aws/spool-file';
 import { convertOutputManifest } from '../rules/dataset-conversion';
 import { readManifestBatches } from '../rules/line-reader';
 import { datasetLimits } from '../rules/rekognition-rules';
+
+/** The environment variables this function reads: the region, for Rekognition's dataset limits there. */
+export const SETTINGS = ['AWS_REGION'] as const;
+const settings = loadSettings(SETTINGS);
 
 export const PostProcessInput = z.object({
   run: RunContext.pick({
@@ -66,7 +70,7 @@ export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<
       minConfidence: run.minConfidence,
       labelCounters: labeling.labelCounters,
       labelingJob,
-      limits: datasetLimits(config.AWS_REGION),
+      limits: datasetLimits(settings.AWS_REGION),
     },
   ).finally(() => spool.dispose());
   await files.writeReport(report);
@@ -75,21 +79,21 @@ export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<
   metrics.addMetric('DatasetImages', MetricUnit.Count, accepted);
   if (accepted === 0) {
     throw new NoUsableLabels(
-      `none of the ${lines} lines of ${labeling.outputManifestS3Uri} can go into a Rekognition dataset; see ${files.uri('report.json')} (or report.html) for each line's reason`,
-      { reportUri: files.uri('report.json'), rejectedByReason },
+      `none of the ${lines} lines of ${labeling.outputManifestS3Uri} can go into a Rekognition dataset; see ${files.uri('datasetReport')} (or report.html) for each line's reason`,
+      { reportUri: files.uri('datasetReport'), rejectedByReason },
     );
   }
   if (report.blockers.length > 0) {
     throw new DatasetCreationFailed(
-      `no manifest was written: ${report.blockers.map((b) => `${b.code}: ${b.message}`).join('; ')} (see ${files.uri('report.json')})`,
-      { reportUri: files.uri('report.json'), blockers: report.blockers },
+      `no manifest was written: ${report.blockers.map((b) => `${b.code}: ${b.message}`).join('; ')} (see ${files.uri('datasetReport')})`,
+      { reportUri: files.uri('datasetReport'), blockers: report.blockers },
     );
   }
   return {
-    trainManifestUri: files.uri('train.manifest'),
-    testManifestUri: files.uri('test.manifest'),
-    reportUri: files.uri('report.json'),
-    reportHtmlUri: files.uri('report.html'),
+    trainManifestUri: files.uri('trainManifest'),
+    testManifestUri: files.uri('testManifest'),
+    reportUri: files.uri('datasetReport'),
+    reportHtmlUri: files.uri('datasetReportHtml'),
     lines,
     accepted,
     rejected: rejectedLines,

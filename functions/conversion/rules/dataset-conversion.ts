@@ -233,7 +233,8 @@ const blockersFor = async (
 /**
  * Converts a Ground Truth output manifest into Rekognition train and test manifests plus a
  * report, in two passes and constant memory: pass 1 parses and checks each record (Rekognition's
- * rules, aws-facts §5–6), spools kept lines and keeps ~16 bytes per line for the split; the split
+ * rules, https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/tm-debugging-json-line-errors.html),
+ * spools kept lines and keeps ~16 bytes per line for the split; the split
  * is planned and checked against Rekognition's limits; pass 2 copies spooled lines to train or
  * test. The label attribute and bucket are the given ones or the majority's: when the first
  * lines guessed otherwise, pass 1 runs again over the input with the majority's. When nothing is

@@ -5,7 +5,7 @@ import type { DatasetLine } from './normalize-line';
 import type { SplitPlan } from './split';
 
 /** Rejections listed one by one in the report; the rest are only counted (keeps memory bounded). */
-export const DEFAULT_REJECTED_LIST_LIMIT = 10_000;
+const DEFAULT_REJECTED_LIST_LIMIT = 10_000;
 
 const BINS = 10;
 
@@ -103,7 +103,10 @@ export class DatasetReportBuilder {
   }
 }
 
-/** Dataset-level conditions that make training weak (aws-facts §6, §11); the ones Rekognition refuses are `blockers`. */
+/**
+ * Dataset-level conditions that make training weak; the ones Rekognition refuses are `blockers`
+ * (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html).
+ */
 const warningsFor = (plan: SplitPlan, labelCount: number): string[] => {
   const warnings: string[] = [];
   if (plan.train + plan.test > 0 && plan.test === 0) {

@@ -4,10 +4,10 @@ import { RekognitionLimits } from './rekognition-rules';
 
 /**
  * Gives every label name one dataset-wide class id. Ground Truth's class ids are per line and
- * may be sparse or differ between lines (aws-facts §5); Rekognition knows labels by name, so the
+ * may be sparse or differ between lines (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html); Rekognition knows labels by name, so the
  * output uses these ids everywhere. Seeded names (the run's label list, in Ground Truth's
  * label-category order) keep their index; new names are numbered in order of appearance. At most
- * 250 distinct labels may be used (aws-facts §6); a box with a 251st label is refused.
+ * 250 distinct labels may be used (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html); a box with a 251st label is refused.
  */
 export class LabelRegistry {
   private readonly ids = new Map<string, number>();

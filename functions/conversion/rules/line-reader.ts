@@ -17,7 +17,7 @@ export interface ManifestRecord {
 export interface LineReaderOptions {
   /**
    * Longest record kept, in characters (default 1 MiB). Ground Truth lines hold ≤ 100,000 chars
-   * of input plus the labels (aws-facts §3), so this bounds memory without rejecting real lines.
+   * of input plus the labels (https://docs.aws.amazon.com/sagemaker/latest/dg/input-data-limits.html), so this bounds memory without rejecting real lines.
    */
   maxRecordChars?: number;
 }

@@ -83,7 +83,7 @@ const survivorsProblem = (
 };
 
 /**
- * Applies Rekognition's import rules to one parsed line (aws-facts §6). A bad box is dropped and
+ * Applies Rekognition's import rules to one parsed line (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/tm-debugging-json-line-errors.html). A bad box is dropped and
  * the line kept (Rekognition itself skips only that box); the line is dropped when its image size
  * is out of range, its confidences do not match its boxes, no box is left, more than 50 remain
  * (a partly boxed image would teach the model that the unboxed objects are background), or it is
@@ -129,7 +129,7 @@ export const normalizeLine = (
 
 /**
  * Formats a dataset line as one compact JSON line in the Ground Truth bounding-box format that
- * Rekognition imports as-is (aws-facts §5–6): only `source-ref`, the label attribute and its
+ * Rekognition imports as-is (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/cd-manifest-files-object-detection.html): only `source-ref`, the label attribute and its
  * metadata (other keys are left out, as a second `*-metadata` attribute would add labels), the
  * class map holding just this line's dataset-wide ids.
  */

@@ -3,7 +3,7 @@ import { parseS3Uri } from '../../kernel/rules/s3-uri';
 import { type GtLabelMetadata, isJsonObject, readLabelAttribute, readLabelMetadata } from '../contracts/gt-output-line';
 import type { ManifestRecord } from './line-reader';
 
-/** The only use-case type Rekognition imports for boxes (aws-facts §6). */
+/** The only use-case type Rekognition imports for boxes (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/cd-manifest-files-object-detection.html). */
 export const OBJECT_DETECTION_TYPE = 'groundtruth/object-detection';
 
 /** A Ground Truth output line whose structure is sound; boxes are still unchecked. */
@@ -143,7 +143,7 @@ const isProblem = (value: object): value is LineProblem => 'code' in value && 'm
 
 /**
  * Parses one output-manifest record into its parts, or says why the whole line is unusable:
- * broken JSON, no source-ref, a failed or missing label (`failure-reason`; aws-facts §5), a
+ * broken JSON, no source-ref, a failed or missing label (`failure-reason`; https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html), a
  * non-bounding-box type, or a malformed label attribute. `attribute` is the label attribute
  * name; when undefined it is detected from the line (see `detectLabelAttribute`).
  */

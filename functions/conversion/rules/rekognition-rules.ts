@@ -2,7 +2,7 @@ import { ManifestReason } from '../../kernel/rules/reason-codes';
 import { readAnnotation, readConfidence } from '../contracts/gt-output-line';
 import type { LineProblem } from './output-manifest';
 
-/** Rekognition Custom Labels import limits (aws-facts §6, RCL `limits.md`). */
+/** Rekognition Custom Labels import limits (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html). */
 export const RekognitionLimits = {
   /** ≤ 50 boxes per image. */
   MAX_BOXES_PER_IMAGE: 50,
@@ -52,7 +52,7 @@ export const datasetLimits = (region?: string): DatasetLimits => {
  * How far a box may overshoot the frame and still be clamped rather than rejected: workers'
  * drags and float noise leave a pixel or two outside the image, which is no labeling error.
  */
-export const CLAMP_TOLERANCE = { pixels: 2, fraction: 0.01 } as const;
+const CLAMP_TOLERANCE = { pixels: 2, fraction: 0.01 } as const;
 
 export interface Frame {
   width: number;
@@ -69,7 +69,7 @@ export interface PixelBox {
 
 const problem = (code: ManifestReason, message: string): LineProblem => ({ code, message });
 
-/** Rekognition accepts images of 64–4096 px per side (aws-facts §6). */
+/** Rekognition accepts images of 64–4096 px per side (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html). */
 export const imageSizeProblem = (width: number, height: number): LineProblem | undefined => {
   const { MIN_IMAGE_SIDE: min, MAX_IMAGE_SIDE: max } = RekognitionLimits;
   if (
@@ -85,7 +85,7 @@ export const imageSizeProblem = (width: number, height: number): LineProblem | u
   return problem(ManifestReason.ERROR_INVALID_IMAGE_DIMENSION, `image is ${width}×${height} px; allowed ${min}–${max}`);
 };
 
-/** Label names are 1–256 characters (aws-facts §6). */
+/** Label names are 1–256 characters (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html). */
 export const labelNameProblem = (name: string): LineProblem | undefined =>
   name.length >= 1 && name.length <= RekognitionLimits.MAX_LABEL_NAME_LENGTH
     ? undefined
@@ -96,7 +96,7 @@ export const labelNameProblem = (name: string): LineProblem | undefined =>
 
 /**
  * True when the box is not larger than 1×1 px once the image is downscaled so its long side is
- * 1280 px, as Rekognition does in training (`ERROR_BOUNDING_BOX_TOO_SMALL`; aws-facts §6).
+ * 1280 px, as Rekognition does in training (`ERROR_BOUNDING_BOX_TOO_SMALL`; https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/tm-debugging-json-line-errors.html).
  */
 export const isBoxTooSmall = (box: Pick<PixelBox, 'width' | 'height'>, frame: Frame): boolean => {
   const scale = Math.min(1, RekognitionLimits.TRAINING_LONG_SIDE / Math.max(frame.width, frame.height));
@@ -112,7 +112,7 @@ const tolerance = (side: number): number => Math.max(CLAMP_TOLERANCE.pixels, sid
  * Turns a Ground Truth box (floats, maybe a hair outside the frame) into whole pixels inside
  * the frame: edges are rounded, overshoots up to `CLAMP_TOLERANCE` are clamped, anything further
  * off-frame is `ERROR_INVALID_BOUNDING_BOX` and a box too small for training is
- * `ERROR_BOUNDING_BOX_TOO_SMALL` (aws-facts §6).
+ * `ERROR_BOUNDING_BOX_TOO_SMALL` (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/tm-debugging-json-line-errors.html).
  */
 export const normalizeBox = (raw: PixelBox, frame: Frame): PixelBox | LineProblem => {
   const { left, top, width, height } = raw;

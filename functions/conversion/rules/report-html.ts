@@ -1,7 +1,7 @@
 import type { DatasetReport } from '../contracts/dataset-report';
 
 /** Rows of the rejection list shown in HTML; report.json holds more. */
-export const HTML_REJECTED_ROWS = 500;
+const HTML_REJECTED_ROWS = 500;
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export const escapeHtml = (value: unknown): string =>

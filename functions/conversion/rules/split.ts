@@ -83,7 +83,7 @@ export class SplitIndex {
 export interface SplitOptions {
   /** Share of each label's images that goes to test (Rekognition's own auto-split uses 0.2). */
   testFraction: number;
-  /** Cap per label (Rekognition: ≤ 1000 test images per label; aws-facts §6). */
+  /** Cap per label (Rekognition: ≤ 1000 test images per label; https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html). */
   maxTestPerLabel?: number;
 }
 
@@ -157,7 +157,7 @@ const linesByLabel = (
 };
 
 /**
- * Splits lines into train and test, deterministically and stratified by label (aws-facts §6):
+ * Splits lines into train and test, deterministically and stratified by label (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html):
  * each label with ≥ 2 images gets about `testFraction` of them in test (at least 1, at most
  * count − 1 and ≤ 1000), so every such label is in both sets; a label with 1 image stays in
  * train. Rarest labels pick first, walking their images in hash order; an image goes to test

@@ -28,7 +28,7 @@ const projectNameOf = (arn: string): string | undefined => /:project\/([^/]+)\//
  * The project with exactly this name, with its datasets. The ARN is checked as well as the
  * `ProjectNames` filter, so a look-alike project is never taken for ours.
  */
-export const findProject = async (name: string): Promise<ProjectView | undefined> => {
+const findProject = async (name: string): Promise<ProjectView | undefined> => {
   const out = await rekognition.send(new DescribeProjectsCommand({ ProjectNames: [name] }));
   const project = out.ProjectDescriptions?.find((p) => p.ProjectArn && projectNameOf(p.ProjectArn) === name);
   if (!project?.ProjectArn) return undefined;
@@ -61,7 +61,7 @@ export interface CreateDatasetRequest {
 
 /**
  * Creates one dataset from a Ground Truth manifest, with the caller's S3 permissions
- * (aws-facts §6). If another attempt created it first, returns that dataset's ARN.
+ * (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateDataset.html). If another attempt created it first, returns that dataset's ARN.
  */
 export const createDatasetFromManifest = async (request: CreateDatasetRequest): Promise<string> => {
   const { projectName, projectArn, type, manifest, tags } = request;

@@ -1,8 +1,5 @@
-/** The names Rekognition gives a create whose name (or dataset type) is already taken. */
-const ALREADY_EXISTS = new Set(['ResourceInUseException', 'ResourceAlreadyExistsException']);
+import { hasErrorName } from '../../kernel/aws/sdk-errors';
 
-/**
- * True when a create lost a race with another attempt of the same run. Matched by name rather
- * than `instanceof`, so a second copy of the SDK (or a local stand-in) is recognised too.
- */
-export const alreadyExists = (error: unknown): boolean => error instanceof Error && ALREADY_EXISTS.has(error.name);
+/** True when a create lost a race with another attempt of the same run (its name or dataset type is taken). */
+export const alreadyExists = (error: unknown): boolean =>
+  hasErrorName(error, 'ResourceInUseException', 'ResourceAlreadyExistsException');

@@ -1,10 +1,14 @@
-import { config } from '../../kernel/config';
+import { loadSettings } from '../../kernel/config';
 import type { DatasetState, RekognitionDatasets } from '../../kernel/contracts/step-io';
 import { DatasetCreationFailed } from '../../kernel/errors';
 import { logger, pipelineStep } from '../../kernel/observability';
 import { type DatasetDescriptionView, describeDataset } from '../aws/datasets';
 import { CheckDatasetsInput } from '../contracts/rekognition-steps';
 import { datasetProgress, describeDatasetFailure, describeDatasetTimeout } from '../rules/dataset-plan';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['MAX_DATASET_POLLS'] as const;
+const settings = loadSettings(SETTINGS);
 
 const state = ({ statusMessage: _m, statusMessageCode: _c, ...counts }: DatasetDescriptionView): DatasetState => counts;
 
@@ -25,7 +29,7 @@ export const checkDatasets = async ({ rekognition, dataset }: CheckDatasetsInput
       { type: 'TEST', ...test },
     ],
     attempts,
-    config.MAX_DATASET_POLLS,
+    settings.MAX_DATASET_POLLS,
   );
   const arns = {
     projectArn: rekognition.projectArn,

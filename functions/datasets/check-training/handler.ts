@@ -1,4 +1,4 @@
-import { config } from '../../kernel/config';
+import { loadSettings } from '../../kernel/config';
 import type { TrainingState } from '../../kernel/contracts/step-io';
 import { TrainingFailed } from '../../kernel/errors';
 import { logger, pipelineStep } from '../../kernel/observability';
@@ -6,6 +6,10 @@ import { findVersion } from '../aws/model-versions';
 import { CheckTrainingInput } from '../contracts/rekognition-steps';
 import { versionNameForRun } from '../rules/rekognition-names';
 import { trainingProgress } from '../rules/training-plan';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['MAX_TRAINING_POLLS'] as const;
+const settings = loadSettings(SETTINGS);
 
 /**
  * Polls the run's model version once. Returns `TRAINING_COMPLETED` with the F1 score and the
@@ -21,7 +25,7 @@ export const checkTraining = async ({ run, rekognition, training }: CheckTrainin
     throw new TrainingFailed(`model version ${versionName} no longer exists in ${rekognition.projectArn}`, detail);
   }
 
-  const progress = trainingProgress(version, attempts, config.MAX_TRAINING_POLLS);
+  const progress = trainingProgress(version, attempts, settings.MAX_TRAINING_POLLS);
   if (progress.outcome === 'failed' || progress.outcome === 'timed-out') {
     throw new TrainingFailed(progress.message, { ...detail, status: version.status });
   }

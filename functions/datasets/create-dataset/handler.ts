@@ -1,9 +1,13 @@
+import type { SettingName } from '../../kernel/config';
 import type { RekognitionDatasets } from '../../kernel/contracts/step-io';
 import { logger, pipelineStep } from '../../kernel/observability';
 import { createDatasetFromManifest, findOrCreateProject } from '../aws/datasets';
 import { CreateDatasetInput } from '../contracts/rekognition-steps';
 import { type DatasetType, existingDatasetArns, manifestObject, requireBothSplits } from '../rules/dataset-plan';
 import { projectNameForRun, runTags } from '../rules/rekognition-names';
+
+/** The environment variables this function reads (none: it works from its input alone). */
+export const SETTINGS: readonly SettingName[] = [];
 
 /**
  * 0. Refuse an empty train or test split before touching Rekognition.

@@ -1,7 +1,7 @@
 import { DatasetCreationFailed } from '../../kernel/errors';
 import { parseS3Uri } from '../../kernel/rules/s3-uri';
 
-/** A project holds at most one TRAIN and one TEST dataset (aws-facts §6). */
+/** A project holds at most one TRAIN and one TEST dataset (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateDataset.html). */
 export type DatasetType = 'TRAIN' | 'TEST';
 
 /** A dataset as DescribeProjects lists it. */
@@ -24,7 +24,7 @@ export const existingDatasetArns = (datasets: readonly ExistingDataset[]): Parti
 
 /**
  * `DatasetSource.GroundTruthManifest.S3Object` for a manifest URI. The bucket must be in the
- * project's region and hold the images too (aws-facts §6). Throws a `RangeError` on a URI
+ * project's region and hold the images too (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateDataset.html). Throws a `RangeError` on a URI
  * that is not `s3://bucket/key` with a key.
  */
 export const manifestObject = (uri: string): { Bucket: string; Name: string } => {
@@ -50,7 +50,7 @@ export type DatasetProgress =
 
 /** Statuses after which the dataset can be trained on (an UPDATE follows DistributeDatasetEntries). */
 const READY = new Set(['CREATE_COMPLETE', 'UPDATE_COMPLETE']);
-/** Terminal statuses: the dataset will never become ready (aws-facts §6, DescribeDataset). */
+/** Terminal statuses: the dataset will never become ready (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DescribeDataset.html, DescribeDataset). */
 const FAILED = new Set(['CREATE_FAILED', 'UPDATE_FAILED', 'DELETE_IN_PROGRESS']);
 
 /**
@@ -92,7 +92,7 @@ export const describeDatasetTimeout = (pending: readonly DatasetStatusView[], at
 };
 
 /**
- * Rekognition trains only with a non-empty TRAIN and TEST dataset (aws-facts §6); an empty
+ * Rekognition trains only with a non-empty TRAIN and TEST dataset (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateProjectVersion.html); an empty
  * manifest would fail the import with a less helpful message, so the run fails before it.
  */
 export const requireBothSplits = (split: { train: number; test: number; reportUri: string }): void => {

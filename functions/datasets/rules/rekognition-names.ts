@@ -1,9 +1,10 @@
+import { RUN_ID_TAG } from '../../kernel/rules/run-id';
 /**
  * Names of the Rekognition resources one run creates. Both are derived from the run id, so a
  * retried step (or a re-driven execution) finds what it created instead of making a second one.
  */
 
-/** ProjectName and VersionName: 1-255 of `[a-zA-Z0-9_.\-]` (aws-facts §6). */
+/** ProjectName and VersionName: 1-255 of `[a-zA-Z0-9_.\-]` (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateProject.html). */
 export const REKOGNITION_NAME_MAX = 255;
 
 const DISALLOWED = /[^a-zA-Z0-9_.-]+/g;
@@ -13,7 +14,7 @@ export const sanitizeRekognitionName = (value: string): string => value.replace(
 
 /**
  * The project for one run: `${projectName}-${runId}`, sanitized to the ProjectName pattern and
- * at most 255 characters (aws-facts §6). The project name is shortened, never the run id, so two
+ * at most 255 characters (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateProject.html). The project name is shortened, never the run id, so two
  * runs of one project never share a name. Throws a `RangeError` when both parts are empty.
  */
 export const projectNameForRun = (projectName: string, runId: string): string => {
@@ -27,7 +28,7 @@ export const projectNameForRun = (projectName: string, runId: string): string =>
 
 /**
  * The model version a run trains: the sanitized run id, at most 255 characters (VersionName,
- * aws-facts §6). Unique within the run's own project, and the same on every retry.
+ * https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateProjectVersion.html). Unique within the run's own project, and the same on every retry.
  */
 export const versionNameForRun = (runId: string): string => {
   const name = sanitizeRekognitionName(runId).slice(0, REKOGNITION_NAME_MAX);
@@ -36,4 +37,4 @@ export const versionNameForRun = (runId: string): string => {
 };
 
 /** Tags every resource a run creates, so the console and Cost Explorer can find them by run. */
-export const runTags = (runId: string): Record<string, string> => ({ 'labeling-pipeline:run-id': runId });
+export const runTags = (runId: string): Record<string, string> => ({ [RUN_ID_TAG]: runId });

@@ -13,7 +13,7 @@ export type TrainingProgress =
 
 /**
  * Statuses a version reaches only after training completed: someone may start (or start and
- * stop) the model between two polls, five minutes apart (aws-facts §6, status enum).
+ * stop) the model between two polls, five minutes apart (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DescribeProjectVersions.html, status enum).
  */
 const TRAINED = new Set([
   'TRAINING_COMPLETED',
@@ -31,7 +31,7 @@ const TERMINAL = new Set(['TRAINING_FAILED', 'DELETING']);
 /**
  * Decides the next step after the `attempts`-th poll of a training version: trained, failed,
  * out of polls (`attempts >= maxPolls`), or wait. `FAILED` means the trained model failed to
- * start, so training itself succeeded (aws-facts §6).
+ * start, so training itself succeeded (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DescribeProjectVersions.html).
  */
 export const trainingProgress = (version: VersionStatusView, attempts: number, maxPolls: number): TrainingProgress => {
   const status = version.status ?? 'unknown';

@@ -1,9 +1,13 @@
+import type { SettingName } from '../../kernel/config';
 import type { TrainingState } from '../../kernel/contracts/step-io';
 import { logger, pipelineStep } from '../../kernel/observability';
 import { joinKey } from '../../kernel/rules/s3-uri';
 import { startTraining } from '../aws/model-versions';
 import { TrainModelInput } from '../contracts/rekognition-steps';
 import { runTags, versionNameForRun } from '../rules/rekognition-names';
+
+/** The environment variables this function reads (none: it works from its input alone). */
+export const SETTINGS: readonly SettingName[] = [];
 
 /**
  * Starts training one model version on the run's datasets, named after the run so a retry finds

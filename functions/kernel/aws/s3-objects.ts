@@ -1,7 +1,11 @@
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import type { z } from 'zod';
+import { parseJson } from '../parse';
+import { toS3Uri } from '../rules/s3-uri';
 import { s3 } from './clients';
+import { hasErrorName } from './sdk-errors';
 
 export interface ListedObject {
   key: string;
@@ -11,14 +15,11 @@ export interface ListedObject {
 
 /** Lists every object under `prefix`, page by page (1,000 keys a page). */
 export async function* listObjects(bucket: string, prefix: string): AsyncGenerator<ListedObject> {
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken }));
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
     for (const item of page.Contents ?? []) {
       if (item.Key !== undefined) yield { key: item.Key, size: item.Size ?? 0, etag: item.ETag };
     }
-    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
+  }
 }
 
 /** Reads bytes `[start, end)` of an object; returns fewer when the object is shorter. */
@@ -38,10 +39,33 @@ export const getTextIfExists = async (bucket: string, key: string): Promise<stri
   try {
     return await getText(bucket, key);
   } catch (error) {
-    if (error instanceof NoSuchKey || error instanceof NotFound) return undefined;
+    if (hasErrorName(error, 'NoSuchKey', 'NotFound')) return undefined;
     throw error;
   }
 };
+
+/**
+ * Reads an object as JSON checked against `schema`, or `undefined` when it does not exist. Text
+ * that is not JSON, or JSON that breaks the contract, is `InvalidInput` naming `what` (default:
+ * the object's s3:// URI) and every bad field.
+ */
+export const readJsonIfExists = async <S extends z.ZodType>(
+  bucket: string,
+  key: string,
+  schema: S,
+  what = toS3Uri({ bucket, key }),
+): Promise<z.infer<S> | undefined> => {
+  const text = await getTextIfExists(bucket, key);
+  return text === undefined ? undefined : parseJson(schema, text, what);
+};
+
+/** As `readJsonIfExists`, for an object that must exist (a missing one fails with S3's NoSuchKey). */
+export const readJson = async <S extends z.ZodType>(
+  bucket: string,
+  key: string,
+  schema: S,
+  what = toS3Uri({ bucket, key }),
+): Promise<z.infer<S>> => parseJson(schema, await getText(bucket, key), what);
 
 /** Opens an object as a Node stream, for line-by-line processing in constant memory. */
 export const openStream = async (bucket: string, key: string): Promise<Readable> => {

@@ -81,7 +81,7 @@ export const DatasetSummary = z.object({
 });
 export type DatasetSummary = z.infer<typeof DatasetSummary>;
 
-/** One dataset's status and `DatasetStats` as DescribeDataset reports them (aws-facts §6). */
+/** One dataset's status and `DatasetStats` as DescribeDataset reports them (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DescribeDataset.html). */
 export const DatasetState = z.object({
   status: z.string(),
   labeledEntries: z.number().int().optional(),

@@ -1,6 +1,6 @@
 /**
  * Stable reason codes for rejected images and dropped manifest lines or boxes. Image codes are
- * ours; manifest codes reuse Rekognition's own error names where one exists (aws-facts §6), so a
+ * ours; manifest codes reuse Rekognition's own error names where one exists (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/tm-debugging-json-line-errors.html), so a
  * report reads the same as Rekognition's import errors would.
  */
 export const ImageReason = {

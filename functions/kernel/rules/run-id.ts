@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 
-/** Labeling job names are 1-63 chars (aws-facts §1); `checkLabelingJobName` holds the full rule. */
+/**
+ * The tag that marks what a run creates (its labeling job, Rekognition project and model):
+ * a retried start adopts its own job by it, and the console and Cost Explorer find a run's resources.
+ */
+export const RUN_ID_TAG = 'labeling-pipeline:run-id';
+
+/** Labeling job names are 1-63 chars (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html); `checkLabelingJobName` holds the full rule. */
 const MAX_RUN_ID = 63;
 
 const shortHash = (text: string, length: number): string =>
@@ -18,7 +24,7 @@ export const slugify = (text: string): string =>
  * The run id, and the labeling job's name, derived from the execution name alone: the same
  * execution always gets the same id (retries never create a second job), and the
  * stop-abandoned-labeling-job handler can recompute it from an execution status event. It is
- * lower-case because SageMaker lower-cases job names in events and output (aws-facts §1).
+ * lower-case because SageMaker lower-cases job names in events and output (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-monitor-cloud-watch.html).
  */
 export const deriveRunId = (executionName: string): string => {
   const slug = slugify(executionName);
@@ -42,7 +48,7 @@ export const normalizePrefix = (prefix: string): string => `${prefix.replace(/\/
  * identity (bucket, key and sequencer, which S3 repeats in a duplicated event). Step Functions
  * refuses a second execution with the same name, so a duplicated event starts one run, while a
  * new upload of batch.json (new sequencer) starts a new one. Within the 80-char limit and
- * using only `[a-z0-9-]`, which CloudWatch Logs also accepts (aws-facts §7).
+ * using only `[a-z0-9-]`, which CloudWatch Logs also accepts (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
  */
 export const executionNameForUpload = (upload: { bucket: string; key: string; version: string }): string => {
   const batch = slugify(batchOf(upload.key.replace(/\/batch\.json$/, '')))

@@ -1,14 +1,15 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
 import { sfn } from '../../kernel/aws/clients';
+import { hasErrorName } from '../../kernel/aws/sdk-errors';
 import type { LabelingOutcome } from '../rules/labeling-outcome';
 
 export type FinishedOutcome = Exclude<LabelingOutcome, { kind: 'running' }>;
 
 /**
  * Errors meaning the waiting task is already closed (resumed by a duplicate event, timed out,
- * or its execution ended): the callback has nothing left to do (aws-facts §7).
+ * or its execution ended): the callback has nothing left to do (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskSuccess.html).
  */
-const ALREADY_CLOSED = new Set(['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist']);
+const ALREADY_CLOSED = ['TaskTimedOut', 'InvalidToken', 'TaskDoesNotExist'];
 
 export type CallbackResult = 'delivered' | 'already-closed';
 
@@ -17,7 +18,7 @@ const deliver = async (send: () => Promise<unknown>): Promise<CallbackResult> =>
     await send();
     return 'delivered';
   } catch (error) {
-    if (error instanceof Error && ALREADY_CLOSED.has(error.name)) return 'already-closed';
+    if (hasErrorName(error, ...ALREADY_CLOSED)) return 'already-closed';
     throw error;
   }
 };
@@ -25,7 +26,7 @@ const deliver = async (send: () => Promise<unknown>): Promise<CallbackResult> =>
 export const sendTaskSuccess = (taskToken: string, output: unknown): Promise<CallbackResult> =>
   deliver(() => sfn.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) })));
 
-/** `error` ≤ 256 and `cause` ≤ 32,768 characters (aws-facts §7); callers keep within them. */
+/** `error` ≤ 256 and `cause` ≤ 32,768 characters (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html); callers keep within them. */
 export const sendTaskFailure = (taskToken: string, error: string, cause: string): Promise<CallbackResult> =>
   deliver(() => sfn.send(new SendTaskFailureCommand({ taskToken, error, cause })));
 

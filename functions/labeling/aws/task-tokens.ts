@@ -1,26 +1,29 @@
 import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { s3 } from '../../kernel/aws/clients';
-import { getTextIfExists, putJson } from '../../kernel/aws/s3-objects';
+import { putJson, readJsonIfExists } from '../../kernel/aws/s3-objects';
+import { InvalidInput } from '../../kernel/errors';
 import { TaskTokenRecord } from '../contracts/task-token-record';
 
 /**
  * Task tokens live in the data bucket under a private prefix, keyed by the lower-case labeling
  * job name: S3 holds a 2 KB token as easily as a table would, and the bucket already exists.
  */
-export const TASK_TOKEN_PREFIX = 'task-tokens/';
+const TASK_TOKEN_PREFIX = 'task-tokens/';
 
-export const taskTokenKey = (jobName: string): string => `${TASK_TOKEN_PREFIX}${jobName.toLowerCase()}.json`;
+const taskTokenKey = (jobName: string): string => `${TASK_TOKEN_PREFIX}${jobName.toLowerCase()}.json`;
 
 export const putTaskToken = (bucket: string, jobName: string, record: TaskTokenRecord): Promise<void> =>
   putJson(bucket, taskTokenKey(jobName), TaskTokenRecord.parse(record));
 
 /** The stored record, or `undefined` when this job has none (not ours, or already resumed). */
 export const getTaskToken = async (bucket: string, jobName: string): Promise<TaskTokenRecord | undefined> => {
-  const text = await getTextIfExists(bucket, taskTokenKey(jobName));
-  if (text === undefined) return undefined;
-  const parsed = TaskTokenRecord.safeParse(JSON.parse(text));
-  if (!parsed.success) throw new Error(`task token record ${taskTokenKey(jobName)} is malformed`);
-  return parsed.data;
+  const key = taskTokenKey(jobName);
+  try {
+    return await readJsonIfExists(bucket, key, TaskTokenRecord);
+  } catch (error) {
+    if (error instanceof InvalidInput) throw new Error(`task token record ${key} is malformed: ${error.message}`);
+    throw error;
+  }
 };
 
 export const deleteTaskToken = async (bucket: string, jobName: string): Promise<void> => {

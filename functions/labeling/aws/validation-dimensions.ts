@@ -1,4 +1,5 @@
-import { getTextIfExists } from '../../kernel/aws/s3-objects';
+import { readJsonIfExists } from '../../kernel/aws/s3-objects';
+import { InvalidInput } from '../../kernel/errors';
 import { logger } from '../../kernel/observability';
 import { parseS3Uri } from '../../kernel/rules/s3-uri';
 import { ValidationReportDimensions } from '../contracts/labeling-steps';
@@ -11,22 +12,17 @@ import { countOversizeImages } from '../ground-truth/rules/auto-labeling';
  */
 export const readOversizeImageCount = async (reportUri: string): Promise<number | undefined> => {
   const { bucket, key } = parseS3Uri(reportUri);
-  const text = await getTextIfExists(bucket, key);
-  if (text === undefined) {
+  let report: ValidationReportDimensions | undefined;
+  try {
+    report = await readJsonIfExists(bucket, key, ValidationReportDimensions);
+  } catch (error) {
+    if (!(error instanceof InvalidInput)) throw error;
+    logger.warn('validation report has no image dimensions', { reportUri, problem: error.message });
+    return undefined;
+  }
+  if (report === undefined) {
     logger.warn('validation report missing', { reportUri });
     return undefined;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    logger.warn('validation report is not json', { reportUri });
-    return undefined;
-  }
-  const parsed = ValidationReportDimensions.safeParse(json);
-  if (!parsed.success) {
-    logger.warn('validation report has no image dimensions', { reportUri });
-    return undefined;
-  }
-  return countOversizeImages(parsed.data.images.map((i) => ({ ...i, accepted: i.verdict === 'accepted' })));
+  return countOversizeImages(report.images.map((i) => ({ ...i, accepted: i.verdict === 'accepted' })));
 };

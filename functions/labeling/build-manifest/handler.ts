@@ -1,14 +1,18 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { getText, putJson, uploadStream } from '../../kernel/aws/s3-objects';
+import { putJson, readJson, uploadStream } from '../../kernel/aws/s3-objects';
+import type { SettingName } from '../../kernel/config';
 import { type ManifestSummary, RunContext, ValidationSummary } from '../../kernel/contracts/step-io';
 import { NoValidImages } from '../../kernel/errors';
-import { logger, parseOrThrow, pipelineStep } from '../../kernel/observability';
-import { joinKey, parseS3Uri, toS3Uri } from '../../kernel/rules/s3-uri';
-import { ValidationReport } from '../../validation/contracts/validation-report';
-import { acceptedKeys } from '../../validation/rules/validation-report';
+import { logger, pipelineStep } from '../../kernel/observability';
+import { runFileKey } from '../../kernel/rules/run-files';
+import { parseS3Uri, toS3Uri } from '../../kernel/rules/s3-uri';
+import { acceptedKeys, ValidationReport } from '../../validation/contracts/validation-report';
+import { checkLabels } from '../contracts/labels';
 import { labelCategoryConfig, manifestLines } from '../rules/input-manifest';
-import { checkLabels } from '../rules/labels';
+
+/** The environment variables this function reads (none: it works from its input alone). */
+export const SETTINGS: readonly SettingName[] = [];
 
 export const BuildManifestInput = z.object({
   run: RunContext.pick({ runId: true, bucket: true, runPrefix: true, labels: true }),
@@ -23,17 +27,13 @@ export type BuildManifestInput = z.infer<typeof BuildManifestInput>;
 export const buildManifest = async ({ run, validation }: BuildManifestInput): Promise<ManifestSummary> => {
   const labels = checkLabels(run.labels);
   const reportAt = parseS3Uri(validation.reportUri);
-  const report = parseOrThrow(
-    ValidationReport,
-    JSON.parse(await getText(reportAt.bucket, reportAt.key)),
-    'validation.json',
-  );
+  const report = await readJson(reportAt.bucket, reportAt.key, ValidationReport, 'validation.json');
   const keys = acceptedKeys(report);
   if (keys.length === 0) {
     throw new NoValidImages(`validation rejected all ${report.totals.total} objects; see ${validation.reportUri}`);
   }
-  const manifestKey = joinKey(run.runPrefix, 'labeling/input.manifest');
-  const categoriesKey = joinKey(run.runPrefix, 'labeling/label-categories.json');
+  const manifestKey = runFileKey(run.runPrefix, 'inputManifest');
+  const categoriesKey = runFileKey(run.runPrefix, 'labelCategories');
   await uploadStream(
     run.bucket,
     manifestKey,

@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const EXECUTION_STATUS_SOURCE = 'aws.states';
 export const EXECUTION_STATUS_DETAIL_TYPE = 'Step Functions Execution Status Change';
 /** The endings that can leave a labeling job running behind them. */
-export const ABANDONING_STATUSES = ['ABORTED', 'TIMED_OUT', 'FAILED'] as const;
+export const ABANDONING_STATUSES = ['FAILED', 'ABORTED', 'TIMED_OUT'] as const;
 
 export const ExecutionStatusEvent = EventBridgeSchema.extend({
   source: z.literal(EXECUTION_STATUS_SOURCE),
@@ -22,9 +22,12 @@ export const ExecutionStatusEvent = EventBridgeSchema.extend({
 });
 export type ExecutionStatusEvent = z.infer<typeof ExecutionStatusEvent>;
 
-/** The rule pattern; serverless.yml adds `detail.stateMachineArn` for our machine. */
-export const EXECUTION_STATUS_PATTERN = {
+/**
+ * The ExecutionEndedRule pattern (infra/event-rules.yml) for one state machine: the template
+ * test compares the deployed one with it, and the local runtime routes events with it.
+ */
+export const executionEndedPattern = <A>(stateMachineArn: A) => ({
   source: [EXECUTION_STATUS_SOURCE],
   'detail-type': [EXECUTION_STATUS_DETAIL_TYPE],
-  detail: { status: [...ABANDONING_STATUSES] },
-} as const;
+  detail: { status: [...ABANDONING_STATUSES], stateMachineArn: [stateMachineArn] },
+});

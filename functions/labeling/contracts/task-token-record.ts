@@ -7,7 +7,7 @@ export type LabelingBackend = z.infer<typeof LabelingBackend>;
 
 /**
  * `task-tokens/<jobName>.json` in the data bucket: the token that resumes the execution waiting
- * on a labeling job. Tokens are up to 2,048 characters (aws-facts §7, §11).
+ * on a labeling job. Tokens are up to 2,048 characters (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html).
  */
 export const TaskTokenRecord = z.object({
   taskToken: z.string().min(1).max(2048),

@@ -1,11 +1,16 @@
-import { requireSetting } from '../../kernel/config';
-import { describeIssues, eventConsumer, logger } from '../../kernel/observability';
+import { loadSettings } from '../../kernel/config';
+import { eventConsumer, logger } from '../../kernel/observability';
+import { describeIssues } from '../../kernel/parse';
 import { deliverOutcome } from '../aws/labeling-callbacks';
 import { deleteTaskToken, getTaskToken } from '../aws/task-tokens';
 import { describeLabelingJob } from '../ground-truth/aws/labeling-jobs';
 import { GT_TERMINAL_STATUSES, GtJobStateEvent } from '../ground-truth/contracts/gt-job-state-event';
 import { labelingJobNameFromArn } from '../rules/labeling-job-names';
 import { labelingOutcome } from '../rules/labeling-outcome';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['DATA_BUCKET'] as const;
+const settings = loadSettings(SETTINGS);
 
 export type EventHandling =
   | { action: 'ignored'; reason: 'malformed' | 'not-a-labeling-job' | 'not-terminal' | 'not-ours' }
@@ -35,7 +40,7 @@ export const labelingJobEvents = async (event: unknown): Promise<EventHandling> 
     logger.info('ignored non-terminal labeling job status', { jobName, status });
     return { action: 'ignored', reason: 'not-terminal' };
   }
-  const bucket = requireSetting('DATA_BUCKET');
+  const bucket = settings.DATA_BUCKET;
   const token = await getTaskToken(bucket, jobName);
   if (token === undefined) {
     logger.info('ignored event for a job with no waiting run', { jobName, status });

@@ -1,4 +1,4 @@
-import { requireSetting } from '../../kernel/config';
+import { loadSettings } from '../../kernel/config';
 import type { LabelingResult } from '../../kernel/contracts/step-io';
 import { LabelingJobFailed, LabelingJobTimedOut } from '../../kernel/errors';
 import { logger, pipelineStep } from '../../kernel/observability';
@@ -6,6 +6,10 @@ import { deleteTaskToken } from '../aws/task-tokens';
 import { ReconcileLabelingJobInput } from '../contracts/labeling-steps';
 import { describeLabelingJob, stopLabelingJob } from '../ground-truth/aws/labeling-jobs';
 import { labelingOutcome, outcomeError } from '../rules/labeling-outcome';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['DATA_BUCKET'] as const;
+const settings = loadSettings(SETTINGS);
 
 /**
  * The wait timed out (job expiry plus margin, or a lost event): ask SageMaker what happened.
@@ -15,7 +19,7 @@ import { labelingOutcome, outcomeError } from '../rules/labeling-outcome';
 export const reconcileLabelingJob = async ({ run }: ReconcileLabelingJobInput): Promise<LabelingResult> => {
   const { jobName } = run;
   // The wait is over: a late event must not try to resume it.
-  await deleteTaskToken(requireSetting('DATA_BUCKET'), jobName);
+  await deleteTaskToken(settings.DATA_BUCKET, jobName);
   const job = await describeLabelingJob(jobName);
   if (job === undefined) {
     throw new LabelingJobFailed(`labeling job ${jobName} does not exist; it was never created or has been deleted`, {

@@ -1,6 +1,6 @@
 import { toS3Uri } from '../../kernel/rules/s3-uri';
 
-/** Ground Truth's label category configuration format (aws-facts §1, `LabelCategoryConfigS3Uri`). */
+/** Ground Truth's label category configuration format (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-label-cat-config-attributes.html, `LabelCategoryConfigS3Uri`). */
 export interface LabelCategoryConfig {
   'document-version': '2018-11-28';
   labels: Array<{ label: string }>;
@@ -9,7 +9,7 @@ export interface LabelCategoryConfig {
 /**
  * One input-manifest line for an image: `{"source-ref":"s3://bucket/key"}` and a newline. Ground
  * Truth reads the key raw, exactly as S3 stores it (no URL encoding); JSON escaping takes care of
- * quotes, backslashes and control characters. A line is at most 100,000 characters (aws-facts §1);
+ * quotes, backslashes and control characters. A line is at most 100,000 characters (https://docs.aws.amazon.com/sagemaker/latest/dg/input-data-limits.html);
  * S3 keys are at most 1,024 bytes, so a line is always far below that.
  */
 export const manifestLine = (bucket: string, key: string): string =>

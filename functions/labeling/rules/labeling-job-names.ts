@@ -1,17 +1,17 @@
 import { InvalidInput } from '../../kernel/errors';
 
-/** `LabelingJobName`: 1-63 chars, `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}` (aws-facts §1). */
+/** `LabelingJobName`: 1-63 chars, `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}` (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html). */
 const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;
 const JOB_NAME_MAX = 63;
 
-/** `LabelAttributeName`: 1-127 chars of the same pattern (aws-facts §1). */
+/** `LabelAttributeName`: 1-127 chars of the same pattern (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html). */
 const ATTRIBUTE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,126}$/;
 const ATTRIBUTE_NAME_MAX = 127;
 
 /**
  * Checks a labeling job name. SageMaker treats names case-insensitively and the event's ARN
  * carries the lower-case form, so we insist on lower case: the token key then matches the
- * event exactly (aws-facts §1, prior-art lesson 1). Throws `InvalidInput` saying what to fix.
+ * event exactly (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-monitor-cloud-watch.html). Throws `InvalidInput` saying what to fix.
  */
 export const checkLabelingJobName = (name: string): string => {
   if (name.length === 0 || name.length > JOB_NAME_MAX) {
@@ -31,7 +31,7 @@ export const checkLabelingJobName = (name: string): string => {
 
 /**
  * Checks a bounding-box `LabelAttributeName`: the API pattern, and neither a `-ref` suffix
- * (reserved for segmentation and point-cloud jobs) nor a `-metadata` suffix (aws-facts §1, §11).
+ * (reserved for segmentation and point-cloud jobs) nor a `-metadata` suffix (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html).
  */
 export const checkLabelAttributeName = (name: string): string => {
   if (name.length === 0 || name.length > ATTRIBUTE_NAME_MAX || !ATTRIBUTE_NAME.test(name)) {
@@ -56,7 +56,7 @@ const LABELING_JOB_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:labeling-j
 
 /**
  * The lower-case job name in a labeling-job ARN (`arn:...:labeling-job/<name>`, the
- * `resources[0]` of a Ground Truth state-change event; aws-facts §4), or `undefined` when the
+ * `resources[0]` of a Ground Truth state-change event; https://docs.aws.amazon.com/sagemaker/latest/dg/sms-monitor-cloud-watch.html), or `undefined` when the
  * ARN names something else.
  */
 export const labelingJobNameFromArn = (arn: string): string | undefined => {

@@ -2,7 +2,7 @@ import type { LabelCounters, LabelingResult } from '../../kernel/contracts/step-
 import { LabelingJobFailed, LabelingJobStopped, NothingLabeled } from '../../kernel/errors';
 import { joinKey } from '../../kernel/rules/s3-uri';
 
-/** `DescribeLabelingJob`'s status enum (aws-facts §4). */
+/** `DescribeLabelingJob`'s status enum (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeLabelingJob.html). */
 export type LabelingJobStatus = 'Initializing' | 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
 
 /** What we read from `DescribeLabelingJob`, in our own words. */
@@ -23,14 +23,14 @@ export type LabelingOutcome =
   | { kind: 'failed'; error: LabelingFailureName; cause: string }
   | { kind: 'running'; status: string };
 
-/** SendTaskFailure's `cause` holds at most 32,768 characters (aws-facts §7). */
+/** SendTaskFailure's `cause` holds at most 32,768 characters (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskFailure.html). */
 const MAX_CAUSE = 32_768;
 const clip = (text: string): string => (text.length > MAX_CAUSE ? `${text.slice(0, MAX_CAUSE - 1)}…` : text);
 
 /**
  * Where the output manifest is. `LabelingJobOutput` is optional in the response, so when it is
  * missing we fall back to the documented layout `<S3OutputPath><job>/manifests/output/output.manifest`
- * (aws-facts §5).
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html).
  */
 const outputManifestUri = (job: LabelingJobView): string | undefined => {
   if (job.outputDatasetS3Uri) return job.outputDatasetS3Uri;
@@ -64,7 +64,7 @@ const completedOutcome = (job: LabelingJobView): LabelingOutcome => {
 /**
  * Maps a labeling job's state to the pipeline's outcome, for the event handler and the
  * reconciler alike. `Completed` with `TotalLabeled` 0 is a failure (`NothingLabeled`), as in
- * AWS's own AIOps module (aws-facts §1, §5); `Failed` carries SageMaker's `FailureReason`.
+ * AWS's own AIOps module (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeLabelingJob.html); `Failed` carries SageMaker's `FailureReason`.
  */
 export const labelingOutcome = (job: LabelingJobView): LabelingOutcome => {
   switch (job.status) {

@@ -2,7 +2,7 @@ import type { LabelingOutcome } from './labeling-outcome';
 
 /**
  * A token younger than this is left alone: its job was created moments ago, or its completion
- * event is still on its way (EventBridge delivers within seconds to minutes; aws-facts §4).
+ * event is still on its way (EventBridge delivers within seconds to minutes).
  */
 export const SWEEP_MIN_TOKEN_AGE_MS = 60 * 60 * 1000;
 

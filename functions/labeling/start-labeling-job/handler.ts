@@ -1,6 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { putJson, putText } from '../../kernel/aws/s3-objects';
-import { requireSetting } from '../../kernel/config';
+import { loadSettings } from '../../kernel/config';
 import { InvalidInput } from '../../kernel/errors';
 import { logger, metrics, pipelineStep } from '../../kernel/observability';
 import { deliverOutcome } from '../aws/labeling-callbacks';
@@ -12,6 +12,10 @@ import { AUTO_LABELING_MIN_OBJECTS, decideAutoLabeling } from '../ground-truth/r
 import { isTaggedWithRun, planLabelingJob } from '../ground-truth/rules/labeling-job-request';
 import { boundingBoxTemplate } from '../ground-truth/rules/labeling-ui-template';
 import { labelingOutcome } from '../rules/labeling-outcome';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['AWS_REGION', 'WORKTEAM_ARN', 'LABELING_ROLE_ARN', 'DATA_BUCKET'] as const;
+const settings = loadSettings(SETTINGS);
 
 export interface StartLabelingJobOutput {
   jobName: string;
@@ -55,12 +59,12 @@ export const startLabelingJob = async (input: StartLabelingJobInput): Promise<St
   const plan = planLabelingJob({
     run,
     manifest,
-    region: requireSetting('AWS_REGION'),
-    workteamArn: requireSetting('WORKTEAM_ARN'),
-    roleArn: requireSetting('LABELING_ROLE_ARN'),
+    region: settings.AWS_REGION,
+    workteamArn: settings.WORKTEAM_ARN,
+    roleArn: settings.LABELING_ROLE_ARN,
     autoLabeling,
   });
-  const tokenBucket = requireSetting('DATA_BUCKET');
+  const tokenBucket = settings.DATA_BUCKET;
   const createdAt = new Date().toISOString();
   const { taskToken } = input;
   await putTaskToken(tokenBucket, run.jobName, {

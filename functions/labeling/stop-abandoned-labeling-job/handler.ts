@@ -1,9 +1,14 @@
-import { describeIssues, eventConsumer, logger } from '../../kernel/observability';
+import type { SettingName } from '../../kernel/config';
+import { eventConsumer, logger } from '../../kernel/observability';
+import { describeIssues } from '../../kernel/parse';
 import { deriveRunId } from '../../kernel/rules/run-id';
 import { ABANDONING_STATUSES, ExecutionStatusEvent } from '../contracts/execution-status-event';
 import { describeLabelingJob, stopLabelingJob } from '../ground-truth/aws/labeling-jobs';
 import { isTaggedWithRun } from '../ground-truth/rules/labeling-job-request';
 import { isStoppable } from '../rules/labeling-outcome';
+
+/** The environment variables this function reads (none: it works from its input alone). */
+export const SETTINGS: readonly SettingName[] = [];
 
 export type AbandonHandling =
   | { action: 'ignored'; reason: 'malformed' | 'not-abandoned' }

@@ -1,10 +1,14 @@
 import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { requireSetting } from '../../kernel/config';
+import { loadSettings } from '../../kernel/config';
 import { eventConsumer, logger } from '../../kernel/observability';
 import { backendOf, jobOutcomeLookup } from '../aws/labeling-backends';
 import { deliverOutcome } from '../aws/labeling-callbacks';
 import { deleteTaskToken, getTaskToken, listTaskTokens, type StoredTaskToken } from '../aws/task-tokens';
 import { isDueForSweep, sweepDecision } from '../rules/token-sweep';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['DATA_BUCKET'] as const;
+const settings = loadSettings(SETTINGS);
 
 export type TokenSweep =
   | { jobName: string; action: 'resumed' | 'already-closed'; outcome: string }
@@ -42,7 +46,7 @@ const sweepOne = async (bucket: string, { jobName }: StoredTaskToken): Promise<T
 export const sweepTaskTokens = async (event: unknown): Promise<SweepResult> => {
   const scheduled = EventBridgeSchema.safeParse(event);
   const now = scheduled.success ? new Date(scheduled.data.time) : new Date();
-  const bucket = requireSetting('DATA_BUCKET');
+  const bucket = settings.DATA_BUCKET;
   const result: SweepResult = { checked: 0, tokens: [] };
   for await (const stored of listTaskTokens(bucket)) {
     if (!isDueForSweep(stored.lastModified, now)) continue;

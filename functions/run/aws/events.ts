@@ -1,10 +1,9 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { eventBridge } from '../../kernel/aws/clients';
-import { config } from '../../kernel/config';
 import { PIPELINE_EVENT_SOURCE } from '../contracts/pipeline-events';
 
-/** Puts one pipeline event; a rejected entry is an error so the state's Retry can try again. */
-export const publishEvent = async (detailType: string, detail: object): Promise<string> => {
+/** Puts one pipeline event on `busName`; a rejected entry is an error so the state's Retry can try again. */
+export const publishEvent = async (busName: string, detailType: string, detail: object): Promise<string> => {
   const out = await eventBridge.send(
     new PutEventsCommand({
       Entries: [
@@ -12,7 +11,7 @@ export const publishEvent = async (detailType: string, detail: object): Promise<
           Source: PIPELINE_EVENT_SOURCE,
           DetailType: detailType,
           Detail: JSON.stringify(detail),
-          EventBusName: config.EVENT_BUS_NAME,
+          EventBusName: busName,
         },
       ],
     }),

@@ -5,7 +5,7 @@ export type StartOutcome = { started: true; executionArn: string } | { started: 
 
 /**
  * Starts an execution by name. Step Functions refuses a name it has seen in the last 90 days
- * (aws-facts §7), which is what makes a duplicated trigger start one run.
+ * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html), which is what makes a duplicated trigger start one run.
  */
 export const startExecution = async (stateMachineArn: string, name: string, input: object): Promise<StartOutcome> => {
   try {

@@ -3,12 +3,12 @@ import { z } from 'zod';
 /** S3 bucket naming rules (general purpose buckets). */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-/** Rekognition ProjectName: 1-255 of `[a-zA-Z0-9_.\-]` (aws-facts §6). */
+/** Rekognition ProjectName: 1-255 of `[a-zA-Z0-9_.\-]` (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateProject.html). */
 const PROJECT_NAME = /^[a-zA-Z0-9_.-]{1,255}$/;
 
 /**
  * Options a run may set, in the execution input or in `incoming/<batch>/batch.json`.
- * Every limit is the API's own (aws-facts §1, §6).
+ * Every limit is the API's own (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html).
  */
 export const RunOptions = z
   .object({

@@ -1,10 +1,15 @@
 import { z } from 'zod';
-import { requireSetting } from '../../kernel/config';
+import { loadSettings } from '../../kernel/config';
 import type { RunContext } from '../../kernel/contracts/step-io';
 import { InvalidInput } from '../../kernel/errors';
-import { logger, parseOrThrow, pipelineStep } from '../../kernel/observability';
+import { logger, pipelineStep } from '../../kernel/observability';
+import { parseOrThrow } from '../../kernel/parse';
 import { ExecutionInput } from '../contracts/execution-input';
 import { planRun } from '../rules/run-plan';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['DATA_BUCKET', 'DEFAULT_LABELS'] as const;
+const settings = loadSettings(SETTINGS);
 
 /** What the ASL passes: the raw execution input and `$$.Execution.Name`. */
 export const PrepareRunInput = z.object({ input: z.unknown(), executionName: z.string().min(1) });
@@ -20,8 +25,8 @@ export const prepareRun = async ({ input, executionName }: PrepareRunInput): Pro
   }
   const executionInput = parseOrThrow(ExecutionInput, input, 'execution input');
   const run = planRun(executionInput, executionName, {
-    dataBucket: requireSetting('DATA_BUCKET'),
-    defaultLabels: requireSetting('DEFAULT_LABELS').split(','),
+    dataBucket: settings.DATA_BUCKET,
+    defaultLabels: settings.DEFAULT_LABELS.split(','),
   });
   logger.info('run prepared', { runId: run.runId, batch: run.batch, labels: run.labels.length });
   return run;

@@ -1,13 +1,6 @@
 /** `incoming/<batch>/batch.json`, one folder deep; the only key that starts a run (design: S3 layout). */
 const BATCH_FILE = /^incoming\/([^/]+)\/batch\.json$/;
 
-export interface BatchUpload {
-  bucket: string;
-  key: string;
-  /** Identifies this upload of the key: S3's sequencer, else the ETag. */
-  version: string;
-}
-
 /** The batch folder prefix for a batch.json key, or `undefined` for any other key. */
 export const batchPrefixOf = (key: string): string | undefined => {
   const match = BATCH_FILE.exec(key);
@@ -16,7 +9,7 @@ export const batchPrefixOf = (key: string): string | undefined => {
 
 /**
  * The key as uploaded. The EventBridge docs do not say whether `detail.object.key` is
- * URL-encoded (aws-facts §8); S3's other notifications encode it form-style. Callers try the
+ * URL-encoded (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html); S3's other notifications encode it form-style. Callers try the
  * raw key first, then this decoded one.
  */
 export const formDecodedKey = (key: string): string | undefined => {

@@ -1,7 +1,8 @@
 import type { RunContext } from '../../kernel/contracts/step-io';
 import { InvalidInput } from '../../kernel/errors';
+import { runPrefixOf } from '../../kernel/rules/run-files';
 import { batchOf, deriveRunId, normalizePrefix } from '../../kernel/rules/run-id';
-import { checkLabels } from '../../labeling/rules/labels';
+import { checkLabels } from '../../labeling/contracts/labels';
 import type { ExecutionInput } from '../contracts/execution-input';
 
 /** Defaults for everything a run may override; chosen for logo labeling by a small private team. */
@@ -16,12 +17,12 @@ export const RUN_DEFAULTS = {
   train: false,
   testFraction: 0.2,
   minConfidence: 0,
-  // Bounding-box jobs: must not end with -ref or -metadata (aws-facts §1).
+  // Bounding-box jobs: must not end with -ref or -metadata (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html).
   labelAttributeName: 'bounding-box',
 } as const;
 
 export interface RunSettings {
-  /** The one bucket this deployment may read (Rekognition needs all images in one bucket; aws-facts §6). */
+  /** The one bucket this deployment may read (Rekognition needs all images in one bucket; https://docs.aws.amazon.com/rekognition/latest/APIReference/API_CreateDataset.html). */
   dataBucket: string;
   defaultLabels: string[];
 }
@@ -46,7 +47,7 @@ export const planRun = (input: ExecutionInput, executionName: string, settings: 
     bucket: input.bucket,
     prefix,
     batch: batchOf(prefix),
-    runPrefix: `runs/${runId}/`,
+    runPrefix: runPrefixOf(runId),
     labels: checkLabels(input.labels ?? settings.defaultLabels),
     labelAttributeName: RUN_DEFAULTS.labelAttributeName,
     taskTitle: input.taskTitle ?? RUN_DEFAULTS.taskTitle,

@@ -1,13 +1,18 @@
 import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/s3';
 import { getTextIfExists } from '../../kernel/aws/s3-objects';
-import { requireSetting } from '../../kernel/config';
+import { loadSettings } from '../../kernel/config';
 import { InvalidInput } from '../../kernel/errors';
-import { eventConsumer, logger, parseOrThrow } from '../../kernel/observability';
+import { eventConsumer, logger } from '../../kernel/observability';
+import { parseJson, parseOrThrow } from '../../kernel/parse';
 import { executionNameForUpload } from '../../kernel/rules/run-id';
-import { checkLabels } from '../../labeling/rules/labels';
+import { checkLabels } from '../../labeling/contracts/labels';
 import { type StartOutcome, startExecution } from '../aws/executions';
 import { BatchFile, type ExecutionInput } from '../contracts/execution-input';
 import { batchPrefixOf, formDecodedKey } from '../rules/batch-trigger';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['STATE_MACHINE_ARN'] as const;
+const settings = loadSettings(SETTINGS);
 
 type Ignored = { started: false; reason: 'not-a-batch-file' };
 
@@ -39,13 +44,7 @@ const checkBatchLabels = (bucket: string, key: string, options: BatchFile): void
 const parseBatchFile = (bucket: string, key: string, raw: string): BatchFile => {
   const text = raw.replace(/^\uFEFF/, '');
   if (text.trim() === '') return {};
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InvalidInput(`s3://${bucket}/${key} is not valid JSON: ${(error as Error).message}`, { bucket, key });
-  }
-  const options = parseOrThrow(BatchFile, json, `s3://${bucket}/${key}`);
+  const options = parseJson(BatchFile, text, `s3://${bucket}/${key}`);
   checkBatchLabels(bucket, key, options);
   return options;
 };
@@ -68,7 +67,7 @@ export const startPipeline = async (event: unknown): Promise<StartOutcome | Igno
     trigger: { source: 's3', key: found.key, sequencer: detail.object.sequencer, etag: detail.object.etag },
   };
   const name = executionNameForUpload({ bucket, key: found.key, version });
-  const outcome = await startExecution(requireSetting('STATE_MACHINE_ARN'), name, input);
+  const outcome = await startExecution(settings.STATE_MACHINE_ARN, name, input);
   logger.info(outcome.started ? 'run started' : 'duplicate trigger ignored', { executionName: name, prefix });
   return outcome;
 };

@@ -1,4 +1,5 @@
 import { type ListedObject, listObjects, readRange } from '../../kernel/aws/s3-objects';
+import { hasErrorName } from '../../kernel/aws/sdk-errors';
 import { BatchTooLarge } from '../../kernel/errors';
 import { logger } from '../../kernel/observability';
 import { batchListPrefix, isBatchObject, MAX_BATCH_OBJECTS } from '../rules/batch-inspection';
@@ -31,9 +32,8 @@ export const readListedRange = async (bucket: string, key: string, start: number
   try {
     return await readRange(bucket, key, start, end);
   } catch (error) {
-    const name = error instanceof Error ? error.name : '';
-    if (name !== 'NoSuchKey' && name !== 'InvalidRange') throw error;
-    logger.warn('object changed during validation', { key, error: name });
+    if (!hasErrorName(error, 'NoSuchKey', 'InvalidRange')) throw error;
+    logger.warn('object changed during validation', { key, error: (error as Error).name });
     return new Uint8Array();
   }
 };

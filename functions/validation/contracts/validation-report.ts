@@ -46,3 +46,7 @@ export const ValidationReport = z.object({
   images: z.array(ImageVerdict),
 });
 export type ValidationReport = z.infer<typeof ValidationReport>;
+
+/** The keys the labeling stage sends to labeling: accepted images, in listing order. */
+export const acceptedKeys = (report: ValidationReport): string[] =>
+  report.images.filter((i) => i.verdict === 'accepted').map((i) => i.key);

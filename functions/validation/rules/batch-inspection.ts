@@ -52,7 +52,7 @@ export const inspectBatch = async (
   return { objects: inspected, bytesRead, reads };
 };
 
-/** One labeling job holds at most 100,000 objects (aws-facts §3); a larger batch must be split. */
+/** One labeling job holds at most 100,000 objects (https://docs.aws.amazon.com/sagemaker/latest/dg/input-data-limits.html); a larger batch must be split. */
 export const MAX_BATCH_OBJECTS = 100_000;
 
 /**

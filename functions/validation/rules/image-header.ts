@@ -1,7 +1,7 @@
 /**
  * Reads an image's format and pixel size from its first bytes, by content (never the file
  * extension). Only JPEG and PNG are accepted by both Ground Truth bounding-box jobs and
- * Rekognition Custom Labels (aws-facts §3, §6); anything else is recognised just well enough
+ * Rekognition Custom Labels (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/md-prepare-images.html); anything else is recognised just well enough
  * to name it in the rejection message.
  */
 

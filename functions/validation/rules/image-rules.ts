@@ -4,8 +4,8 @@ import type { HeaderResult, ImageFormat } from './image-header';
 
 /**
  * What both Ground Truth bounding-box jobs and Rekognition Custom Labels accept: the stricter of
- * the two on every axis. GT takes ≤40 MB and ≤100 Mpx JPEG/PNG (aws-facts §3); Rekognition takes
- * JPEG/PNG of 64–4096 px per side, ≤15 MB, aspect ratio ≤20:1 (aws-facts §0.7, §6).
+ * the two on every axis. GT takes ≤40 MB and ≤100 Mpx JPEG/PNG (https://docs.aws.amazon.com/sagemaker/latest/dg/input-data-limits.html); Rekognition takes
+ * JPEG/PNG of 64–4096 px per side, ≤15 MB, aspect ratio ≤20:1 (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html).
  */
 export const IMAGE_LIMITS = {
   minSide: 64,

@@ -60,7 +60,3 @@ export function* reportChunks(report: ValidationReport): Generator<string> {
   for (const [i, image] of images.entries()) yield `${i === 0 ? '' : ',\n'}${JSON.stringify(image)}`;
   yield '\n]}\n';
 }
-
-/** The keys BuildManifest sends to labeling: accepted images, in listing order. */
-export const acceptedKeys = (report: ValidationReport): string[] =>
-  report.images.filter((i) => i.verdict === 'accepted').map((i) => i.key);

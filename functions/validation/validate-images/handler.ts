@@ -2,14 +2,19 @@ import { Readable } from 'node:stream';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { uploadStream } from '../../kernel/aws/s3-objects';
-import { config } from '../../kernel/config';
+import { loadSettings } from '../../kernel/config';
 import { RunContext, type ValidationSummary } from '../../kernel/contracts/step-io';
 import { logger, metrics, pipelineStep } from '../../kernel/observability';
-import { joinKey, toS3Uri } from '../../kernel/rules/s3-uri';
+import { runFileKey } from '../../kernel/rules/run-files';
+import { toS3Uri } from '../../kernel/rules/s3-uri';
 import { listBatch, readListedRange } from '../aws/batch-objects';
 import type { ValidationReport } from '../contracts/validation-report';
 import { inspectBatch } from '../rules/batch-inspection';
 import { buildVerdicts, reportChunks, tallyVerdicts } from '../rules/validation-report';
+
+/** The environment variables this function reads; a missing one fails the cold start. */
+export const SETTINGS = ['VALIDATION_CONCURRENCY'] as const;
+const settings = loadSettings(SETTINGS);
 
 export const ValidateImagesInput = z.object({
   run: RunContext.pick({ runId: true, bucket: true, prefix: true, runPrefix: true }),
@@ -23,7 +28,7 @@ export type ValidateImagesInput = z.infer<typeof ValidateImagesInput>;
 export const validateImages = async ({ run }: ValidateImagesInput): Promise<ValidationSummary> => {
   const listed = await listBatch(run.bucket, run.prefix);
   const read = (key: string, start: number, end: number) => readListedRange(run.bucket, key, start, end);
-  const { objects, bytesRead, reads } = await inspectBatch(listed, read, config.VALIDATION_CONCURRENCY);
+  const { objects, bytesRead, reads } = await inspectBatch(listed, read, settings.VALIDATION_CONCURRENCY);
   const images = buildVerdicts(objects);
   const totals = tallyVerdicts(images);
   const { runId, bucket, prefix } = run;
@@ -36,7 +41,7 @@ export const validateImages = async ({ run }: ValidateImagesInput): Promise<Vali
     totals,
     images,
   };
-  const key = joinKey(run.runPrefix, 'validation.json');
+  const key = runFileKey(run.runPrefix, 'validationReport');
   await uploadStream(bucket, key, Readable.from(reportChunks(report)), 'application/json');
   logger.info('images validated', { ...totals, bytesRead, reads });
   metrics.addMetric('ImagesRejected', MetricUnit.Count, totals.rejected);

@@ -8,7 +8,7 @@ import {
 } from '../../../functions/kernel/rules/run-id';
 import { checkLabelingJobName } from '../../../functions/labeling/rules/labeling-job-names';
 
-/** StartExecution names: ≤80 chars, no whitespace or the listed specials (aws-facts §7). */
+/** StartExecution names: ≤80 chars, no whitespace or the listed specials (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html). */
 const VALID_EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
 describe('run-id', () => {

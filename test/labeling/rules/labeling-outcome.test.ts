@@ -1,7 +1,7 @@
 import { isStoppable, labelingOutcome, outcomeError } from '../../../functions/labeling/rules/labeling-outcome';
 
 const JOB = 'logos-2026-11-0123456789abcdef';
-const OUTPUT = `s3://labeling-pipeline-test-data/runs/${JOB}/labeling/output/${JOB}/manifests/output/output.manifest`;
+const OUTPUT = `s3://labeling-pipeline-local-data/runs/${JOB}/labeling/output/${JOB}/manifests/output/output.manifest`;
 
 describe('labeling-outcome', () => {
   it('turns a Completed job into the LabelingResult', () => {
@@ -23,7 +23,7 @@ describe('labeling-outcome', () => {
     const outcome = labelingOutcome({
       jobName: JOB,
       status: 'Completed',
-      s3OutputPath: `s3://labeling-pipeline-test-data/runs/${JOB}/labeling/output/`,
+      s3OutputPath: `s3://labeling-pipeline-local-data/runs/${JOB}/labeling/output/`,
       labelCounters: { TotalLabeled: 1 },
     });
 

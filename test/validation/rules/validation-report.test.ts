@@ -1,11 +1,6 @@
-import { ValidationReport } from '../../../functions/validation/contracts/validation-report';
+import { acceptedKeys, ValidationReport } from '../../../functions/validation/contracts/validation-report';
 import { inspectImage } from '../../../functions/validation/rules/image-rules';
-import {
-  acceptedKeys,
-  buildVerdicts,
-  reportChunks,
-  tallyVerdicts,
-} from '../../../functions/validation/rules/validation-report';
+import { buildVerdicts, reportChunks, tallyVerdicts } from '../../../functions/validation/rules/validation-report';
 
 const ok = inspectImage(1000, { status: 'ok', format: 'jpeg', width: 640, height: 480, orientation: 1 });
 const small = inspectImage(500, { status: 'ok', format: 'png', width: 32, height: 32, orientation: 1 });

@@ -5,10 +5,9 @@ import {
   StopLabelingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { sageMaker } from '../../../kernel/aws/clients';
+import { hasErrorName } from '../../../kernel/aws/sdk-errors';
 import type { LabelingJobView } from '../../rules/labeling-outcome';
 import type { LabelingJobRequest } from '../rules/labeling-job-request';
-
-const hasName = (error: unknown, name: string): boolean => error instanceof Error && error.name === name;
 
 /**
  * Creates the job. Returns `'exists'` when a job of that name already exists (`ResourceInUse`):
@@ -19,7 +18,7 @@ export const createLabelingJob = async (request: LabelingJobRequest): Promise<'c
     await sageMaker.send(new CreateLabelingJobCommand(request));
     return 'created';
   } catch (error) {
-    if (hasName(error, 'ResourceInUse')) return 'exists';
+    if (hasErrorName(error, 'ResourceInUse')) return 'exists';
     throw error;
   }
 };
@@ -40,7 +39,7 @@ export const describeLabelingJob = async (jobName: string): Promise<LabelingJobV
     const out = await sageMaker.send(new DescribeLabelingJobCommand({ LabelingJobName: jobName }));
     return toView(jobName, out);
   } catch (error) {
-    if (hasName(error, 'ResourceNotFound')) return undefined;
+    if (hasErrorName(error, 'ResourceNotFound')) return undefined;
     throw error;
   }
 };
@@ -51,7 +50,7 @@ export const stopLabelingJob = async (jobName: string): Promise<boolean> => {
     await sageMaker.send(new StopLabelingJobCommand({ LabelingJobName: jobName }));
     return true;
   } catch (error) {
-    if (hasName(error, 'ResourceNotFound')) return false;
+    if (hasErrorName(error, 'ResourceNotFound')) return false;
     throw error;
   }
 };

@@ -2,7 +2,7 @@ import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbr
 import { z } from 'zod';
 
 /**
- * "SageMaker Ground Truth Labeling Job State Change" (aws-facts §4). `detail` carries only the
+ * "SageMaker Ground Truth Labeling Job State Change" (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-monitor-cloud-watch.html). `detail` carries only the
  * status; the job is named by `resources[0]` (`arn:...:labeling-job/<name>`). Only Completed,
  * Failed and Stopped are documented as emitted, so the rule filters on them.
  */
@@ -18,7 +18,10 @@ export const GtJobStateEvent = EventBridgeSchema.extend({
 });
 export type GtJobStateEvent = z.infer<typeof GtJobStateEvent>;
 
-/** The EventBridge rule pattern, kept next to the schema so serverless.yml can be checked against it. */
+/**
+ * The LabelingJobStateChangeRule pattern (infra/event-rules.yml): the template test compares the
+ * deployed one with it, and the local runtime routes events with it.
+ */
 export const GT_JOB_STATE_PATTERN = {
   source: [GT_JOB_STATE_SOURCE],
   'detail-type': [GT_JOB_STATE_DETAIL_TYPE],

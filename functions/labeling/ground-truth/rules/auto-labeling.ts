@@ -1,12 +1,12 @@
 /**
  * Whether a job uses automated data labeling, and why. Auto-labeling trains a model on GPU
  * instances at the customer's cost, needs at least 1,250 objects (5,000 strongly suggested),
- * and fails on images above 3840×2160 (aws-facts §0.9, §3).
+ * and fails on images above 3840×2160 (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-automated-labeling.html).
  */
 export const AUTO_LABELING_MIN_OBJECTS = 1_250;
-export const AUTO_LABELING_SUGGESTED_OBJECTS = 5_000;
-export const AUTO_LABELING_MAX_WIDTH = 3_840;
-export const AUTO_LABELING_MAX_HEIGHT = 2_160;
+const AUTO_LABELING_SUGGESTED_OBJECTS = 5_000;
+const AUTO_LABELING_MAX_WIDTH = 3_840;
+const AUTO_LABELING_MAX_HEIGHT = 2_160;
 
 export type AutoLabelingCode =
   | 'ENABLED'
@@ -35,7 +35,7 @@ export interface AutoLabelingFacts {
 /**
  * Auto-labeling is on only when asked for, the batch holds ≥ 1,250 objects, and every image is
  * within 3840×2160; otherwise the job would fail, so it runs human-only and the decision says
- * why (aws-facts §3). Unknown dimensions turn it off too: a failed job costs more than a
+ * why (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-automated-labeling.html). Unknown dimensions turn it off too: a failed job costs more than a
  * human-only one.
  */
 export const decideAutoLabeling = ({ requested, objects, oversizeImages }: AutoLabelingFacts): AutoLabelingDecision => {
@@ -95,7 +95,7 @@ export interface ImageDimensions {
 }
 
 /**
- * Counts the accepted images above the auto-labeling resolution (aws-facts §3), or returns
+ * Counts the accepted images above the auto-labeling resolution (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-automated-labeling.html), or returns
  * `undefined` when an accepted image has no recorded dimensions, so the caller cannot be sure.
  */
 export const countOversizeImages = (images: Iterable<ImageDimensions>): number | undefined => {

@@ -1,6 +1,6 @@
 /**
  * The regions where Ground Truth publishes its built-in bounding-box Lambdas, and the account
- * that owns them there (aws-facts §2, from the botocore `HumanTaskConfig` doc). The docs list
+ * that owns them there (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html). The docs list
  * exactly these 12 regions; a job anywhere else has no PRE-/ACS- function to call.
  */
 export const GROUND_TRUTH_REGIONS = {
@@ -29,7 +29,7 @@ export const isGroundTruthRegion = (region: string): region is GroundTruthRegion
 
 /**
  * Automated data labeling for object detection: one documented account, 027400017018, with the
- * region substituted (aws-facts §2; no per-region table exists, see §11).
+ * region substituted (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html).
  */
 const AUTO_LABELING_ACCOUNT = '027400017018';
 
@@ -41,7 +41,7 @@ export interface BoundingBoxArns {
 }
 
 /**
- * The built-in ARNs a bounding-box job needs in `region` (aws-facts §2). Throws a `RangeError`
+ * The built-in ARNs a bounding-box job needs in `region` (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html). Throws a `RangeError`
  * listing the supported regions when Ground Truth has no built-in functions there.
  */
 export const boundingBoxArns = (region: string): BoundingBoxArns => {

@@ -1,18 +1,17 @@
 import type { ManifestSummary, RunContext } from '../../../kernel/contracts/step-io';
 import { InvalidInput } from '../../../kernel/errors';
-import { joinKey, toS3Uri } from '../../../kernel/rules/s3-uri';
+import { runFileKey } from '../../../kernel/rules/run-files';
+import { RUN_ID_TAG } from '../../../kernel/rules/run-id';
+import { toS3Uri } from '../../../kernel/rules/s3-uri';
 import type { AutoLabelingRecord, LabelingJobRecord } from '../../contracts/labeling-job-record';
 import { checkLabelAttributeName, checkLabelingJobName } from '../../rules/labeling-job-names';
 import type { AutoLabelingDecision } from './auto-labeling';
 import { type BoundingBoxArns, boundingBoxArns } from './ground-truth-regions';
 
-/** The tag that marks a job as this run's, so a retried start can adopt it (aws-facts §1 Tags). */
-export const RUN_ID_TAG = 'labeling-pipeline:run-id';
+/** Private workforces: default and, for most accounts, maximum task lifetime is 30 days (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html). */
+const DEFAULT_TASK_AVAILABILITY_SECONDS = 2_592_000;
 
-/** Private workforces: default and, for most accounts, maximum task lifetime is 30 days (aws-facts §1). */
-export const DEFAULT_TASK_AVAILABILITY_SECONDS = 2_592_000;
-
-/** The `CreateLabelingJob` request, in the API's own field names (aws-facts §1). */
+/** The `CreateLabelingJob` request, in the API's own field names (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html). */
 export interface LabelingJobRequest {
   LabelingJobName: string;
   LabelAttributeName: string;
@@ -66,11 +65,11 @@ export interface LabelingJobPlan {
   record: Omit<LabelingJobRecord, 'reusedExistingJob'>;
 }
 
-/** The run's files under `runs/<runId>/labeling/` (design.md, S3 layout). */
-export const labelingKeys = (runPrefix: string) => ({
-  template: joinKey(runPrefix, 'labeling/template.liquid'),
-  record: joinKey(runPrefix, 'labeling/job.json'),
-  output: joinKey(runPrefix, 'labeling/output/'),
+/** The run's files under `runs/<runId>/labeling/` that the labeling job uses. */
+const labelingKeys = (runPrefix: string) => ({
+  template: runFileKey(runPrefix, 'labelingTemplate'),
+  record: runFileKey(runPrefix, 'labelingJob'),
+  output: runFileKey(runPrefix, 'labelingOutput'),
 });
 
 const within = (what: string, value: number, min: number, max: number): number => {
@@ -87,7 +86,7 @@ const textWithin = (what: string, value: string, max: number): string => {
   return value;
 };
 
-/** Tag values: ≤ 256 of `[\p{L}\p{Z}\p{N}_.:/=+\-@]` (aws-facts §1). */
+/** Tag values: ≤ 256 of `[\p{L}\p{Z}\p{N}_.:/=+\-@]` (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_Tag.html). */
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,256}$/u;
 
 const checkRunId = (runId: string): string => {
@@ -97,7 +96,7 @@ const checkRunId = (runId: string): string => {
   return runId;
 };
 
-/** The worker-facing half of the request; each number within the API's range (aws-facts §1). */
+/** The worker-facing half of the request; each number within the API's range (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html). */
 const humanTaskConfig = (
   run: LabelingJobRun,
   arns: BoundingBoxArns,
@@ -150,7 +149,7 @@ const describePlan = (
 
 /**
  * Plans a bounding-box labeling job: the `CreateLabelingJob` request (every field within its API
- * limit, aws-facts §1), the built-in ARNs for the region (§2), and the record for `job.json`.
+ * limit, https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html), the built-in ARNs for the region, and the record for `job.json`.
  * Pure: the caller performs it. Throws `InvalidInput` for a setting the API would reject, and a
  * `RangeError` for a region without Ground Truth.
  */

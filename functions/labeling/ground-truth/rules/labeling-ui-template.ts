@@ -1,6 +1,6 @@
 /**
  * The worker UI for logo bounding boxes: Ground Truth's `crowd-bounding-box` element with the
- * documented Liquid bindings (aws-facts §1, SMDG `sms-bounding-box`). Bounding-box jobs take
+ * documented Liquid bindings (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-bounding-box.html). Bounding-box jobs take
  * their instructions from the template, not from the label-category file.
  */
 

@@ -5,7 +5,7 @@ import {
   isGroundTruthRegion,
 } from '../../../../functions/labeling/ground-truth/rules/ground-truth-regions';
 
-// The table of aws-facts §2, written out independently of the module under test.
+// The table of https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html, written out independently of the module under test.
 const DOCUMENTED = [
   ['us-east-1', '432418664414'],
   ['us-east-2', '266458841044'],

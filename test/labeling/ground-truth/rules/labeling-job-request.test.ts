@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidInput } from '../../../../functions/kernel/errors';
+import { RUN_ID_TAG } from '../../../../functions/kernel/rules/run-id';
 import { StartLabelingJobInput } from '../../../../functions/labeling/contracts/labeling-steps';
 import { decideAutoLabeling } from '../../../../functions/labeling/ground-truth/rules/auto-labeling';
 import { GROUND_TRUTH_REGIONS } from '../../../../functions/labeling/ground-truth/rules/ground-truth-regions';
@@ -8,14 +9,13 @@ import {
   isTaggedWithRun,
   type LabelingJobPlanInput,
   planLabelingJob,
-  RUN_ID_TAG,
 } from '../../../../functions/labeling/ground-truth/rules/labeling-job-request';
 
 const payload = StartLabelingJobInput.parse(
   JSON.parse(readFileSync(join(__dirname, '../../../../events/start-labeling-job-input.json'), 'utf8')),
 );
-const WORKTEAM = 'arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/logo-labelers';
-const ROLE = 'arn:aws:iam::123456789012:role/labeling-pipeline-test-labeling';
+const WORKTEAM = 'arn:aws:sagemaker:us-east-1:123456789012:workteam/private-crowd/labeling-pipeline-local';
+const ROLE = 'arn:aws:iam::123456789012:role/labeling-pipeline-local-labeling';
 
 const planInput = (overrides: Partial<LabelingJobPlanInput> = {}): LabelingJobPlanInput => ({
   run: payload.run,
@@ -36,7 +36,7 @@ describe('labeling-job-request', () => {
       LabelAttributeName: 'bounding-box',
       InputConfig: { DataSource: { S3DataSource: { ManifestS3Uri: payload.manifest.manifestUri } } },
       OutputConfig: {
-        S3OutputPath: 's3://labeling-pipeline-test-data/runs/logos-2026-11-0123456789abcdef/labeling/output/',
+        S3OutputPath: 's3://labeling-pipeline-local-data/runs/logos-2026-11-0123456789abcdef/labeling/output/',
       },
       RoleArn: ROLE,
       LabelCategoryConfigS3Uri: payload.manifest.labelCategoryConfigUri,
@@ -44,7 +44,7 @@ describe('labeling-job-request', () => {
         WorkteamArn: WORKTEAM,
         UiConfig: {
           UiTemplateS3Uri:
-            's3://labeling-pipeline-test-data/runs/logos-2026-11-0123456789abcdef/labeling/template.liquid',
+            's3://labeling-pipeline-local-data/runs/logos-2026-11-0123456789abcdef/labeling/template.liquid',
         },
         PreHumanTaskLambdaArn: 'arn:aws:lambda:us-east-1:432418664414:function:PRE-BoundingBox',
         TaskTitle: 'Draw a box around every logo',

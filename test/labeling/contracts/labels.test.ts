@@ -1,5 +1,5 @@
 import { InvalidInput } from '../../../functions/kernel/errors';
-import { checkLabels } from '../../../functions/labeling/rules/labels';
+import { checkLabels } from '../../../functions/labeling/contracts/labels';
 
 const failure = (labels: string[]): Error => {
   try {

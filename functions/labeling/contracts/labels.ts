@@ -1,10 +1,10 @@
 import { InvalidInput } from '../../kernel/errors';
 
 /**
- * Label limits for a bounding-box job: 1–50 labels (GT quota; aws-facts §3), each unique and
- * ≤256 characters (GT `input-data-limits`, Rekognition `ERROR_INVALID_LABEL_NAME_LENGTH`; aws-facts §6).
+ * Label limits for a bounding-box job: 1–50 labels (GT quota; https://docs.aws.amazon.com/sagemaker/latest/dg/input-data-limits.html), each unique and
+ * ≤256 characters (GT `input-data-limits`, Rekognition `ERROR_INVALID_LABEL_NAME_LENGTH`; https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html).
  */
-export const LABEL_LIMITS = { minLabels: 1, maxLabels: 50, maxLength: 256 } as const;
+const LABEL_LIMITS = { minLabels: 1, maxLabels: 50, maxLength: 256 } as const;
 
 const CONTROL = /\p{Cc}/u;
 

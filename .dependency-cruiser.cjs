@@ -1,0 +1,83 @@
+/**
+ * The architecture, checked on every `npm run lint` (docs/architecture.md draws it). A stage is
+ * the first folder under functions/; `labeling/ground-truth/` and `labeling/builtin/` belong to
+ * the labeling stage. A violation fails with the rule's name.
+ */
+const STAGE = '^functions/(run|validation|labeling|conversion|datasets)/';
+
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles make module load order (and config.ts, which parses at load) fragile.',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'rules-are-pure',
+      severity: 'error',
+      comment: 'rules/ hold domain logic: no AWS SDK, adapter (aws/), Powertools, middy or observability.ts.',
+      from: { path: '^functions/.+/rules/' },
+      to: {
+        path: [
+          '(^|/)node_modules/@aws-sdk/',
+          '(^|/)node_modules/@smithy/',
+          '(^|/)node_modules/@aws-lambda-powertools/',
+          '(^|/)node_modules/@middy/',
+          '^functions/[^/]+/aws/',
+          '^functions/[^/]+/[^/]+/aws/',
+          '^functions/kernel/observability\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'stages-meet-through-contracts',
+      severity: 'error',
+      comment:
+        'A stage reaches another stage only through its contracts/ (the kernel is open to all); move what two stages share into a contract or the kernel.',
+      from: { path: `${STAGE}` },
+      to: {
+        path: STAGE,
+        pathNot: ['^functions/$1/', '^functions/[^/]+/contracts/', '^functions/[^/]+/[^/]+/contracts/'],
+      },
+    },
+    {
+      name: 'kernel-serves-stages',
+      severity: 'error',
+      comment: 'The kernel is what stages share; it depends on no stage.',
+      from: { path: '^functions/kernel/' },
+      to: { path: STAGE },
+    },
+    {
+      name: 'functions-stand-alone',
+      severity: 'error',
+      comment: 'Lambda code is deployed alone: it never imports the local runtime, the CLI or the benchmarks.',
+      from: { path: '^functions/' },
+      to: { path: '^(local-runtime|cli|bench)/' },
+    },
+    {
+      name: 'no-handler-imports',
+      severity: 'error',
+      comment:
+        'Handlers are entry points: only tests, benchmarks and the local runtime (by path, at run time) load them.',
+      from: { path: '^(functions|cli)/' },
+      to: { path: '^functions/.+/handler\\.ts$' },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import that does not resolve would fail at run time.',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
