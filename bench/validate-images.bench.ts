@@ -104,6 +104,19 @@ const printTable = (runs: Measure[], imageBytes: number): void => {
   process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
 };
 
+/** The ratios against the baseline, and what the measured rate means for one labeling job's batch. */
+const printRatios = (mine: Measure, base: Measure, concurrency: number): void => {
+  const rate = IMAGES / mine.seconds;
+  const bytesRead = (m: Measure) => [...m.perImage.values()].reduce((a, b) => a + b, 0);
+  process.stdout.write(
+    `\nbytes read ours/baseline: 1/${(bytesRead(base) / bytesRead(mine)).toFixed(0)}; ` +
+      `throughput ratio ours/baseline: ${(base.seconds / mine.seconds).toFixed(1)}x (goal >= 5x); ` +
+      `concurrency ${concurrency} for both\n` +
+      `estimate for ${JOB_LIMIT.toLocaleString('en-US')} images at the measured rate: ${(JOB_LIMIT / rate).toFixed(0)} s ` +
+      `in one invocation (Lambda timeout ${LAMBDA_TIMEOUT_S} s)\n`,
+  );
+};
+
 async function main(): Promise<void> {
   const server = await startS3Server();
   // The Lambda code builds its clients from the environment at import time: set it first.
@@ -192,15 +205,7 @@ async function main(): Promise<void> {
     process.stdout.write(`round times (s): ours ${times[0]}; baseline ${times[1]}; best of ${ROUNDS} below\n`);
     printTable([mine, base], imageBytes);
 
-    const rate = IMAGES / mine.seconds;
-    const bytesRead = (m: Measure) => [...m.perImage.values()].reduce((a, b) => a + b, 0);
-    process.stdout.write(
-      `\nbytes read ours/baseline: 1/${(bytesRead(base) / bytesRead(mine)).toFixed(0)}; ` +
-        `throughput ratio ours/baseline: ${(base.seconds / mine.seconds).toFixed(1)}x (goal >= 5x); ` +
-        `concurrency ${config.VALIDATION_CONCURRENCY} for both\n` +
-        `estimate for ${JOB_LIMIT.toLocaleString('en-US')} images at the measured rate: ${(JOB_LIMIT / rate).toFixed(0)} s ` +
-        `in one invocation (Lambda timeout ${LAMBDA_TIMEOUT_S} s)\n`,
-    );
+    printRatios(mine, base, config.VALIDATION_CONCURRENCY);
     if (mine.accepted !== IMAGES || base.accepted !== IMAGES) {
       throw new Error(`expected all ${IMAGES} images accepted, got ${mine.accepted} and ${base.accepted}`);
     }

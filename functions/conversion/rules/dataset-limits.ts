@@ -17,7 +17,7 @@ export interface PlannedSets {
 const count = (n: number): string => n.toLocaleString('en-US');
 
 /**
- * Checks the planned sets against Rekognition's import limits (aws-facts §6) before any manifest
+ * Checks the planned sets against Rekognition's import limits (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html) before any manifest
  * is written, so a dataset Rekognition would refuse is never produced: at most 250,000 lines per
  * manifest (fewer images per dataset in some regions), at most 1 GB per manifest, and a test set
  * that is not empty (Rekognition trains only with one; `allowEmptyTest` waives that).

@@ -24,7 +24,7 @@ export const RekognitionLimits = {
   MAX_MANIFEST_BYTES: 1_000_000_000,
 } as const;
 
-/** Regions whose detection datasets hold fewer images: 28,000 train and 7,000 test (aws-facts §6). */
+/** Regions whose detection datasets hold fewer images: 28,000 train and 7,000 test (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html). */
 const SMALL_DATASET_REGIONS: Readonly<Record<string, { train: number; test: number }>> = {
   'ap-south-1': { train: 28_000, test: 7_000 },
   'eu-west-2': { train: 28_000, test: 7_000 },
