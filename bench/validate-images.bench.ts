@@ -6,8 +6,9 @@ import { jpegImage, pngImage } from '../test/fixtures/images';
 
 /**
  * Validation throughput on a real S3-protocol server (s3rver on loopback): our validator (the real
- * ValidateImages step: listing, ranged header reads, validation.json) against a baseline that
- * downloads every object whole and checks it with the same rules, in the same run.
+ * ValidateImages step: listing, a ranged header read and a ranged read of the last bytes of each
+ * image, validation.json) against a baseline that downloads every object whole and checks it with
+ * the same rules (header and end marker), in the same run.
  */
 
 const IMAGES = 2_000;
@@ -103,6 +104,19 @@ const printTable = (runs: Measure[], imageBytes: number): void => {
   process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
 };
 
+/** The ratios against the baseline, and what the measured rate means for one labeling job's batch. */
+const printRatios = (mine: Measure, base: Measure, concurrency: number): void => {
+  const rate = IMAGES / mine.seconds;
+  const bytesRead = (m: Measure) => [...m.perImage.values()].reduce((a, b) => a + b, 0);
+  process.stdout.write(
+    `\nbytes read ours/baseline: 1/${(bytesRead(base) / bytesRead(mine)).toFixed(0)}; ` +
+      `throughput ratio ours/baseline: ${(base.seconds / mine.seconds).toFixed(1)}x (goal >= 5x); ` +
+      `concurrency ${concurrency} for both\n` +
+      `estimate for ${JOB_LIMIT.toLocaleString('en-US')} images at the measured rate: ${(JOB_LIMIT / rate).toFixed(0)} s ` +
+      `in one invocation (Lambda timeout ${LAMBDA_TIMEOUT_S} s)\n`,
+  );
+};
+
 async function main(): Promise<void> {
   const server = await startS3Server();
   // The Lambda code builds its clients from the environment at import time: set it first.
@@ -124,6 +138,7 @@ async function main(): Promise<void> {
     const { config } = await import('../functions/kernel/config');
     const { mapConcurrent } = await import('../functions/validation/rules/batch-inspection');
     const { parseImageHeader } = await import('../functions/validation/rules/image-header');
+    const { checkImageEnd } = await import('../functions/validation/rules/image-end');
     const { inspectImage } = await import('../functions/validation/rules/image-rules');
     const { listObjects } = await import('../functions/kernel/aws/s3-objects');
 
@@ -169,8 +184,11 @@ async function main(): Promise<void> {
       for await (const o of listObjects(BUCKET, PREFIX)) listed.push(o);
       const verdicts = await mapConcurrent(listed, config.VALIDATION_CONCURRENCY, async ({ key, size }) => {
         const out = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
-        const header = parseImageHeader((await out.Body?.transformToByteArray()) ?? new Uint8Array(), true);
-        return inspectImage(size, header.status === 'need' ? { status: 'corrupt', problem: 'short' } : header);
+        const bytes = (await out.Body?.transformToByteArray()) ?? new Uint8Array();
+        const header = parseImageHeader(bytes, true);
+        if (header.status === 'need') return inspectImage(size, { status: 'corrupt', problem: 'short' });
+        const end = header.status === 'ok' ? checkImageEnd(header.format, bytes.subarray(-4096)) : undefined;
+        return inspectImage(size, header, end);
       });
       return verdicts.filter((v) => v.reasons.length === 0).length;
     };
@@ -179,7 +197,7 @@ async function main(): Promise<void> {
     await measure('warm-up', ours);
     const rounds: Measure[][] = [[], []];
     for (let round = 0; round < ROUNDS; round += 1) {
-      rounds[0]?.push(await measure('ranged header reads (ours)', ours));
+      rounds[0]?.push(await measure('ranged header and tail reads (ours)', ours));
       rounds[1]?.push(await measure('whole-object GET (baseline)', baseline));
     }
     const [mine, base] = rounds.map((r) => r.reduce((a, b) => (b.seconds < a.seconds ? b : a))) as [Measure, Measure];
@@ -187,15 +205,7 @@ async function main(): Promise<void> {
     process.stdout.write(`round times (s): ours ${times[0]}; baseline ${times[1]}; best of ${ROUNDS} below\n`);
     printTable([mine, base], imageBytes);
 
-    const rate = IMAGES / mine.seconds;
-    const bytesRead = (m: Measure) => [...m.perImage.values()].reduce((a, b) => a + b, 0);
-    process.stdout.write(
-      `\nbytes read ours/baseline: 1/${(bytesRead(base) / bytesRead(mine)).toFixed(0)}; ` +
-        `throughput ratio ours/baseline: ${(base.seconds / mine.seconds).toFixed(1)}x (goal >= 5x); ` +
-        `concurrency ${config.VALIDATION_CONCURRENCY} for both\n` +
-        `estimate for ${JOB_LIMIT.toLocaleString('en-US')} images at the measured rate: ${(JOB_LIMIT / rate).toFixed(0)} s ` +
-        `in one invocation (Lambda timeout ${LAMBDA_TIMEOUT_S} s)\n`,
-    );
+    printRatios(mine, base, config.VALIDATION_CONCURRENCY);
     if (mine.accepted !== IMAGES || base.accepted !== IMAGES) {
       throw new Error(`expected all ${IMAGES} images accepted, got ${mine.accepted} and ${base.accepted}`);
     }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerConvert } from './commands/convert';
+import { registerDoctor } from './commands/doctor';
 import { registerJobs } from './commands/jobs';
 import { registerLabelers } from './commands/labelers';
 import { registerLocal } from './commands/local';
@@ -18,6 +19,7 @@ registerStart(program);
 registerLocal(program);
 registerConvert(program);
 registerStatus(program);
+registerDoctor(program);
 registerValidateImages(program);
 registerWeb(program);
 registerLabelers(program);

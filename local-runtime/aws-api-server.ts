@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type JsonObject, ServiceError, type StandInService } from './stand-ins/json-protocol';
+import { answerQuery, type QueryStandInService } from './stand-ins/query-protocol';
 
 export interface ApiServerOptions {
   /** Answers browsers' preflight requests and adds CORS headers (Cognito's endpoint does). */
@@ -73,6 +74,32 @@ const answeredAsBrowserOrDocument = (
   return true;
 };
 
+/** Parses a JSON-protocol request body, runs the operation and sends its answer or its error. */
+const answerJson = async (
+  request: IncomingMessage,
+  response: ServerResponse,
+  call: { version: string; operation: (input: JsonObject) => Promise<unknown> | unknown; name: string },
+): Promise<void> => {
+  const { version, operation, name } = call;
+  try {
+    const text = await readBody(request);
+    let input: unknown;
+    try {
+      input = text.trim() === '' ? {} : JSON.parse(text);
+    } catch {
+      throw new ServiceError('SerializationException', 'request body is not JSON');
+    }
+    const output = await operation((input ?? {}) as JsonObject);
+    send(response, 200, version, output);
+  } catch (error) {
+    if (error instanceof ServiceError) sendError(response, version, error);
+    else {
+      process.stderr.write(`local ${name} failed: ${(error as Error).stack ?? String(error)}\n`);
+      sendError(response, version, new ServiceError('InternalFailure', (error as Error).message, 500));
+    }
+  }
+};
+
 /**
  * One loopback HTTP server for the AWS JSON-protocol APIs the pipeline calls: POST `/` with an
  * `X-Amz-Target: <prefix>.<Operation>` header, routed to the stand-in service that owns the
@@ -82,12 +109,31 @@ const answeredAsBrowserOrDocument = (
  */
 export const startAwsApiServer = async (
   services: StandInService[],
+  queryServices: QueryStandInService[] = [],
   options: ApiServerOptions = {},
 ): Promise<RunningApiServer> => {
   const byPrefix = new Map(services.map((s) => [s.targetPrefix, s]));
 
+  /** Query-protocol requests (STS, CloudFormation) are form-encoded, with no X-Amz-Target. */
+  const handleQuery = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const reply = (await answerQuery(queryServices, await readBody(request))) ?? {
+      status: 400,
+      body: '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>no local service has this API version</Message></Error></ErrorResponse>',
+    };
+    response.writeHead(reply.status, {
+      'content-type': 'text/xml',
+      'content-length': Buffer.byteLength(reply.body),
+      'x-amzn-requestid': randomUUID(),
+    });
+    response.end(reply.body);
+  };
+
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (answeredAsBrowserOrDocument(request, response, options)) return;
+    if (String(request.headers['content-type']).startsWith('application/x-www-form-urlencoded')) {
+      await handleQuery(request, response);
+      return;
+    }
     const target = request.headers['x-amz-target'];
     const [prefix, operationName] = typeof target === 'string' ? target.split('.') : [];
     const service = prefix === undefined ? undefined : byPrefix.get(prefix);
@@ -102,23 +148,7 @@ export const startAwsApiServer = async (
       sendError(response, version, new ServiceError('UnknownOperationException', `${prefix} has no ${operationName}`));
       return;
     }
-    try {
-      const text = await readBody(request);
-      let input: unknown;
-      try {
-        input = text.trim() === '' ? {} : JSON.parse(text);
-      } catch {
-        throw new ServiceError('SerializationException', 'request body is not JSON');
-      }
-      const output = await operation((input ?? {}) as JsonObject);
-      send(response, 200, version, output);
-    } catch (error) {
-      if (error instanceof ServiceError) sendError(response, version, error);
-      else {
-        process.stderr.write(`local ${prefix}.${operationName} failed: ${(error as Error).stack ?? String(error)}\n`);
-        sendError(response, version, new ServiceError('InternalFailure', (error as Error).message, 500));
-      }
-    }
+    await answerJson(request, response, { version, operation, name: `${prefix}.${operationName}` });
   };
 
   const server = createServer((request, response) => {

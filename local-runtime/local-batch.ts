@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { basename, extname, join, relative, resolve, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, extname, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { slugify } from '../functions/kernel/rules/run-id';
+import { listFolder, printableName, type SkippedEntry } from './local-folder';
 import type { LocalEnvironment, RunReporter } from './local-stack';
 import { generateSampleBatch, type SampleFile, type TruthImage } from './sample-batch';
 
@@ -39,20 +40,14 @@ export interface BatchToUpload {
   files: SampleFile[];
   labels: string[];
   profile: { truth?: Record<string, TruthImage>; annotationLines?: string[] };
+  /** Entries of the `--images` folder that are not uploaded (links out of it, FIFOs, hidden files), and why. */
+  skipped: SkippedEntry[];
 }
 
 const CONTENT_TYPES: Record<string, string> = {
   '.jpg': 'image/jpeg',
   '.jpeg': 'image/jpeg',
   '.png': 'image/png',
-};
-
-const listFilesRecursively = async (folder: string): Promise<string[]> => {
-  const entries = await readdir(folder, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((e) => e.isFile() && !e.name.startsWith('.'))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
 };
 
 /** Labels named in a Ground Truth output manifest's class maps, in class-id order. */
@@ -81,13 +76,17 @@ export const prepareBatch = async (options: BatchOptions): Promise<BatchToUpload
       throw new Error('--images needs --annotations <output.manifest>: the local workforce replays those answers');
     }
     const folder = resolve(options.images);
-    const paths = await listFilesRecursively(folder);
-    if (paths.length === 0) throw new Error(`${folder} holds no files`);
+    // Regular files only: a FIFO would block the read, and a link must not upload files from elsewhere.
+    const listing = await listFolder(folder, { skipHidden: true });
+    if (listing.files.length === 0) {
+      const skipped = listing.skipped.length === 0 ? '' : ` (${listing.skipped.length} entries skipped)`;
+      throw new Error(`${folder} holds no image files${skipped}`);
+    }
     const files = await Promise.all(
-      paths.map(async (path) => ({
-        name: relative(folder, path).split(sep).join('/'),
+      listing.files.map(async ({ name, path }) => ({
+        name,
         body: new Uint8Array(await readFile(path)),
-        contentType: CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
+        contentType: CONTENT_TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream',
       })),
     );
     const annotationLines = (await readFile(resolve(options.annotations), 'utf8'))
@@ -100,6 +99,7 @@ export const prepareBatch = async (options: BatchOptions): Promise<BatchToUpload
       files,
       labels,
       profile: { annotationLines },
+      skipped: listing.skipped,
     };
   }
   const sample = generateSampleBatch({
@@ -114,6 +114,7 @@ export const prepareBatch = async (options: BatchOptions): Promise<BatchToUpload
     files,
     labels: options.labels ?? sample.labels,
     profile: { truth: sample.truth },
+    skipped: [],
   };
 };
 
@@ -124,6 +125,7 @@ export const uploadBatch = async (
   reporter: RunReporter,
 ): Promise<{ key: string; size: number; etag: string }> => {
   const prefix = `incoming/${batch.name}/`;
+  for (const entry of batch.skipped) reporter.line(`  skipped ${printableName(entry.name)}: ${entry.message}`);
   let done = 0;
   const queue = [...batch.files, ...(options.extraFiles ?? [])];
   const total = queue.length;

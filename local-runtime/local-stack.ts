@@ -13,6 +13,7 @@ import { RekognitionStandIn } from './stand-ins/rekognition';
 import { type LabelingProgress, SageMakerStandIn } from './stand-ins/sagemaker';
 import { type ExecutionRecord, stepFunctionsService } from './stand-ins/step-functions';
 import { invokeHandler, StepFunctionsRuntime } from './step-functions-runtime';
+import { type TaskTokenSweep, taskTokenSweep } from './task-token-sweep';
 
 /** Where a run's progress goes (the CLI prints it; tests usually pass nothing). */
 export interface RunReporter {
@@ -31,6 +32,8 @@ export interface LocalEnvironmentOptions {
   waitMs?: number;
   /** Where the local S3 server keeps objects (default: a temporary directory, removed on stop). */
   s3Directory?: string;
+  /** Runs the scheduled task-token sweep this often (default: only when `sweepTaskTokens()` is called). */
+  sweepEveryMs?: number;
 }
 
 /** The running stand-ins for AWS; one per process, shared by any number of runs. */
@@ -51,6 +54,8 @@ export interface LocalEnvironment {
   deliveries: DeliveredEvent[];
   /** The latest state data of each execution, by execution ARN. */
   lastState: Map<string, unknown>;
+  /** One tick of the scheduled task-token sweep (TaskTokenSweepRule), on the local clock. */
+  sweepTaskTokens: TaskTokenSweep['tick'];
   setReporter(reporter: RunReporter): void;
   stop(): Promise<void>;
 }
@@ -198,10 +203,11 @@ interface Servers {
   s3: S3Server;
   api: AwsApiServer;
   builtin: BuiltinServices;
+  sweep: TaskTokenSweep;
 }
 
 /** Starts the built-in backend's services and the API stand-in server after the S3 server; stops what started if one fails. */
-const startServers = async (s3: S3Server, services: StandInService[]): Promise<Servers> => {
+const startServers = async (s3: S3Server, services: StandInService[]): Promise<Omit<Servers, 'sweep'>> => {
   const builtin = await startBuiltinServices().catch(async (error: unknown) => {
     await s3.stop();
     throw error;
@@ -218,6 +224,7 @@ const stopper = (parts: LocalEnvironment, servers: Servers): (() => Promise<void
   let stopped: Promise<void> | undefined;
   return () => {
     stopped ??= (async () => {
+      await servers.sweep.stop();
       await parts.runtime.stop();
       parts.sageMaker.stop();
       parts.rekognition.stop();
@@ -275,6 +282,7 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
     cognito: builtin.cognito.endpoint,
     dynamodb: builtin.dynamodb.endpoint,
   };
+  const sweep = taskTokenSweep((line) => display.reporter.line(line), options.sweepEveryMs);
   const environment: LocalEnvironment = {
     bucket,
     stateMachineArn,
@@ -288,12 +296,13 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
     eventBridge,
     deliveries,
     lastState,
+    sweepTaskTokens: sweep.tick,
     setReporter(next) {
       display.reporter = next;
     },
     stop: () => Promise.resolve(),
   };
-  environment.stop = stopper(environment, servers);
+  environment.stop = stopper(environment, { ...servers, sweep });
   return environment;
 };
 

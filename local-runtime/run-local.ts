@@ -250,6 +250,8 @@ const waitForExecution = async (
       ? startLabelingCrew(env, options, batch, deriveRunId(executionName), abort, reporter)
       : undefined;
   options.signal?.addEventListener('abort', abort, { once: true });
+  // A signal that came while the batch was uploading finds no listener: abort now.
+  if (options.signal?.aborted) abort();
   const timeoutMs = runTimeoutMs(options, batch);
   const timer = timeoutMs === undefined ? undefined : setTimeout(abort, timeoutMs);
   try {

@@ -19,10 +19,23 @@ const headline = (result: LocalRunResult): string =>
         result.error ? `: ${result.error.name}: ${result.error.cause}` : ''
       }`;
 
-const countsLine = ({ counts: c }: LocalRunResult): string =>
-  `  images ${shown(c.objects)} (accepted ${shown(c.accepted)}, rejected ${shown(c.rejected)}) · labeled ${shown(c.labeled)} (human ${shown(c.humanLabeled)}, machine ${shown(c.machineLabeled)}) · dataset ${shown(c.datasetImages)} images, ${shown(c.boxes)} boxes · train ${shown(c.train)} / test ${shown(c.test)}`;
-
 const readJson = async <T>(path: string): Promise<T> => JSON.parse(await readFile(path, 'utf8').catch(() => '{}')) as T;
+
+/**
+ * One count per stage, each named for what it counts: objects validated, images the labeling
+ * job labeled (Ground Truth's LabelCounters, boxes or not), and images in the dataset (the
+ * report's figures, split by who labeled them), so no two numbers on a line measure one thing.
+ */
+const countLines = async ({ counts: c, files }: LocalRunResult): Promise<string[]> => {
+  const report = files.report
+    ? await readJson<{ humanAnnotated?: number; machineAnnotated?: number }>(files.report)
+    : {};
+  return [
+    `  validated ${shown(c.objects)} objects: ${shown(c.accepted)} accepted images, ${shown(c.rejected)} rejected`,
+    `  labeling job: ${shown(c.labeled)} images labeled (by workers ${shown(c.humanLabeled)}, automated ${shown(c.machineLabeled)})`,
+    `  dataset: ${shown(c.datasetImages)} images (human-labeled ${shown(report.humanAnnotated)}, machine-labeled ${shown(report.machineAnnotated)}), ${shown(c.boxes)} boxes · train ${shown(c.train)} / test ${shown(c.test)}`,
+  ];
+};
 
 const labelingJobLines = async (path: string | undefined): Promise<string[]> => {
   if (!path) return [];
@@ -111,7 +124,7 @@ const eventLines = (result: LocalRunResult): string[] => {
 export const formatRunSummary = async (result: LocalRunResult): Promise<string[]> => [
   '',
   headline(result),
-  countsLine(result),
+  ...(await countLines(result)),
   ...(await labelingJobLines(result.files.labelingJob)),
   ...labelingApiLines(result),
   ...(result.model

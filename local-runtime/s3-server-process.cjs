@@ -136,6 +136,10 @@ function stop(code) {
 process.on('message', (message) => {
   if (message?.type === 'stop') stop(0);
 });
+// A terminal's Ctrl-C (and a hang-up or TERM sent to the process group) reaches this child too.
+// Dying at once would refuse the parent's last requests (ECONNREFUSED) while it winds the run
+// down; the parent stops this server itself, and its exit (even a SIGKILL) disconnects us.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => undefined);
 process.on('disconnect', () => stop(0));
 
 server.run((error, address) => {

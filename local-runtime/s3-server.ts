@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -23,6 +23,45 @@ export interface RunningS3Server {
  * keys to its single dummy account and does not verify SigV4 signatures); these are s3rver's own.
  */
 export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+
+/** Temporary storage folders are `labeling-pipeline-s3-<pid of the process that made it>-<random>`. */
+const FOLDER_PREFIX = 'labeling-pipeline-s3-';
+const OWNED_FOLDER = /^labeling-pipeline-s3-(\d+)-/;
+/** A folder of an older version carries no pid; one untouched this long belongs to no running run. */
+const UNOWNED_FOLDER_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+
+const isRunning = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * Removes the storage folders that earlier local runs left in `root` (a run killed with SIGKILL,
+ * or a machine that lost power) whose process no longer runs; returns the folders removed.
+ * Folders of runs still going, and anything not named like ours, are left alone.
+ */
+export const removeStaleS3Folders = async (root = tmpdir(), now = Date.now()): Promise<string[]> => {
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+  const removed: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isDirectory() || !entry.name.startsWith(FOLDER_PREFIX)) continue;
+    const path = join(root, entry.name);
+    const owner = OWNED_FOLDER.exec(entry.name)?.[1];
+    const stale =
+      owner === undefined
+        ? now - (await stat(path)).mtimeMs > UNOWNED_FOLDER_MAX_AGE_MS
+        : Number(owner) !== process.pid && !isRunning(Number(owner));
+    if (!stale) continue;
+    await rm(path, { recursive: true, force: true });
+    removed.push(path);
+  }
+  return removed;
+};
 
 const STARTUP_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -50,7 +89,8 @@ type ChildMessage = { type: 'listening'; port: number } | { type: 'error'; messa
  */
 export async function startS3Server(options: S3ServerOptions = {}): Promise<RunningS3Server> {
   const ownsDirectory = options.directory === undefined;
-  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'labeling-pipeline-s3-')));
+  if (ownsDirectory) await removeStaleS3Folders();
+  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), `${FOLDER_PREFIX}${process.pid}-`)));
   const child = fork(join(__dirname, 's3-server-process.cjs'), [directory, String(options.port ?? 0)], {
     execPath: process.execPath,
     execArgv: ['--openssl-legacy-provider'],

@@ -172,10 +172,7 @@ function drawSampleImage(random: () => number, large = false): DrawnImage {
   return { truth: { width, height, boxes }, body, format };
 }
 
-/**
- * Byte offset of a JPEG's start-of-frame segment. The truncated sample is cut before it: validation
- * reads only the header (ranged reads), so a file cut after the frame header would pass it.
- */
+/** Byte offset of a JPEG's start-of-frame segment; the truncated sample is cut halfway to it. */
 function frameHeaderOffset(jpeg: Uint8Array): number {
   let at = 2;
   while (at + 4 <= jpeg.length && jpeg[at] === 0xff) {
@@ -199,7 +196,7 @@ function contentType(format: 'jpeg' | 'png'): string {
  * are known (so the Ground Truth stand-in can simulate workers), plus files validation must
  * reject. Everything is drawn in code and deterministic: the same seed gives the same bytes.
  *
- * The rejected files: a JPEG upload cut off before its frame header (CORRUPT_IMAGE), a text file named
+ * The rejected files: a JPEG upload cut off before its frame header (TRUNCATED_IMAGE), a text file named
  * `.jpg` (no JPEG/PNG signature: UNSUPPORTED_FORMAT), a 32×32 PNG (below Rekognition's 64 px minimum,
  * https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html: TOO_SMALL), a byte-identical copy of a valid image whose name sorts after the
  * original (DUPLICATE), and an empty file (EMPTY_FILE).
@@ -237,7 +234,7 @@ export function generateSampleBatch(options: { seed: number; size?: number }): S
         body: firstJpeg.body.slice(0, Math.floor(frameHeaderOffset(firstJpeg.body) / 2)),
         contentType: 'image/jpeg',
       },
-      code: ImageReason.CORRUPT_IMAGE,
+      code: ImageReason.TRUNCATED_IMAGE,
     },
     {
       file: {

@@ -7,14 +7,22 @@ import { createFileSpool } from '../../functions/conversion/aws/spool-file';
 import type { DatasetReport } from '../../functions/conversion/contracts/dataset-report';
 import { convertOutputManifest } from '../../functions/conversion/rules/dataset-conversion';
 import { readManifestBatches } from '../../functions/conversion/rules/line-reader';
+import { type DatasetLimits, datasetLimits } from '../../functions/conversion/rules/rekognition-rules';
 import { renderReportHtml } from '../../functions/conversion/rules/report-html';
 import { RUN_DEFAULTS } from '../../functions/run/rules/run-plan';
 
 export interface ConvertOptions {
   out: string;
   labelAttribute?: string;
+  bucket?: string;
   testFraction?: number;
   minConfidence?: number;
+  /** Write the manifests even when the test set is empty. */
+  allowEmptyTest?: boolean;
+  /** The region whose Rekognition dataset limits apply (default: AWS_REGION, else those of most regions). */
+  region?: string;
+  /** Overrides the limits outright (the benchmark lifts them to measure a 1,000,000-line conversion). */
+  limits?: DatasetLimits;
 }
 
 /** Raised when the input yields no usable line; the report files are written before. */
@@ -22,7 +30,14 @@ export class NoDatasetProduced extends Error {
   override readonly name = 'NoDatasetProduced' as const;
 }
 
+/** Raised when the usable lines would make manifests Rekognition refuses; the report is written before. */
+export class DatasetRefused extends Error {
+  override readonly name = 'DatasetRefused' as const;
+}
+
 const fileSink = (path: string) => writableLineSink(createWriteStream(path));
+
+const OUTPUT_FILES = ['train.manifest', 'test.manifest', 'report.json', 'report.html'] as const;
 
 const assertReadable = async (path: string): Promise<void> => {
   const info = await stat(path).catch(() => undefined);
@@ -31,19 +46,39 @@ const assertReadable = async (path: string): Promise<void> => {
 };
 
 /**
+ * Refuses an input that is one of the files the conversion writes in `out` (by inode, so a
+ * link or another spelling of the path is caught too): it would be overwritten while read.
+ */
+const assertNotAnOutput = async (input: string, out: string): Promise<void> => {
+  const source = await stat(input);
+  for (const name of OUTPUT_FILES) {
+    const target = await stat(join(out, name)).catch(() => undefined);
+    if (target !== undefined && target.dev === source.dev && target.ino === source.ino) {
+      throw new Error(
+        `the input ${input} is ${join(out, name)}, which convert writes: choose another --out folder (nothing was written)`,
+      );
+    }
+  }
+};
+
+/**
  * Converts a local Ground Truth output manifest into `<out>/train.manifest`, `test.manifest`,
  * `report.json` and `report.html` with the same domain code as the PostProcess Lambda, in
- * constant memory. Throws `NoDatasetProduced` (after writing the report) when no line is usable.
+ * constant memory. The label attribute and bucket are the given ones, or those of most lines.
+ * Throws `NoDatasetProduced` when no line is usable, and `DatasetRefused` when the manifests
+ * would break a Rekognition limit or the test set would be empty (unless `allowEmptyTest`);
+ * both after writing the report, neither after writing a manifest.
  */
 export const convertManifestFile = async (input: string, options: ConvertOptions): Promise<DatasetReport> => {
   await assertReadable(input);
   const out = resolve(options.out);
+  await assertNotAnOutput(input, out);
   await mkdir(out, { recursive: true });
   const spool = await createFileSpool();
   let report: DatasetReport;
   try {
     report = await convertOutputManifest(
-      readManifestBatches(createReadStream(input, { highWaterMark: 256 * 1024 })),
+      () => readManifestBatches(createReadStream(input, { highWaterMark: 256 * 1024 })),
       {
         spool,
         openSinks: () => ({ train: fileSink(join(out, 'train.manifest')), test: fileSink(join(out, 'test.manifest')) }),
@@ -52,8 +87,11 @@ export const convertManifestFile = async (input: string, options: ConvertOptions
         source: resolve(input),
         generatedAt: new Date().toISOString(),
         labelAttributeName: options.labelAttribute,
+        expectedBucket: options.bucket,
         testFraction: options.testFraction ?? RUN_DEFAULTS.testFraction,
         minConfidence: options.minConfidence ?? RUN_DEFAULTS.minConfidence,
+        allowEmptyTest: options.allowEmptyTest === true,
+        limits: options.limits ?? datasetLimits(options.region ?? process.env.AWS_REGION),
       },
     );
   } finally {
@@ -69,6 +107,17 @@ export const convertManifestFile = async (input: string, options: ConvertOptions
       `no usable line in ${input} (${report.lines} read; ${reasons || 'empty input'}); see ${join(out, 'report.html')}`,
     );
   }
+  if (report.blockers.length > 0) {
+    const emptyTest = report.blockers.some((b) => b.code === 'ERROR_EMPTY_MANIFEST');
+    throw new DatasetRefused(
+      [
+        `no manifest written: Rekognition would refuse the dataset from ${input}`,
+        ...report.blockers.map((b) => `  ${b.code}: ${b.message}`),
+        ...(emptyTest ? ['  (pass --allow-empty-test to write train.manifest and an empty test.manifest anyway)'] : []),
+        `see ${join(out, 'report.html')}`,
+      ].join('\n'),
+    );
+  }
   return report;
 };
 
@@ -82,6 +131,7 @@ export const formatSummary = (report: DatasetReport, out: string): string => {
     .join('\n');
   return [
     `${report.lines} lines read, ${report.accepted} images accepted (${report.train} train, ${report.test} test), ${report.boxes} boxes`,
+    `label attribute ${report.labelAttributeName ?? '-'}, images in s3://${report.bucket ?? '-'}/`,
     `labels:\n${labels}`,
     ...(rejected === '' ? [] : [`dropped lines and boxes:\n${rejected}`]),
     ...report.warnings.map((w) => `warning: ${w}`),
@@ -105,12 +155,33 @@ export const registerConvert = (program: Command): void => {
     )
     .argument('<manifest>', 'the labeling job output manifest (output.manifest)')
     .requiredOption('--out <dir>', 'folder for train.manifest, test.manifest, report.json and report.html')
-    .option('--label-attribute <name>', 'label attribute name (default: detected from the first labeled line)')
+    .option(
+      '--label-attribute <name>',
+      'label attribute name (default: the one most labeled lines use); lines labeled under another are left out',
+    )
+    .option(
+      '--bucket <name>',
+      "the images' S3 bucket (default: the one most labeled lines point to); Rekognition takes one bucket per dataset, so lines in another are left out",
+    )
     .option('--test-fraction <f>', 'share of each label in test, 0.05-0.5', fraction('--test-fraction', 0.05, 0.5))
     .option(
       '--min-confidence <c>',
       'drop machine labels below this confidence, 0-1',
       fraction('--min-confidence', 0, 1),
+    )
+    .option(
+      '--allow-empty-test',
+      'write the manifests even when the test set is empty (by default that is an error: Rekognition needs a test dataset)',
+    )
+    .option(
+      '--region <name>',
+      "apply this region's Rekognition dataset limits (default: $AWS_REGION); ap-south-1 and eu-west-2 hold 28,000 train / 7,000 test images, others 250,000 lines per manifest",
+    )
+    .addHelpText(
+      'after',
+      '\nExits 1, writing report.json and report.html but no manifest, when no line is usable, when a manifest would exceed\n' +
+        "Rekognition's limits (250,000 lines or 1 GB per manifest), or when the test set would be empty (see --allow-empty-test).\n" +
+        'An input that is one of the files written to --out is refused before anything is written.',
     )
     .action(async (manifest: string, options: ConvertOptions) => {
       const report = await convertManifestFile(manifest, options);

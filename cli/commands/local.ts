@@ -1,3 +1,4 @@
+import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
 import { createProgress } from '../../local-runtime/progress';
 import { type LocalRunOptions, type RunReporter, runLocalPipeline } from '../../local-runtime/run-local';
@@ -63,6 +64,10 @@ const consoleReporter = (stream: NodeJS.WriteStream): RunReporter & { end(): voi
   };
 };
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** The shell's convention: 128 + the signal number (Ctrl-C 130, SIGTERM 143, SIGHUP 129). */
+const exitCodeOf = (signal: NodeJS.Signals): number => 128 + (osConstants.signals[signal] ?? 0);
+
 const positiveInteger = (what: string) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${what} must be a whole number, got ${value}`);
@@ -74,7 +79,8 @@ const runOptions = (opts: LocalCommandOptions, reporter: RunReporter, signal: Ab
   seed: opts.seed,
   reporter,
   signal,
-  environmentOptions: { logLevel: opts.verbose ? 'INFO' : 'SILENT' },
+  // The scheduled task-token sweep ticks every second, each tick an hour on the local clock.
+  environmentOptions: { logLevel: opts.verbose ? 'INFO' : 'SILENT', sweepEveryMs: 1000 },
   ...(opts.workers === undefined ? {} : { workers: opts.workers }),
   ...(opts.autoLabeling ? { autoLabeling: true } : {}),
   ...(opts.train ? { train: true } : {}),
@@ -91,7 +97,8 @@ const runOptions = (opts: LocalCommandOptions, reporter: RunReporter, signal: Ab
 
 /**
  * `labeling-pipeline local` (what `npm start` runs): the whole pipeline on this machine, no AWS
- * account. Ctrl-C aborts the run, stops every local server and exits with 130.
+ * account. Ctrl-C (or SIGTERM, SIGHUP) aborts the run, stops every local server, removes the
+ * local S3 folder and exits with 128 + the signal number (130 for Ctrl-C).
  */
 export const registerLocal = (program: Command): void => {
   program
@@ -128,18 +135,32 @@ export const registerLocal = (program: Command): void => {
       'Completed',
     )
     .option('--verbose', "show the handlers' INFO logs")
+    .addHelpText(
+      'after',
+      `
+Ctrl-C, SIGTERM or SIGHUP (also sent to the whole process group) abort the run, stop every local server,
+remove the local S3 folder and exit with 130, 143 or 129; a second one forces the exit. Folders that
+earlier runs left behind (labeling-pipeline-s3-<pid>-* in the temp directory) are removed at start once
+their process no longer runs.`,
+    )
     .action(async (opts: LocalCommandOptions) => {
       checkOptions(opts);
       const reporter = consoleReporter(process.stdout);
       const controller = new AbortController();
-      let interrupted = false;
-      const onSigint = () => {
-        if (interrupted) process.exit(130);
-        interrupted = true;
-        reporter.line('\ninterrupted: stopping the run and the local servers (Ctrl-C again to force)');
+      let interruptedBy: NodeJS.Signals | undefined;
+      // Ctrl-C, a closed terminal (SIGHUP) and `kill` (SIGTERM) all abort the run and stop every
+      // local server, which removes the local S3 folder; a second signal forces the exit.
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (interruptedBy) process.exit(exitCodeOf(signal));
+        interruptedBy = signal;
+        reporter.line(`\ninterrupted (${signal}): stopping the run and the local servers (Ctrl-C again to force)`);
         controller.abort();
       };
-      process.on('SIGINT', onSigint);
+      for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+      // After a hang-up the terminal is gone: failing writes to it must not stop the clean-up.
+      process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;
+      });
       const options = runOptions(opts, reporter, controller.signal);
       try {
         reporter.line(
@@ -150,9 +171,10 @@ export const registerLocal = (program: Command): void => {
         const result = await runLocalPipeline(options);
         reporter.end();
         for (const line of await formatRunSummary(result)) process.stdout.write(`${line}\n`);
-        process.exitCode = interrupted ? 130 : result.status === 'SUCCEEDED' ? 0 : 1;
+        if (interruptedBy) process.stdout.write('stopped: the run was aborted and every local server shut down\n');
+        process.exitCode = interruptedBy ? exitCodeOf(interruptedBy) : result.status === 'SUCCEEDED' ? 0 : 1;
       } finally {
-        process.off('SIGINT', onSigint);
+        for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
         reporter.end();
       }
     });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { parseOrThrow } from '../../functions/kernel/parse';
 import { executionNameForCli } from '../../functions/kernel/rules/run-id';
 import { ExecutionInput } from '../../functions/run/contracts/execution-input';
+import { AWS_SETUP_HELP, explainAwsError, resolveAwsSetup } from '../aws-setup';
 
 export interface StartOptions {
   bucket: string;
@@ -13,6 +14,7 @@ export interface StartOptions {
   workers?: string;
   stage: string;
   stateMachineArn?: string;
+  region?: string;
 }
 
 /** The deployed state machine is named `labeling-pipeline-<stage>` (serverless.yml). */
@@ -68,8 +70,15 @@ export const registerStart = (program: Command): void => {
     .option('--train', 'train a model version once the dataset exists')
     .option('--stage <stage>', 'the deployed stage', 'dev')
     .option('--state-machine-arn <arn>', 'the state machine to start (default: found by stage)')
+    .option('--region <region>', 'the AWS region of the stack (default: AWS_REGION or your profile)')
+    .addHelpText('after', AWS_SETUP_HELP)
     .action(async (options: StartOptions) => {
-      const started = await startRun(new SFNClient({}), options);
+      // A bad input is reported before anything about AWS is needed.
+      executionInputOf(options);
+      const sfn = new SFNClient(await resolveAwsSetup(options.region));
+      const started = await startRun(sfn, options).catch((error: unknown) => {
+        throw explainAwsError(error);
+      });
       process.stdout.write(`execution: ${started.executionArn}\nconsole:   ${started.consoleUrl}\n`);
     });
 };

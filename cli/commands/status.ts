@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import type { Command } from 'commander';
 import { readableCause } from '../../functions/run/rules/run-announcement';
+import { AWS_SETUP_HELP, explainAwsError, resolveAwsSetup } from '../aws-setup';
 
 export interface RunStatus {
   status: string;
@@ -30,6 +31,12 @@ export const runStatus = async (sfn: SFNClient, executionArn: string): Promise<R
   };
 };
 
+/** `arn:aws:states:<region>:<account>:execution:...`: the region the execution lives in, if the ARN has one. */
+export const regionOfArn = (arn: string): string | undefined => {
+  const region = arn.split(':')[3];
+  return region === undefined || region === '' ? undefined : region;
+};
+
 export const formatStatus = (s: RunStatus): string =>
   [
     `status:  ${s.status}`,
@@ -47,7 +54,13 @@ export const registerStatus = (program: Command): void => {
     .command('status')
     .description('show where a run is, and why it failed if it did')
     .argument('<executionArn>', 'the ARN printed by `start`')
-    .action(async (executionArn: string) => {
-      process.stdout.write(`${formatStatus(await runStatus(new SFNClient({}), executionArn))}\n`);
+    .option('--region <region>', "the AWS region (default: the execution ARN's region)")
+    .addHelpText('after', AWS_SETUP_HELP)
+    .action(async (executionArn: string, options: { region?: string }) => {
+      const sfn = new SFNClient(await resolveAwsSetup(options.region ?? regionOfArn(executionArn)));
+      const status = await runStatus(sfn, executionArn).catch((error: unknown) => {
+        throw explainAwsError(error);
+      });
+      process.stdout.write(`${formatStatus(status)}\n`);
     });
 };

@@ -1,23 +1,30 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readdir, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ImageReason } from '../../functions/kernel/rules/reason-codes';
 import { inspectBatch, isBatchObject, mapConcurrent } from '../../functions/validation/rules/batch-inspection';
 import { compareKeys, type Fingerprint } from '../../functions/validation/rules/duplicates';
 import type { ImageFormat } from '../../functions/validation/rules/image-header';
 import { buildVerdicts } from '../../functions/validation/rules/validation-report';
+import { type FolderFile, listFolder, printableName, type SkipReason } from '../../local-runtime/local-folder';
 
-/** One line of `validate-images --json`. */
+/** One line of `validate-images --json`: a checked file, or an entry that is not a file to check. */
 export interface ImageRow {
   file: string;
   ok: boolean;
   format: ImageFormat | null;
+  /** As displayed, with the EXIF orientation applied. */
   width: number | null;
   height: number | null;
+  /** EXIF orientation 1–8; null when the header could not be read. */
+  orientation: number | null;
   bytes: number;
-  codes: ImageReason[];
+  /** Reason codes of a rejected file, or the one skip reason of a skipped entry. */
+  codes: (ImageReason | SkipReason)[];
+  /** Present for a symbolic link, FIFO or other entry that was not checked: why. */
+  skipped?: string;
 }
 
 const CONCURRENCY = 16;
@@ -42,65 +49,79 @@ const md5 = (path: string): Promise<string> =>
       .on('end', () => done(hash.digest('hex')));
   });
 
-/** Every file under `root` (recursively) as a slash-separated relative path, with its size. */
-const listFiles = async (root: string): Promise<Fingerprint[]> => {
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((e) => e.isFile())
-    .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join('/'));
-  return mapConcurrent(files, CONCURRENCY, async (key) => ({ key, size: (await stat(join(root, key))).size }));
-};
-
 /**
  * The MD5 of each file that shares its size with another: what S3 reports as the ETag of a
  * single-part upload, so duplicates are found exactly as the pipeline finds them in S3.
  */
-const withContentHashes = async (root: string, files: Fingerprint[]): Promise<Fingerprint[]> => {
+const withContentHashes = async (files: readonly FolderFile[]): Promise<Fingerprint[]> => {
   const sizes = new Map<number, number>();
   for (const f of files) sizes.set(f.size, (sizes.get(f.size) ?? 0) + 1);
-  return mapConcurrent(files, CONCURRENCY, async (f) =>
-    f.size > 0 && (sizes.get(f.size) ?? 0) > 1 ? { ...f, etag: await md5(join(root, f.key)) } : f,
+  return mapConcurrent(files, CONCURRENCY, async ({ name: key, path, size }) =>
+    size > 0 && (sizes.get(size) ?? 0) > 1 ? { key, size, etag: await md5(path) } : { key, size },
   );
 };
 
 /**
  * Applies the pipeline's image checks (the same domain code as ValidateImages) to the files of a
- * local folder, `batch.json` at its root excepted. Throws when the folder does not exist.
+ * local folder, `batch.json` at its root excepted; symbolic links, FIFOs and other entries that
+ * are not files to check come back as skipped rows (see local-runtime/local-folder.ts). Throws
+ * when the folder does not exist.
  */
 export const validateFolder = async (folder: string): Promise<ImageRow[]> => {
   const root = resolve(folder);
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new Error(`folder not found: ${folder}`);
-  const files = (await listFiles(root)).filter((f) => isBatchObject('', f.key));
-  const hashed = await withContentHashes(root, files);
+  const listing = await listFolder(root);
+  const files = listing.files.filter((f) => isBatchObject('', f.name));
+  const paths = new Map(files.map((f) => [f.name, f.path]));
+  const pathOf = (key: string) => paths.get(key) ?? '';
   const { objects } = await inspectBatch(
-    hashed,
-    (key, start, end) => readPart(join(root, key), start, end),
+    await withContentHashes(files),
+    (key, start, end) => readPart(pathOf(key), start, end),
     CONCURRENCY,
   );
-  return buildVerdicts(objects)
-    .sort((a, b) => compareKeys(a.key, b.key))
-    .map((v) => ({
-      file: v.key,
-      ok: v.verdict === 'accepted',
-      format: v.format,
-      width: v.width,
-      height: v.height,
-      bytes: v.bytes,
-      codes: v.reasons.map((r) => r.code),
-    }));
+  const checked: ImageRow[] = buildVerdicts(objects).map((v) => ({
+    file: v.key,
+    ok: v.verdict === 'accepted',
+    format: v.format,
+    width: v.width,
+    height: v.height,
+    orientation: v.orientation ?? null,
+    bytes: v.bytes,
+    codes: v.reasons.map((r) => r.code),
+  }));
+  const skipped: ImageRow[] = listing.skipped.map((s) => ({
+    file: s.name,
+    ok: false,
+    format: null,
+    width: null,
+    height: null,
+    orientation: null,
+    bytes: 0,
+    codes: [s.reason],
+    skipped: s.message,
+  }));
+  return [...checked, ...skipped].sort((a, b) => compareKeys(a.file, b.file));
 };
 
-/** A plain-text table with a totals line, for people. */
+const pixels = (r: ImageRow): string => {
+  if (r.width === null || r.height === null) return '-';
+  // Say when the displayed size is not the stored one, so a reader is not surprised by it.
+  return r.orientation !== null && r.orientation !== 1
+    ? `${r.width}x${r.height} (EXIF ${r.orientation})`
+    : `${r.width}x${r.height}`;
+};
+
+/** A plain-text table with a totals line, for people. File names are escaped to stay on their row. */
 export const formatTable = (rows: readonly ImageRow[]): string => {
   const header = ['FILE', 'RESULT', 'FORMAT', 'PIXELS', 'BYTES', 'REASONS'];
   const cells = rows.map((r) => [
-    r.file,
-    r.ok ? 'ok' : 'rejected',
+    printableName(r.file),
+    r.skipped !== undefined ? 'skipped' : r.ok ? 'ok' : 'rejected',
     r.format ?? '-',
-    r.width === null || r.height === null ? '-' : `${r.width}x${r.height}`,
-    String(r.bytes),
-    r.codes.join(',') || '-',
+    pixels(r),
+    r.skipped !== undefined ? '-' : String(r.bytes),
+    r.skipped !== undefined ? `${r.codes.join(',')}: ${r.skipped}` : r.codes.join(',') || '-',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: string[]) =>
@@ -109,16 +130,34 @@ export const formatTable = (rows: readonly ImageRow[]): string => {
       .join('  ')
       .trimEnd();
   const accepted = rows.filter((r) => r.ok).length;
-  const totals = `${rows.length} files: ${accepted} accepted, ${rows.length - accepted} rejected`;
+  const skipped = rows.filter((r) => r.skipped !== undefined).length;
+  const checked = rows.length - skipped;
+  const totals =
+    `${checked} files: ${accepted} accepted, ${checked - accepted} rejected` +
+    (skipped === 0 ? '' : `; ${skipped} skipped (not regular files in the folder)`);
   return [line(header), ...cells.map(line), '', totals].join('\n');
 };
 
 export const registerValidateImages = (program: Command): void => {
   program
     .command('validate-images')
-    .description('Check local images with the pipeline rules (JPEG/PNG by content, 64-4096 px, ≤15 MB, ≤20:1)')
-    .argument('<folder>', 'folder of images, searched recursively')
+    .description(
+      'Check local images with the pipeline rules (JPEG/PNG by content and complete to their end marker, ' +
+        '64-4096 px as displayed after EXIF orientation, ≤15 MB, ≤20:1)',
+    )
+    .argument(
+      '<folder>',
+      'folder of images, searched recursively; symbolic links are followed only to files inside it, ' +
+        'and links, FIFOs and devices that are not are listed as skipped',
+    )
     .option('--json', 'print a JSON array instead of a table')
+    .addHelpText(
+      'after',
+      '\nReason codes: UNSUPPORTED_FORMAT, CORRUPT_IMAGE (a bad marker or header, or a PNG chunk failing its CRC),\n' +
+        'TRUNCATED_IMAGE (no JPEG end marker FF D9 or PNG IEND chunk at the end: the file was cut short), TOO_SMALL,\n' +
+        'TOO_LARGE, FILE_TOO_LARGE, ASPECT_RATIO, EMPTY_FILE, DUPLICATE. Skipped entries: SYMLINK_OUTSIDE_FOLDER,\n' +
+        'SYMLINK_TO_FOLDER, BROKEN_SYMLINK, NOT_A_REGULAR_FILE (FIFO, socket, device), UNREADABLE. Exits 0 whatever the verdicts.',
+    )
     .action(async (folder: string, options: { json?: boolean }) => {
       const rows = await validateFolder(folder);
       process.stdout.write(`${options.json ? JSON.stringify(rows, null, 2) : formatTable(rows)}\n`);

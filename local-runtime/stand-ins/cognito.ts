@@ -441,7 +441,7 @@ export const startCognito = async (options: Omit<CognitoStandInOptions, 'endpoin
       operations: new Proxy({}, { get: (_target, name: string) => standIn?.service.operations[name] }),
     },
   ];
-  const server: RunningApiServer = await startAwsApiServer(services, serverOptions);
+  const server: RunningApiServer = await startAwsApiServer(services, [], serverOptions);
   standIn = new CognitoStandIn({ ...options, endpoint: server.endpoint });
   return { endpoint: server.endpoint, standIn, stop: () => server.stop() };
 };

@@ -53,6 +53,15 @@ export interface LabelingProgress {
   total: number;
 }
 
+/** A private workforce "in" the account, with the work teams bound to it (ListWorkforces, ListWorkteams). */
+export interface StandInWorkforce {
+  name: string;
+  /** The Cognito user pool and app client the workforce signs workers in with. */
+  userPool: string;
+  clientId: string;
+  teams: string[];
+}
+
 export interface SageMakerStandInOptions {
   store: ObjectStore;
   /** Delivers a "SageMaker Ground Truth Labeling Job State Change" event, as the EventBridge rule does. */
@@ -119,11 +128,17 @@ const labelsOf = (config: string): string[] => {
 export class SageMakerStandIn {
   private readonly jobs = new Map<string, Job>();
   private readonly profiles: LabelingProfile[] = [];
+  private workforce: StandInWorkforce | undefined;
 
   constructor(private readonly options: SageMakerStandInOptions) {}
 
   registerProfile(profile: LabelingProfile): void {
     this.profiles.unshift(profile);
+  }
+
+  /** The region's one private workforce (there is at most one per account and region). */
+  setWorkforce(workforce: StandInWorkforce | undefined): void {
+    this.workforce = workforce;
   }
 
   /** Every job's name and status, for the run's summary and for tests. */
@@ -146,8 +161,49 @@ export class SageMakerStandIn {
         this.stopJob(this.job(requireString(input, 'LabelingJobName')));
         return {};
       },
+      ListLabelingJobs: (input) => this.listLabelingJobs(input),
+      ListWorkforces: () => ({ Workforces: this.workforce ? [this.workforceView(this.workforce)] : [] }),
+      ListWorkteams: () => ({ Workteams: this.workteams() }),
     },
   };
+
+  private listLabelingJobs(input: JsonObject) {
+    const max = typeof input.MaxResults === 'number' ? input.MaxResults : 10;
+    return {
+      LabelingJobSummaryList: [...this.jobs.values()].slice(0, max).map((job) => ({
+        LabelingJobName: job.name,
+        LabelingJobArn: job.arn,
+        CreationTime: epochSeconds(job.createdAt),
+        LastModifiedTime: epochSeconds(job.modifiedAt),
+        LabelingJobStatus: job.status,
+        LabelCounters: job.counters,
+        WorkteamArn: (job.request.HumanTaskConfig as JsonObject | undefined)?.WorkteamArn,
+      })),
+    };
+  }
+
+  private workforceView(w: StandInWorkforce) {
+    return {
+      WorkforceName: w.name,
+      WorkforceArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT_ID}:workforce/${w.name}`,
+      LastUpdatedDate: epochSeconds(new Date('2026-11-01T10:00:00Z')),
+      SubDomain: `${w.name}.labeling.${REGION}.sagemaker.aws`,
+      CognitoConfig: { UserPool: w.userPool, ClientId: w.clientId },
+      Status: 'Active',
+    };
+  }
+
+  private workteams() {
+    const w = this.workforce;
+    if (w === undefined) return [];
+    return w.teams.map((team) => ({
+      WorkteamName: team,
+      WorkteamArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT_ID}:workteam/private-crowd/${team}`,
+      WorkforceArn: `arn:aws:sagemaker:${REGION}:${ACCOUNT_ID}:workforce/${w.name}`,
+      MemberDefinitions: [{ CognitoMemberDefinition: { UserPool: w.userPool, UserGroup: team, ClientId: w.clientId } }],
+      Description: `local team ${team}`,
+    }));
+  }
 
   private job(name: string): Job {
     const job = this.jobs.get(name.toLowerCase());

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertManifestFile, formatSummary } from '../../cli/commands/convert';
 import { DatasetReport } from '../../functions/conversion/contracts/dataset-report';
 import { validateRekognitionManifest } from '../../local-runtime/stand-ins/rekognition-manifest';
+import { BUCKET, gtText } from '../fixtures/gt-line';
 import { generateOutputLines } from '../fixtures/gt-output-generator';
 import { QUIRKS_MANIFEST } from '../fixtures/memory-ports';
 
@@ -42,7 +43,7 @@ describe('convert command', () => {
   it('uses the given label attribute, so lines labeled under another name are unusable', async () => {
     await expect(convertManifestFile(QUIRKS_MANIFEST, { out: dir, labelAttribute: 'logos' })).rejects.toMatchObject({
       name: 'NoDatasetProduced',
-      message: expect.stringContaining('LABELING_FAILED'),
+      message: expect.stringContaining('LABEL_ATTRIBUTE_MISMATCH'),
     });
     expect(existsSync(join(dir, 'report.json'))).toBe(true);
     expect(existsSync(join(dir, 'train.manifest'))).toBe(false);
@@ -105,5 +106,105 @@ describe('convert command', () => {
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('--test-fraction must be a number from 0.05 to 0.5');
     expect(existsSync(join(dir, 'report.json'))).toBe(false);
+  });
+
+  /** `count` labeled lines, one image each, in `bucket`. */
+  const labeled = (count: number, bucket = BUCKET, from = 0) =>
+    Array.from({ length: count }, (_, i) => gtText({ sourceRef: `s3://${bucket}/img-${from + i}.jpg` }));
+
+  const write = (name: string, lines: string[]) => {
+    const path = join(dir, name);
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    return path;
+  };
+
+  it('decides the bucket from the whole file: a stray first line is the one dropped, exit 0', () => {
+    const input = write('stray.manifest', [gtText({ sourceRef: 's3://other-bucket/stray.jpg' }), ...labeled(12)]);
+
+    const run = cli(input, '--out', join(dir, 'out'));
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('13 lines read, 12 images accepted');
+    expect(run.stdout).toContain(`label attribute bounding-box, images in s3://${BUCKET}/`);
+    expect(run.stdout).toContain('ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS: 1');
+    expect(run.stdout).toContain(`warning: 1 line(s) have images in another bucket than ${BUCKET}, where most are`);
+    expect(readFileSync(join(dir, 'out', 'train.manifest'), 'utf8')).not.toContain('other-bucket');
+  });
+
+  it('takes the bucket given with --bucket over the majority', async () => {
+    const input = write('two-buckets.manifest', [...labeled(4, 'chosen-bucket', 100), ...labeled(12)]);
+
+    const report = await convertManifestFile(input, { out: join(dir, 'out'), bucket: 'chosen-bucket' });
+
+    expect(report).toMatchObject({
+      bucket: 'chosen-bucket',
+      accepted: 4,
+      rejectedByReason: { ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS: 12 },
+    });
+  });
+
+  it('exits 1 for an empty test set (one image), writing the report but no manifest', () => {
+    const input = write('one.manifest', labeled(1));
+
+    const run = cli(input, '--out', join(dir, 'out'));
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('ERROR_EMPTY_MANIFEST: the test set would be empty');
+    expect(run.stderr).toContain('--allow-empty-test');
+    expect(existsSync(join(dir, 'out', 'report.json'))).toBe(true);
+    expect(existsSync(join(dir, 'out', 'train.manifest'))).toBe(false);
+    expect(existsSync(join(dir, 'out', 'test.manifest'))).toBe(false);
+  });
+
+  it('writes train.manifest and an empty test.manifest with --allow-empty-test, and says so', () => {
+    const input = write('one.manifest', labeled(1));
+
+    const run = cli(input, '--out', join(dir, 'out'), '--allow-empty-test');
+
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('warning: the test set is empty');
+    expect(manifestLines(join(dir, 'out', 'train.manifest')).filter((l) => l !== '')).toHaveLength(1);
+    expect(readFileSync(join(dir, 'out', 'test.manifest'), 'utf8')).toBe('');
+  });
+
+  it("exits 1 before writing a manifest over the region's dataset limit", () => {
+    const input = write('large.manifest', [...generateOutputLines({ count: 32_000, bucket: BUCKET })]);
+
+    const run = cli(input, '--out', join(dir, 'out'), '--region', 'eu-west-2');
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(
+      /ERROR_MANIFEST_ROWS_EXCEEDS_MAXIMUM: the train set would have [\d,]+ images; Rekognition imports at most 28,000 per dataset in eu-west-2/,
+    );
+    expect(existsSync(join(dir, 'out', 'train.manifest'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, 'out', 'report.json'), 'utf8')).blockers).toHaveLength(1);
+  });
+
+  it('refuses an input that is one of the files it would write, directly or through a link, and writes nothing', () => {
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    const input = join(out, 'train.manifest');
+    const text = `${labeled(12).join('\n')}\n`;
+    writeFileSync(input, text);
+    writeFileSync(join(out, 'report.json'), '{"mine":true}');
+    symlinkSync(input, join(dir, 'link.manifest'));
+
+    const direct = cli(input, '--out', out);
+    const linked = cli(join(dir, 'link.manifest'), '--out', `${dir}/./out/`);
+
+    for (const run of [direct, linked]) {
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('which convert writes: choose another --out folder (nothing was written)');
+    }
+    expect(readFileSync(input, 'utf8')).toBe(text);
+    expect(readFileSync(join(out, 'report.json'), 'utf8')).toBe('{"mine":true}');
+  });
+
+  it('documents the new options and exit rules in --help', () => {
+    const run = cli('--help');
+
+    for (const text of ['--bucket <name>', '--allow-empty-test', '--region <name>', '250,000 lines', 'refused']) {
+      expect(run.stdout).toContain(text);
+    }
   });
 });

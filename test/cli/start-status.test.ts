@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -84,5 +88,68 @@ describe('cli start and status', () => {
 
     expect(text).toContain('error:   NoValidImages');
     expect(text).toContain('cause:   all 4 images rejected');
+  });
+});
+
+describe('cli start and status without AWS set up', () => {
+  const home = mkdtempSync(join(tmpdir(), 'labeling-pipeline-no-aws-'));
+  // A machine with no AWS configuration at all: no region, no keys, no profile, no instance role.
+  const bare = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    AWS_CONFIG_FILE: join(home, 'no-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'no-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, [join(__dirname, '..', '..', 'cli', 'bin.cjs'), ...args], {
+      encoding: 'utf8',
+      env: bare,
+      timeout: 60_000,
+    });
+  const startArgs = ['start', '--bucket', 'data-bucket', '--prefix', 'incoming/logos/'];
+
+  afterAll(() => rmSync(home, { recursive: true, force: true }));
+
+  it('start says the region is missing and how to set it, not the SDK message alone', () => {
+    const run = cli(...startArgs);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('no AWS region is set');
+    expect(run.stderr).toContain('--region <region>');
+    expect(run.stderr).toContain('AWS_REGION');
+  });
+
+  it('start with --region says the credentials are missing and how to sign in', () => {
+    const run = cli(...startArgs, '--region', 'eu-west-1');
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('no AWS credentials found');
+    expect(run.stderr).toContain('aws sso login');
+    expect(run.stderr).toContain('AWS_ACCESS_KEY_ID');
+  });
+
+  it('status takes the region from the execution ARN, then says the credentials are missing', () => {
+    const run = cli('status', arn);
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('no AWS credentials found');
+    expect(run.stderr).not.toContain('region');
+  });
+
+  it('still reports a bad input before anything about AWS', () => {
+    const run = cli('start', '--bucket', 'Not_A_Bucket', '--prefix', 'incoming/logos/');
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('bucket');
+    expect(run.stderr).not.toContain('AWS region');
+  });
+
+  it.each(['start', 'status'])('documents --region and the AWS setup in %s --help', (command) => {
+    const run = cli(command, '--help');
+
+    expect(run.stdout).toContain('--region <region>');
+    expect(run.stdout).toContain('AWS_REGION');
+    expect(run.stdout).toContain('labeling-pipeline doctor');
   });
 });

@@ -1,6 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -9,6 +16,7 @@ import { DatasetReport } from '../../functions/conversion/contracts/dataset-repo
 import { handler, postProcess } from '../../functions/conversion/post-process/handler';
 import { validateRekognitionManifest } from '../../local-runtime/stand-ins/rekognition-manifest';
 import { fakeContext } from '../fake-context';
+import { gtText } from '../fixtures/gt-line';
 import { QUIRKS_MANIFEST } from '../fixtures/memory-ports';
 
 const s3 = mockClient(S3Client);
@@ -214,5 +222,54 @@ describe('post-process', () => {
 
     await expect(postProcess(sample)).rejects.toMatchObject({ name: 'NoSuchKey' });
     expect(s3).not.toHaveReceivedCommand(PutObjectCommand);
+  });
+
+  const serveLines = (lines: string[]) =>
+    s3.on(GetObjectCommand, { Key: OUTPUT_KEY }).resolves({
+      Body: streamBody(Readable.from([`${lines.join('\n')}\n`])),
+    });
+
+  it('fails with DatasetCreationFailed before writing a manifest when the test set would be empty', async () => {
+    serveLines([gtText({ sourceRef: `s3://${BUCKET}/incoming/logos/only.jpg` })]);
+
+    const error = await postProcess(sample).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({
+      name: 'DatasetCreationFailed',
+      message: expect.stringContaining('ERROR_EMPTY_MANIFEST: the test set would be empty'),
+    });
+    expect((error as Error).message).toContain(`${RUN}/dataset/report.json`);
+    expect(JSON.parse(written(`${RUN}/dataset/report.json`))).toMatchObject({
+      accepted: 1,
+      test: 0,
+      blockers: [{ code: 'ERROR_EMPTY_MANIFEST' }],
+    });
+    expect(s3).not.toHaveReceivedCommandWith(PutObjectCommand, { Key: `${RUN}/dataset/train.manifest` });
+    expect(s3).not.toHaveReceivedCommandWith(PutObjectCommand, { Key: `${RUN}/dataset/test.manifest` });
+    expect(s3).not.toHaveReceivedCommand(CreateMultipartUploadCommand);
+  });
+
+  it("keeps the run's bucket and label attribute even when most lines disagree, rejecting the others by name", async () => {
+    const own = Array.from({ length: 4 }, (_, i) =>
+      gtText({ sourceRef: `s3://${BUCKET}/incoming/logos/own-${i}.jpg` }),
+    );
+    const foreign = Array.from({ length: 6 }, (_, i) => gtText({ sourceRef: `s3://elsewhere/x-${i}.jpg` }));
+    const otherAttribute = Array.from({ length: 6 }, (_, i) =>
+      gtText({ sourceRef: `s3://${BUCKET}/incoming/logos/chained-${i}.jpg`, attribute: 'other-job' }),
+    );
+    serveLines([...foreign, ...otherAttribute, ...own]);
+
+    const summary = await postProcess(sample);
+
+    expect(summary).toMatchObject({ accepted: 4, rejected: 12 });
+    const report = JSON.parse(written(`${RUN}/dataset/report.json`));
+    expect(report).toMatchObject({
+      bucket: BUCKET,
+      labelAttributeName: 'bounding-box',
+      rejectedByReason: { ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS: 6, LABEL_ATTRIBUTE_MISMATCH: 6 },
+      blockers: [],
+    });
+    // The run decided both, so no majority warning: the lines were simply not the run's.
+    expect(report.warnings.join(' ')).not.toContain('where most are');
   });
 });

@@ -44,10 +44,17 @@ describe('infra/private-workforce.yml', () => {
     expect(fragment.Resources.WorkforceUserPoolClient?.Properties).toMatchObject({
       GenerateSecret: true,
       AllowedOAuthFlowsUserPoolClient: true,
-      AllowedOAuthFlows: ['code', 'implicit'],
+      AllowedOAuthFlows: ['code'],
       AllowedOAuthScopes: ['email', 'openid', 'profile'],
       SupportedIdentityProviders: ['COGNITO'],
     });
+  });
+
+  it('offers workers TOTP MFA and asks for passwords with symbols', () => {
+    const pool = fragment.Resources.WorkforceUserPool?.Properties;
+
+    expect(pool).toMatchObject({ MfaConfiguration: 'OPTIONAL', EnabledMfas: ['SOFTWARE_TOKEN_MFA'] });
+    expect(pool?.Policies).toMatchObject({ PasswordPolicy: { RequireSymbols: true, MinimumLength: 12 } });
   });
 
   it('binds the work team to the pool, client and group it creates', () => {

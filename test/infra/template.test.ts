@@ -68,6 +68,35 @@ describe('packaged template', () => {
     });
   });
 
+  it('aborts incomplete multipart uploads after 7 days and expires noncurrent versions after a stage parameter', () => {
+    const rules = (resource('DataBucket').Properties.LifecycleConfiguration as { Rules: object[] }).Rules;
+    const serverless = readFileSync(join(ROOT, 'serverless.yml'), 'utf8');
+
+    expect(rules).toContainEqual(
+      expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+    );
+    expect(rules).toContainEqual(
+      expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+    );
+    expect(serverless).toMatch(/noncurrentVersionDays: 30\n/);
+  });
+
+  it('encrypts the alarm topic with a rotated customer-managed key that CloudWatch may use', () => {
+    const topic = resource('AlarmTopic').Properties;
+    const key = resource('AlarmTopicKey').Properties;
+    const statements = (key.KeyPolicy as { Statement: (Statement & { Principal: unknown })[] }).Statement;
+
+    expect(topic.KmsMasterKeyId).toEqual({ Ref: 'AlarmTopicKey' });
+    expect(key.EnableKeyRotation).toBe(true);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: expect.arrayContaining(['kms:Decrypt', 'kms:GenerateDataKey']),
+      }),
+    );
+  });
+
   it('denies every request to the bucket that does not use TLS', () => {
     const policy = resource('DataBucketPolicy').Properties.PolicyDocument as { Statement: Statement[] };
 
@@ -122,6 +151,14 @@ describe('packaged template', () => {
     expect(s3Resources).not.toContain('task-tokens');
   });
 
+  it('grants the labeling role s3:GetBucketLocation without a condition its requests never carry', () => {
+    const statements = statementsOf(resource('LabelingExecutionRole'));
+
+    expect(statements.filter((s) => actions(s).includes('s3:GetBucketLocation'))).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: { 'Fn::GetAtt': ['DataBucket', 'Arn'] } },
+    ]);
+  });
+
   it('lets every function that reads a maybe-missing object list the bucket, so S3 answers NoSuchKey', () => {
     const roleOf = (fnKey: string) =>
       resource(`${fnKey.charAt(0).toUpperCase()}${fnKey.slice(1)}IamRoleLambdaExecution`);
@@ -131,6 +168,7 @@ describe('packaged template', () => {
       'startLabelingJob',
       'labelingJobEvents',
       'reconcileLabelingJob',
+      'sweepTaskTokens',
       'postProcess',
     ]) {
       const listing = statementsOf(roleOf(fnKey)).filter((s) => actions(s).includes('s3:ListBucket'));
@@ -179,11 +217,10 @@ describe('packaged template', () => {
     };
     const rules = pipelineEventRules({ Ref: 'DataBucket' }, stateMachineArn);
 
-    // A schedule (expireBuiltinJobs) retries itself at its next tick and has no pattern; event rules are contracts.
-    const eventRules = () =>
-      ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression === undefined);
+    // The sweep's rule is a schedule, not a pattern (checked below).
     expect(rules.map((r) => r.logicalId).sort()).toEqual(
-      eventRules()
+      ofType('AWS::Events::Rule')
+        .filter(([, r]) => r.Properties.EventPattern !== undefined)
         .map(([id]) => id)
         .sort(),
     );
@@ -207,6 +244,28 @@ describe('packaged template', () => {
         expect(target).toMatchObject({ RetryPolicy: expect.any(Object), DeadLetterConfig: expect.any(Object) });
       }
     }
+  });
+
+  it('sweeps the task tokens on the stage-parameter schedule, hourly by default, with only the access it uses', () => {
+    const schedules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression !== undefined);
+    const role = resource('SweepTaskTokensIamRoleLambdaExecution');
+    const granted = statementsOf(role).flatMap(actions).sort();
+
+    expect(schedules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual(['rate(1 hour)']);
+    expect(JSON.stringify(schedules[0]?.[1].Properties.Targets)).toContain('SweepTaskTokensLambdaFunction');
+    expect(granted).toEqual(
+      expect.arrayContaining([
+        's3:ListBucket',
+        's3:GetObject',
+        's3:DeleteObject',
+        'sagemaker:DescribeLabelingJob',
+        'states:SendTaskSuccess',
+        'states:SendTaskFailure',
+      ]),
+    );
+    expect(granted).not.toContain('s3:PutObject');
+    expect(granted).not.toContain('sagemaker:StopLabelingJob');
+    expect(JSON.stringify(statementsOf(role))).not.toContain('/runs/*');
   });
 
   it('alarms on failed executions and on dead-lettered events', () => {

@@ -106,6 +106,7 @@ describe('local pipeline, end to end, on the Ground Truth backend', () => {
     expect(result.counts.accepted).toBe(0);
     expect(result.counts.rejected).toBe(sample.expectedRejections.filter((r) => r.code !== 'DUPLICATE').length);
     expect(failureEvents(result.events)[0]?.detail.error).toMatchObject({ name: 'NoValidImages' });
+    expect(failureEvents(result.events)[0]?.detail).not.toHaveProperty('labelingJobName');
     expect(environment.sageMaker.listJobs().map((j) => j.name)).not.toContain(result.runId);
   });
 
@@ -127,6 +128,33 @@ describe('local pipeline, end to end, on the Ground Truth backend', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(result.counts.labeled).toBeGreaterThan(0);
     expect((result.counts.train ?? 0) + (result.counts.test ?? 0)).toBeGreaterThan(0);
+  });
+
+  it('resumes a run whose completion event is lost from the scheduled task-token sweep, once', async () => {
+    const resumed: string[] = [];
+    let running = true;
+    const sweeping = (async () => {
+      while (running) {
+        const swept = await environment.sweepTaskTokens();
+        for (const t of swept.tokens) if (t.action === 'resumed') resumed.push(t.jobName);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+
+    // A wait timeout of an hour: only the sweep can end this run within the test.
+    const result = await run('e2e-swept', { loseLabelingEvent: true, callbackTimeoutSeconds: 3600 }).finally(() => {
+      running = false;
+    });
+    await sweeping;
+
+    expect(result.status).toBe('SUCCEEDED');
+    expect(resumed).toEqual([result.runId]);
+    expect(result.counts.labeled).toBeGreaterThan(0);
+    expect(
+      environment.deliveries.filter(
+        (e) => e.source === 'aws.sagemaker' && e.resources.some((r) => r.endsWith(`/${result.runId}`)),
+      ),
+    ).toEqual([]);
   });
 
   it("runs on the user's own images, replaying their Ground Truth output manifest", async () => {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
@@ -14,7 +14,12 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { LOCAL_S3_CREDENTIALS, type RunningS3Server, startS3Server } from '../../local-runtime/s3-server';
+import {
+  LOCAL_S3_CREDENTIALS,
+  type RunningS3Server,
+  removeStaleS3Folders,
+  startS3Server,
+} from '../../local-runtime/s3-server';
 
 const BUCKET = 'local-test-bucket';
 
@@ -281,5 +286,45 @@ describe('startS3Server lifecycle', () => {
     client.destroy();
 
     expect(refused).toBe(true);
+  });
+});
+
+describe('leftovers of earlier local runs', () => {
+  it('removes the S3 folders of runs that no longer run, and keeps those of running ones and foreign folders', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'labeling-pipeline-leftovers-'));
+    const ended = spawn(process.execPath, ['-e', '0']);
+    const deadPid = await new Promise<number>((done) => ended.on('exit', () => done(ended.pid ?? 0)));
+    const folder = async (name: string, ageDays = 0) => {
+      const path = join(root, name);
+      await mkdir(join(path, 'labeling-pipeline-local-data'), { recursive: true });
+      await writeFile(join(path, 'labeling-pipeline-local-data', 'task-tokens.json'), '{}');
+      const time = new Date(Date.now() - ageDays * 86_400_000);
+      await utimes(path, time, time);
+      return path;
+    };
+    const dead = await folder(`labeling-pipeline-s3-${deadPid}-AbC123`);
+    const alive = await folder(`labeling-pipeline-s3-${process.pid}-XyZ789`);
+    const oldUnowned = await folder('labeling-pipeline-s3-Qw1234', 3);
+    const recentUnowned = await folder('labeling-pipeline-s3-Er5678');
+    const foreign = await folder('someone-else-s3-1');
+
+    try {
+      const removed = await removeStaleS3Folders(root);
+
+      expect(removed.sort()).toEqual([dead, oldUnowned].sort());
+      for (const kept of [alive, recentUnowned, foreign]) expect(existsSync(kept)).toBe(true);
+      expect(existsSync(dead)).toBe(false);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('names its temporary folder after the process that owns it', async () => {
+    const server = await startS3Server();
+    try {
+      expect(server.directory).toContain(`labeling-pipeline-s3-${process.pid}-`);
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -122,7 +122,7 @@ describe('generateSampleBatch', () => {
 
     expect([...codes].sort()).toEqual(
       [
-        ImageReason.CORRUPT_IMAGE,
+        ImageReason.TRUNCATED_IMAGE,
         ImageReason.UNSUPPORTED_FORMAT,
         ImageReason.TOO_SMALL,
         ImageReason.DUPLICATE,
@@ -138,7 +138,7 @@ describe('generateSampleBatch', () => {
   });
 
   it('makes the bad files bad in the way their codes say', () => {
-    const truncated = bodyOf(batch, rejectionNamed(batch, ImageReason.CORRUPT_IMAGE));
+    const truncated = bodyOf(batch, rejectionNamed(batch, ImageReason.TRUNCATED_IMAGE));
     const text = bodyOf(batch, rejectionNamed(batch, ImageReason.UNSUPPORTED_FORMAT));
     const tinyName = rejectionNamed(batch, ImageReason.TOO_SMALL);
     const duplicateName = rejectionNamed(batch, ImageReason.DUPLICATE);

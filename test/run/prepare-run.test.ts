@@ -30,13 +30,22 @@ describe('prepare-run', () => {
     [{ ...manualInput, colour: 'red' }, 'colour'],
     [{ ...manualInput, workersPerObject: 0 }, 'workersPerObject'],
     [{ prefix: 'incoming/x/' }, 'bucket'],
-    ['not an object', '(root)'],
   ])('fails with InvalidInput naming the bad field (%#)', async (input, field) => {
     await expect(prepare(input)).rejects.toMatchObject({
       name: 'InvalidInput',
       message: expect.stringContaining(field),
     });
   });
+
+  it.each([null, [1, 2], 'x', 7])(
+    'refuses an execution input that is not an object (%j), saying what to give',
+    async (input) => {
+      await expect(prepare(input)).rejects.toMatchObject({
+        name: 'InvalidInput',
+        message: expect.stringContaining('it must be a JSON object such as {"bucket"'),
+      });
+    },
+  );
 
   it('names the bad label', async () => {
     await expect(prepare({ ...manualInput, labels: ['acme', 'x'.repeat(300)] })).rejects.toMatchObject({

@@ -2,9 +2,16 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as publishFailure } from '../../functions/run/publish-failure/handler';
 import { handler as publishResult } from '../../functions/run/publish-result/handler';
+import { planRun } from '../../functions/run/rules/run-plan';
 import { fakeContext } from '../fake-context';
 
 const eventBridge = mockClient(EventBridgeClient);
+const runContext = (executionName: string) =>
+  planRun({ bucket: 'b', prefix: 'incoming/logos/' }, executionName, {
+    dataBucket: 'b',
+    defaultLabels: ['acme'],
+    labelingBackend: 'ground-truth',
+  });
 const entry = () => eventBridge.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries?.[0];
 
 describe('publish-result and publish-failure', () => {
@@ -37,6 +44,24 @@ describe('publish-result and publish-failure', () => {
       name: 'LabelingJobFailed',
       cause: 'workteam not found',
     });
+  });
+
+  it('names no labeling job when the run failed before it reached the labeling step', async () => {
+    const run = runContext('r-1');
+    const validation = { total: 3, accepted: 0, rejected: 3, byReason: { TOO_SMALL: 3 }, reportUri: 's3://b/v.json' };
+
+    await publishFailure({ run, validation, error: { Error: 'NoValidImages', Cause: 'all rejected' } }, fakeContext);
+
+    expect(JSON.parse(entry()?.Detail ?? '{}')).not.toHaveProperty('labelingJobName');
+  });
+
+  it('names the labeling job of a run that failed after starting it', async () => {
+    const run = runContext('r-2');
+    const manifest = { manifestUri: 's3://b/m', labelCategoryConfigUri: 's3://b/c', objects: 3 };
+
+    await publishFailure({ run, manifest, error: { Error: 'LabelingJobFailed', Cause: 'x' } }, fakeContext);
+
+    expect(JSON.parse(entry()?.Detail ?? '{}').labelingJobName).toBe('r-2');
   });
 
   it('announces a failure even when the state holds malformed parts', async () => {

@@ -74,6 +74,36 @@ describe('start-pipeline', () => {
     expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
   });
 
+  it('accepts a batch.json that starts with a UTF-8 byte-order mark', async () => {
+    s3.on(GetObjectCommand).resolves({
+      Body: sdkStreamMixin(
+        Readable.from([Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"labels":["acme"]}')])]),
+      ),
+    });
+
+    const outcome = await handler(uploadEvent, fakeContext);
+
+    expect(outcome).toMatchObject({ started: true });
+    expect(startedInput()).toMatchObject({ labels: ['acme'] });
+  });
+
+  it('starts nothing for labels PrepareRun would refuse, such as two that differ only by case', async () => {
+    s3.on(GetObjectCommand).resolves(body('{"labels":["Acme","acme"]}'));
+
+    await expect(handler(uploadEvent, fakeContext)).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringMatching(/batch\.json: labels: label "acme" repeats "Acme"/),
+    });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('starts nothing for an empty label list', async () => {
+    s3.on(GetObjectCommand).resolves(body('{"labels":[]}'));
+
+    await expect(handler(uploadEvent, fakeContext)).rejects.toMatchObject({ name: 'InvalidInput' });
+    expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
   it('fails loudly on an unknown or mistyped option, naming the field', async () => {
     s3.on(GetObjectCommand).resolves(body('{"workersPerObject":"three","colour":"red"}'));
 

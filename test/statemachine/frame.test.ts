@@ -67,7 +67,7 @@ describe('state machine frame', () => {
     const result = await runStateMachine({ input: { ...input, workersPerObject: 12 }, overrides: stubbed });
 
     expect(result.status).toBe('FAILED');
-    expect(result.path).toEqual(['PrepareRun', 'PublishFailure', 'Failed']);
+    expect(result.path).toEqual(['PrepareRun', 'InputRejected', 'PublishFailure', 'Failed']);
     expect(result.error?.Error).toBe('InvalidInput');
     expect(result.error?.Cause).toContain('workersPerObject');
     const { detailType, detail } = publishedDetail(0);
@@ -75,6 +75,24 @@ describe('state machine frame', () => {
     expect(detail.error.name).toBe('InvalidInput');
     expect(detail.error.cause).toContain('workersPerObject');
     expect(detail.batch).toBe('logos-2026');
+  });
+
+  it.each([
+    ['null', null],
+    ['an array', [1, 2]],
+    ['a string', 'x'],
+    ['a number', 7],
+  ])('fails an execution input that is %s with InvalidInput and announces it', async (_what, notAnObject) => {
+    const result = await runStateMachine({ input: notAnObject, overrides: stubbed });
+
+    expect(result.status).toBe('FAILED');
+    expect(result.path).toEqual(['PrepareRun', 'InputRejected', 'PublishFailure', 'Failed']);
+    expect(result.error?.Error).toBe('InvalidInput');
+    expect(result.error?.Cause).toContain('execution input');
+    const { detailType, detail } = publishedDetail(0);
+    expect(detailType).toBe('Labeling Pipeline Failed');
+    expect(detail.error.name).toBe('InvalidInput');
+    expect(detail.labelingJobName).toBeUndefined();
   });
 
   it('absorbs a transient Lambda error with Retry', async () => {
@@ -120,6 +138,6 @@ describe('state machine frame', () => {
 
     expect(result.status).toBe('FAILED');
     expect(result.error?.Error).toBe('InvalidInput');
-    expect(result.path).toEqual(['PrepareRun', 'PublishFailure', 'Failed']);
+    expect(result.path).toEqual(['PrepareRun', 'InputRejected', 'PublishFailure', 'Failed']);
   });
 });

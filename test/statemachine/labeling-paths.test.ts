@@ -7,6 +7,8 @@ import {
   GetObjectCommand,
   type GetObjectCommandInput,
   type GetObjectCommandOutput,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandInput,
   NoSuchKey,
   PutObjectCommand,
   type PutObjectCommandInput,
@@ -20,7 +22,9 @@ import {
   StopLabelingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
+import scheduledEvent from '../../events/scheduled-sweep.json';
 import { handler as labelingJobEvents } from '../../functions/labeling/labeling-job-events/handler';
+import { handler as sweepTaskTokens } from '../../functions/labeling/sweep-task-tokens/handler';
 import { fakeContext } from '../fake-context';
 import { runStateMachine } from './harness';
 import { datasetOutput, datasetsOutput, manifestOutput, validationOutput } from './stage-outputs';
@@ -60,11 +64,18 @@ const overrides = {
 
 /** A small in-memory bucket, so the real handlers hand the token to each other through "S3". */
 const objects = new Map<string, string>();
+const written = new Map<string, Date>();
 const fakeBucket = () => {
   s3.on(PutObjectCommand).callsFake((request: PutObjectCommandInput) => {
     objects.set(String(request.Key), String(request.Body));
+    written.set(String(request.Key), new Date());
     return {};
   });
+  s3.on(ListObjectsV2Command).callsFake((request: ListObjectsV2CommandInput) => ({
+    Contents: [...objects.keys()]
+      .filter((key) => key.startsWith(String(request.Prefix)))
+      .map((key) => ({ Key: key, LastModified: written.get(key) })),
+  }));
   s3.on(GetObjectCommand).callsFake((request: GetObjectCommandInput) => {
     const text = objects.get(String(request.Key));
     if (text === undefined) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} });
@@ -101,6 +112,7 @@ describe('labeling paths', () => {
     sageMaker.reset();
     eventBridge.reset();
     objects.clear();
+    written.clear();
     postProcessInputs.length = 0;
     fakeBucket();
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
@@ -198,6 +210,94 @@ describe('labeling paths', () => {
       expect(result.error?.Error).toBe('LabelingJobTimedOut');
       expect(result.error?.Cause).toContain('was still InProgress');
       expect(sageMaker).toHaveReceivedCommandWith(StopLabelingJobCommand, { LabelingJobName: RUN_ID });
+    });
+  });
+
+  describe('when the completion event is lost', () => {
+    /** The scheduled sweep, as EventBridge invokes it `minutesLater` after now. */
+    const sweepAt = (minutesLater: number) =>
+      sweepTaskTokens(
+        { ...scheduledEvent, time: new Date(Date.now() + minutesLater * 60_000).toISOString() },
+        fakeContext,
+      );
+
+    it('resumes the run from the hourly sweep once the token is an hour old, and only once', async () => {
+      jobIs({ LabelingJobStatus: 'Completed' });
+      const sweeps: unknown[] = [];
+
+      const result = await runStateMachine({
+        input,
+        overrides,
+        onLabelingJobStarted: async () => {
+          sweeps.push(await sweepAt(30));
+          sweeps.push(await sweepAt(61));
+          sweeps.push(await sweepAt(122));
+          // The event turns up after all: it finds no token and changes nothing.
+          await labelingJobEvents(stateChange('Completed'), fakeContext);
+        },
+      });
+
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.path).not.toContain('ReconcileLabelingJob');
+      expect(result.path.filter((s) => s === 'PostProcess')).toHaveLength(1);
+      expect(postProcessInputs[0]).toMatchObject({ labeling: { jobName: RUN_ID, outputManifestS3Uri: OUTPUT } });
+      expect(sweeps).toEqual([
+        { checked: 0, tokens: [] },
+        { checked: 1, tokens: [{ jobName: RUN_ID, action: 'resumed', outcome: 'Completed' }] },
+        { checked: 0, tokens: [] },
+      ]);
+      expect(objects.has(TOKEN_KEY)).toBe(false);
+    });
+
+    it('resumes the run once when the sweep and a late event arrive together', async () => {
+      jobIs({ LabelingJobStatus: 'Completed' });
+      let outcomes: unknown[] = [];
+
+      const result = await runStateMachine({
+        input,
+        overrides,
+        onLabelingJobStarted: async () => {
+          outcomes = await Promise.all([sweepAt(90), labelingJobEvents(stateChange('Completed'), fakeContext)]);
+        },
+      });
+
+      expect(result.status).toBe('SUCCEEDED');
+      expect(result.path.filter((s) => s === 'PostProcess')).toHaveLength(1);
+      const actions = JSON.stringify(outcomes);
+      expect(actions.match(/"resumed"/g)).toHaveLength(1);
+    });
+
+    it('fails the run from the sweep when the job ended Failed', async () => {
+      jobIs({ LabelingJobStatus: 'Failed', FailureReason: 'ClientError: no workers' });
+
+      const result = await runStateMachine({
+        input,
+        overrides,
+        onLabelingJobStarted: async () => void (await sweepAt(61)),
+      });
+
+      expect(result.status).toBe('FAILED');
+      expect(result.path).toEqual([...LABELING_PATH, ...FAILED_TAIL]);
+      expect(result.error).toMatchObject({ Error: 'LabelingJobFailed', Cause: expect.stringContaining('no workers') });
+    });
+
+    it('leaves a job that is still running to its event or the wait', async () => {
+      jobIs({ LabelingJobStatus: 'InProgress' });
+      let swept: unknown;
+
+      const result = await runStateMachine({
+        input,
+        overrides,
+        labelingWaitTimesOut: false,
+        onLabelingJobStarted: async () => {
+          swept = await sweepAt(61);
+          jobIs({ LabelingJobStatus: 'Completed' });
+          await labelingJobEvents(stateChange('Completed'), fakeContext);
+        },
+      });
+
+      expect(swept).toEqual({ checked: 1, tokens: [{ jobName: RUN_ID, action: 'left', reason: 'InProgress' }] });
+      expect(result.status).toBe('SUCCEEDED');
     });
   });
 });

@@ -14,6 +14,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { ValidationReport } from '../../functions/validation/contracts/validation-report';
 import { handler, validateImages } from '../../functions/validation/validate-images/handler';
 import { fakeContext } from '../fake-context';
+import { hostileImages } from '../fixtures/hostile-images';
 import { jpegFrameOffset, jpegImage, pngImage } from '../fixtures/images';
 
 const s3 = mockClient(S3Client);
@@ -101,14 +102,58 @@ describe('validate-images handler', () => {
     });
   });
 
-  it('reads only a ranged head of each image and never the empty one', async () => {
+  it('reads only a ranged head and a ranged tail of each image, and never the empty one', async () => {
     const big = pngImage(1024, 768, { padBytes: 2_000_000 });
     serve({ [`${PREFIX}big.png`]: big, [`${PREFIX}empty.png`]: Buffer.alloc(0) });
 
-    await validateImages({ run });
+    const summary = await validateImages({ run });
 
     const gets = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input);
-    expect(gets).toEqual([{ Bucket: BUCKET, Key: `${PREFIX}big.png`, Range: 'bytes=0-65535' }]);
+    expect(gets).toEqual([
+      { Bucket: BUCKET, Key: `${PREFIX}big.png`, Range: 'bytes=0-65535' },
+      { Bucket: BUCKET, Key: `${PREFIX}big.png`, Range: `bytes=${big.length - 4096}-${big.length - 1}` },
+    ]);
+    expect(summary.byReason).toEqual({ EMPTY_FILE: 1 });
+  });
+
+  const hostile = Object.entries(hostileImages()).map(([name, { body, code }]) => [name, code, body] as const);
+
+  it.each(hostile)('rejects %s as %s', async (name, code, body) => {
+    serve({ [`${PREFIX}${name}`]: body, [`${PREFIX}good.jpg`]: jpegImage(320, 240) });
+
+    const summary = await validateImages({ run });
+
+    expect(summary).toMatchObject({ total: 2, accepted: 1, byReason: { [code]: 1 } });
+    expect(writtenReport().report.images.find((i) => i.key.endsWith(name))).toMatchObject({
+      verdict: 'rejected',
+      reasons: [{ code }],
+    });
+  });
+
+  it('rejects a large JPEG that lost its end, found by the read of its last bytes', async () => {
+    const jpeg = jpegImage(1000, 800, { noise: true });
+    const cut = jpeg.subarray(0, jpeg.length - 1000);
+    serve({ [`${PREFIX}cut.jpg`]: cut });
+
+    const summary = await validateImages({ run });
+
+    expect(cut.length).toBeGreaterThan(64 * 1024);
+    expect(summary.byReason).toEqual({ TRUNCATED_IMAGE: 1 });
+    const ranges = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Range);
+    expect(ranges).toContain(`bytes=${cut.length - 4096}-${cut.length - 1}`);
+  });
+
+  it('reports an EXIF-rotated JPEG at its displayed size, with its orientation', async () => {
+    serve({ [`${PREFIX}portrait.jpg`]: jpegImage(800, 600, { orientation: 6 }) });
+
+    await validateImages({ run });
+
+    expect(writtenReport().report.images[0]).toMatchObject({
+      verdict: 'accepted',
+      width: 600,
+      height: 800,
+      orientation: 6,
+    });
   });
 
   it('reads on to the frame header of a JPEG with a 100 KB EXIF block in one more ranged GET', async () => {
@@ -118,19 +163,20 @@ describe('validate-images handler', () => {
     await validateImages({ run });
 
     const ranges = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Range);
-    expect(ranges).toHaveLength(2);
+    expect(ranges).toHaveLength(3);
     expect(ranges[0]).toBe('bytes=0-65535');
-    expect(ranges[1]).toMatch(/^bytes=65536-\d+$/);
+    expect(ranges[1]).toBe(`bytes=${jpeg.length - 4096}-${jpeg.length - 1}`);
+    expect(ranges[2]).toMatch(/^bytes=65536-\d+$/);
     expect(writtenReport().report.images[0]).toMatchObject({ verdict: 'accepted', width: 300, height: 200 });
   });
 
-  it('rejects a JPEG truncated before its frame header as CORRUPT_IMAGE', async () => {
+  it('rejects a JPEG truncated before its frame header as TRUNCATED_IMAGE', async () => {
     const jpeg = jpegImage(300, 200);
     serve({ [`${PREFIX}cut.jpg`]: jpeg.subarray(0, jpegFrameOffset(jpeg)) });
 
     const summary = await validateImages({ run });
 
-    expect(summary.byReason).toEqual({ CORRUPT_IMAGE: 1 });
+    expect(summary.byReason).toEqual({ TRUNCATED_IMAGE: 1 });
   });
 
   it('rejects an object deleted after the listing as CORRUPT_IMAGE instead of failing the batch', async () => {

@@ -13,16 +13,23 @@ export interface FileSpool extends LineSpool {
 /**
  * A spool in a temp file (Lambda's /tmp, 512 MB by default; converted lines of a full
  * 100,000-object job take about 50 MB), so the two conversion passes never hold the lines in
- * memory. Lines are appended during pass 1 and read back once, in order, during pass 2.
+ * memory. Lines are appended during pass 1 and read back, in order, during pass 2.
  */
 export const createFileSpool = async (directory = tmpdir()): Promise<FileSpool> => {
   const dir = await mkdtemp(join(directory, 'dataset-spool-'));
   const path = join(dir, 'lines.jsonl');
-  const file = createWriteStream(path);
-  const sink = writableLineSink(file);
+  let file = createWriteStream(path);
+  let sink = writableLineSink(file);
   let closed = false;
   return {
     append: (text) => sink.write(`${text}\n`),
+    async clear() {
+      if (closed) closed = false;
+      else await sink.close();
+      // A new write stream truncates the file.
+      file = createWriteStream(path);
+      sink = writableLineSink(file);
+    },
     async *replay() {
       if (!closed) {
         closed = true;

@@ -36,7 +36,7 @@ export const DatasetReport = z.object({
   minConfidence: z.number(),
   /** Records read (a pretty-printed record counts once; blank lines not at all). */
   lines: z.number().int(),
-  /** Lines written to train or test. */
+  /** Usable lines: written to train or test, unless `blockers` says why not. */
   accepted: z.number().int(),
   /** Lines dropped, whatever the reason. */
   rejectedLines: z.number().int(),
@@ -61,6 +61,11 @@ export const DatasetReport = z.object({
   rejectedListLimit: z.number().int(),
   rejectedTotal: z.number().int(),
   warnings: z.array(z.string()),
+  /**
+   * Why no manifest was written although `accepted` lines were usable: a Rekognition limit the
+   * sets would break, or an empty test set. Empty when the manifests were written.
+   */
+  blockers: z.array(z.object({ code: z.string(), message: z.string() })).default([]),
   labelCounters: LabelCounters.optional(),
   /** The labeling job decisions file (`runs/<runId>/labeling/job.json`), when present. */
   labelingJob: z.record(z.string(), z.unknown()).optional(),

@@ -1,9 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { openStream } from '../../kernel/aws/s3-objects';
-import type { SettingName } from '../../kernel/config';
+import { loadSettings } from '../../kernel/config';
 import { type DatasetSummary, LabelingResult, RunContext } from '../../kernel/contracts/step-io';
-import { InvalidInput, NoUsableLabels } from '../../kernel/errors';
+import { DatasetCreationFailed, InvalidInput, NoUsableLabels } from '../../kernel/errors';
 import { logger, metrics, pipelineStep } from '../../kernel/observability';
 import { parseS3Uri } from '../../kernel/rules/s3-uri';
 import { datasetFiles, readJobDecisions } from '../aws/dataset-files';
@@ -11,9 +11,11 @@ import { createFileSpool } from '../aws/spool-file';
 import { readLabelerFigures } from '../aws/worker-responses';
 import { convertOutputManifest } from '../rules/dataset-conversion';
 import { readManifestBatches } from '../rules/line-reader';
+import { datasetLimits } from '../rules/rekognition-rules';
 
-/** The environment variables this function reads (none: it works from its input alone). */
-export const SETTINGS: readonly SettingName[] = [];
+/** The environment variables this function reads: the region, for Rekognition's dataset limits there. */
+export const SETTINGS = ['AWS_REGION'] as const;
+const settings = loadSettings(SETTINGS);
 
 export const PostProcessInput = z.object({
   run: RunContext.pick({
@@ -37,15 +39,27 @@ const sourceOf = (uri: string) => {
   }
 };
 
-/** Streams the job's output manifest into `runs/<runId>/dataset/{train,test}.manifest` and the report. */
+/**
+ * Streams the job's output manifest into `runs/<runId>/dataset/{train,test}.manifest` and the
+ * report, with the same conversion as `labeling-pipeline convert`: the run's label attribute and
+ * bucket, and Rekognition's limits for this region. A dataset Rekognition would refuse (over a
+ * limit, or with an empty test set) gets its report but no manifest, and fails the run with
+ * DatasetCreationFailed, the error CreateDataset would end it with.
+ */
 export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<DatasetSummary> => {
   const source = sourceOf(labeling.outputManifestS3Uri);
   const files = datasetFiles(run.bucket, run.runPrefix);
   const labelingJob = await readJobDecisions(run.bucket, run.runPrefix);
   const body = await openStream(source.bucket, source.key);
+  let opened = false;
+  // The attribute and bucket are given, so the input is read once; a second read opens a new stream.
+  async function* open() {
+    yield* readManifestBatches(opened ? await openStream(source.bucket, source.key) : body);
+    opened = true;
+  }
   const spool = await createFileSpool();
   const report = await convertOutputManifest(
-    readManifestBatches(body),
+    open,
     { spool, openSinks: files.openSinks },
     {
       source: labeling.outputManifestS3Uri,
@@ -57,6 +71,7 @@ export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<
       minConfidence: run.minConfidence,
       labelCounters: labeling.labelCounters,
       labelingJob,
+      limits: datasetLimits(settings.AWS_REGION),
     },
   ).finally(() => spool.dispose());
   const labelers = await readLabelerFigures(
@@ -72,6 +87,12 @@ export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<
     throw new NoUsableLabels(
       `none of the ${lines} lines of ${labeling.outputManifestS3Uri} can go into a Rekognition dataset; see ${files.uri('datasetReport')} (or report.html) for each line's reason`,
       { reportUri: files.uri('datasetReport'), rejectedByReason },
+    );
+  }
+  if (report.blockers.length > 0) {
+    throw new DatasetCreationFailed(
+      `no manifest was written: ${report.blockers.map((b) => `${b.code}: ${b.message}`).join('; ')} (see ${files.uri('datasetReport')})`,
+      { reportUri: files.uri('datasetReport'), blockers: report.blockers },
     );
   }
   return {

@@ -1,11 +1,13 @@
 import { ManifestReason } from '../../kernel/rules/reason-codes';
 import type { DatasetReport } from '../contracts/dataset-report';
+import { type DatasetBlocker, datasetBlockers } from './dataset-limits';
 import { DatasetReportBuilder, type ReportContext } from './dataset-report';
 import { LabelRegistry } from './label-registry';
 import type { ManifestRecord } from './line-reader';
 import { datasetLineFromJson, formatDatasetLine, normalizeLine } from './normalize-line';
-import { parseOutputRecord } from './output-manifest';
-import { Assignment, hashSourceRef, planSplit, SplitIndex } from './split';
+import { type LineIdentity, parseOutputRecord } from './output-manifest';
+import { type DatasetLimits, datasetLimits } from './rekognition-rules';
+import { Assignment, hashSourceRef, planSplit, SplitIndex, type SplitPlan } from './split';
 
 /** Where converted lines go: a file, or an S3 multipart upload. `write` may ask the caller to wait. */
 export interface LineSink {
@@ -17,9 +19,17 @@ export interface LineSink {
 /** Scratch storage for the accepted lines between the two passes (a temp file in practice). */
 export interface LineSpool {
   append(text: string): undefined | Promise<void>;
-  /** The appended lines, in order, each without its newline. */
+  /** The appended lines, in order, each without its newline; may be replayed more than once. */
   replay(): AsyncIterable<string>;
+  /** Forgets every line, for a fresh first pass. */
+  clear(): Promise<void>;
 }
+
+/**
+ * Opens the input, as record batches from `readManifestBatches`. Called once, or twice when the
+ * label attribute or bucket of the first lines turns out not to be the majority's.
+ */
+export type ManifestSource = () => AsyncIterable<readonly ManifestRecord[]>;
 
 export interface ConversionPorts {
   spool: LineSpool;
@@ -28,13 +38,17 @@ export interface ConversionPorts {
 }
 
 export interface ConversionOptions extends Omit<ReportContext, 'labelAttributeName' | 'bucket'> {
-  /** The label attribute; detected from the first labeled line when absent. */
+  /** The label attribute; when absent, the one most labeled lines use. */
   labelAttributeName?: string;
-  /** The bucket every image must be in; the first accepted line's bucket when absent. */
+  /** The bucket every image must be in; when absent, the one most labeled lines' images are in. */
   expectedBucket?: string;
   /** The run's labels in Ground Truth's order: they keep their class ids. */
   labels?: readonly string[];
   rejectedListLimit?: number;
+  /** Write the manifests even when the test set is empty (default: refuse, Rekognition needs one). */
+  allowEmptyTest?: boolean;
+  /** Rekognition's limits to stay within (default: those of most regions). */
+  limits?: DatasetLimits;
 }
 
 interface PassOneState {
@@ -43,7 +57,28 @@ interface PassOneState {
   readonly registry: LabelRegistry;
   readonly index: SplitIndex;
   readonly builder: DatasetReportBuilder;
+  /** Labeled lines per label attribute and bucket: what the majority is decided from. */
+  readonly identities: Map<string, Map<string, number>>;
+  /** Bytes of the converted lines, newlines included: the size of train plus test. */
+  bytes: number;
 }
+
+const tally = (identities: PassOneState['identities'], { attribute, bucket }: LineIdentity = {}): void => {
+  if (attribute === undefined || bucket === undefined) return;
+  const buckets = identities.get(attribute) ?? new Map<string, number>();
+  buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1);
+  identities.set(attribute, buckets);
+};
+
+/** The key with the highest count; the first seen wins a tie, so the choice is deterministic. */
+const majority = (counts: ReadonlyMap<string, number>): string | undefined => {
+  let best: string | undefined;
+  let most = 0;
+  for (const [key, count] of counts) {
+    if (count > most) [best, most] = [key, count];
+  }
+  return best;
+};
 
 /** Pass 1 for one record: parse, apply the rules, spool what is kept, note what the split needs. */
 const takeRecord = (
@@ -63,6 +98,7 @@ const takeRecord = (
     return;
   }
   const outcome = parseOutputRecord(record, state.attribute);
+  tally(state.identities, outcome.identity);
   if (!outcome.ok) {
     state.attribute ??= outcome.attribute;
     builder.reject({ line: record.line, sourceRef: outcome.sourceRef, ...outcome.problem });
@@ -73,7 +109,10 @@ const takeRecord = (
   const rejectLine = (code: ManifestReason, message: string) =>
     builder.reject({ line: record.line, sourceRef: parsed.sourceRef, code, message });
   if (state.bucket !== undefined && parsed.bucket !== state.bucket) {
-    rejectLine(ManifestReason.ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS, `image is in ${parsed.bucket}, not ${state.bucket}`);
+    rejectLine(
+      ManifestReason.ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS,
+      `image is in ${parsed.bucket}; the dataset's images are in ${state.bucket} (one bucket per dataset)`,
+    );
     return;
   }
   const { line, findings } = normalizeLine(parsed, state.registry, { minConfidence });
@@ -87,7 +126,9 @@ const takeRecord = (
   builder.addLine(line, 1);
   // The input line number rides along in the spool (a tab never occurs in compact JSON), so
   // memory holds no per-line number for the rare duplicate report.
-  return ports.spool.append(`${record.line}\t${formatDatasetLine(line, parsed.attribute, state.registry)}`);
+  const text = formatDatasetLine(line, parsed.attribute, state.registry);
+  state.bytes += Buffer.byteLength(text) + 1;
+  return ports.spool.append(`${record.line}\t${text}`);
 };
 
 /** Pass 2: copy each spooled line to its set; a duplicate image is reported and un-counted. */
@@ -126,37 +167,122 @@ const writeSets = async (
   }
 };
 
-/**
- * Converts a Ground Truth output manifest (record batches from `readManifestBatches`) into Rekognition train and test manifests plus a
- * report, in two passes and constant memory: pass 1 parses and checks each record (Rekognition's
- * rules, https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/tm-debugging-json-line-errors.html), spools kept lines and keeps ~16 bytes per line for the split; the split
- * is planned; pass 2 copies spooled lines to train or test. When nothing is usable no sink is
- * opened, and the report says why each line was dropped.
- */
-export const convertOutputManifest = async (
-  batches: AsyncIterable<readonly ManifestRecord[]>,
+/** Pass 1 over the whole input with the given (or not yet known) attribute and bucket. */
+const firstPass = async (
+  open: ManifestSource,
   ports: ConversionPorts,
   options: ConversionOptions,
-): Promise<DatasetReport> => {
+  fixed: { attribute?: string; bucket?: string },
+): Promise<PassOneState> => {
   const state: PassOneState = {
-    attribute: options.labelAttributeName,
-    bucket: options.expectedBucket,
+    ...fixed,
     registry: new LabelRegistry(options.labels),
     index: new SplitIndex(),
     builder: new DatasetReportBuilder(options.rejectedListLimit),
+    identities: new Map(),
+    bytes: 0,
   };
-  for await (const batch of batches) {
+  for await (const batch of open()) {
     for (const record of batch) {
       const pending = takeRecord(record, state, ports, options.minConfidence);
       if (pending) await pending;
     }
   }
+  return state;
+};
+
+/**
+ * The label attribute and bucket of the dataset: the given ones, else those of most labeled
+ * lines (the bucket among lines of that attribute), so one stray line cannot decide for the file.
+ */
+const decideIdentity = (state: PassOneState, options: ConversionOptions): { attribute?: string; bucket?: string } => {
+  const perAttribute = new Map([...state.identities].map(([a, b]) => [a, [...b.values()].reduce((x, y) => x + y, 0)]));
+  const attribute = options.labelAttributeName ?? majority(perAttribute) ?? state.attribute;
+  const buckets = attribute === undefined ? undefined : state.identities.get(attribute);
+  const bucket = options.expectedBucket ?? (buckets === undefined ? undefined : majority(buckets)) ?? state.bucket;
+  return { attribute, bucket };
+};
+
+/** Bytes of the train and test manifests the plan would write (a dry replay of the spool). */
+const setBytes = async (spool: LineSpool, assignment: Uint8Array): Promise<{ train: number; test: number }> => {
+  const bytes = { train: 0, test: 0 };
+  let i = 0;
+  for await (const spooled of spool.replay()) {
+    const where = assignment[i];
+    const size = Buffer.byteLength(spooled) - spooled.indexOf('\t');
+    if (where === Assignment.TRAIN) bytes.train += size;
+    else if (where === Assignment.TEST) bytes.test += size;
+    i += 1;
+  }
+  return bytes;
+};
+
+/** What keeps the planned sets from being written: Rekognition's limits, or an empty test set. */
+const blockersFor = async (
+  state: PassOneState,
+  plan: SplitPlan,
+  ports: ConversionPorts,
+  options: ConversionOptions,
+): Promise<DatasetBlocker[]> => {
+  const limits = options.limits ?? datasetLimits();
+  // Only a dataset over the limit in total can have a manifest over it: measure each then.
+  const bytes = state.bytes > limits.manifestBytes ? await setBytes(ports.spool, plan.assignment) : undefined;
+  return datasetBlockers({ train: plan.train, test: plan.test, bytes }, limits, options.allowEmptyTest === true);
+};
+
+/**
+ * Converts a Ground Truth output manifest into Rekognition train and test manifests plus a
+ * report, in two passes and constant memory: pass 1 parses and checks each record (Rekognition's
+ * rules, https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/tm-debugging-json-line-errors.html),
+ * spools kept lines and keeps ~16 bytes per line for the split; the split
+ * is planned and checked against Rekognition's limits; pass 2 copies spooled lines to train or
+ * test. The label attribute and bucket are the given ones or the majority's: when the first
+ * lines guessed otherwise, pass 1 runs again over the input with the majority's. When nothing is
+ * usable, or a limit would be broken (`report.blockers`), no sink is opened, and the report says why.
+ */
+export const convertOutputManifest = async (
+  open: ManifestSource,
+  ports: ConversionPorts,
+  options: ConversionOptions,
+): Promise<DatasetReport> => {
+  const given = { attribute: options.labelAttributeName, bucket: options.expectedBucket };
+  let state = await firstPass(open, ports, options, given);
+  const decided = decideIdentity(state, options);
+  const bucketOverturned = state.bucket !== undefined && decided.bucket !== state.bucket;
+  if (decided.attribute !== state.attribute || bucketOverturned) {
+    await ports.spool.clear();
+    state = await firstPass(open, ports, options, decided);
+  }
   const plan = planSplit(state.index, { testFraction: options.testFraction });
   const { attribute } = state;
-  if (plan.train + plan.test > 0 && attribute !== undefined) {
+  const blockers = plan.train + plan.test > 0 ? await blockersFor(state, plan, ports, options) : [];
+  if (plan.train + plan.test > 0 && attribute !== undefined && blockers.length === 0) {
     await writeSets(ports, { ...state, attribute }, plan.assignment);
   }
   const { source, generatedAt, testFraction, minConfidence, labelCounters, labelingJob } = options;
   const context = { source, generatedAt, testFraction, minConfidence, labelCounters, labelingJob };
-  return state.builder.build({ ...context, labelAttributeName: attribute, bucket: state.bucket }, plan, state.registry);
+  const report = state.builder.build(
+    { ...context, labelAttributeName: attribute, bucket: state.bucket },
+    plan,
+    state.registry,
+  );
+  return { ...report, warnings: [...report.warnings, ...majorityWarnings(report, options)], blockers };
+};
+
+/** Says when lines were left out because most of the file disagreed with them. */
+const majorityWarnings = (report: DatasetReport, options: ConversionOptions): string[] => {
+  const warnings: string[] = [];
+  const otherAttribute = report.rejectedByReason[ManifestReason.LABEL_ATTRIBUTE_MISMATCH] ?? 0;
+  const otherBucket = report.rejectedByReason[ManifestReason.ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS] ?? 0;
+  if (options.labelAttributeName === undefined && otherAttribute > 0) {
+    warnings.push(
+      `${otherAttribute} line(s) use another label attribute than ${JSON.stringify(report.labelAttributeName)}, the one most lines use, and were left out`,
+    );
+  }
+  if (options.expectedBucket === undefined && otherBucket > 0) {
+    warnings.push(
+      `${otherBucket} line(s) have images in another bucket than ${report.bucket}, where most are, and were left out`,
+    );
+  }
+  return warnings;
 };

@@ -2,7 +2,6 @@ import type { LabelCounters } from '../../kernel/contracts/step-io';
 import type { DatasetReport, Rejection } from '../contracts/dataset-report';
 import type { LabelRegistry } from './label-registry';
 import type { DatasetLine } from './normalize-line';
-import { RekognitionLimits } from './rekognition-rules';
 import type { SplitPlan } from './split';
 
 /** Rejections listed one by one in the report; the rest are only counted (keeps memory bounded). */
@@ -99,27 +98,21 @@ export class DatasetReportBuilder {
       rejectedListLimit: this.listLimit,
       rejectedTotal: this.rejectedTotal,
       warnings: warningsFor(plan, Object.keys(labels).length),
+      blockers: [],
     };
   }
 }
 
-/** Dataset-level conditions Rekognition would refuse or that make training weak (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html). */
+/**
+ * Dataset-level conditions that make training weak; the ones Rekognition refuses are `blockers`
+ * (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html).
+ */
 const warningsFor = (plan: SplitPlan, labelCount: number): string[] => {
   const warnings: string[] = [];
   if (plan.train + plan.test > 0 && plan.test === 0) {
     warnings.push('the test set is empty: no label has 2 or more images; Rekognition needs a test dataset');
   }
   if (labelCount === 1) warnings.push('only 1 label: Rekognition documents a lower bound of 2 labels in one place');
-  for (const [name, count] of [
-    ['train', plan.train],
-    ['test', plan.test],
-  ] as const) {
-    if (count > RekognitionLimits.MAX_MANIFEST_LINES) {
-      warnings.push(
-        `${name} has ${count} lines; Rekognition imports ≤ ${RekognitionLimits.MAX_MANIFEST_LINES} per manifest`,
-      );
-    }
-  }
   const singles = [...plan.perLabel.values()].filter((c) => c.test === 0).length;
   if (singles > 0 && plan.test > 0) warnings.push(`${singles} label(s) have too few images to appear in test`);
   return warnings;

@@ -28,9 +28,21 @@ export interface LineProblem {
   message: string;
 }
 
-export type ParseOutcome =
+/**
+ * Which dataset a record would belong to, whatever its fate: its bounding-box label attribute
+ * (the given one when the record has it, else the first it has) and its image's bucket. The
+ * conversion decides both for the whole file from these (the majority), not from the first line.
+ */
+export interface LineIdentity {
+  attribute?: string;
+  bucket?: string;
+}
+
+type LabelledOutcome =
   | { ok: true; line: ParsedOutputLine }
   | { ok: false; problem: LineProblem; sourceRef?: string; attribute?: string };
+
+export type ParseOutcome = LabelledOutcome & { identity?: LineIdentity };
 
 type JsonObject = Record<string, unknown>;
 
@@ -50,6 +62,11 @@ export const detectLabelAttribute = (record: JsonObject): string | undefined => 
     if (isObject(meta) && meta.type === OBJECT_DETECTION_TYPE) return key.slice(0, -'-metadata'.length);
   }
   return undefined;
+};
+
+const isBoxAttribute = (record: JsonObject, attribute: string): boolean => {
+  const meta = metadataOf(record, attribute);
+  return isObject(meta) && meta.type === OBJECT_DETECTION_TYPE;
 };
 
 /** Without a known attribute: a failed object, an unsupported job type, or an unlabeled object. */
@@ -153,20 +170,31 @@ export const parseOutputRecord = (
   }
   const ref = readSourceRef(record);
   const sourceRef = typeof record['source-ref'] === 'string' ? record['source-ref'] : undefined;
-  if (isProblem(ref)) return { ok: false, problem: ref, sourceRef };
-  const name = attribute ?? detectLabelAttribute(record);
-  if (name === undefined) return { ok: false, problem: explainMissingAttribute(record), sourceRef };
-  return parseLabelled(record, name, ref);
+  const detected =
+    attribute !== undefined && isBoxAttribute(record, attribute) ? attribute : detectLabelAttribute(record);
+  if (isProblem(ref)) return { ok: false, problem: ref, sourceRef, identity: { attribute: detected } };
+  const identity = { attribute: detected, bucket: ref.bucket };
+  const name = attribute ?? detected;
+  if (name === undefined) return { ok: false, problem: explainMissingAttribute(record), sourceRef, identity };
+  const parsed = parseLabelled(record, name, ref, detected);
+  return { ...parsed, identity };
 };
 
 const parseLabelled = (
   record: JsonObject,
   attribute: string,
   ref: { sourceRef: string; bucket: string },
-): ParseOutcome => {
-  const fail = (problem: LineProblem): ParseOutcome => ({ ok: false, problem, sourceRef: ref.sourceRef, attribute });
+  detected: string | undefined,
+): LabelledOutcome => {
+  const fail = (problem: LineProblem): LabelledOutcome => ({ ok: false, problem, sourceRef: ref.sourceRef, attribute });
   const rawMeta = metadataOf(record, attribute);
   const rawLabel = record[attribute];
+  if (rawMeta === undefined && detected !== undefined && detected !== attribute) {
+    return fail({
+      code: ManifestReason.LABEL_ATTRIBUTE_MISMATCH,
+      message: `the line is labeled under ${JSON.stringify(detected)}; the dataset uses ${JSON.stringify(attribute)} (one label attribute per dataset)`,
+    });
+  }
   if (rawMeta === undefined) {
     return fail(
       rawLabel === undefined

@@ -18,9 +18,35 @@ export const RekognitionLimits = {
   MIN_SCALED_BOX_SIDE: 1,
   /** ≤ 1000 test images per label. */
   MAX_TEST_IMAGES_PER_LABEL: 1000,
-  /** ≤ 250,000 lines per manifest. */
+  /** ≤ 250,000 lines per manifest (and images per detection dataset). */
   MAX_MANIFEST_LINES: 250_000,
+  /** Manifest files ≤ 1 GB, read as decimal: the stricter reading. */
+  MAX_MANIFEST_BYTES: 1_000_000_000,
 } as const;
+
+/** Regions whose detection datasets hold fewer images: 28,000 train and 7,000 test (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html). */
+const SMALL_DATASET_REGIONS: Readonly<Record<string, { train: number; test: number }>> = {
+  'ap-south-1': { train: 28_000, test: 7_000 },
+  'eu-west-2': { train: 28_000, test: 7_000 },
+};
+
+export interface DatasetLimits {
+  /** Most lines (images) per manifest: the manifest limit, or the region's smaller dataset limit. */
+  trainLines: number;
+  testLines: number;
+  manifestBytes: number;
+  /** Where a smaller limit comes from, for the message. */
+  region?: string;
+}
+
+/** Rekognition's limits on one train and one test manifest, in `region` when given. */
+export const datasetLimits = (region?: string): DatasetLimits => {
+  const small = region === undefined ? undefined : SMALL_DATASET_REGIONS[region];
+  const { MAX_MANIFEST_LINES: lines, MAX_MANIFEST_BYTES: manifestBytes } = RekognitionLimits;
+  return small === undefined
+    ? { trainLines: lines, testLines: lines, manifestBytes }
+    : { trainLines: small.train, testLines: small.test, manifestBytes, ...(region === undefined ? {} : { region }) };
+};
 
 /**
  * How far a box may overshoot the frame and still be clamped rather than rejected: workers'

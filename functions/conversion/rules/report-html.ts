@@ -130,12 +130,16 @@ export const reviewLink = (report: DatasetReport, portalUrl: string | undefined)
 export const renderReportHtml = (report: DatasetReport, links: { portalUrl?: string } = {}): string => {
   const review = reviewLink(report, links.portalUrl);
   const warnings = report.warnings.map((w) => `<li class="warn">${escapeHtml(w)}</li>`).join('');
+  const blockers = report.blockers
+    .map((b) => `<li class="warn"><code>${escapeHtml(b.code)}</code> ${escapeHtml(b.message)}</li>`)
+    .join('');
   const byCount = (m: Record<string, number>): [string, number][] => Object.entries(m).sort((a, b) => b[1] - a[1]);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Dataset report</title><style>${STYLE}</style></head><body>
 <h1>Dataset report</h1>
 <p>Source <code>${escapeHtml(report.source)}</code> · label attribute <code>${escapeHtml(report.labelAttributeName ?? '(none found)')}</code> · bucket <code>${escapeHtml(report.bucket ?? '(none)')}</code> · generated ${escapeHtml(report.generatedAt)} · test fraction ${report.testFraction} · min confidence ${report.minConfidence}</p>
 ${review === undefined ? '' : `<p><a href="${escapeHtml(review)}">Review every image, with each labeler's boxes, on the labeling page</a></p>`}
+${blockers === '' ? '' : `<h2>No manifest written</h2><ul>${blockers}</ul>`}
 ${cards(report)}
 ${warnings === '' ? '' : `<ul>${warnings}</ul>`}
 <h2>Boxes per label</h2>${barChart(byCount(report.labels), '#0969da')}

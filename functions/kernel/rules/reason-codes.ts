@@ -6,6 +6,8 @@
 export const ImageReason = {
   UNSUPPORTED_FORMAT: 'UNSUPPORTED_FORMAT',
   CORRUPT_IMAGE: 'CORRUPT_IMAGE',
+  /** The file ends early: no JPEG end-of-image marker or PNG IEND chunk, or it ends inside the header. */
+  TRUNCATED_IMAGE: 'TRUNCATED_IMAGE',
   TOO_SMALL: 'TOO_SMALL',
   TOO_LARGE: 'TOO_LARGE',
   FILE_TOO_LARGE: 'FILE_TOO_LARGE',
@@ -36,6 +38,8 @@ export const ManifestReason = {
   ERROR_MANIFEST_TOO_MANY_LABELS: 'ERROR_MANIFEST_TOO_MANY_LABELS',
   ERROR_MANIFEST_ROWS_EXCEEDS_MAXIMUM: 'ERROR_MANIFEST_ROWS_EXCEEDS_MAXIMUM',
   ERROR_EMPTY_MANIFEST: 'ERROR_EMPTY_MANIFEST',
+  /** A train or test manifest would be larger than Rekognition imports (1 GB). */
+  ERROR_MANIFEST_SIZE_TOO_LARGE: 'ERROR_MANIFEST_SIZE_TOO_LARGE',
   /** Rekognition's warning: a line with no boxes is valid but unused, so we leave it out. */
   WARNING_NO_ANNOTATIONS: 'WARNING_NO_ANNOTATIONS',
   /** A second line for an image already in the dataset; the first one is kept. */
@@ -43,5 +47,7 @@ export const ManifestReason = {
   LABELING_FAILED: 'LABELING_FAILED',
   MALFORMED_LINE: 'MALFORMED_LINE',
   LOW_CONFIDENCE: 'LOW_CONFIDENCE',
+  /** The line is labeled under another label attribute than the dataset's (the majority's, or the one given). */
+  LABEL_ATTRIBUTE_MISMATCH: 'LABEL_ATTRIBUTE_MISMATCH',
 } as const;
 export type ManifestReason = (typeof ManifestReason)[keyof typeof ManifestReason];

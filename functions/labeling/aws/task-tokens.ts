@@ -1,4 +1,4 @@
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { s3 } from '../../kernel/aws/clients';
 import { putJson, readJsonIfExists } from '../../kernel/aws/s3-objects';
 import { InvalidInput } from '../../kernel/errors';
@@ -29,3 +29,25 @@ export const getTaskToken = async (bucket: string, jobName: string): Promise<Tas
 export const deleteTaskToken = async (bucket: string, jobName: string): Promise<void> => {
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: taskTokenKey(jobName) }));
 };
+
+export interface StoredTaskToken {
+  jobName: string;
+  lastModified: Date;
+}
+
+const TOKEN_KEY = /^task-tokens\/([^/]+)\.json$/;
+
+/** Every stored token with the time it was written, page by page (1,000 keys a page). */
+export async function* listTaskTokens(bucket: string): AsyncGenerator<StoredTaskToken> {
+  let ContinuationToken: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: TASK_TOKEN_PREFIX, ContinuationToken }),
+    );
+    for (const item of page.Contents ?? []) {
+      const jobName = TOKEN_KEY.exec(item.Key ?? '')?.[1];
+      if (jobName !== undefined && item.LastModified !== undefined) yield { jobName, lastModified: item.LastModified };
+    }
+    ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (ContinuationToken);
+}

@@ -17,9 +17,13 @@ import {
  */
 const part = <S extends z.ZodType>(schema: S) => schema.optional().catch(undefined);
 
+/** The raw execution input, as InputRejected passes it: an object only when it was one. */
+const RawInput = z.object({ bucket: part(z.string()), prefix: part(z.string()) });
+
 export const RunState = z.object({
   bucket: part(z.string()),
   prefix: part(z.string()),
+  input: part(RawInput),
   run: part(RunContext),
   validation: part(ValidationSummary),
   manifest: part(ManifestSummary),

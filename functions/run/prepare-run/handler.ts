@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadSettings } from '../../kernel/config';
 import type { RunContext } from '../../kernel/contracts/step-io';
+import { InvalidInput } from '../../kernel/errors';
 import { logger, pipelineStep } from '../../kernel/observability';
 import { parseOrThrow } from '../../kernel/parse';
 import { ExecutionInput } from '../contracts/execution-input';
@@ -14,7 +15,14 @@ const settings = loadSettings(SETTINGS);
 export const PrepareRunInput = z.object({ input: z.unknown(), executionName: z.string().min(1) });
 export type PrepareRunInput = z.infer<typeof PrepareRunInput>;
 
+const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 export const prepareRun = async ({ input, executionName }: PrepareRunInput): Promise<RunContext> => {
+  if (!isObject(input)) {
+    throw new InvalidInput(
+      `execution input is ${JSON.stringify(input) ?? 'empty'}: it must be a JSON object such as {"bucket": "<DataBucketName>", "prefix": "incoming/<batch>/"}`,
+    );
+  }
   const executionInput = parseOrThrow(ExecutionInput, input, 'execution input');
   const run = planRun(executionInput, executionName, {
     dataBucket: settings.DATA_BUCKET,

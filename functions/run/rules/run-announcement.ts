@@ -2,13 +2,16 @@ import { batchOf } from '../../kernel/rules/run-id';
 import type { RunFailedDetail, RunSucceededDetail } from '../contracts/pipeline-events';
 import type { RunState } from '../contracts/run-state';
 
-const identity = (state: RunState) => ({
-  runId: state.run?.runId,
-  executionName: state.run?.executionName,
-  batch: state.run?.batch ?? (state.prefix === undefined ? undefined : batchOf(state.prefix)),
-  bucket: state.run?.bucket ?? state.bucket,
-  prefix: state.run?.prefix ?? state.prefix,
-});
+const identity = (state: RunState) => {
+  const prefix = state.run?.prefix ?? state.prefix ?? state.input?.prefix;
+  return {
+    runId: state.run?.runId,
+    executionName: state.run?.executionName,
+    batch: state.run?.batch ?? (prefix === undefined ? undefined : batchOf(prefix)),
+    bucket: state.run?.bucket ?? state.bucket ?? state.input?.bucket,
+    prefix,
+  };
+};
 
 const counts = (state: RunState) => ({
   images: state.validation?.total,
@@ -65,8 +68,15 @@ export const failedDetail = (state: RunState): RunFailedDetail => ({
   error: { name: state.error?.Error ?? 'Unknown', cause: readableCause(state.error?.Cause) },
   counts: counts(state),
   locations: locations(state),
-  labelingJobName: state.run?.jobName,
+  labelingJobName: labelingJobOf(state),
 });
+
+/**
+ * The labeling job a failed run created: known once the run reached StartLabelingJobAndWait
+ * (BuildManifest's output is present). A run that failed before, e.g. NoValidImages, created none.
+ */
+const labelingJobOf = (state: RunState): string | undefined =>
+  state.labeling?.jobName ?? (state.manifest === undefined ? undefined : state.run?.jobName);
 
 /** Lambda errors arrive as a JSON string `{ errorType, errorMessage, ... }`: keep the message. */
 export const readableCause = (cause: string | undefined): string => {

@@ -5,6 +5,7 @@ import { InvalidInput } from '../../kernel/errors';
 import { eventConsumer, logger } from '../../kernel/observability';
 import { parseJson, parseOrThrow } from '../../kernel/parse';
 import { executionNameForUpload } from '../../kernel/rules/run-id';
+import { checkLabels } from '../../labeling/contracts/labels';
 import { type StartOutcome, startExecution } from '../aws/executions';
 import { BatchFile, type ExecutionInput } from '../contracts/execution-input';
 import { batchPrefixOf, formDecodedKey } from '../rules/batch-trigger';
@@ -25,10 +26,27 @@ const readBatchFile = async (bucket: string, key: string): Promise<{ key: string
   throw new InvalidInput(`s3://${bucket}/${key}: batch.json no longer exists`, { bucket, key });
 };
 
-/** An empty batch.json means "all defaults"; anything else must be a JSON object of run options. */
-const parseBatchFile = (bucket: string, key: string, text: string): BatchFile => {
+/** Labels get PrepareRun's own rules here, so a batch.json PrepareRun would refuse starts nothing. */
+const checkBatchLabels = (bucket: string, key: string, options: BatchFile): void => {
+  if (options.labels === undefined) return;
+  try {
+    checkLabels(options.labels);
+  } catch (error) {
+    if (!(error instanceof InvalidInput)) throw error;
+    throw new InvalidInput(`s3://${bucket}/${key}: labels: ${error.message}`, { bucket, key, field: 'labels' });
+  }
+};
+
+/**
+ * An empty batch.json means "all defaults"; anything else must be a JSON object of run options.
+ * A leading UTF-8 byte-order mark (what some editors write) is not part of the JSON.
+ */
+const parseBatchFile = (bucket: string, key: string, raw: string): BatchFile => {
+  const text = raw.replace(/^\uFEFF/, '');
   if (text.trim() === '') return {};
-  return parseJson(BatchFile, text, `s3://${bucket}/${key}`);
+  const options = parseJson(BatchFile, text, `s3://${bucket}/${key}`);
+  checkBatchLabels(bucket, key, options);
+  return options;
 };
 
 export const startPipeline = async (event: unknown): Promise<StartOutcome | Ignored> => {

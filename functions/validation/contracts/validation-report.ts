@@ -15,8 +15,11 @@ export const ImageVerdict = z.object({
   key: z.string().min(1),
   verdict: z.enum(['accepted', 'rejected']),
   format: z.enum(['jpeg', 'png']).nullable(),
+  /** As displayed: the EXIF orientation applied (a quarter-turned 800×600 JPEG is 600×800). */
   width: z.number().int().nullable(),
   height: z.number().int().nullable(),
+  /** EXIF orientation, 1–8 (1: none, or shown as stored); absent when the header could not be read. */
+  orientation: z.number().int().min(1).max(8).optional(),
   bytes: z.number().int().nonnegative(),
   etag: z.string().optional(),
   duplicateOf: z.string().optional(),

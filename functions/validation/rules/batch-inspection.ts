@@ -1,5 +1,5 @@
 import type { Fingerprint } from './duplicates';
-import { readImageHeader } from './image-header';
+import { readImage } from './image-end';
 import { inspectImage } from './image-rules';
 import type { InspectedObject } from './validation-report';
 
@@ -10,6 +10,8 @@ export interface BatchInspection {
   objects: InspectedObject[];
   /** Bytes read over all objects: the cost the ranged reads are meant to keep small. */
   bytesRead: number;
+  /** Read requests over all objects (S3 GETs). */
+  reads: number;
 }
 
 /** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
@@ -31,8 +33,8 @@ export const mapConcurrent = async <T, R>(
 };
 
 /**
- * Inspects every object of a batch by its first bytes, `concurrency` objects at a time. Empty
- * objects are not read. Duplicates are decided later from the fingerprints (`buildVerdicts`).
+ * Inspects every object of a batch by its first and last bytes, `concurrency` objects at a time.
+ * Empty objects are not read. Duplicates are decided later from the fingerprints (`buildVerdicts`).
  */
 export const inspectBatch = async (
   objects: readonly Fingerprint[],
@@ -40,12 +42,14 @@ export const inspectBatch = async (
   concurrency: number,
 ): Promise<BatchInspection> => {
   let bytesRead = 0;
+  let reads = 0;
   const inspected = await mapConcurrent(objects, concurrency, async ({ key, size, etag }) => {
-    const head = await readImageHeader(size, (start, end) => read(key, start, end));
-    bytesRead += head.bytesRead;
-    return { key, ...(etag === undefined ? {} : { etag }), inspection: inspectImage(size, head.header) };
+    const image = await readImage(size, (start, end) => read(key, start, end));
+    bytesRead += image.bytesRead;
+    reads += image.reads;
+    return { key, ...(etag === undefined ? {} : { etag }), inspection: inspectImage(size, image.header, image.end) };
   });
-  return { objects: inspected, bytesRead };
+  return { objects: inspected, bytesRead, reads };
 };
 
 /** One labeling job holds at most 100,000 objects (https://docs.aws.amazon.com/sagemaker/latest/dg/input-data-limits.html); a larger batch must be split. */

@@ -5,12 +5,20 @@
  * to name it in the rejection message.
  */
 
+import { crc32 } from 'node:zlib';
+
 export type ImageFormat = 'jpeg' | 'png';
 
+/**
+ * `width` and `height` are the size as displayed: a JPEG whose EXIF orientation is 5 to 8 is
+ * shown rotated by a quarter turn (Ground Truth's worker UI and Rekognition both apply it), so
+ * its stored frame size is swapped. `orientation` is the EXIF value (1 when there is none).
+ */
 export type HeaderResult =
-  | { status: 'ok'; format: ImageFormat; width: number; height: number }
+  | { status: 'ok'; format: ImageFormat; width: number; height: number; orientation: number }
   | { status: 'unsupported'; detected?: string }
-  | { status: 'corrupt'; format?: ImageFormat; problem: string };
+  /** `truncated`: the file ends inside its header, so it was cut short rather than malformed. */
+  | { status: 'corrupt'; format?: ImageFormat; problem: string; truncated?: true };
 
 /** A parse of a prefix of the file: either final, or the number of bytes needed to go on. */
 export type HeaderParse = HeaderResult | { status: 'need'; bytes: number };
@@ -54,7 +62,9 @@ const PNG_DEPTHS: Record<number, readonly number[]> = {
 
 const parsePng = (bytes: Uint8Array, complete: boolean): HeaderParse => {
   if (bytes.length < PNG_HEADER_BYTES) {
-    return complete ? { status: 'corrupt', format: 'png', problem: 'file ends inside the PNG header' } : need(26);
+    return complete
+      ? { status: 'corrupt', format: 'png', problem: 'file ends inside the PNG header', truncated: true }
+      : need(26);
   }
   if (u32(bytes, 8) !== 13 || !hasAt(bytes, 12, 'IHDR')) {
     return { status: 'corrupt', format: 'png', problem: 'the first PNG chunk is not a valid IHDR' };
@@ -69,7 +79,39 @@ const parsePng = (bytes: Uint8Array, complete: boolean): HeaderParse => {
   if (!PNG_DEPTHS[colourType]?.includes(depth)) {
     return { status: 'corrupt', format: 'png', problem: `PNG header has colour type ${colourType}, depth ${depth}` };
   }
-  return { status: 'ok', format: 'png', width, height };
+  const chunkProblem = checkPngChunks(bytes);
+  if (chunkProblem !== undefined) return { status: 'corrupt', format: 'png', problem: chunkProblem };
+  return { status: 'ok', format: 'png', width, height, orientation: 1 };
+};
+
+/** A chunk type is four ASCII letters (PNG spec §5.4). */
+const isChunkType = (bytes: Uint8Array, at: number): boolean => {
+  for (let i = at; i < at + 4; i += 1) {
+    const c = (bytes[i] ?? 0) | 0x20;
+    if (c < 0x61 || c > 0x7a) return false;
+  }
+  return true;
+};
+
+/**
+ * Walks the PNG chunks that lie wholly in the bytes read and checks each CRC (over type and
+ * data): a damaged header or early chunk is caught without reading the rest of the file. A chunk
+ * that runs past the bytes read is left to the end check (`checkImageEnd`).
+ */
+const checkPngChunks = (bytes: Uint8Array): string | undefined => {
+  for (let at = 8; at + 8 <= bytes.length; ) {
+    const length = u32(bytes, at);
+    if (length > 0x7fffffff || !isChunkType(bytes, at + 4)) return `PNG chunk at byte ${at} is malformed`;
+    const end = at + 12 + length;
+    if (end > bytes.length) return undefined;
+    const stored = u32(bytes, end - 4);
+    if (crc32(bytes.subarray(at + 4, end - 4)) !== stored) {
+      const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+      return `PNG ${type} chunk at byte ${at} fails its CRC check`;
+    }
+    at = end;
+  }
+  return undefined;
 };
 
 /** JPEG start-of-frame markers (C0–CF minus DHT C4, JPG C8 and DAC CC) carry the frame size. */
@@ -90,7 +132,10 @@ const need = (bytes: number): HeaderParse => ({ status: 'need', bytes });
  */
 const parseJpeg = (bytes: Uint8Array, complete: boolean): HeaderParse => {
   const truncated = (at: number): HeaderParse =>
-    complete ? { status: 'corrupt', format: 'jpeg', problem: 'file ends before the JPEG frame header' } : need(at);
+    complete
+      ? { status: 'corrupt', format: 'jpeg', problem: 'file ends before the JPEG frame header', truncated: true }
+      : need(at);
+  let orientation: number | undefined;
   let at = 2;
   for (;;) {
     if (at + 2 > bytes.length) return truncated(at + SOF_BYTES);
@@ -110,15 +155,59 @@ const parseJpeg = (bytes: Uint8Array, complete: boolean): HeaderParse => {
     if (at + (isStartOfFrame(marker) ? SOF_BYTES : 4) > bytes.length) return truncated(at + SOF_BYTES);
     const length = u16(bytes, at + 2);
     if (length < 2) return { status: 'corrupt', format: 'jpeg', problem: `JPEG segment at byte ${at} is malformed` };
-    if (isStartOfFrame(marker)) return jpegFrame(u16(bytes, at + 7), u16(bytes, at + 5));
+    if (isStartOfFrame(marker)) return jpegFrame(u16(bytes, at + 7), u16(bytes, at + 5), orientation ?? 1);
+    // Every segment before the frame header is whole by the time the frame header is reached.
+    if (marker === APP1 && orientation === undefined && at + 2 + length <= bytes.length) {
+      orientation = exifOrientation(bytes.subarray(at + 4, at + 2 + length));
+    }
     at += 2 + length;
   }
 };
 
-const jpegFrame = (width: number, height: number): HeaderParse =>
-  width === 0 || height === 0
-    ? { status: 'corrupt', format: 'jpeg', problem: `JPEG frame header states size ${width}×${height}` }
-    : { status: 'ok', format: 'jpeg', width, height };
+const APP1 = 0xe1;
+const EXIF_ID = 'Exif\0\0';
+const ORIENTATION_TAG = 0x0112;
+
+/**
+ * The orientation tag of IFD0 in an APP1 segment's data (EXIF 2.32 §4.6.4), or `undefined` when
+ * the segment is not EXIF (XMP also lives in APP1). A malformed or out-of-range value reads as 1,
+ * as viewers treat it.
+ */
+export const exifOrientation = (segment: Uint8Array): number | undefined => {
+  if (!hasAt(segment, 0, EXIF_ID)) return undefined;
+  const tiff = segment.subarray(EXIF_ID.length);
+  const little = hasAt(tiff, 0, 'II');
+  if (tiff.length < 8 || (!little && !hasAt(tiff, 0, 'MM'))) return 1;
+  const data = view(tiff);
+  if (data.getUint16(2, little) !== 42) return 1;
+  const ifd = data.getUint32(4, little);
+  if (ifd + 2 > tiff.length) return 1;
+  const entries = data.getUint16(ifd, little);
+  for (let i = 0; i < entries; i += 1) {
+    const entry = ifd + 2 + i * 12;
+    if (entry + 12 > tiff.length) break;
+    if (data.getUint16(entry, little) !== ORIENTATION_TAG) continue;
+    const type = data.getUint16(entry + 2, little);
+    const value = type === 3 ? data.getUint16(entry + 8, little) : type === 4 ? data.getUint32(entry + 8, little) : 0;
+    return value >= 1 && value <= 8 ? value : 1;
+  }
+  return 1;
+};
+
+/** Orientations 5 to 8 turn the image a quarter: the displayed width is the stored height. */
+const jpegFrame = (width: number, height: number, orientation: number): HeaderParse => {
+  if (width === 0 || height === 0) {
+    return { status: 'corrupt', format: 'jpeg', problem: `JPEG frame header states size ${width}×${height}` };
+  }
+  const turned = orientation >= 5;
+  return {
+    status: 'ok',
+    format: 'jpeg',
+    width: turned ? height : width,
+    height: turned ? width : height,
+    orientation,
+  };
+};
 
 /**
  * Parses the first bytes of a file. `complete` says whether `bytes` is the whole file: if it is
@@ -129,7 +218,9 @@ export const parseImageHeader = (bytes: Uint8Array, complete: boolean): HeaderPa
   if (bytes.length >= 8 && startsWith(bytes, PNG_SIGNATURE)) return parsePng(bytes, complete);
   const prefixOfSignature = startsWith(bytes, JPEG_SIGNATURE) || startsWith(bytes, PNG_SIGNATURE);
   if (prefixOfSignature && bytes.length > 0) {
-    return complete ? { status: 'corrupt', problem: 'file ends inside the image signature' } : need(PNG_HEADER_BYTES);
+    return complete
+      ? { status: 'corrupt', problem: 'file ends inside the image signature', truncated: true }
+      : need(PNG_HEADER_BYTES);
   }
   const other = OTHER_FORMATS.find((f) => hasAt(bytes, f.at, f.magic));
   return other ? { status: 'unsupported', detected: other.name } : { status: 'unsupported' };
@@ -141,13 +232,15 @@ export type ReadBytes = (start: number, end: number) => Promise<Uint8Array>;
 export interface HeaderRead {
   header: HeaderResult;
   bytesRead: number;
+  /** The first `bytesRead` bytes of the file: the whole file when it is that short. */
+  bytes: Uint8Array;
 }
 
 /**
  * The first read. One request covers the frame header of nearly every camera JPEG (EXIF is at most
  * 64 KiB and usually far less); a request costs far more than the extra bytes it transfers.
  */
-const INITIAL_READ_BYTES = 64 * 1024;
+export const INITIAL_READ_BYTES = 64 * 1024;
 /**
  * Bytes read past the offset the segment walk needs, so that the segments after a big one (more
  * EXIF or ICC chunks, tables, the frame header) usually come with the same request.
@@ -155,7 +248,7 @@ const INITIAL_READ_BYTES = 64 * 1024;
 const READ_AHEAD_BYTES = 64 * 1024;
 
 /** What a listed, non-empty object that yields no bytes at all gets: it changed or went away meanwhile. */
-const VANISHED: HeaderResult = {
+export const VANISHED: HeaderResult = {
   status: 'corrupt',
   problem: 'no bytes could be read; the object was changed or removed during validation',
 };
@@ -174,10 +267,10 @@ export const readImageHeader = async (
   let target = Math.min(size, initial);
   for (;;) {
     if (target > bytes.length) bytes = concat(bytes, await read(bytes.length, target));
-    if (bytes.length === 0 && size > 0) return { header: VANISHED, bytesRead: 0 };
+    if (bytes.length === 0 && size > 0) return { header: VANISHED, bytesRead: 0, bytes };
     const complete = bytes.length >= size || bytes.length < target;
     const parsed = parseImageHeader(bytes, complete);
-    if (parsed.status !== 'need') return { header: parsed, bytesRead: bytes.length };
+    if (parsed.status !== 'need') return { header: parsed, bytesRead: bytes.length, bytes };
     // Always make progress: `need` lies beyond what we have, and the file is longer than that.
     target = Math.min(size, Math.max(parsed.bytes + READ_AHEAD_BYTES, bytes.length + 1));
   }

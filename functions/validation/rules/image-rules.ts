@@ -1,4 +1,5 @@
 import { ImageReason } from '../../kernel/rules/reason-codes';
+import type { EndCheck } from './image-end';
 import type { HeaderResult, ImageFormat } from './image-header';
 
 /**
@@ -22,8 +23,11 @@ export interface Rejection {
 /** The verdict on one file, before duplicates across the batch are known. */
 export interface ImageInspection {
   format: ImageFormat | null;
+  /** As displayed (EXIF orientation applied); the rules apply to these. */
   width: number | null;
   height: number | null;
+  /** EXIF orientation, 1 to 8 (1 when the file has none); null when the header could not be read. */
+  orientation: number | null;
   bytes: number;
   reasons: Rejection[];
 }
@@ -34,6 +38,9 @@ const formatReasons = (header: HeaderResult): Rejection[] => {
   if (header.status === 'unsupported') {
     const what = header.detected ? `a ${header.detected} image` : 'not a JPEG or PNG image';
     return [{ code: ImageReason.UNSUPPORTED_FORMAT, message: `content is ${what}; only JPEG and PNG are accepted` }];
+  }
+  if (header.status === 'corrupt' && header.truncated) {
+    return [{ code: ImageReason.TRUNCATED_IMAGE, message: `the file was cut short: ${header.problem}` }];
   }
   if (header.status === 'corrupt') {
     return [{ code: ImageReason.CORRUPT_IMAGE, message: `image header cannot be read: ${header.problem}` }];
@@ -67,16 +74,17 @@ const dimensionReasons = (width: number, height: number): Rejection[] => {
 };
 
 /**
- * Applies every per-file rule to a file of `bytes` bytes whose header parsed as `header`, and
- * returns all the reasons that apply (an image may fail several). An empty file gets only
- * EMPTY_FILE: there is nothing else to say about it.
+ * Applies every per-file rule to a file of `bytes` bytes whose header parsed as `header` and
+ * whose last bytes gave `end`, and returns all the reasons that apply (an image may fail
+ * several). An empty file gets only EMPTY_FILE: there is nothing else to say about it.
  */
-export const inspectImage = (bytes: number, header: HeaderResult): ImageInspection => {
+export const inspectImage = (bytes: number, header: HeaderResult, end?: EndCheck): ImageInspection => {
   if (bytes === 0) {
     return {
       format: null,
       width: null,
       height: null,
+      orientation: null,
       bytes,
       reasons: [{ code: ImageReason.EMPTY_FILE, message: 'file is empty (0 bytes)' }],
     };
@@ -93,10 +101,13 @@ export const inspectImage = (bytes: number, header: HeaderResult): ImageInspecti
       format: header.status === 'corrupt' ? (header.format ?? null) : null,
       width: null,
       height: null,
+      orientation: null,
       bytes,
       reasons,
     };
   }
+  if (end?.status === 'truncated') reasons.unshift({ code: ImageReason.TRUNCATED_IMAGE, message: end.problem });
   reasons.push(...dimensionReasons(header.width, header.height));
-  return { format: header.format, width: header.width, height: header.height, bytes, reasons };
+  const { format, width, height, orientation } = header;
+  return { format, width, height, orientation, bytes, reasons };
 };

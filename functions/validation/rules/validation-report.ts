@@ -30,6 +30,7 @@ export const buildVerdicts = (objects: readonly InspectedObject[]): ImageVerdict
         format: inspection.format,
         width: inspection.width,
         height: inspection.height,
+        ...(inspection.orientation === null ? {} : { orientation: inspection.orientation }),
         bytes: inspection.bytes,
         ...(etag === undefined ? {} : { etag }),
         ...(original === undefined ? {} : { duplicateOf: original }),

@@ -22,13 +22,13 @@ export const ValidateImagesInput = z.object({
 export type ValidateImagesInput = z.infer<typeof ValidateImagesInput>;
 
 /**
- * Checks every object of the batch by its first bytes (ranged GETs, `VALIDATION_CONCURRENCY` at a
- * time) and writes `runs/<runId>/validation.json`. Uploaded objects are only ever read.
+ * Checks every object of the batch by its first and last bytes (ranged GETs, `VALIDATION_CONCURRENCY`
+ * objects at a time) and writes `runs/<runId>/validation.json`. Uploaded objects are only ever read.
  */
 export const validateImages = async ({ run }: ValidateImagesInput): Promise<ValidationSummary> => {
   const listed = await listBatch(run.bucket, run.prefix);
   const read = (key: string, start: number, end: number) => readListedRange(run.bucket, key, start, end);
-  const { objects, bytesRead } = await inspectBatch(listed, read, settings.VALIDATION_CONCURRENCY);
+  const { objects, bytesRead, reads } = await inspectBatch(listed, read, settings.VALIDATION_CONCURRENCY);
   const images = buildVerdicts(objects);
   const totals = tallyVerdicts(images);
   const { runId, bucket, prefix } = run;
@@ -43,7 +43,7 @@ export const validateImages = async ({ run }: ValidateImagesInput): Promise<Vali
   };
   const key = runFileKey(run.runPrefix, 'validationReport');
   await uploadStream(bucket, key, Readable.from(reportChunks(report)), 'application/json');
-  logger.info('images validated', { ...totals, bytesRead });
+  logger.info('images validated', { ...totals, bytesRead, reads });
   metrics.addMetric('ImagesRejected', MetricUnit.Count, totals.rejected);
   return { ...totals, reportUri: toS3Uri({ bucket, key }) };
 };

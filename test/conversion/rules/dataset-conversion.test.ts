@@ -1,9 +1,23 @@
 import type { DatasetReport } from '../../../functions/conversion/contracts/dataset-report';
 import { convertOutputManifest } from '../../../functions/conversion/rules/dataset-conversion';
+import { LabelRegistry } from '../../../functions/conversion/rules/label-registry';
 import { readManifestBatches } from '../../../functions/conversion/rules/line-reader';
+import { formatDatasetLine, normalizeLine } from '../../../functions/conversion/rules/normalize-line';
+import { parseOutputRecord } from '../../../functions/conversion/rules/output-manifest';
 import { validateRekognitionManifest } from '../../../local-runtime/stand-ins/rekognition-manifest';
 import { BUCKET, gtText } from '../../fixtures/gt-line';
+
 import { memoryPorts, quirksStream } from '../../fixtures/memory-ports';
+
+/** One converted line as the conversion writes it, to size limits in tests. */
+const formatOne = (): string => {
+  const parsed = parseOutputRecord({ text: gtText({ sourceRef: `s3://${BUCKET}/img-10.jpg` }) }, undefined);
+  if (!parsed.ok) throw new Error('fixture line does not parse');
+  const registry = new LabelRegistry();
+  const { line } = normalizeLine(parsed.line, registry, { minConfidence: 0.5 });
+  if (line === undefined) throw new Error('fixture line is not usable');
+  return formatDatasetLine(line, parsed.line.attribute, registry);
+};
 
 const OPTIONS = { source: 'test', generatedAt: '2026-11-25T00:00:00.000Z', testFraction: 0.2, minConfidence: 0.5 };
 
@@ -13,7 +27,10 @@ async function* chunks(...texts: string[]) {
 
 const convertQuirks = async (extra: Partial<Parameters<typeof convertOutputManifest>[2]> = {}) => {
   const { ports, written } = memoryPorts();
-  const report = await convertOutputManifest(readManifestBatches(quirksStream()), ports, { ...OPTIONS, ...extra });
+  const report = await convertOutputManifest(() => readManifestBatches(quirksStream()), ports, {
+    ...OPTIONS,
+    ...extra,
+  });
   return { report, written };
 };
 
@@ -95,26 +112,139 @@ describe('dataset-conversion', () => {
     expect(report.accepted).toBe(8);
   });
 
-  it('takes the first accepted line’s bucket when no bucket is expected', async () => {
+  /** `count` labeled lines in `bucket` under `attribute`, one image each. */
+  const labeled = (count: number, bucket = BUCKET, attribute = 'bounding-box', from = 0) =>
+    Array.from({ length: count }, (_, i) => gtText({ sourceRef: `s3://${bucket}/img-${from + i}.jpg`, attribute }));
+
+  /** A source that counts how often the input is opened. */
+  const countingSource = (lines: string[]) => {
+    const source = Object.assign(
+      () => {
+        source.opened += 1;
+        return readManifestBatches(chunks(lines.join('\n')));
+      },
+      { opened: 0 },
+    );
+    return source;
+  };
+
+  it('decides the bucket from the whole file: one stray first line is the one left out', async () => {
     const { ports, written } = memoryPorts();
-    const lines = [
-      '{"source-ref":"s3://first-bucket/broken.jpg"}',
-      gtText({ sourceRef: 's3://second-bucket/a.jpg' }),
-      gtText({ sourceRef: 's3://third-bucket/b.jpg' }),
-    ];
+    const source = countingSource([gtText({ sourceRef: 's3://other-bucket/stray.jpg' }), ...labeled(12)]);
 
-    const report = await convertOutputManifest(readManifestBatches(chunks(lines.join('\n'))), ports, OPTIONS);
+    const report = await convertOutputManifest(source, ports, OPTIONS);
 
-    expect(report.bucket).toBe('second-bucket');
-    expect(codesByLine(report)).toEqual(['1 LABELING_FAILED', '3 ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS']);
-    expect(written.train).toHaveLength(1);
+    expect(report).toMatchObject({ bucket: BUCKET, accepted: 12, rejectedLines: 1 });
+    expect(codesByLine(report)).toEqual(['1 ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS']);
+    expect(report.rejected[0]?.message).toBe(
+      `image is in other-bucket; the dataset's images are in ${BUCKET} (one bucket per dataset)`,
+    );
+    expect(report.warnings).toContain(
+      `1 line(s) have images in another bucket than ${BUCKET}, where most are, and were left out`,
+    );
+    expect(written.train.length + written.test.length).toBe(12);
+    expect([...written.train, ...written.test].join('\n')).not.toContain('other-bucket');
+    // The first line guessed wrong, so pass 1 ran again with the majority's bucket.
+    expect(source.opened).toBe(2);
+  });
+
+  it('decides the label attribute from the whole file and names the other one in the reason', async () => {
+    const { ports, written } = memoryPorts();
+    const source = countingSource([...labeled(1, BUCKET, 'stray-job', 100), ...labeled(12)]);
+
+    const report = await convertOutputManifest(source, ports, OPTIONS);
+
+    expect(report).toMatchObject({ labelAttributeName: 'bounding-box', accepted: 12 });
+    expect(report.rejected).toEqual([
+      expect.objectContaining({
+        line: 1,
+        code: 'LABEL_ATTRIBUTE_MISMATCH',
+        message:
+          'the line is labeled under "stray-job"; the dataset uses "bounding-box" (one label attribute per dataset)',
+      }),
+    ]);
+    expect(written.train.length + written.test.length).toBe(12);
+  });
+
+  it('reads the input once when the first line agrees with the majority', async () => {
+    const { ports } = memoryPorts();
+    const source = countingSource([...labeled(12), gtText({ sourceRef: 's3://other-bucket/late.jpg' })]);
+
+    const report = await convertOutputManifest(source, ports, OPTIONS);
+
+    expect(codesByLine(report)).toEqual(['13 ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS']);
+    expect(source.opened).toBe(1);
+  });
+
+  it('keeps the given bucket and label attribute whatever most lines say, without a warning', async () => {
+    const { ports } = memoryPorts();
+    const lines = [...labeled(3, 'minority', 'logos'), ...labeled(12)];
+
+    const report = await convertOutputManifest(countingSource(lines), ports, {
+      ...OPTIONS,
+      labelAttributeName: 'logos',
+      expectedBucket: 'minority',
+    });
+
+    expect(report).toMatchObject({ labelAttributeName: 'logos', bucket: 'minority', accepted: 3 });
+    expect(report.rejectedByReason).toEqual({ LABEL_ATTRIBUTE_MISMATCH: 12 });
+    expect(report.warnings.join(' ')).not.toContain('left out');
+  });
+
+  it('breaks a tie between buckets in favour of the first one seen', async () => {
+    const { ports } = memoryPorts();
+    const lines = [...labeled(3, 'first-bucket'), ...labeled(3, 'second-bucket', 'bounding-box', 10)];
+
+    const report = await convertOutputManifest(countingSource(lines), ports, OPTIONS);
+
+    expect(report).toMatchObject({ bucket: 'first-bucket', accepted: 3 });
+  });
+
+  it('counts failed and unlabeled lines in no majority', async () => {
+    const { ports } = memoryPorts();
+    const failed = (i: number) =>
+      `{"source-ref":"s3://failed-bucket/${i}.jpg","bounding-box-metadata":{"failure-reason":"x"}}`;
+    const lines = [...Array.from({ length: 10 }, (_, i) => failed(i)), ...labeled(4)];
+
+    const report = await convertOutputManifest(countingSource(lines), ports, OPTIONS);
+
+    expect(report).toMatchObject({ bucket: BUCKET, accepted: 4 });
+  });
+
+  it('writes no manifest over Rekognition’s line limit, and says why', async () => {
+    const { ports, written } = memoryPorts();
+    const limits = { trainLines: 10, testLines: 10, manifestBytes: 1e9 };
+
+    const report = await convertOutputManifest(countingSource(labeled(30)), ports, { ...OPTIONS, limits });
+
+    expect(written.opened).toBe(0);
+    expect(report.train).toBeGreaterThan(10);
+    expect(report.blockers).toEqual([
+      {
+        code: 'ERROR_MANIFEST_ROWS_EXCEEDS_MAXIMUM',
+        message: `the train set would have ${report.train} images; Rekognition imports at most 10 per manifest: split the input into several datasets`,
+      },
+    ]);
+  });
+
+  it('writes no manifest over Rekognition’s size limit, measured per manifest', async () => {
+    const { ports, written } = memoryPorts();
+    const lineBytes = Buffer.byteLength(formatOne()) + 1;
+    // The whole dataset is over the limit, and so is train alone; test alone is not.
+    const limits = { trainLines: 250_000, testLines: 250_000, manifestBytes: lineBytes * 20 };
+
+    const report = await convertOutputManifest(countingSource(labeled(30)), ports, { ...OPTIONS, limits });
+
+    expect(written.opened).toBe(0);
+    expect(report.blockers.map((b) => b.code)).toEqual(['ERROR_MANIFEST_SIZE_TOO_LARGE']);
+    expect(report.blockers[0]?.message).toMatch(/^the train manifest would be [\d,]+ bytes/);
   });
 
   it('opens no output when no line is usable and says why in the report', async () => {
     const { ports, written } = memoryPorts();
 
     const report = await convertOutputManifest(
-      readManifestBatches(chunks('{"source-ref":"s3://b/1.jpg"}\nnot json\n')),
+      () => readManifestBatches(chunks('{"source-ref":"s3://b/1.jpg"}\nnot json\n')),
       ports,
       OPTIONS,
     );
@@ -132,7 +262,7 @@ describe('dataset-conversion', () => {
     const { ports } = memoryPorts();
     const text = Array.from({ length: 30 }, (_, i) => `{"source-ref":"s3://b/${i}.jpg"}`).join('\n');
 
-    const report = await convertOutputManifest(readManifestBatches(chunks(text)), ports, {
+    const report = await convertOutputManifest(() => readManifestBatches(chunks(text)), ports, {
       ...OPTIONS,
       rejectedListLimit: 10,
     });
@@ -142,13 +272,33 @@ describe('dataset-conversion', () => {
     expect(report.rejectedByReason).toEqual({ LABELING_FAILED: 30 });
   });
 
-  it('warns when the test set would be empty', async () => {
+  it('refuses an empty test set (one image), unless told to allow it', async () => {
+    const refused = memoryPorts();
+    const allowed = memoryPorts();
+
+    const report = await convertOutputManifest(() => readManifestBatches(chunks(gtText())), refused.ports, OPTIONS);
+    const written = await convertOutputManifest(() => readManifestBatches(chunks(gtText())), allowed.ports, {
+      ...OPTIONS,
+      allowEmptyTest: true,
+    });
+
+    expect(report).toMatchObject({ train: 1, test: 0, blockers: [{ code: 'ERROR_EMPTY_MANIFEST' }] });
+    expect(refused.written.opened).toBe(0);
+    expect(written.blockers).toEqual([]);
+    expect(written.warnings.join(' ')).toContain('test set is empty');
+    expect(allowed.written).toMatchObject({ opened: 1, train: [expect.any(String)], test: [] });
+  });
+
+  it('refuses an empty test set when every label is on one image only', async () => {
     const { ports } = memoryPorts();
+    const lines = [
+      gtText({ sourceRef: `s3://${BUCKET}/a.jpg`, classMap: { '0': 'acme' } }),
+      gtText({ sourceRef: `s3://${BUCKET}/b.jpg`, classMap: { '0': 'globex' } }),
+    ];
 
-    const report = await convertOutputManifest(readManifestBatches(chunks(gtText())), ports, OPTIONS);
+    const report = await convertOutputManifest(countingSource(lines), ports, OPTIONS);
 
-    expect(report.test).toBe(0);
-    expect(report.warnings.join(' ')).toContain('test set is empty');
+    expect(report).toMatchObject({ accepted: 2, test: 0, blockers: [{ code: 'ERROR_EMPTY_MANIFEST' }] });
   });
 
   it('aborts both outputs when writing fails', async () => {
@@ -163,9 +313,9 @@ describe('dataset-conversion', () => {
     };
     ports.openSinks = () => ({ train: failing, test: failing });
 
-    await expect(convertOutputManifest(readManifestBatches(chunks(gtText())), ports, OPTIONS)).rejects.toThrow(
-      'disk full',
-    );
+    await expect(
+      convertOutputManifest(() => readManifestBatches(chunks(gtText())), ports, { ...OPTIONS, allowEmptyTest: true }),
+    ).rejects.toThrow('disk full');
     expect(aborted).toHaveLength(2);
   });
 
@@ -174,7 +324,7 @@ describe('dataset-conversion', () => {
     const text = `{"source-ref":"s3://b/${'x'.repeat(1200)}.jpg"}\n${gtText()}\n`;
 
     const report = await convertOutputManifest(
-      readManifestBatches(chunks(text), { maxRecordChars: 1000 }),
+      () => readManifestBatches(chunks(text), { maxRecordChars: 1000 }),
       ports,
       OPTIONS,
     );

@@ -13,7 +13,7 @@ async function* chunks(...texts: string[]) {
 
 const quirksReport = async () => {
   const { ports } = memoryPorts();
-  return convertOutputManifest(readManifestBatches(quirksStream()), ports, {
+  return convertOutputManifest(() => readManifestBatches(quirksStream()), ports, {
     source: 's3://b/output.manifest',
     generatedAt: '2026-11-25T00:00:00.000Z',
     testFraction: 0.2,
@@ -60,7 +60,7 @@ describe('report-html', () => {
         boxes: [{ class_id: 0, left: 900, top: 0, width: 5, height: 5 }],
       }),
     ].join('\n');
-    const report = await convertOutputManifest(readManifestBatches(chunks(text)), ports, {
+    const report = await convertOutputManifest(() => readManifestBatches(chunks(text)), ports, {
       source: EVIL,
       generatedAt: 'now',
       testFraction: 0.2,
@@ -72,6 +72,21 @@ describe('report-html', () => {
 
     expect(html).not.toContain('<script');
     expect(html).toContain(escapeHtml(EVIL));
+  });
+
+  it('leads with why no manifest was written when the dataset is refused', async () => {
+    const { ports } = memoryPorts();
+    const report = await convertOutputManifest(() => readManifestBatches(chunks(gtText())), ports, {
+      source: 'one-image',
+      generatedAt: 'now',
+      testFraction: 0.2,
+      minConfidence: 0,
+    });
+
+    const html = renderReportHtml(report);
+
+    expect(html).toContain('<h2>No manifest written</h2>');
+    expect(html).toMatch(/<code>ERROR_EMPTY_MANIFEST<\/code> the test set would be empty/);
   });
 
   it('escapes all five HTML-significant characters', () => {

@@ -24,7 +24,7 @@ describe('batch-inspection', () => {
     expect(results).toEqual(items.map((i) => i * 2));
   });
 
-  it('inspects every object by its first bytes and adds up the bytes read', async () => {
+  it('inspects every object by its first and last bytes and adds up the bytes and reads', async () => {
     const files = new Map<string, Buffer>([
       ['p/a.jpg', jpegImage(100, 100)],
       ['p/b.jpg', pngImage(800, 600, { padBytes: 200_000 })],
@@ -45,7 +45,9 @@ describe('batch-inspection', () => {
       ['p/b.jpg', 'png', []],
       ['p/c.jpg', null, ['EMPTY_FILE']],
     ]);
-    expect(result.bytesRead).toBe((files.get('p/a.jpg')?.length ?? 0) + 64 * 1024);
+    // The small JPEG is read once, whole; the large PNG once at its head and once at its tail.
+    expect(result.bytesRead).toBe((files.get('p/a.jpg')?.length ?? 0) + 64 * 1024 + 4 * 1024);
+    expect(result.reads).toBe(3);
     expect(result.objects[0]?.etag).toBe('"p/a.jpg"');
     expect(result.objects[2]).not.toHaveProperty('etag');
   });

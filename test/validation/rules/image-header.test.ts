@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseImageHeader, readImageHeader } from '../../../functions/validation/rules/image-header';
+import { exifOrientation, parseImageHeader, readImageHeader } from '../../../functions/validation/rules/image-header';
 import { jpegFrameOffset, jpegImage, pngImage } from '../../fixtures/images';
 
 /** A reader over an in-memory file that records every range it was asked for. */
@@ -19,6 +19,7 @@ describe('image-header', () => {
       format: 'png',
       width: 640,
       height: 480,
+      orientation: 1,
     });
   });
 
@@ -28,6 +29,7 @@ describe('image-header', () => {
       format: 'jpeg',
       width: 120,
       height: 90,
+      orientation: 1,
     });
   });
 
@@ -47,7 +49,7 @@ describe('image-header', () => {
 
     const result = await readImageHeader(jpeg.length, read);
 
-    expect(result.header).toEqual({ status: 'ok', format: 'jpeg', width: 100, height: 80 });
+    expect(result.header).toEqual({ status: 'ok', format: 'jpeg', width: 100, height: 80, orientation: 1 });
     expect(ranges).toHaveLength(2);
     expect(ranges[0]).toEqual([0, 64 * 1024]);
     expect(ranges[1]?.[0]).toBe(64 * 1024);
@@ -60,7 +62,11 @@ describe('image-header', () => {
 
     const result = await readImageHeader(png.length, read);
 
-    expect(result).toEqual({ header: { status: 'ok', format: 'png', width: 800, height: 600 }, bytesRead: 64 * 1024 });
+    expect(result).toMatchObject({
+      header: { status: 'ok', format: 'png', width: 800, height: 600, orientation: 1 },
+      bytesRead: 64 * 1024,
+    });
+    expect(result.bytes).toHaveLength(64 * 1024);
     expect(ranges).toEqual([[0, 64 * 1024]]);
   });
 
@@ -82,13 +88,13 @@ describe('image-header', () => {
     expect(ranges).toEqual([]);
   });
 
-  it('reports a JPEG truncated before its frame header as corrupt', async () => {
+  it('reports a JPEG truncated before its frame header as corrupt and cut short', async () => {
     const jpeg = jpegImage(100, 80);
     const truncated = jpeg.subarray(0, jpegFrameOffset(jpeg) + 4);
 
     const result = await readImageHeader(truncated.length, fileReader(truncated).read);
 
-    expect(result.header).toMatchObject({ status: 'corrupt', format: 'jpeg' });
+    expect(result.header).toMatchObject({ status: 'corrupt', format: 'jpeg', truncated: true });
   });
 
   it('reports a file shorter than its listed size as corrupt instead of waiting for more', async () => {
@@ -109,6 +115,7 @@ describe('image-header', () => {
         problem: 'no bytes could be read; the object was changed or removed during validation',
       },
       bytesRead: 0,
+      bytes: new Uint8Array(),
     });
   });
 
@@ -215,5 +222,73 @@ describe('image-header', () => {
         },
       ),
     );
+  });
+
+  it('reports a PNG whose IHDR fails its CRC check as corrupt, not cut short', () => {
+    const png = pngImage(320, 240);
+    png[29] = (png[29] ?? 0) ^ 0xff;
+
+    expect(parseImageHeader(png, true)).toEqual({
+      status: 'corrupt',
+      format: 'png',
+      problem: 'PNG IHDR chunk at byte 8 fails its CRC check',
+    });
+  });
+
+  it('checks the CRC of every PNG chunk that lies wholly in the bytes read, and only those', () => {
+    const png = pngImage(320, 240, { padBytes: 100_000 });
+    const idat = 33; // after the signature (8) and IHDR (25)
+    const damaged = Buffer.from(png);
+    damaged[idat + 8] = (damaged[idat + 8] ?? 0) ^ 0x01; // first data byte of IDAT
+
+    expect(parseImageHeader(damaged, true)).toMatchObject({
+      status: 'corrupt',
+      problem: expect.stringMatching(/IDAT/),
+    });
+    // Cut inside IDAT: the chunk is not whole, so its CRC is not judged here.
+    expect(parseImageHeader(damaged.subarray(0, idat + 10), false)).toMatchObject({ status: 'ok' });
+    expect(parseImageHeader(png.subarray(0, 64 * 1024), false)).toMatchObject({ status: 'ok', width: 320 });
+  });
+
+  it('reports a PNG chunk whose type is not four letters as corrupt', () => {
+    const png = pngImage(100, 100);
+    png.write('ID1T', 37, 'latin1');
+
+    expect(parseImageHeader(png, true)).toMatchObject({
+      status: 'corrupt',
+      problem: expect.stringContaining('byte 33'),
+    });
+  });
+
+  it.each([
+    [6, 600, 800],
+    [8, 600, 800],
+    [5, 600, 800],
+    [7, 600, 800],
+    [3, 800, 600],
+    [1, 800, 600],
+  ])('reports an 800x600 JPEG with EXIF orientation %i as displayed, %ix%i', (orientation, width, height) => {
+    expect(parseImageHeader(jpegImage(800, 600, { orientation }), true)).toEqual({
+      status: 'ok',
+      format: 'jpeg',
+      width,
+      height,
+      orientation,
+    });
+  });
+
+  it('reads the orientation in either EXIF byte order, behind other metadata', () => {
+    const jpeg = jpegImage(800, 600, { orientation: 6, littleEndianExif: true, exifBytes: 70_000 });
+
+    expect(parseImageHeader(jpeg, true)).toMatchObject({ width: 600, height: 800, orientation: 6 });
+  });
+
+  it('treats an out-of-range or unreadable orientation as 1, as viewers do', () => {
+    expect(parseImageHeader(jpegImage(800, 600, { orientation: 9 }), true)).toMatchObject({
+      width: 800,
+      orientation: 1,
+    });
+    expect(exifOrientation(Buffer.from('Exif\0\0MM\0\x2a\xff\xff\xff\xff', 'latin1'))).toBe(1);
+    expect(exifOrientation(Buffer.from('http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>', 'latin1'))).toBeUndefined();
   });
 });

@@ -1,11 +1,11 @@
-import { readImageHeader } from '../../../functions/validation/rules/image-header';
+import { readImage } from '../../../functions/validation/rules/image-end';
 import { IMAGE_LIMITS, inspectImage } from '../../../functions/validation/rules/image-rules';
 import { jpegFrameOffset, jpegImage, pngImage } from '../../fixtures/images';
 
-/** Runs the real header read and rules over in-memory bytes, as the handler does over S3. */
+/** Runs the real header and tail reads and the rules over in-memory bytes, as the handler does over S3. */
 const inspect = async (file: Uint8Array) => {
-  const { header } = await readImageHeader(file.length, async (start, end) => file.subarray(start, end));
-  return inspectImage(file.length, header);
+  const { header, end } = await readImage(file.length, async (start, stop) => file.subarray(start, stop));
+  return inspectImage(file.length, header, end);
 };
 
 const codes = async (file: Uint8Array) => (await inspect(file)).reasons.map((r) => r.code);
@@ -14,7 +14,14 @@ describe('image-rules', () => {
   it('accepts a 640×480 JPEG with no reasons', async () => {
     const jpeg = jpegImage(640, 480);
 
-    expect(await inspect(jpeg)).toEqual({ format: 'jpeg', width: 640, height: 480, bytes: jpeg.length, reasons: [] });
+    expect(await inspect(jpeg)).toEqual({
+      format: 'jpeg',
+      width: 640,
+      height: 480,
+      orientation: 1,
+      bytes: jpeg.length,
+      reasons: [],
+    });
   });
 
   it('accepts a PNG at exactly 64×64 and exactly 4096×4096', async () => {
@@ -60,6 +67,7 @@ describe('image-rules', () => {
       format: null,
       width: null,
       height: null,
+      orientation: null,
       bytes: 0,
       reasons: [{ code: 'EMPTY_FILE', message: 'file is empty (0 bytes)' }],
     });
@@ -75,19 +83,25 @@ describe('image-rules', () => {
   });
 
   it('accepts a file of exactly the 15 MB limit', () => {
-    const result = inspectImage(IMAGE_LIMITS.maxBytes, { status: 'ok', format: 'png', width: 100, height: 100 });
+    const result = inspectImage(IMAGE_LIMITS.maxBytes, {
+      status: 'ok',
+      format: 'png',
+      width: 100,
+      height: 100,
+      orientation: 1,
+    });
 
     expect(result.reasons).toEqual([]);
   });
 
-  it('rejects a JPEG truncated before its frame header with CORRUPT_IMAGE', async () => {
+  it('rejects a JPEG truncated before its frame header with TRUNCATED_IMAGE', async () => {
     const jpeg = jpegImage(200, 200);
 
     const result = await inspect(jpeg.subarray(0, jpegFrameOffset(jpeg) + 3));
 
     expect(result.format).toBe('jpeg');
-    expect(result.reasons.map((r) => r.code)).toEqual(['CORRUPT_IMAGE']);
-    expect(result.reasons[0]?.message).toMatch(/frame header/);
+    expect(result.reasons.map((r) => r.code)).toEqual(['TRUNCATED_IMAGE']);
+    expect(result.reasons[0]?.message).toMatch(/cut short: file ends before the JPEG frame header/);
   });
 
   it('rejects a text file with UNSUPPORTED_FORMAT', async () => {
@@ -108,7 +122,7 @@ describe('image-rules', () => {
   it('reports no format for a file that ends inside the image signature', async () => {
     const result = await inspect(Buffer.from([0x89, 0x50, 0x4e]));
 
-    expect(result).toMatchObject({ format: null, reasons: [{ code: 'CORRUPT_IMAGE' }] });
+    expect(result).toMatchObject({ format: null, reasons: [{ code: 'TRUNCATED_IMAGE' }] });
   });
 
   it('gives every reason that applies to a file at once', () => {

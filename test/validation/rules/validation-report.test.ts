@@ -2,8 +2,8 @@ import { acceptedKeys, ValidationReport } from '../../../functions/validation/co
 import { inspectImage } from '../../../functions/validation/rules/image-rules';
 import { buildVerdicts, reportChunks, tallyVerdicts } from '../../../functions/validation/rules/validation-report';
 
-const ok = inspectImage(1000, { status: 'ok', format: 'jpeg', width: 640, height: 480 });
-const small = inspectImage(500, { status: 'ok', format: 'png', width: 32, height: 32 });
+const ok = inspectImage(1000, { status: 'ok', format: 'jpeg', width: 640, height: 480, orientation: 1 });
+const small = inspectImage(500, { status: 'ok', format: 'png', width: 32, height: 32, orientation: 1 });
 
 describe('validation-report', () => {
   it('adds DUPLICATE to the later copy, naming the original, and sorts by key', () => {
@@ -19,6 +19,7 @@ describe('validation-report', () => {
         format: 'jpeg',
         width: 640,
         height: 480,
+        orientation: 1,
         bytes: 1000,
         etag: '"e1"',
         reasons: [],
@@ -29,6 +30,7 @@ describe('validation-report', () => {
         format: 'jpeg',
         width: 640,
         height: 480,
+        orientation: 1,
         bytes: 1000,
         etag: '"e1"',
         duplicateOf: 'a/original.jpg',

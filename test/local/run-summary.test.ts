@@ -1,0 +1,58 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LocalRunResult } from '../../local-runtime/run-local';
+import { formatRunSummary } from '../../local-runtime/run-summary';
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'labeling-pipeline-summary-'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const result = (report: string): LocalRunResult => ({
+  status: 'SUCCEEDED',
+  runId: 'sample-1-0123456789abcdef',
+  executionName: 'sample-1-0123456789abcdef',
+  executionArn: 'arn:aws:states:us-east-1:000000000000:execution:m:sample-1-0123456789abcdef',
+  executionsStarted: 1,
+  events: [],
+  awsEvents: [],
+  outDir: dir,
+  // The job labeled 30 images, 4 of them with no box, so the dataset has 26: two different counts.
+  counts: {
+    objects: 37,
+    accepted: 32,
+    rejected: 5,
+    labeled: 30,
+    humanLabeled: 30,
+    machineLabeled: 0,
+    datasetImages: 26,
+    boxes: 47,
+    train: 22,
+    test: 4,
+  },
+  files: { report },
+  elapsedMs: 6600,
+});
+
+describe('run summary', () => {
+  it('names what each count counts, and its dataset figures agree with the report', async () => {
+    const report = join(dir, 'report.json');
+    await writeFile(
+      report,
+      JSON.stringify({ lines: 32, accepted: 26, rejectedLines: 6, boxes: 47, humanAnnotated: 26, machineAnnotated: 0 }),
+    );
+
+    const text = (await formatRunSummary(result(report))).join('\n');
+
+    expect(text).toContain('validated 37 objects: 32 accepted images, 5 rejected');
+    expect(text).toContain('labeling job: 30 images labeled (by workers 30, automated 0)');
+    expect(text).toContain('dataset: 26 images (human-labeled 26, machine-labeled 0), 47 boxes · train 22 / test 4');
+    expect(text).not.toMatch(/labeled 30 \(human 30/);
+  });
+});
