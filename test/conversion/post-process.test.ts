@@ -49,9 +49,10 @@ describe('post-process', () => {
 
   it('adds per-labeler figures from the worker responses, and none when there are none', async () => {
     const job = `${RUN}/labeling/output/logos-2026-11-3f9a1c2be4d7/`;
+    // Two images, so the split has a test image (an empty test set writes no manifest).
     const line = (left: number) =>
       JSON.stringify({
-        'source-ref': `s3://${BUCKET}/incoming/logos/a.jpg`,
+        'source-ref': `s3://${BUCKET}/incoming/logos/${left}.jpg`,
         'bounding-box': {
           image_size: [{ width: 640, height: 480, depth: 3 }],
           annotations: [{ class_id: 0, left, top: 10, width: 100, height: 100 }],

@@ -247,7 +247,11 @@ describe('packaged template', () => {
   });
 
   it('sweeps the task tokens on the stage-parameter schedule, hourly by default, with only the access it uses', () => {
-    const schedules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.ScheduleExpression !== undefined);
+    const schedules = ofType('AWS::Events::Rule').filter(
+      ([, r]) =>
+        r.Properties.ScheduleExpression !== undefined &&
+        JSON.stringify(r.Properties.Targets).includes('SweepTaskTokensLambdaFunction'),
+    );
     const role = resource('SweepTaskTokensIamRoleLambdaExecution');
     const granted = statementsOf(role).flatMap(actions).sort();
 
@@ -261,8 +265,11 @@ describe('packaged template', () => {
         'sagemaker:DescribeLabelingJob',
         'states:SendTaskSuccess',
         'states:SendTaskFailure',
+        'dynamodb:GetItem',
       ]),
     );
+    expect(granted).not.toContain('dynamodb:PutItem');
+    expect(granted).not.toContain('dynamodb:UpdateItem');
     expect(granted).not.toContain('s3:PutObject');
     expect(granted).not.toContain('sagemaker:StopLabelingJob');
     expect(JSON.stringify(statementsOf(role))).not.toContain('/runs/*');
