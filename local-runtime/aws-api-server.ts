@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server';
 import { type JsonObject, ServiceError, type StandInService } from './stand-ins/json-protocol';
 import { answerQuery, type QueryStandInService } from './stand-ins/query-protocol';
 
@@ -156,21 +156,5 @@ export const startAwsApiServer = async (
       if (!response.headersSent) sendError(response, '1.1', new ServiceError('InternalFailure', String(error), 500));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  let stopped: Promise<void> | undefined;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive sockets of the SDK clients would hold the server open.
-        server.closeAllConnections();
-      });
-      return stopped;
-    },
-  };
+  return listenOnLoopback(server);
 };

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
 import { deployedFunctions } from './lambda-registry';
 import { LOCAL_ACCOUNT_ID } from './local-environment';
+import { listenOnLoopback } from './loopback-server';
 
 /** One `httpApi` event of a function: `METHOD /path/{param}` and whether the JWT authorizer guards it. */
 export interface HttpRoute {
@@ -369,20 +369,5 @@ export const startPortalServer = async (options: PortalServerOptions): Promise<R
   });
   // Twenty labelers keep their connections alive; the default backlog is plenty.
   server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  let stopped: Promise<void> | undefined;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return stopped;
-    },
-  };
+  return listenOnLoopback(server);
 };
