@@ -19,7 +19,7 @@ export interface JobReadyInfo {
 export interface BuiltinRunOptions {
   /** Simulated labelers of the built-in backend (default 4, one more than workersPerObject; 0 with `person`). */
   labelers?: number;
-  /** Share of tasks a simulated labeler skips (default 0.01). */
+  /** Share of tasks a simulated labeler skips (default 0.01; none next to a person). */
   skipRate?: number;
   /** Share of answers a simulated labeler sends twice, as after a dropped connection (default 0.02). */
   resendRate?: number;
@@ -80,7 +80,9 @@ export const startLabelingCrew = (
     truthFor: (key) => batch.profile.truth?.[key.slice(prefix.length)] ?? replayed.get(key.split('/').pop() ?? key),
     labels: batch.labels,
     seed: options.seed ?? 1,
-    ...(options.skipRate === undefined ? {} : { skipRate: options.skipRate }),
+    // Next to a person each image needs every simulated labeler's answer (workersPerObject is
+    // theirs plus one): one skip would leave an image nobody else can finish, and the run waiting.
+    ...(person ? { skipRate: 0 } : options.skipRate === undefined ? {} : { skipRate: options.skipRate }),
     ...(options.resendRate === undefined ? {} : { resendRate: options.resendRate }),
     // The person finishes the job; nobody closes it early for them.
     closeWhenIdle: person === undefined,
