@@ -1,3 +1,4 @@
+import { iou } from '../functions/kernel/rules/boxes';
 import { failedOutputRecord, labeledOutputRecord } from './ground-truth-output';
 import type { TruthBox, TruthImage } from './sample-batch';
 import { createRandom } from './seeded-random';
@@ -91,15 +92,6 @@ function clampBox(box: Box, width: number, height: number): Box {
   return { left, top, width: right - left, height: bottom - top };
 }
 
-/** Intersection over union of two boxes (0 when disjoint). */
-export function intersectionOverUnion(a: Box, b: Box): number {
-  const width = Math.min(a.left + a.width, b.left + b.width) - Math.max(a.left, b.left);
-  const height = Math.min(a.top + a.height, b.top + b.height) - Math.max(a.top, b.top);
-  if (width <= 0 || height <= 0) return 0;
-  const intersection = width * height;
-  return intersection / (a.width * a.height + b.width * b.height - intersection);
-}
-
 /** One edge position with noise proportional to the box size (people click a few px off). */
 function jitterBox(random: () => number, box: Box, relativeNoise: number): Box {
   const noiseX = relativeNoise * box.width + 0.8;
@@ -190,10 +182,10 @@ export function consolidateBoxes(answers: LabeledBox[][]): ConsolidatedBox[] {
       let bestIou = CLUSTER_IOU;
       for (const cluster of clusters) {
         if (cluster.label !== box.label || cluster.members.some((member) => member.worker === worker)) continue;
-        const iou = intersectionOverUnion(cluster.mean, box);
-        if (iou >= bestIou) {
+        const overlap = iou(cluster.mean, box);
+        if (overlap >= bestIou) {
           best = cluster;
-          bestIou = iou;
+          bestIou = overlap;
         }
       }
       if (best) {
@@ -206,8 +198,7 @@ export function consolidateBoxes(answers: LabeledBox[][]): ConsolidatedBox[] {
     .filter((cluster) => cluster.members.length * 2 > workers)
     .map((cluster) => {
       const agreement =
-        cluster.members.reduce((total, member) => total + intersectionOverUnion(member.box, cluster.mean), 0) /
-        cluster.members.length;
+        cluster.members.reduce((total, member) => total + iou(member.box, cluster.mean), 0) / cluster.members.length;
       const confidence = workers === 1 ? 0 : roundTo((cluster.members.length / workers) * agreement, 2);
       return { label: cluster.label, ...cluster.mean, confidence };
     });

@@ -1,7 +1,7 @@
+import { iou } from '../../functions/kernel/rules/boxes';
 import {
   consolidateBoxes,
   formatCreationDate,
-  intersectionOverUnion,
   type LabelingSimulationOptions,
   replayAnnotations,
   simulateLabelingJob,
@@ -114,7 +114,7 @@ describe('simulateLabelingJob', () => {
           0,
           ...annotations
             .filter((annotation) => batch.labels[annotation.class_id] === box.label)
-            .map((annotation) => intersectionOverUnion(annotation, box)),
+            .map((annotation) => iou(annotation, box)),
         );
         if (best >= 0.7) matched += 1;
       }
