@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +8,7 @@ import { type DatasetLine, formatDatasetLine, normalizeLine } from '../functions
 import { parseOutputRecord } from '../functions/conversion/rules/output-manifest';
 import { Assignment, hashSourceRef, planSplit, SplitIndex } from '../functions/conversion/rules/split';
 import { generateOutputLines } from '../test/fixtures/gt-output-generator';
+import { bundleForChildren, runChild } from './child-runs';
 
 /**
  * `npm run bench convert`: converts generated Ground Truth output manifests of 100,000 and
@@ -125,43 +125,22 @@ const writeManifest = async (path: string, count: number): Promise<void> => {
 
 const BOUNDED_HEAP = ['--max-semi-space-size=4', '--max-old-space-size=96'];
 
-const measure = (bundle: string, impl: string, input: string, flags: string[]): Measurement => {
-  const run = spawnSync(process.execPath, [...flags, bundle, '--child', impl, input], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
-  const last = run.stdout.trim().split('\n').pop() ?? '';
-  try {
-    return JSON.parse(last) as Measurement;
-  } catch {
-    return {
-      ok: false,
-      lines: 0,
-      ms: 0,
-      cpuMs: 0,
-      rssMb: 0,
-      error: (run.stderr.trim().split('\n').pop() ?? 'crashed').slice(0, 80),
-    };
-  }
-};
+const measure = (bundle: string, impl: string, input: string, flags: string[]): Measurement =>
+  runChild<Measurement>(bundle, flags, [impl, input], (error) => ({
+    ok: false,
+    lines: 0,
+    ms: 0,
+    cpuMs: 0,
+    rssMb: 0,
+    error,
+  }));
 
 const row = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(22) : c.padStart(12))).join(' | ')} |`;
 
 const main = async (): Promise<void> => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-convert-'));
   try {
-    const bundle = join(dir, 'convert-bench.cjs');
-    // Imported here only: the bundled children never load esbuild.
-    const { buildSync } = await import('esbuild');
-    buildSync({
-      entryPoints: [__filename],
-      bundle: true,
-      platform: 'node',
-      target: 'node24',
-      outfile: bundle,
-      logLevel: 'warning',
-      external: ['esbuild'],
-    });
+    const bundle = await bundleForChildren(__filename, dir, 'convert-bench');
     const results: [string, number, Measurement][] = [];
     for (const count of [100_000, 1_000_000]) {
       const input = join(dir, `output-${count}.manifest`);

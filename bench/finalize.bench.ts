@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeJobOutput } from '../functions/labeling/builtin/aws/finalize-output';
 import type { ImageItem } from '../functions/labeling/builtin/contracts/table-items';
 import { outputLine, workerResponse } from '../functions/labeling/builtin/rules/job-output';
+import { bundleForChildren, runChild } from './child-runs';
 
 /**
  * `npm run bench finalize`: finalizes generated built-in jobs (every image answered by 3
@@ -152,38 +152,21 @@ const child = async (impl: string, count: number): Promise<void> => {
 
 const BOUNDED_HEAP = ['--max-semi-space-size=4', '--max-old-space-size=128'];
 
-const measure = (bundle: string, impl: string, count: number, flags: string[]): Measurement => {
-  const run = spawnSync(process.execPath, [...flags, bundle, '--child', impl, String(count)], { encoding: 'utf8' });
-  try {
-    return JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as Measurement;
-  } catch {
-    return {
-      ok: false,
-      images: 0,
-      ms: 0,
-      rssMb: 0,
-      bytes: 0,
-      error: (run.stderr.trim().split('\n').pop() ?? 'crashed').slice(0, 60),
-    };
-  }
-};
+const measure = (bundle: string, impl: string, count: number, flags: string[]): Measurement =>
+  runChild<Measurement>(
+    bundle,
+    flags,
+    [impl, String(count)],
+    (error) => ({ ok: false, images: 0, ms: 0, rssMb: 0, bytes: 0, error }),
+    60,
+  );
 
 const row = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(26) : c.padStart(12))).join(' | ')} |`;
 
 const main = async (): Promise<void> => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-finalize-'));
   try {
-    const bundle = join(dir, 'finalize-bench.cjs');
-    const { buildSync } = await import('esbuild');
-    buildSync({
-      entryPoints: [__filename],
-      bundle: true,
-      platform: 'node',
-      target: 'node24',
-      outfile: bundle,
-      logLevel: 'warning',
-      external: ['esbuild'],
-    });
+    const bundle = await bundleForChildren(__filename, dir, 'finalize-bench');
     const results: [string, number, Measurement][] = [];
     for (const count of [10_000, 100_000]) {
       results.push(['streaming, bounded heap', count, measure(bundle, 'streaming', count, BOUNDED_HEAP)]);
