@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   });
   applyLocalSettings();
   try {
-    const { s3 } = await import('../functions/kernel/aws/clients');
+    const { s3 } = await import('../functions/kernel/aws/s3-client');
     const { validateImages } = await import('../functions/validation/validate-images/handler');
     const { config } = await import('../functions/kernel/config');
     const { mapConcurrent } = await import('../functions/validation/rules/batch-inspection');

@@ -52,11 +52,11 @@ export const p = [g, r, e];
   it('fails with the rule name for each kind of violation', () => {
     const result = cruise({
       'functions/kernel/observability.ts': 'export const logger = 1;\n',
-      'functions/kernel/aws/clients.ts': 'export const s3 = 1;\n',
+      'functions/kernel/aws/s3-client.ts': 'export const s3 = 1;\n',
       'functions/conversion/rules/split.ts': 'export const split = 1;\n',
       'local-runtime/env.ts': 'export const env = 1;\n',
       'functions/labeling/builtin/rules/plan.ts': `import { logger } from '../../../kernel/observability';
-import { s3 } from '../../../kernel/aws/clients';
+import { s3 } from '../../../kernel/aws/s3-client';
 import { split } from '../../../conversion/rules/split';
 import { env } from '../../../../local-runtime/env';
 export const p = [logger, s3, split, env];

@@ -4,9 +4,9 @@ import {
   DescribeDatasetCommand,
   DescribeProjectsCommand,
 } from '@aws-sdk/client-rekognition';
-import { rekognition } from '../../kernel/aws/clients';
 import type { DatasetState } from '../../kernel/contracts/step-io';
 import type { DatasetType, ExistingDataset } from '../rules/dataset-plan';
+import { rekognition } from './rekognition-client';
 import { alreadyExists } from './rekognition-errors';
 
 /** A Rekognition Custom Labels project and the datasets it already holds. */

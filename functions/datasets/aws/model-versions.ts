@@ -1,6 +1,6 @@
 import { CreateProjectVersionCommand, DescribeProjectVersionsCommand } from '@aws-sdk/client-rekognition';
-import { rekognition } from '../../kernel/aws/clients';
 import { toS3Uri } from '../../kernel/rules/s3-uri';
+import { rekognition } from './rekognition-client';
 import { alreadyExists } from './rekognition-errors';
 
 /** A model version, flattened to what the pipeline reports. */

@@ -4,7 +4,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { z } from 'zod';
 import { parseJson } from '../parse';
 import { toS3Uri } from '../rules/s3-uri';
-import { s3 } from './clients';
+import { s3 } from './s3-client';
 import { hasErrorName } from './sdk-errors';
 
 export interface ListedObject {

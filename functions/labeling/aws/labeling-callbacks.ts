@@ -1,6 +1,6 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand } from '@aws-sdk/client-sfn';
-import { sfn } from '../../kernel/aws/clients';
 import { hasErrorName } from '../../kernel/aws/sdk-errors';
+import { sfn } from '../../kernel/aws/sfn-client';
 import type { LabelingOutcome } from '../rules/labeling-outcome';
 
 export type FinishedOutcome = Exclude<LabelingOutcome, { kind: 'running' }>;

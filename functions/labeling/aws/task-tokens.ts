@@ -1,5 +1,5 @@
 import { DeleteObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { s3 } from '../../kernel/aws/clients';
+import { s3 } from '../../kernel/aws/s3-client';
 import { putJson, readJsonIfExists } from '../../kernel/aws/s3-objects';
 import { InvalidInput } from '../../kernel/errors';
 import { TaskTokenRecord } from '../contracts/task-token-record';

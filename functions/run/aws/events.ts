@@ -1,5 +1,5 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { eventBridge } from '../../kernel/aws/clients';
+import { eventBridge } from '../../kernel/aws/event-bridge-client';
 import { PIPELINE_EVENT_SOURCE } from '../contracts/pipeline-events';
 
 /** Puts one pipeline event on `busName`; a rejected entry is an error so the state's Retry can try again. */

@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { sfn } from '../../kernel/aws/clients';
+import { sfn } from '../../kernel/aws/sfn-client';
 
 export type StartOutcome = { started: true; executionArn: string } | { started: false; reason: 'duplicate' };
 

@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { s3 } from '../../../kernel/aws/clients';
+import { s3 } from '../../../kernel/aws/s3-client';
 import { config } from '../../../kernel/config';
 import { parseS3Uri } from '../../../kernel/rules/s3-uri';
 

@@ -1,5 +1,5 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { eventBridge } from '../../../kernel/aws/clients';
+import { eventBridge } from '../../../kernel/aws/event-bridge-client';
 import { config } from '../../../kernel/config';
 import { READY_DETAIL_TYPE, READY_SOURCE, type ReadyDetail } from '../contracts/ready-event';
 

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { s3 } from '../../../kernel/aws/clients';
+import { s3 } from '../../../kernel/aws/s3-client';
 import { getText, getTextIfExists, listObjects, openStream } from '../../../kernel/aws/s3-objects';
 import { config } from '../../../kernel/config';
 import { joinKey, parseS3Uri } from '../../../kernel/rules/s3-uri';

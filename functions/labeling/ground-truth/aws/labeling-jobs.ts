@@ -4,10 +4,10 @@ import {
   type DescribeLabelingJobCommandOutput,
   StopLabelingJobCommand,
 } from '@aws-sdk/client-sagemaker';
-import { sageMaker } from '../../../kernel/aws/clients';
 import { hasErrorName } from '../../../kernel/aws/sdk-errors';
 import type { LabelingJobView } from '../../rules/labeling-outcome';
 import type { LabelingJobRequest } from '../rules/labeling-job-request';
+import { sageMaker } from './sagemaker-client';
 
 /**
  * Creates the job. Returns `'exists'` when a job of that name already exists (`ResourceInUse`):
