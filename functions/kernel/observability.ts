@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { parseOrThrow } from './parse';
+import { mapErrorStack } from './stack-traces';
 
 export const logger = new Logger({ serviceName: 'labeling-pipeline' });
 // Its own warnings (e.g. no metrics to publish) go through the logger, so the log level applies to them.
@@ -24,6 +25,8 @@ const wrap = <I, O>(fn: (input: I, context: Context) => Promise<O>) =>
     // correlationIdPath would need the JMESPath package in every bundle for the same result.
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    // Registered last so it runs first on the way out: the error leaves with its frames mapped.
+    .use({ onError: (request) => mapErrorStack(request.error) })
     .handler((event, context) => fn(event as I, context));
 
 /**

@@ -4,6 +4,7 @@ import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { config } from '../../../kernel/config';
 import { logger } from '../../../kernel/observability';
+import { mapErrorStack } from '../../../kernel/stack-traces';
 import { ROUTES, type RouteName } from '../contracts/api';
 import { type Caller, callerOf } from '../rules/caller';
 
@@ -111,10 +112,13 @@ export const httpRoute = <N extends RouteName>(name: N, impl: Impl<N>) => {
       return json(route.status, checked.data);
     } catch (error) {
       if (error instanceof ApiError) {
-        if (error.status >= 500) logger.error('route failed', { route: name, error });
-        else logger.info('request refused', { route: name, code: error.code, field: error.field });
+        if (error.status >= 500) {
+          mapErrorStack(error);
+          logger.error('route failed', { route: name, error });
+        } else logger.info('request refused', { route: name, code: error.code, field: error.field });
         return errorResponse(error);
       }
+      mapErrorStack(error);
       logger.error('route failed', { route: name, error: error as Error });
       return errorResponse(new ApiError(500, 'INTERNAL', 'something went wrong; try again'));
     }
