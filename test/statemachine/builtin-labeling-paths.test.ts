@@ -13,7 +13,8 @@ import {
 import { CreateLabelingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { getJob } from '../../functions/labeling/builtin/aws/table';
-import { answerTask, claimTask } from '../../functions/labeling/builtin/aws/tasks';
+import { answerTask } from '../../functions/labeling/builtin/aws/answers';
+import { claimTask } from '../../functions/labeling/builtin/aws/claims';
 import { handler as finalize } from '../../functions/labeling/builtin/finalize-job/handler';
 import type { Caller } from '../../functions/labeling/builtin/rules/caller';
 import type { LocalDynamoDb } from '../../local-runtime/dynamodb-local';

@@ -1,7 +1,8 @@
 import { loadSettings } from '../../../kernel/config';
+import { answerTask } from '../aws/answers';
 import { httpRoute } from '../aws/http-route';
-import { openJobFor, progressOf } from '../aws/jobs';
-import { answerTask } from '../aws/tasks';
+import { progressOf } from '../aws/jobs';
+import { openJobFor } from '../aws/open-jobs';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP', 'EVENT_BUS_NAME'] as const;

@@ -1,7 +1,7 @@
 import { loadSettings } from '../../../kernel/config';
+import { claimTask } from '../aws/claims';
 import { httpRoute } from '../aws/http-route';
-import { openJobFor } from '../aws/jobs';
-import { claimTask } from '../aws/tasks';
+import { openJobFor } from '../aws/open-jobs';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP', 'PRESIGN_SECONDS', 'EVENT_BUS_NAME'] as const;

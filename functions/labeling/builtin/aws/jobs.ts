@@ -2,7 +2,6 @@ import type { Job, Progress } from '../contracts/api';
 import type { JobItem, LabelerItem } from '../contracts/table-items';
 import { type Caller, mayWorkOn } from '../rules/caller';
 import { ApiError } from './http-route';
-import { requestFinalization } from './ready-events';
 import { getJob, getLabeler } from './table';
 
 /** The job as a labeler sees it, with their own count of answers. */
@@ -42,18 +41,6 @@ export const jobFor = async (jobId: string, caller: Caller): Promise<JobItem> =>
   if (job === undefined || !job.imagesWritten) throw new ApiError(404, 'JOB_NOT_FOUND', `no job ${jobId}`, 'jobId');
   if (!mayWorkOn(job, caller)) {
     throw new ApiError(403, 'NOT_IN_GROUP', `job ${jobId} is for the group ${job.labelerGroup} only`, 'jobId');
-  }
-  return job;
-};
-
-/** As `jobFor`, and still taking answers. */
-export const openJobFor = async (jobId: string, caller: Caller, now: Date): Promise<JobItem> => {
-  const job = await jobFor(jobId, caller);
-  if (job.status !== 'open') throw new ApiError(410, 'JOB_CLOSED', `job ${jobId} is ${job.status}`, 'jobId');
-  if (Date.parse(job.expiresAt) <= now.getTime()) {
-    // Labelers notice an expiry first; finalization is idempotent, so asking twice is harmless.
-    await requestFinalization({ jobId, reason: 'expired' });
-    throw new ApiError(410, 'JOB_CLOSED', `job ${jobId} expired at ${job.expiresAt}`, 'jobId');
   }
   return job;
 };

@@ -4,6 +4,9 @@ import type { ImageItem, Lease, StoredAnswer } from '../contracts/table-items';
 /** A labeler holds at most this many leases per job: the task on screen and the prefetched one. */
 export const MAX_ACTIVE_LEASES = 2;
 
+/** Conditional writes a claim, answer or skip retries when another request changed the same item first. */
+export const MAX_RACES = 5;
+
 export const isActive = (lease: Pick<Lease, 'expiresAt'> | string, now: Date): boolean =>
   Date.parse(typeof lease === 'string' ? lease : lease.expiresAt) > now.getTime();
 
