@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { SETTING_DEFAULTS, SETTING_NAMES, type SettingName } from '../../functions/kernel/config';
@@ -11,6 +12,7 @@ import { RUN_FAILED, RUN_SUCCEEDED } from '../../functions/run/contracts/pipelin
 import { ASL_PATH } from '../../local-runtime/asl-loader';
 import { pipelineEventRules } from '../../local-runtime/event-rules';
 import { handlerModules } from '../../local-runtime/lambda-registry';
+import { bundleFunction, type FunctionBundle } from '../../scripts/function-bundles';
 
 const ROOT = join(__dirname, '..', '..');
 const TEMPLATE = join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
@@ -441,4 +443,64 @@ describe('packaged template: the built-in labeling backend', () => {
     expect(run.status).not.toBe(0);
     expect(`${run.stdout}${run.stderr}`).toContain('Region sa-east-1 has no Rekognition Custom Labels');
   }, 120_000);
+});
+
+describe('function bundles', () => {
+  /** IAM action prefix of the service each SDK client calls. */
+  const SERVICE_OF: Record<string, string> = {
+    'client-s3': 's3',
+    'client-sfn': 'states',
+    'client-eventbridge': 'events',
+    'client-rekognition': 'rekognition',
+    'client-sagemaker': 'sagemaker',
+    'client-dynamodb': 'dynamodb',
+    'client-cognito-identity-provider': 'cognito-idp',
+  };
+  /**
+   * Known excess: these functions reach both backends through LABELING_BACKENDS, one object per
+   * backend with every operation, so they carry the clients of operations they never run.
+   */
+  const CARRIED_UNUSED: Record<string, string[]> = {
+    reconcileLabelingJob: ['client-sfn'],
+    stopAbandonedLabelingJob: ['client-s3', 'client-sfn'],
+  };
+  let bundles: FunctionBundle[];
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'function-bundles-'));
+    bundles = [];
+    for (const fn of declaredFunctions()) bundles.push(await bundleFunction(fn, dir));
+  }, 180_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps every bundle under 1 MB', () => {
+    expect(bundles).toHaveLength(declaredFunctions().length);
+    for (const bundle of bundles)
+      expect({ fn: bundle.fn, under1MB: bundle.bytes < 1_000_000 }).toEqual({ fn: bundle.fn, under1MB: true });
+  });
+
+  it("bundles only the SDK clients of services the function's role may call", () => {
+    for (const bundle of bundles) {
+      const role = resource(
+        (lambdaOf(bundle.fn).Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0],
+      );
+      const services = new Set(
+        statementsOf(role)
+          .flatMap(actions)
+          .map((action) => action.split(':')[0]),
+      );
+      const unused = bundle.sdkClients.filter((client) => !services.has(SERVICE_OF[client] ?? client));
+      expect({ fn: bundle.fn, unused }).toEqual({ fn: bundle.fn, unused: CARRIED_UNUSED[bundle.fn] ?? [] });
+    }
+  });
+
+  it('ships source maps without making Node load them at every cold start', () => {
+    for (const bundle of bundles) expect(bundle.mapBytes).toBeGreaterThan(0);
+    for (const [, fn] of ofType('AWS::Lambda::Function')) {
+      const variables = (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables;
+      expect(String(variables?.NODE_OPTIONS ?? '')).not.toContain('--enable-source-maps');
+    }
+  });
 });

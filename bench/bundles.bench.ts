@@ -1,0 +1,307 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { deployedFunctions } from '../local-runtime/lambda-registry';
+import { LOCAL_SETTINGS } from '../local-runtime/local-environment';
+import { bundleClientsAlone, bundleFunction, type FunctionBundle } from '../scripts/function-bundles';
+
+/**
+ * `npm run bench bundles`: every function bundled as `npm run package` bundles it. For each:
+ * its size, its cold import (a fresh Node process requiring the bundle, median of ROUNDS), and
+ * the cold import of a bundle that builds its own SDK clients and nothing else, the floor it can
+ * reach; the two alternate in each round so a busy machine slows both alike. Then what
+ * `--enable-source-maps` would add to a cold start against mapping a failing invocation's stack
+ * once (kernel/stack-traces.ts), and the labeling API's handlers' cold (import + first request)
+ * and warm latency against the local DynamoDB stand-in. Goals: no bundle over 1 MB; a function
+ * that calls only S3 imports within 1.3x of the S3 client alone; none over 2x of its own clients.
+ */
+
+const execFileAsync = promisify(execFile);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+const WARM_REQUESTS = 30;
+
+/** Settings every handler may read at load, with dummy values; nothing here reaches AWS. */
+const DUMMY_ENV: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  ...LOCAL_SETTINGS,
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  PORTAL_URL: 'https://labeling.example.com',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+const IMPORT_SCRIPT =
+  'const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
+
+const coldImportMs = (file: string, flags: string[] = [], env: NodeJS.ProcessEnv = DUMMY_ENV): number =>
+  Number(execFileSync(process.execPath, [...flags, '-e', IMPORT_SCRIPT, file], { env, encoding: 'utf8' }));
+
+interface ImportRow {
+  bundle: FunctionBundle;
+  importMs: number;
+  clientsMs: number | undefined;
+}
+
+const measureImports = async (bundles: FunctionBundle[], dir: string): Promise<ImportRow[]> => {
+  const floors = new Map<string, string>();
+  for (const { sdkClients } of bundles) {
+    const key = sdkClients.join('+');
+    if (sdkClients.length > 0 && !floors.has(key)) floors.set(key, await bundleClientsAlone(sdkClients, dir));
+  }
+  const own = new Map<string, number[]>();
+  const alone = new Map<string, number[]>();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const bundle of bundles) {
+      const floor = floors.get(bundle.sdkClients.join('+'));
+      own.set(bundle.fn, [...(own.get(bundle.fn) ?? []), coldImportMs(bundle.file)]);
+      if (floor !== undefined) alone.set(bundle.fn, [...(alone.get(bundle.fn) ?? []), coldImportMs(floor)]);
+    }
+  }
+  return bundles.map((bundle) => {
+    const clients = alone.get(bundle.fn);
+    return { bundle, importMs: median(own.get(bundle.fn) ?? []), clientsMs: clients && median(clients) };
+  });
+};
+
+/**
+ * `--enable-source-maps` at every cold start, against mapping one failing invocation's stack:
+ * kernel/stack-traces.ts bundled on its own, run in a fresh process (as a container meets its
+ * first failure) on a stack whose frames point into the bundle, with the map copied per round
+ * so each round reads and decodes it anew.
+ */
+const measureSourceMaps = async (bundle: FunctionBundle, dir: string) => {
+  const plain: number[] = [];
+  const flagged: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    plain.push(coldImportMs(bundle.file));
+    flagged.push(coldImportMs(bundle.file, ['--enable-source-maps']));
+  }
+  const mapper = join(dir, 'stack-traces.js');
+  await build({
+    entryPoints: [join(__dirname, '..', 'functions', 'kernel', 'stack-traces.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: mapper,
+    logLevel: 'silent',
+  });
+  const length = readFileSync(bundle.file, 'utf8').length;
+  const script = `const { mapStackTrace } = require(process.argv[1]); const file = process.argv[2];
+const columns = [0.1, 0.3, 0.5, 0.7, 0.9].map((f) => Math.floor(${length} * f));
+const stack = ['Error: failed', ...columns.map((c, i) => '    at f' + i + ' (' + file + ':1:' + c + ')')].join('\\n');
+const t = process.hrtime.bigint(); const mapped = mapStackTrace(stack);
+if (mapped === stack) throw new Error('nothing was mapped');
+process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
+  const mapping: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const copy = join(dir, `map-round-${round}.js`);
+    copyFileSync(`${bundle.file}.map`, `${copy}.map`);
+    mapping.push(
+      Number(execFileSync(process.execPath, ['-e', script, mapper, copy], { env: DUMMY_ENV, encoding: 'utf8' })),
+    );
+  }
+  return { plain: median(plain), withFlag: median(flagged), firstError: median(mapping) };
+};
+
+interface LatencyRow {
+  fn: string;
+  request: string;
+  importMs: number;
+  firstMs: number;
+  warmMs: number;
+  status: number;
+}
+
+/** The API routes measured, each with a request a labeler sends; answers repeat (the API takes a repeat as a no-op). */
+const apiRequests = (jobId: string, taskId: string) => {
+  const boxes = [{ label: 'acme', left: 10, top: 10, width: 40, height: 30 }];
+  const answer = JSON.stringify({ boxes, nothingToLabel: false });
+  return [
+    { fn: 'builtinConfig', method: 'GET', path: '/api/config' },
+    { fn: 'builtinMe', method: 'GET', path: '/api/me' },
+    { fn: 'builtinListJobs', method: 'GET', path: '/api/jobs' },
+    { fn: 'builtinGetJob', method: 'GET', path: `/api/jobs/${jobId}`, params: { jobId } },
+    { fn: 'builtinClaimTask', method: 'POST', path: `/api/jobs/${jobId}/tasks`, params: { jobId } },
+    { fn: 'builtinMyTasks', method: 'GET', path: `/api/jobs/${jobId}/tasks/mine`, params: { jobId } },
+    {
+      fn: 'builtinAnswerTask',
+      method: 'POST',
+      path: `/api/jobs/${jobId}/tasks/${taskId}/answer`,
+      params: { jobId, taskId },
+      body: answer,
+      answerer: true,
+    },
+  ];
+};
+
+const LATENCY_SCRIPT = `const [file, exported, eventJson, count] = process.argv.slice(1);
+const ms = (t) => Number(process.hrtime.bigint() - t) / 1e6;
+const context = { functionName: 'f', awsRequestId: 'r', invokedFunctionArn: 'arn:aws:lambda:us-east-1:1:function:f' };
+(async () => {
+  let t = process.hrtime.bigint();
+  const handler = require(file)[exported];
+  const importMs = ms(t);
+  t = process.hrtime.bigint();
+  const first = await handler(JSON.parse(eventJson), context);
+  const firstMs = ms(t);
+  const warm = [];
+  for (let i = 0; i < Number(count); i++) {
+    t = process.hrtime.bigint();
+    await handler(JSON.parse(eventJson), context);
+    warm.push(ms(t));
+  }
+  warm.sort((a, b) => a - b);
+  process.stdout.write(JSON.stringify({ importMs, firstMs, warmMs: warm[Math.floor(warm.length / 2)], status: first.statusCode }));
+})();`;
+
+const measureApi = async (bundles: Map<string, FunctionBundle>): Promise<LatencyRow[]> => {
+  const { startLocalEnvironment } = await import('../local-runtime/run-local');
+  const environment = await startLocalEnvironment({ logLevel: 'SILENT' });
+  try {
+    // After the environment: the seeding reads the table's name from config.ts, which parses the environment once.
+    const { ANSWERER, seedBenchJob } = await import('./seed-builtin-job');
+    const { jobId, taskId } = await seedBenchJob();
+    const labeler = { sub: 'bench-labeler', email: 'bench@example.com', 'cognito:groups': '[]' };
+    const answerer = { sub: ANSWERER.sub, email: ANSWERER.email, 'cognito:groups': '[]' };
+    const env = { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true' };
+    const rows: LatencyRow[] = [];
+    for (const request of apiRequests(jobId, taskId)) {
+      const bundle = bundles.get(request.fn);
+      if (bundle === undefined) throw new Error(`no bundle for ${request.fn}`);
+      const event = {
+        version: '2.0',
+        routeKey: `${request.method} ${request.path}`,
+        rawPath: request.path,
+        headers: { 'content-type': 'application/json' },
+        pathParameters: request.params ?? null,
+        queryStringParameters: null,
+        body: request.body ?? null,
+        isBase64Encoded: false,
+        requestContext: {
+          http: { method: request.method, path: request.path },
+          authorizer: { jwt: { claims: request.answerer ? answerer : labeler } },
+        },
+      };
+      const runs: Omit<LatencyRow, 'fn' | 'request'>[] = [];
+      for (let run = 0; run < 3; run++) {
+        // Asynchronously: the local DynamoDB the child calls is served by this process's event loop.
+        const { stdout } = await execFileAsync(
+          process.execPath,
+          ['-e', LATENCY_SCRIPT, bundle.file, 'handler', JSON.stringify(event), String(WARM_REQUESTS)],
+          { env, encoding: 'utf8' },
+        );
+        runs.push(JSON.parse(stdout));
+      }
+      rows.push({
+        fn: request.fn,
+        request: `${request.method} ${request.path.replace(jobId, '{jobId}').replace(taskId, '{taskId}')}`,
+        importMs: median(runs.map((r) => r.importMs)),
+        firstMs: median(runs.map((r) => r.firstMs)),
+        warmMs: median(runs.map((r) => r.warmMs)),
+        status: runs[0]?.status ?? 0,
+      });
+    }
+    return rows;
+  } finally {
+    await environment.stop();
+  }
+};
+
+const table = (header: string[], rows: (string | number)[][]): string =>
+  [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+
+const kb = (bytes: number) => (bytes / 1024).toFixed(0);
+
+const main = async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bundles-bench-'));
+  try {
+    writeFileSync(join(dir, 'package.json'), '{}');
+    const bundles: FunctionBundle[] = [];
+    for (const fn of Object.keys(deployedFunctions())) bundles.push(await bundleFunction(fn, dir));
+    const imports = await measureImports(bundles, dir);
+    const ratio = (row: ImportRow) => (row.clientsMs === undefined ? undefined : row.importMs / row.clientsMs);
+    process.stdout.write(
+      `${table(
+        ['function', 'bundle KB', 'map KB', 'SDK clients', 'cold import ms', 'its clients alone ms', 'ratio'],
+        imports.map((row) => [
+          row.bundle.fn,
+          kb(row.bundle.bytes),
+          kb(row.bundle.mapBytes),
+          row.bundle.sdkClients.join(', ') || '(none)',
+          row.importMs.toFixed(1),
+          row.clientsMs === undefined ? '-' : row.clientsMs.toFixed(1),
+          ratio(row)?.toFixed(2) ?? '-',
+        ]),
+      )}\n`,
+    );
+
+    const s3Only = imports.filter((row) => row.bundle.sdkClients.join() === 'client-s3');
+    const sample = s3Only[0]?.bundle ?? bundles[0];
+    if (sample === undefined) throw new Error('no function to measure');
+    const maps = await measureSourceMaps(sample, dir);
+    process.stdout.write(
+      `\nsource maps (${sample.fn}): cold import ${maps.plain.toFixed(1)} ms, with --enable-source-maps ${maps.withFlag.toFixed(1)} ms (+${(maps.withFlag - maps.plain).toFixed(1)} ms at every cold start); mapping a failing invocation's stack instead: +${maps.firstError.toFixed(1)} ms once per container, only when one fails\n\n`,
+    );
+
+    const latencies = await measureApi(new Map(bundles.map((b) => [b.fn, b])));
+    process.stdout.write(
+      `${table(
+        ['API route', 'function', 'status', 'cold import ms', 'first request ms', 'cold total ms', 'warm median ms'],
+        latencies.map((r) => [
+          r.request,
+          r.fn,
+          r.status,
+          r.importMs.toFixed(1),
+          r.firstMs.toFixed(1),
+          (r.importMs + r.firstMs).toFixed(1),
+          r.warmMs.toFixed(2),
+        ]),
+      )}\n\n`,
+    );
+
+    const worst = (rows: ImportRow[]) => Math.max(...rows.map((row) => ratio(row) ?? 0));
+    const api = imports.filter((row) => row.bundle.fn.startsWith('builtin'));
+    const goals: [string, boolean, string][] = [
+      [
+        'no bundle over 1 MB',
+        bundles.every((b) => b.bytes < 1_000_000),
+        `largest ${kb(Math.max(...bundles.map((b) => b.bytes)))} KB`,
+      ],
+      [
+        'S3-only functions within 1.3x of the S3 client alone',
+        worst(s3Only) <= 1.3,
+        `worst ${worst(s3Only).toFixed(2)}x`,
+      ],
+      ['no function over 2x of its own SDK clients alone', worst(imports) <= 2, `worst ${worst(imports).toFixed(2)}x`],
+      [
+        'labeling API handlers within 2x of their clients, every request answered 2xx',
+        worst(api) <= 2 && latencies.every((r) => r.status >= 200 && r.status < 300),
+        `worst ${worst(api).toFixed(2)}x`,
+      ],
+      [
+        'readable stack traces add nothing to a cold start',
+        maps.withFlag > maps.plain,
+        `--enable-source-maps would add ${(maps.withFlag - maps.plain).toFixed(1)} ms to each; mapping costs ${maps.firstError.toFixed(1)} ms at a container's first failure`,
+      ],
+    ];
+    for (const [goal, held, detail] of goals) {
+      process.stdout.write(`${held ? 'goal held' : 'goal NOT met'}: ${goal} (${detail})\n`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});

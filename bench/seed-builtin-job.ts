@@ -1,0 +1,40 @@
+import { claimTask } from '../functions/labeling/builtin/aws/claims';
+import { BATCH_WRITE_SIZE, batchPut, putJobIfAbsent } from '../functions/labeling/builtin/aws/table';
+import { planImageItem, planJobItem } from '../functions/labeling/builtin/rules/job-plan';
+import { LOCAL_BUCKET } from '../local-runtime/local-environment';
+
+const IMAGES = 200;
+
+/** The labeler whose answers the bench sends: it claims its task here, then answers it. */
+export const ANSWERER = { sub: 'bench-answerer', email: 'answerer@example.com', groups: [], admin: false };
+
+/**
+ * An open built-in job with its images written, straight into the local table the environment
+ * points the handlers at: the labeling API's routes then answer real requests against it.
+ */
+export const seedBenchJob = async (): Promise<{ jobId: string; taskId: string }> => {
+  const jobName = `bench-${Date.now()}`;
+  const run = {
+    runId: jobName,
+    jobName,
+    bucket: LOCAL_BUCKET,
+    runPrefix: `runs/${jobName}`,
+    labelAttributeName: 'logo-boxes',
+    taskTitle: 'Draw a box around each logo',
+    taskDescription: 'Draw a box around each logo',
+    workersPerObject: 3,
+    taskTimeLimitSeconds: 600,
+  };
+  const job = { ...planJobItem(run, ['acme', 'globex', 'initech'], IMAGES, new Date()), imagesWritten: true };
+  await putJobIfAbsent(job);
+  const sizes = new Map(
+    Array.from({ length: IMAGES }, (_, i) => [`incoming/bench/${i}.jpg`, { width: 640, height: 480 }]),
+  );
+  const images = Array.from({ length: IMAGES }, (_, i) =>
+    planImageItem(jobName, i, `s3://${LOCAL_BUCKET}/incoming/bench/${i}.jpg`, sizes),
+  );
+  for (let i = 0; i < images.length; i += BATCH_WRITE_SIZE) await batchPut(images.slice(i, i + BATCH_WRITE_SIZE));
+  const claim = await claimTask(job, ANSWERER, new Date());
+  if (!claim.task) throw new Error(`the seeded job leased no task (${claim.reason})`);
+  return { jobId: jobName, taskId: claim.task.taskId };
+};
