@@ -66,6 +66,21 @@ module.exports = {
       to: { path: '^functions/.+/handler\\.ts$' },
     },
     {
+      name: 'zod-through-the-kernel',
+      severity: 'error',
+      comment:
+        'Schemas import zod only as functions/kernel/schema.ts (zod/mini with the English messages loaded), so classic zod (~430 KB and ~35 ms of cold start per Lambda) cannot creep back.',
+      from: { path: '^(functions|cli|local-runtime|test)/', pathNot: '^functions/kernel/schema\\.ts$' },
+      to: { path: '(^|/)node_modules/zod/' },
+    },
+    {
+      name: 'kernel-schema-is-zod-mini',
+      severity: 'error',
+      comment: 'functions/kernel/schema.ts re-exports zod/mini and loads its English locale: nothing of classic zod.',
+      from: { path: '^functions/kernel/schema\\.ts$' },
+      to: { path: '(^|/)node_modules/zod/', pathNot: '(^|/)node_modules/zod/(mini|locales)/' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment: 'An import that does not resolve would fail at run time.',

@@ -1,4 +1,8 @@
-import { z } from 'zod';
+import * as z from './schema';
+
+// The two shapes most settings share: a non-empty string that may be unset, a count with a default.
+const optionalText = () => z.optional(z.string().check(z.minLength(1)));
+const positiveInt = (fallback: number) => z._default(z.coerce.number().check(z.int(), z.positive()), fallback);
 
 /**
  * The environment, parsed once at module load. This is the only module that reads
@@ -7,30 +11,30 @@ import { z } from 'zod';
  * instead of an invocation with an `undefined` deep in a call.
  */
 const Environment = z.object({
-  AWS_REGION: z.string().min(1).optional(),
-  DATA_BUCKET: z.string().min(1).optional(),
-  STATE_MACHINE_ARN: z.string().min(1).optional(),
-  LABELING_ROLE_ARN: z.string().min(1).optional(),
+  AWS_REGION: optionalText(),
+  DATA_BUCKET: optionalText(),
+  STATE_MACHINE_ARN: optionalText(),
+  LABELING_ROLE_ARN: optionalText(),
   // Ground Truth only: empty in a stack deployed for the built-in backend without a workteam.
-  WORKTEAM_ARN: z.string().default(''),
-  DEFAULT_LABELS: z.string().min(1).optional(),
-  EVENT_BUS_NAME: z.string().min(1).default('default'),
-  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false'),
-  MAX_DATASET_POLLS: z.coerce.number().int().positive().default(240),
-  MAX_TRAINING_POLLS: z.coerce.number().int().positive().default(288),
-  VALIDATION_CONCURRENCY: z.coerce.number().int().positive().default(64),
-  LABELING_BACKEND: z.enum(['builtin', 'ground-truth']).default('builtin'),
-  LABELING_TABLE: z.string().min(1).optional(),
-  ADMIN_GROUP: z.string().min(1).default('admins'),
-  PRESIGN_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
-  USER_POOL_ID: z.string().min(1).optional(),
-  USER_POOL_CLIENT_ID: z.string().min(1).optional(),
+  WORKTEAM_ARN: z._default(z.string(), ''),
+  DEFAULT_LABELS: optionalText(),
+  EVENT_BUS_NAME: z._default(z.string().check(z.minLength(1)), 'default'),
+  S3_FORCE_PATH_STYLE: z._default(z.enum(['true', 'false']), 'false'),
+  MAX_DATASET_POLLS: positiveInt(240),
+  MAX_TRAINING_POLLS: positiveInt(288),
+  VALIDATION_CONCURRENCY: positiveInt(64),
+  LABELING_BACKEND: z._default(z.enum(['builtin', 'ground-truth']), 'builtin'),
+  LABELING_TABLE: optionalText(),
+  ADMIN_GROUP: z._default(z.string().check(z.minLength(1)), 'admins'),
+  PRESIGN_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(30), z.maximum(3600)), 300),
+  USER_POOL_ID: optionalText(),
+  USER_POOL_CLIENT_ID: optionalText(),
   /** Cognito's endpoint for the page; the SDK's own variable when the local stand-in is used. */
-  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: z.string().min(1).optional(),
-  CONSOLIDATION_IOU_THRESHOLD: z.coerce.number().min(0.05).max(0.95).default(0.5),
+  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: optionalText(),
+  CONSOLIDATION_IOU_THRESHOLD: z._default(z.coerce.number().check(z.minimum(0.05), z.maximum(0.95)), 0.5),
   /** The labeling page's URL (CloudFront, or the local portal): the dataset report links to its review page. */
-  PORTAL_URL: z.string().url().optional(),
-  FINALIZE_CONCURRENCY: z.coerce.number().int().positive().default(32),
+  PORTAL_URL: z.optional(z.url()),
+  FINALIZE_CONCURRENCY: positiveInt(32),
 });
 
 type Environment = z.infer<typeof Environment>;
@@ -38,7 +42,7 @@ export type SettingName = keyof Environment;
 /** Every setting's name, and those with a default (a function that declares one starts without it). */
 export const SETTING_NAMES = Object.keys(Environment.shape) as SettingName[];
 export const SETTING_DEFAULTS: ReadonlySet<SettingName> = new Set(
-  SETTING_NAMES.filter((name) => Environment.shape[name] instanceof z.ZodDefault),
+  SETTING_NAMES.filter((name) => Environment.shape[name] instanceof z.ZodMiniDefault),
 );
 export type Settings<K extends SettingName> = Readonly<{ [P in K]: NonNullable<Environment[P]> }>;
 

@@ -4,8 +4,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
 import { parseOrThrow } from './parse';
+import type * as z from './schema';
 import { mapErrorStack } from './stack-traces';
 
 export const logger = new Logger({ serviceName: 'labeling-pipeline' });
@@ -33,7 +33,7 @@ const wrap = <I, O>(fn: (input: I, context: Context) => Promise<O>) =>
  * The one wrapper for Step Functions task handlers: parse the input against its contract
  * (a mismatch becomes `InvalidInput`), tag logs with the run id, flush metrics.
  */
-export const pipelineStep = <S extends z.ZodType, O>(
+export const pipelineStep = <S extends z.core.$ZodType, O>(
   schema: S,
   step: (input: z.infer<S>, context: Context) => Promise<O>,
 ) =>

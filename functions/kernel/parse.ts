@@ -1,5 +1,5 @@
-import type { z } from 'zod';
 import { InvalidInput } from './errors';
+import * as z from './schema';
 
 /**
  * Checking values against contracts. Kept apart from observability.ts so code that only parses
@@ -7,12 +7,12 @@ import { InvalidInput } from './errors';
  */
 
 /** Names each failing field, e.g. `labels.3: too long; workersPerObject: expected number`. */
-export const describeIssues = (error: z.ZodError): string =>
+export const describeIssues = (error: z.core.$ZodError): string =>
   error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
 
-/** Parses `value` with `schema`, or throws `InvalidInput` naming every bad field. */
-export const parseOrThrow = <S extends z.ZodType>(schema: S, value: unknown, what: string): z.infer<S> => {
-  const result = schema.safeParse(value);
+/** Parses `value` with `schema` (any zod schema: `z.safeParse` needs no method on it), or throws `InvalidInput` naming every bad field. */
+export const parseOrThrow = <S extends z.core.$ZodType>(schema: S, value: unknown, what: string): z.infer<S> => {
+  const result = z.safeParse(schema, value);
   if (!result.success) {
     throw new InvalidInput(`${what} is invalid: ${describeIssues(result.error)}`, { issues: result.error.issues });
   }
@@ -20,7 +20,7 @@ export const parseOrThrow = <S extends z.ZodType>(schema: S, value: unknown, wha
 };
 
 /** Parses JSON text and checks it against `schema`; `InvalidInput` names `what` and the problem. */
-export const parseJson = <S extends z.ZodType>(schema: S, text: string, what: string): z.infer<S> => {
+export const parseJson = <S extends z.core.$ZodType>(schema: S, text: string, what: string): z.infer<S> => {
   let json: unknown;
   try {
     json = JSON.parse(text);

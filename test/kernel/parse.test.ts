@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { InvalidInput } from '../../functions/kernel/errors';
 import { parseJson, parseOrThrow } from '../../functions/kernel/parse';
+import * as z from '../../functions/kernel/schema';
 
-const Options = z.object({ labels: z.array(z.string().max(3)), workers: z.number() });
+const Options = z.object({ labels: z.array(z.string().check(z.maxLength(3))), workers: z.number() });
 
 describe('parse', () => {
   it('returns the parsed value when it meets the contract', () => {

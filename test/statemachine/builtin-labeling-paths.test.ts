@@ -12,9 +12,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateLabelingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
-import { getJob } from '../../functions/labeling/builtin/aws/table';
 import { answerTask } from '../../functions/labeling/builtin/aws/answers';
 import { claimTask } from '../../functions/labeling/builtin/aws/claims';
+import { getJob } from '../../functions/labeling/builtin/aws/table';
 import { handler as finalize } from '../../functions/labeling/builtin/finalize-job/handler';
 import type { Caller } from '../../functions/labeling/builtin/rules/caller';
 import type { LocalDynamoDb } from '../../local-runtime/dynamodb-local';

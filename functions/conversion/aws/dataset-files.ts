@@ -1,10 +1,10 @@
-import { z } from 'zod';
 import { putJson, putText, readJsonIfExists } from '../../kernel/aws/s3-objects';
 import { config } from '../../kernel/config';
 import { InvalidInput } from '../../kernel/errors';
 import { logger } from '../../kernel/observability';
 import { type RunFile, runFileKey } from '../../kernel/rules/run-files';
 import { toS3Uri } from '../../kernel/rules/s3-uri';
+import * as z from '../../kernel/schema';
 import type { DatasetReport } from '../contracts/dataset-report';
 import type { LineSink } from '../rules/dataset-conversion';
 import { renderReportHtml } from '../rules/report-html';

@@ -1,19 +1,19 @@
-import { z } from 'zod';
 import { LabelCounters } from '../../kernel/contracts/step-io';
+import * as z from '../../kernel/schema';
 
 /** One dropped line (no `box`) or dropped box (`box`: its index in the input's annotations). */
 export const Rejection = z.object({
   /** 1-based line number in the input where the record starts. */
-  line: z.number().int(),
-  sourceRef: z.string().optional(),
+  line: z.int(),
+  sourceRef: z.optional(z.string()),
   code: z.string(),
   message: z.string(),
-  box: z.number().int().optional(),
+  box: z.optional(z.int()),
 });
 export type Rejection = z.infer<typeof Rejection>;
 
 /** Images of one label in train and test. */
-export const LabelSplitCounts = z.object({ train: z.number().int(), test: z.number().int() });
+export const LabelSplitCounts = z.object({ train: z.int(), test: z.int() });
 
 /**
  * `runs/<runId>/dataset/report.json` (and the CLI's `<dir>/report.json`): what the conversion
@@ -21,7 +21,7 @@ export const LabelSplitCounts = z.object({ train: z.number().int(), test: z.numb
  */
 export const LabelerFigures = z.object({
   worker: z.string(),
-  images: z.number().int(),
+  images: z.int(),
   medianSeconds: z.number(),
   agreement: z.number(),
 });
@@ -30,50 +30,50 @@ export type LabelerFigures = z.infer<typeof LabelerFigures>;
 export const DatasetReport = z.object({
   source: z.string(),
   generatedAt: z.string(),
-  labelAttributeName: z.string().optional(),
-  bucket: z.string().optional(),
+  labelAttributeName: z.optional(z.string()),
+  bucket: z.optional(z.string()),
   testFraction: z.number(),
   minConfidence: z.number(),
   /** Records read (a pretty-printed record counts once; blank lines not at all). */
-  lines: z.number().int(),
+  lines: z.int(),
   /** Usable lines: written to train or test, unless `blockers` says why not. */
-  accepted: z.number().int(),
+  accepted: z.int(),
   /** Lines dropped, whatever the reason. */
-  rejectedLines: z.number().int(),
+  rejectedLines: z.int(),
   /** Boxes written. */
-  boxes: z.number().int(),
-  droppedBoxes: z.number().int(),
+  boxes: z.int(),
+  droppedBoxes: z.int(),
   /** Label name → boxes written. */
-  labels: z.record(z.string(), z.number().int()),
+  labels: z.record(z.string(), z.int()),
   /** Label name → images written. */
-  labelImages: z.record(z.string(), z.number().int()),
-  humanAnnotated: z.number().int(),
-  machineAnnotated: z.number().int(),
+  labelImages: z.record(z.string(), z.int()),
+  humanAnnotated: z.int(),
+  machineAnnotated: z.int(),
   /** Box confidences in ten bins of 0.1 ([0, 0.1), …, [0.9, 1.0]), by who labeled the line. */
-  confidence: z.object({ human: z.array(z.number().int()), machine: z.array(z.number().int()) }),
-  train: z.number().int(),
-  test: z.number().int(),
+  confidence: z.object({ human: z.array(z.int()), machine: z.array(z.int()) }),
+  train: z.int(),
+  test: z.int(),
   split: z.record(z.string(), LabelSplitCounts),
   /** Code → number of dropped lines and boxes. */
-  rejectedByReason: z.record(z.string(), z.number().int()),
+  rejectedByReason: z.record(z.string(), z.int()),
   /** The first `rejectedListLimit` rejections, in input order. */
   rejected: z.array(Rejection),
-  rejectedListLimit: z.number().int(),
-  rejectedTotal: z.number().int(),
+  rejectedListLimit: z.int(),
+  rejectedTotal: z.int(),
   warnings: z.array(z.string()),
   /**
    * Why no manifest was written although `accepted` lines were usable: a Rekognition limit the
    * sets would break, or an empty test set. Empty when the manifests were written.
    */
-  blockers: z.array(z.object({ code: z.string(), message: z.string() })).default([]),
-  labelCounters: LabelCounters.optional(),
+  blockers: z._default(z.array(z.object({ code: z.string(), message: z.string() })), []),
+  labelCounters: z.optional(LabelCounters),
   /** The labeling job decisions file (`runs/<runId>/labeling/job.json`), when present. */
-  labelingJob: z.record(z.string(), z.unknown()).optional(),
+  labelingJob: z.optional(z.record(z.string(), z.unknown())),
   /**
    * Per labeler, from the job's worker responses (annotations/worker-response): images answered,
    * median seconds per image, and mean agreement with the consolidated boxes (Dice, 0-1).
    * Absent when the job left no worker responses.
    */
-  labelers: z.array(LabelerFigures).optional(),
+  labelers: z.optional(z.array(LabelerFigures)),
 });
 export type DatasetReport = z.infer<typeof DatasetReport>;

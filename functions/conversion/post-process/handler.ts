@@ -1,11 +1,11 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
 import { openStream } from '../../kernel/aws/s3-objects';
 import { loadSettings } from '../../kernel/config';
 import { type DatasetSummary, LabelingResult, RunContext } from '../../kernel/contracts/step-io';
 import { DatasetCreationFailed, InvalidInput, NoUsableLabels } from '../../kernel/errors';
 import { logger, metrics, pipelineStep } from '../../kernel/observability';
 import { parseS3Uri } from '../../kernel/rules/s3-uri';
+import * as z from '../../kernel/schema';
 import { datasetFiles, readJobDecisions } from '../aws/dataset-files';
 import { createFileSpool } from '../aws/spool-file';
 import { readLabelerFigures } from '../aws/worker-responses';
@@ -18,7 +18,7 @@ export const SETTINGS = ['AWS_REGION'] as const;
 const settings = loadSettings(SETTINGS);
 
 export const PostProcessInput = z.object({
-  run: RunContext.pick({
+  run: z.pick(RunContext, {
     runId: true,
     bucket: true,
     runPrefix: true,
@@ -27,7 +27,7 @@ export const PostProcessInput = z.object({
     testFraction: true,
     minConfidence: true,
   }),
-  labeling: LabelingResult.pick({ jobName: true, outputManifestS3Uri: true, labelCounters: true }),
+  labeling: z.pick(LabelingResult, { jobName: true, outputManifestS3Uri: true, labelCounters: true }),
 });
 export type PostProcessInput = z.infer<typeof PostProcessInput>;
 

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { DatasetSummary, RekognitionDatasets, RunContext, TrainingState } from '../../kernel/contracts/step-io';
+import * as z from '../../kernel/schema';
 
 /**
  * Inputs of the Rekognition steps. Each receives the whole state object; these schemas pick
@@ -12,7 +12,7 @@ export type CreateDatasetInput = z.infer<typeof CreateDatasetInput>;
 /** `dataset` is optional here: it only adds the manifest URI to a failure message. */
 export const CheckDatasetsInput = z.object({
   rekognition: RekognitionDatasets,
-  dataset: DatasetSummary.pick({ trainManifestUri: true, testManifestUri: true }).optional(),
+  dataset: z.optional(z.pick(DatasetSummary, { trainManifestUri: true, testManifestUri: true })),
 });
 export type CheckDatasetsInput = z.infer<typeof CheckDatasetsInput>;
 

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { z } from 'zod';
 import { parseJson } from '../parse';
 import { toS3Uri } from '../rules/s3-uri';
+import type * as z from '../schema';
 import { s3 } from './s3-client';
 import { hasErrorName } from './sdk-errors';
 
@@ -49,7 +49,7 @@ export const getTextIfExists = async (bucket: string, key: string): Promise<stri
  * that is not JSON, or JSON that breaks the contract, is `InvalidInput` naming `what` (default:
  * the object's s3:// URI) and every bad field.
  */
-export const readJsonIfExists = async <S extends z.ZodType>(
+export const readJsonIfExists = async <S extends z.core.$ZodType>(
   bucket: string,
   key: string,
   schema: S,
@@ -60,7 +60,7 @@ export const readJsonIfExists = async <S extends z.ZodType>(
 };
 
 /** As `readJsonIfExists`, for an object that must exist (a missing one fails with S3's NoSuchKey). */
-export const readJson = async <S extends z.ZodType>(
+export const readJson = async <S extends z.core.$ZodType>(
   bucket: string,
   key: string,
   schema: S,

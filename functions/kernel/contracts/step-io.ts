@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../schema';
 
 /**
  * The data that flows between states. Each state writes one key (its `ResultPath`), and every
@@ -12,9 +12,9 @@ export type LabelingBackendName = z.infer<typeof LabelingBackendName>;
 
 /** An example image shown to built-in labelers, under the batch's own prefix. */
 export const LabelingExample = z.object({
-  key: z.string().min(1).max(1024),
+  key: z.string().check(z.minLength(1), z.maxLength(1024)),
   kind: z.enum(['good', 'bad']),
-  caption: z.string().max(500),
+  caption: z.string().check(z.maxLength(500)),
 });
 export type LabelingExample = z.infer<typeof LabelingExample>;
 
@@ -31,36 +31,36 @@ export const RunContext = z.object({
   prefix: z.string(),
   batch: z.string(),
   runPrefix: z.string(),
-  labels: z.array(z.string()).min(1),
+  labels: z.array(z.string()).check(z.minLength(1)),
   labelAttributeName: z.string(),
   taskTitle: z.string(),
   taskDescription: z.string(),
-  workersPerObject: z.number().int(),
-  taskTimeLimitSeconds: z.number().int(),
-  maxConcurrentTaskCount: z.number().int(),
+  workersPerObject: z.int(),
+  taskTimeLimitSeconds: z.int(),
+  maxConcurrentTaskCount: z.int(),
   autoLabeling: z.boolean(),
   projectName: z.string(),
   train: z.boolean(),
   testFraction: z.number(),
   minConfidence: z.number(),
   /** PrepareRun always sets it; absent only in runs prepared before the choice existed, which were Ground Truth runs. */
-  labelingBackend: LabelingBackendName.optional(),
+  labelingBackend: z.optional(LabelingBackendName),
   /** How long labelers may work on the job (both backends); 30 days when absent. */
-  taskAvailabilityLifetimeSeconds: z.number().int().optional(),
+  taskAvailabilityLifetimeSeconds: z.optional(z.int()),
   /** Built-in backend: Markdown instructions shown to labelers. */
-  instructions: z.string().max(20_000).optional(),
-  examples: z.array(LabelingExample).max(10).optional(),
+  instructions: z.optional(z.string().check(z.maxLength(20_000))),
+  examples: z.optional(z.array(LabelingExample).check(z.maxLength(10))),
   /** Built-in backend: the Cognito group whose members may work on the job (admins always may). */
-  labelerGroup: z.string().optional(),
+  labelerGroup: z.optional(z.string()),
 });
 export type RunContext = z.infer<typeof RunContext>;
 
 /** Written by ValidateImages at `$.validation`. */
 export const ValidationSummary = z.object({
-  total: z.number().int(),
-  accepted: z.number().int(),
-  rejected: z.number().int(),
-  byReason: z.record(z.string(), z.number().int()),
+  total: z.int(),
+  accepted: z.int(),
+  rejected: z.int(),
+  byReason: z.record(z.string(), z.int()),
   reportUri: z.string(),
 });
 export type ValidationSummary = z.infer<typeof ValidationSummary>;
@@ -69,16 +69,16 @@ export type ValidationSummary = z.infer<typeof ValidationSummary>;
 export const ManifestSummary = z.object({
   manifestUri: z.string(),
   labelCategoryConfigUri: z.string(),
-  objects: z.number().int(),
+  objects: z.int(),
 });
 export type ManifestSummary = z.infer<typeof ManifestSummary>;
 
 export const LabelCounters = z.object({
-  TotalLabeled: z.number().int().optional(),
-  HumanLabeled: z.number().int().optional(),
-  MachineLabeled: z.number().int().optional(),
-  FailedNonRetryableError: z.number().int().optional(),
-  Unlabeled: z.number().int().optional(),
+  TotalLabeled: z.optional(z.int()),
+  HumanLabeled: z.optional(z.int()),
+  MachineLabeled: z.optional(z.int()),
+  FailedNonRetryableError: z.optional(z.int()),
+  Unlabeled: z.optional(z.int()),
 });
 export type LabelCounters = z.infer<typeof LabelCounters>;
 
@@ -97,23 +97,23 @@ export const DatasetSummary = z.object({
   testManifestUri: z.string(),
   reportUri: z.string(),
   reportHtmlUri: z.string(),
-  lines: z.number().int(),
-  accepted: z.number().int(),
-  rejected: z.number().int(),
-  boxes: z.number().int(),
-  labels: z.number().int(),
-  train: z.number().int(),
-  test: z.number().int(),
+  lines: z.int(),
+  accepted: z.int(),
+  rejected: z.int(),
+  boxes: z.int(),
+  labels: z.int(),
+  train: z.int(),
+  test: z.int(),
 });
 export type DatasetSummary = z.infer<typeof DatasetSummary>;
 
 /** One dataset's status and `DatasetStats` as DescribeDataset reports them (https://docs.aws.amazon.com/rekognition/latest/APIReference/API_DescribeDataset.html). */
 export const DatasetState = z.object({
   status: z.string(),
-  labeledEntries: z.number().int().optional(),
-  totalEntries: z.number().int().optional(),
-  errorEntries: z.number().int().optional(),
-  totalLabels: z.number().int().optional(),
+  labeledEntries: z.optional(z.int()),
+  totalEntries: z.optional(z.int()),
+  errorEntries: z.optional(z.int()),
+  totalLabels: z.optional(z.int()),
 });
 export type DatasetState = z.infer<typeof DatasetState>;
 
@@ -123,10 +123,10 @@ export const RekognitionDatasets = z.object({
   trainDatasetArn: z.string(),
   testDatasetArn: z.string(),
   status: z.string(),
-  attempts: z.number().int(),
-  projectName: z.string().optional(),
-  train: DatasetState.optional(),
-  test: DatasetState.optional(),
+  attempts: z.int(),
+  projectName: z.optional(z.string()),
+  train: z.optional(DatasetState),
+  test: z.optional(DatasetState),
 });
 export type RekognitionDatasets = z.infer<typeof RekognitionDatasets>;
 
@@ -134,18 +134,18 @@ export type RekognitionDatasets = z.infer<typeof RekognitionDatasets>;
 export const TrainingState = z.object({
   projectVersionArn: z.string(),
   status: z.string(),
-  attempts: z.number().int(),
-  f1Score: z.number().optional(),
-  evaluationResultUri: z.string().optional(),
-  versionName: z.string().optional(),
+  attempts: z.int(),
+  f1Score: z.optional(z.number()),
+  evaluationResultUri: z.optional(z.string()),
+  versionName: z.optional(z.string()),
   /** The version's own status when it moved past TRAINING_COMPLETED (e.g. RUNNING) before the poll saw it. */
-  versionStatus: z.string().optional(),
+  versionStatus: z.optional(z.string()),
 });
 export type TrainingState = z.infer<typeof TrainingState>;
 
 /** What a Catch writes at `$.error`: Step Functions' own shape. */
 export const CaughtError = z.object({
   Error: z.string(),
-  Cause: z.string().optional(),
+  Cause: z.optional(z.string()),
 });
 export type CaughtError = z.infer<typeof CaughtError>;

@@ -1,5 +1,4 @@
 import { Readable } from 'node:stream';
-import { z } from 'zod';
 import { putJson, readJson, uploadStream } from '../../kernel/aws/s3-objects';
 import type { SettingName } from '../../kernel/config';
 import { type ManifestSummary, RunContext, ValidationSummary } from '../../kernel/contracts/step-io';
@@ -7,6 +6,7 @@ import { NoValidImages } from '../../kernel/errors';
 import { logger, pipelineStep } from '../../kernel/observability';
 import { runFileKey } from '../../kernel/rules/run-files';
 import { parseS3Uri, toS3Uri } from '../../kernel/rules/s3-uri';
+import * as z from '../../kernel/schema';
 import { acceptedKeys, ValidationReport } from '../../validation/contracts/validation-report';
 import { checkLabels } from '../contracts/labels';
 import { labelCategoryConfig, manifestLines } from '../rules/input-manifest';
@@ -15,8 +15,8 @@ import { labelCategoryConfig, manifestLines } from '../rules/input-manifest';
 export const SETTINGS: readonly SettingName[] = [];
 
 export const BuildManifestInput = z.object({
-  run: RunContext.pick({ runId: true, bucket: true, runPrefix: true, labels: true }),
-  validation: ValidationSummary.pick({ reportUri: true }),
+  run: z.pick(RunContext, { runId: true, bucket: true, runPrefix: true, labels: true }),
+  validation: z.pick(ValidationSummary, { reportUri: true }),
 });
 export type BuildManifestInput = z.infer<typeof BuildManifestInput>;
 

@@ -1,5 +1,5 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import { EventBridgeEvent } from '../../kernel/contracts/eventbridge-event';
+import * as z from '../../kernel/schema';
 
 /**
  * "Step Functions Execution Status Change" from `aws.states` (EventBridge reference,
@@ -10,13 +10,13 @@ export const EXECUTION_STATUS_DETAIL_TYPE = 'Step Functions Execution Status Cha
 /** The endings that can leave a labeling job running behind them. */
 export const ABANDONING_STATUSES = ['FAILED', 'ABORTED', 'TIMED_OUT'] as const;
 
-export const ExecutionStatusEvent = EventBridgeSchema.extend({
+export const ExecutionStatusEvent = z.extend(EventBridgeEvent, {
   source: z.literal(EXECUTION_STATUS_SOURCE),
   'detail-type': z.literal(EXECUTION_STATUS_DETAIL_TYPE),
   detail: z.object({
     executionArn: z.string(),
     stateMachineArn: z.string(),
-    name: z.string().min(1),
+    name: z.string().check(z.minLength(1)),
     status: z.string(),
   }),
 });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../kernel/schema';
 
 /**
  * `runs/<runId>/labeling/job.json`: what startLabelingJob decided and why, for the
@@ -9,10 +9,10 @@ export const AutoLabelingRecord = z.object({
   enabled: z.boolean(),
   code: z.enum(['ENABLED', 'NOT_REQUESTED', 'BATCH_TOO_SMALL', 'IMAGES_TOO_LARGE', 'DIMENSIONS_UNKNOWN']),
   reason: z.string(),
-  objects: z.number().int(),
-  minimumObjects: z.number().int(),
-  oversizeImages: z.number().int().optional(),
-  algorithmArn: z.string().optional(),
+  objects: z.int(),
+  minimumObjects: z.int(),
+  oversizeImages: z.optional(z.int()),
+  algorithmArn: z.optional(z.string()),
 });
 export type AutoLabelingRecord = z.infer<typeof AutoLabelingRecord>;
 
@@ -27,10 +27,10 @@ export const LabelingJobRecord = z.object({
   labelCategoryConfigUri: z.string(),
   outputPath: z.string(),
   uiTemplateUri: z.string(),
-  workersPerObject: z.number().int(),
-  taskTimeLimitSeconds: z.number().int(),
-  taskAvailabilityLifetimeSeconds: z.number().int(),
-  maxConcurrentTaskCount: z.number().int(),
+  workersPerObject: z.int(),
+  taskTimeLimitSeconds: z.int(),
+  taskAvailabilityLifetimeSeconds: z.int(),
+  maxConcurrentTaskCount: z.int(),
   autoLabeling: AutoLabelingRecord,
   /** True when a retried start found the job it had created before (same name, our run tag). */
   reusedExistingJob: z.boolean(),

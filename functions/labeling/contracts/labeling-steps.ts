@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { ManifestSummary, RunContext, ValidationSummary } from '../../kernel/contracts/step-io';
+import * as z from '../../kernel/schema';
 import { ImageVerdict } from '../../validation/contracts/validation-report';
 
 /**
@@ -7,7 +7,7 @@ import { ImageVerdict } from '../../validation/contracts/validation-report';
  * manifest }` (the ASL's Payload); ReconcileLabelingJob receives the whole state.
  */
 export const StartLabelingJobInput = z.object({
-  taskToken: z.string().min(1).max(2048),
+  taskToken: z.string().check(z.minLength(1), z.maxLength(2048)),
   run: RunContext,
   validation: ValidationSummary,
   manifest: ManifestSummary,
@@ -15,8 +15,8 @@ export const StartLabelingJobInput = z.object({
 export type StartLabelingJobInput = z.infer<typeof StartLabelingJobInput>;
 
 export const ReconcileLabelingJobInput = z.object({
-  run: RunContext.pick({ runId: true, jobName: true, labelingBackend: true }),
-  error: z.object({ Error: z.string(), Cause: z.string().optional() }).optional(),
+  run: z.pick(RunContext, { runId: true, jobName: true, labelingBackend: true }),
+  error: z.optional(z.object({ Error: z.string(), Cause: z.optional(z.string()) })),
 });
 export type ReconcileLabelingJobInput = z.infer<typeof ReconcileLabelingJobInput>;
 
@@ -25,6 +25,6 @@ export type ReconcileLabelingJobInput = z.infer<typeof ReconcileLabelingJobInput
  * decision needs: each image's verdict and dimensions. Other keys are ignored.
  */
 export const ValidationReportDimensions = z.object({
-  images: z.array(ImageVerdict.pick({ verdict: true, width: true, height: true })),
+  images: z.array(z.pick(ImageVerdict, { verdict: true, width: true, height: true })),
 });
 export type ValidationReportDimensions = z.infer<typeof ValidationReportDimensions>;

@@ -1,5 +1,5 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import { loadSettings } from '../../kernel/config';
+import { EventBridgeEvent } from '../../kernel/contracts/eventbridge-event';
 import { eventConsumer, logger } from '../../kernel/observability';
 import { LABELING_BACKENDS } from '../aws/labeling-backends';
 import { deliverOutcome } from '../aws/labeling-callbacks';
@@ -43,7 +43,7 @@ const sweepOne = async (bucket: string, { jobName }: StoredTaskToken): Promise<T
  * wait's 32-day timeout. One token that cannot be checked is logged and does not stop the rest.
  */
 export const sweepTaskTokens = async (event: unknown): Promise<SweepResult> => {
-  const scheduled = EventBridgeSchema.safeParse(event);
+  const scheduled = EventBridgeEvent.safeParse(event);
   const now = scheduled.success ? new Date(scheduled.data.time) : new Date();
   const bucket = settings.DATA_BUCKET;
   const result: SweepResult = { checked: 0, tokens: [] };

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   CaughtError,
   DatasetSummary,
@@ -9,13 +8,14 @@ import {
   TrainingState,
   ValidationSummary,
 } from '../../kernel/contracts/step-io';
+import * as z from '../../kernel/schema';
 
 /**
  * The whole execution state as PublishResult and PublishFailure see it. A failed run may stop
  * anywhere, even with an input that never validated, so every part is optional and a part that
  * does not parse is dropped rather than failing the announcement.
  */
-const part = <S extends z.ZodType>(schema: S) => schema.optional().catch(undefined);
+const part = <S extends z.ZodMiniType>(schema: S) => z.catch(z.optional(schema), undefined);
 
 /** The raw execution input, as InputRejected passes it: an object only when it was one. */
 const RawInput = z.object({ bucket: part(z.string()), prefix: part(z.string()) });

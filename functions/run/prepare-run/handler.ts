@@ -1,9 +1,9 @@
-import { z } from 'zod';
 import { loadSettings } from '../../kernel/config';
 import type { RunContext } from '../../kernel/contracts/step-io';
 import { InvalidInput } from '../../kernel/errors';
 import { logger, pipelineStep } from '../../kernel/observability';
 import { parseOrThrow } from '../../kernel/parse';
+import * as z from '../../kernel/schema';
 import { ExecutionInput } from '../contracts/execution-input';
 import { planRun } from '../rules/run-plan';
 
@@ -12,7 +12,7 @@ export const SETTINGS = ['DATA_BUCKET', 'DEFAULT_LABELS', 'LABELING_BACKEND'] as
 const settings = loadSettings(SETTINGS);
 
 /** What the ASL passes: the raw execution input and `$$.Execution.Name`. */
-export const PrepareRunInput = z.object({ input: z.unknown(), executionName: z.string().min(1) });
+export const PrepareRunInput = z.object({ input: z.unknown(), executionName: z.string().check(z.minLength(1)) });
 export type PrepareRunInput = z.infer<typeof PrepareRunInput>;
 
 const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);

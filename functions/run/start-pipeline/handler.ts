@@ -1,4 +1,3 @@
-import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/s3';
 import { getTextIfExists } from '../../kernel/aws/s3-objects';
 import { loadSettings } from '../../kernel/config';
 import { InvalidInput } from '../../kernel/errors';
@@ -7,6 +6,7 @@ import { parseJson, parseOrThrow } from '../../kernel/parse';
 import { executionNameForUpload } from '../../kernel/rules/run-id';
 import { checkLabels } from '../../labeling/contracts/labels';
 import { type StartOutcome, startExecution } from '../aws/executions';
+import { ObjectCreatedEvent } from '../contracts/batch-upload-event';
 import { BatchFile, type ExecutionInput } from '../contracts/execution-input';
 import { batchPrefixOf, formDecodedKey } from '../rules/batch-trigger';
 
@@ -50,7 +50,7 @@ const parseBatchFile = (bucket: string, key: string, raw: string): BatchFile => 
 };
 
 export const startPipeline = async (event: unknown): Promise<StartOutcome | Ignored> => {
-  const { detail } = parseOrThrow(S3EventNotificationEventBridgeSchema, event, 'S3 Object Created event');
+  const { detail } = parseOrThrow(ObjectCreatedEvent, event, 'S3 Object Created event');
   const bucket = detail.bucket.name;
   const found = await readBatchFile(bucket, detail.object.key);
   const prefix = batchPrefixOf(found.key);

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { ImageReason } from '../../kernel/rules/reason-codes';
+import * as z from '../../kernel/schema';
 
 /**
  * `runs/<runId>/validation.json`: every object of the batch with its verdict. ValidateImages
@@ -12,27 +12,27 @@ export const ImageRejection = z.object({
 });
 
 export const ImageVerdict = z.object({
-  key: z.string().min(1),
+  key: z.string().check(z.minLength(1)),
   verdict: z.enum(['accepted', 'rejected']),
-  format: z.enum(['jpeg', 'png']).nullable(),
+  format: z.nullable(z.enum(['jpeg', 'png'])),
   /** As displayed: the EXIF orientation applied (a quarter-turned 800×600 JPEG is 600×800). */
-  width: z.number().int().nullable(),
-  height: z.number().int().nullable(),
+  width: z.nullable(z.int()),
+  height: z.nullable(z.int()),
   /** EXIF orientation, 1–8 (1: none, or shown as stored); absent when the header could not be read. */
-  orientation: z.number().int().min(1).max(8).optional(),
-  bytes: z.number().int().nonnegative(),
-  etag: z.string().optional(),
-  duplicateOf: z.string().optional(),
+  orientation: z.optional(z.int().check(z.minimum(1), z.maximum(8))),
+  bytes: z.int().check(z.nonnegative()),
+  etag: z.optional(z.string()),
+  duplicateOf: z.optional(z.string()),
   reasons: z.array(ImageRejection),
 });
 export type ImageVerdict = z.infer<typeof ImageVerdict>;
 
 export const ValidationTotals = z.object({
-  total: z.number().int(),
-  accepted: z.number().int(),
-  rejected: z.number().int(),
+  total: z.int(),
+  accepted: z.int(),
+  rejected: z.int(),
   /** Images per reason code; an image with two reasons counts under both. */
-  byReason: z.record(z.string(), z.number().int()),
+  byReason: z.record(z.string(), z.int()),
 });
 export type ValidationTotals = z.infer<typeof ValidationTotals>;
 

@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
 import { uploadStream } from '../../kernel/aws/s3-objects';
 import { loadSettings } from '../../kernel/config';
 import { RunContext, type ValidationSummary } from '../../kernel/contracts/step-io';
 import { logger, metrics, pipelineStep } from '../../kernel/observability';
 import { runFileKey } from '../../kernel/rules/run-files';
 import { toS3Uri } from '../../kernel/rules/s3-uri';
+import * as z from '../../kernel/schema';
 import { listBatch, readListedRange } from '../aws/batch-objects';
 import type { ValidationReport } from '../contracts/validation-report';
 import { inspectBatch } from '../rules/batch-inspection';
@@ -17,7 +17,7 @@ export const SETTINGS = ['VALIDATION_CONCURRENCY'] as const;
 const settings = loadSettings(SETTINGS);
 
 export const ValidateImagesInput = z.object({
-  run: RunContext.pick({ runId: true, bucket: true, prefix: true, runPrefix: true }),
+  run: z.pick(RunContext, { runId: true, bucket: true, prefix: true, runPrefix: true }),
 });
 export type ValidateImagesInput = z.infer<typeof ValidateImagesInput>;
 

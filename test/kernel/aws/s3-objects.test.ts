@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
-import { z } from 'zod';
 import { readJson, readJsonIfExists } from '../../../functions/kernel/aws/s3-objects';
 import { hasErrorName } from '../../../functions/kernel/aws/sdk-errors';
+import * as z from '../../../functions/kernel/schema';
 
 const s3 = mockClient(S3Client);
 const body = (text: string) => ({ Body: sdkStreamMixin(Readable.from([Buffer.from(text)])) });

@@ -11,9 +11,9 @@ import {
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseOutputRecord } from '../../../functions/conversion/rules/output-manifest';
-import { getJob, updateIf } from '../../../functions/labeling/builtin/aws/table';
 import { answerTask } from '../../../functions/labeling/builtin/aws/answers';
 import { claimTask } from '../../../functions/labeling/builtin/aws/claims';
+import { getJob, updateIf } from '../../../functions/labeling/builtin/aws/table';
 import { READY_DETAIL_TYPE, READY_SOURCE } from '../../../functions/labeling/builtin/contracts/ready-event';
 import { imageKey } from '../../../functions/labeling/builtin/contracts/table-items';
 import { finalizeBuiltinJob, handler } from '../../../functions/labeling/builtin/finalize-job/handler';

@@ -1,11 +1,11 @@
 import { createInterface } from 'node:readline';
-import { z } from 'zod';
 import { openStream, putJson, readJson } from '../../../kernel/aws/s3-objects';
 import type { LabelingResult } from '../../../kernel/contracts/step-io';
 import { InvalidInput, LabelingJobFailed, LabelingJobTimedOut } from '../../../kernel/errors';
 import { logger } from '../../../kernel/observability';
 import { runFileKey } from '../../../kernel/rules/run-files';
 import { parseS3Uri } from '../../../kernel/rules/s3-uri';
+import * as z from '../../../kernel/schema';
 import { ImageVerdict } from '../../../validation/contracts/validation-report';
 import type { LabelingBackend } from '../../aws/labeling-backend';
 import { deliverOutcome } from '../../aws/labeling-callbacks';
@@ -19,12 +19,12 @@ import { DEFAULT_AVAILABILITY_SECONDS, type Dimensions, planImageItem, planJobIt
 import { builtinSetting } from './settings';
 import { BATCH_WRITE_SIZE, batchPut, getJob, putJobIfAbsent, updateIf } from './table';
 
-const LabelCategories = z.object({ labels: z.array(z.object({ label: z.string() })).min(1) });
+const LabelCategories = z.object({ labels: z.array(z.object({ label: z.string() })).check(z.minLength(1)) });
 const ReportDimensions = z.object({
-  images: z.array(ImageVerdict.pick({ key: true, verdict: true, width: true, height: true })),
+  images: z.array(z.pick(ImageVerdict, { key: true, verdict: true, width: true, height: true })),
 });
 
-const readJsonAt = <S extends z.ZodType>(uri: string, schema: S, what: string): Promise<z.infer<S>> => {
+const readJsonAt = <S extends z.ZodMiniType>(uri: string, schema: S, what: string): Promise<z.infer<S>> => {
   const { bucket, key } = parseS3Uri(uri);
   return readJson(bucket, key, schema, what);
 };

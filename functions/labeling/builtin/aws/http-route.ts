@@ -1,9 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
 import { config } from '../../../kernel/config';
 import { logger } from '../../../kernel/observability';
+import type * as z from '../../../kernel/schema';
 import { mapErrorStack } from '../../../kernel/stack-traces';
 import { ROUTES, type RouteName } from '../contracts/api';
 import { type Caller, callerOf } from '../rules/caller';
@@ -31,7 +31,7 @@ export interface HttpEvent {
 }
 
 type RouteOf<N extends RouteName> = (typeof ROUTES)[N];
-type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
+type Parsed<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
 export interface RouteRequest<N extends RouteName> {
   caller: RouteOf<N>['auth'] extends 'none' ? Caller | undefined : Caller;
@@ -55,7 +55,7 @@ const errorResponse = (error: ApiError) =>
   });
 
 /** Parses one part of the request; the first bad field becomes a 400 naming it. */
-const parsePart = (schema: z.ZodType | undefined, value: unknown, part: string): unknown => {
+const parsePart = (schema: z.ZodMiniType | undefined, value: unknown, part: string): unknown => {
   if (schema === undefined) return undefined;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
@@ -91,7 +91,7 @@ const authorize = (name: RouteName, event: HttpEvent): Caller | undefined => {
  * route, and validate its answer too, so the document and the behaviour cannot drift apart.
  */
 export const httpRoute = <N extends RouteName>(name: N, impl: Impl<N>) => {
-  const route = ROUTES[name] as RouteOf<N> & { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
+  const route = ROUTES[name] as RouteOf<N> & { params?: z.ZodMiniType; query?: z.ZodMiniType; body?: z.ZodMiniType };
   const run = async (event: HttpEvent): Promise<APIGatewayProxyResultV2> => {
     try {
       const caller = authorize(name, event);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../../kernel/schema';
 
 /**
  * The built-in labeling HTTP API: every route's path parameters, body and answers. The handler
@@ -11,18 +11,18 @@ export const MAX_BOXES = 50;
 export const ErrorBody = z
   .object({
     error: z.object({
-      code: z.string().regex(/^[A-Z][A-Z0-9_]*$/),
+      code: z.string().check(z.regex(/^[A-Z][A-Z0-9_]*$/)),
       message: z.string(),
-      field: z.string().optional(),
+      field: z.optional(z.string()),
     }),
   })
-  .meta({ id: 'Error' });
+  .register(z.globalRegistry, { id: 'Error' });
 export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export const JobId = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a job id is lower-case letters, digits and hyphens');
-export const TaskId = z.string().regex(/^\d{6}$/, 'a task id is the image index, six digits');
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a job id is lower-case letters, digits and hyphens'));
+export const TaskId = z.string().check(z.regex(/^\d{6}$/, 'a task id is the image index, six digits'));
 
 export const JobPath = z.object({ jobId: JobId });
 export const TaskPath = z.object({ jobId: JobId, taskId: TaskId });
@@ -35,25 +35,25 @@ export const Job = z
     jobId: JobId,
     runId: z.string(),
     title: z.string(),
-    labels: z.array(z.string()).min(1),
+    labels: z.array(z.string()).check(z.minLength(1)),
     instructions: z.string(),
     status: JobStatus,
-    imageCount: z.number().int().nonnegative(),
-    workersPerObject: z.number().int().min(1).max(9),
-    answersReceived: z.number().int().nonnegative(),
-    answersNeeded: z.number().int().nonnegative(),
-    imagesComplete: z.number().int().nonnegative(),
-    myAnswers: z.number().int().nonnegative(),
+    imageCount: z.int().check(z.nonnegative()),
+    workersPerObject: z.int().check(z.minimum(1), z.maximum(9)),
+    answersReceived: z.int().check(z.nonnegative()),
+    answersNeeded: z.int().check(z.nonnegative()),
+    imagesComplete: z.int().check(z.nonnegative()),
+    myAnswers: z.int().check(z.nonnegative()),
     createdAt: z.string(),
     expiresAt: z.string(),
-    taskTimeLimitSeconds: z.number().int().positive(),
-    labelerGroup: z.string().optional(),
+    taskTimeLimitSeconds: z.int().check(z.positive()),
+    labelerGroup: z.optional(z.string()),
   })
-  .meta({ id: 'Job' });
+  .register(z.globalRegistry, { id: 'Job' });
 export type Job = z.infer<typeof Job>;
 
 export const Example = z.object({ url: z.string(), kind: z.enum(['good', 'bad']), caption: z.string() });
-export const JobDetail = Job.extend({ examples: z.array(Example) }).meta({ id: 'JobDetail' });
+export const JobDetail = z.extend(Job, { examples: z.array(Example) }).register(z.globalRegistry, { id: 'JobDetail' });
 export type JobDetail = z.infer<typeof JobDetail>;
 
 export const Task = z
@@ -62,74 +62,70 @@ export const Task = z
     taskId: TaskId,
     imageUrl: z.string(),
     imageUrlExpiresAt: z.string(),
-    width: z.number().int().positive(),
-    height: z.number().int().positive(),
+    width: z.int().check(z.positive()),
+    height: z.int().check(z.positive()),
     leaseExpiresAt: z.string(),
   })
-  .meta({ id: 'Task' });
+  .register(z.globalRegistry, { id: 'Task' });
 export type Task = z.infer<typeof Task>;
 
 export const Progress = z
   .object({
-    answersReceived: z.number().int().nonnegative(),
-    answersNeeded: z.number().int().nonnegative(),
-    imagesComplete: z.number().int().nonnegative(),
-    imageCount: z.number().int().nonnegative(),
-    myAnswers: z.number().int().nonnegative(),
+    answersReceived: z.int().check(z.nonnegative()),
+    answersNeeded: z.int().check(z.nonnegative()),
+    imagesComplete: z.int().check(z.nonnegative()),
+    imageCount: z.int().check(z.nonnegative()),
+    myAnswers: z.int().check(z.nonnegative()),
   })
-  .meta({ id: 'Progress' });
+  .register(z.globalRegistry, { id: 'Progress' });
 export type Progress = z.infer<typeof Progress>;
 
 /** One box in the image's own pixels. Whether it fits the image and names a job label is checked against the job. */
-export const Box = z
-  .object({
-    label: z.string().min(1),
-    left: z.number().min(0),
-    top: z.number().min(0),
-    width: z.number().min(1),
-    height: z.number().min(1),
-  })
-  .strict();
+export const Box = z.strictObject({
+  label: z.string().check(z.minLength(1)),
+  left: z.number().check(z.minimum(0)),
+  top: z.number().check(z.minimum(0)),
+  width: z.number().check(z.minimum(1)),
+  height: z.number().check(z.minimum(1)),
+});
 export type Box = z.infer<typeof Box>;
 
 export const AnswerBody = z
-  .object({
-    boxes: z.array(Box).max(MAX_BOXES),
+  .strictObject({
+    boxes: z.array(Box).check(z.maxLength(MAX_BOXES)),
     nothingToLabel: z.boolean(),
-    durationMs: z
-      .number()
-      .int()
-      .min(0)
-      .max(24 * 3600 * 1000)
-      .optional(),
+    durationMs: z.optional(z.int().check(z.minimum(0), z.maximum(24 * 3600 * 1000))),
   })
-  .strict()
-  .refine((a) => a.nothingToLabel === (a.boxes.length === 0), {
-    message: 'boxes must be empty exactly when nothingToLabel is true',
-    path: ['boxes'],
-  })
-  .meta({ id: 'AnswerBody' });
+  .check(
+    z.refine((a) => a.nothingToLabel === (a.boxes.length === 0), {
+      message: 'boxes must be empty exactly when nothingToLabel is true',
+      path: ['boxes'],
+    }),
+  )
+  .register(z.globalRegistry, { id: 'AnswerBody' });
 export type AnswerBody = z.infer<typeof AnswerBody>;
 
 export const ConfigResponse = z
   .object({ region: z.string(), userPoolId: z.string(), userPoolClientId: z.string(), cognitoEndpoint: z.string() })
-  .meta({ id: 'Config' });
+  .register(z.globalRegistry, { id: 'Config' });
 export const MeResponse = z
   .object({ sub: z.string(), email: z.string(), groups: z.array(z.string()), admin: z.boolean() })
-  .meta({ id: 'Me' });
-export const JobsQuery = z.object({ status: z.enum(['open', 'all']).optional() });
-export const JobsResponse = z.object({ jobs: z.array(Job) }).meta({ id: 'Jobs' });
+  .register(z.globalRegistry, { id: 'Me' });
+export const JobsQuery = z.object({ status: z.optional(z.enum(['open', 'all'])) });
+export const JobsResponse = z.object({ jobs: z.array(Job) }).register(z.globalRegistry, { id: 'Jobs' });
 export const ClaimResponse = z
   .union([z.object({ task: Task }), z.object({ task: z.null(), reason: z.enum(['NO_TASKS_LEFT', 'ALL_LEASED']) })])
-  .meta({ id: 'Claim' });
+  .register(z.globalRegistry, { id: 'Claim' });
 export type ClaimResponse = z.infer<typeof ClaimResponse>;
-export const MyTasksResponse = z.object({ tasks: z.array(Task) }).meta({ id: 'MyTasks' });
+export const MyTasksResponse = z.object({ tasks: z.array(Task) }).register(z.globalRegistry, { id: 'MyTasks' });
 export const AnswerResponse = z
   .object({ accepted: z.literal(true), duplicate: z.boolean(), progress: Progress })
-  .meta({ id: 'AnswerAccepted' });
+  .register(z.globalRegistry, { id: 'AnswerAccepted' });
 export type AnswerResponse = z.infer<typeof AnswerResponse>;
-export const SkipResponse = z.object({ skipped: z.literal(true) }).meta({ id: 'Skipped' });
-export const CloseResponse = z.object({ status: z.literal('finalizing') }).meta({ id: 'Closing' });
+export const SkipResponse = z.object({ skipped: z.literal(true) }).register(z.globalRegistry, { id: 'Skipped' });
+export const CloseResponse = z
+  .object({ status: z.literal('finalizing') })
+  .register(z.globalRegistry, { id: 'Closing' });
 export const EmptyBody = z.undefined();
 /** The OpenAPI document itself: any JSON object. */
 export const OpenApiResponse = z.record(z.string(), z.unknown());
@@ -141,11 +137,11 @@ export interface RouteSpec {
   path: string;
   summary: string;
   auth: 'none' | 'jwt' | 'admin';
-  params?: z.ZodObject;
-  query?: z.ZodObject;
-  body?: z.ZodType;
+  params?: z.ZodMiniObject;
+  query?: z.ZodMiniObject;
+  body?: z.ZodMiniType;
   status: number;
-  response: z.ZodType;
+  response: z.ZodMiniType;
   /** The error codes this route may answer with, for the document. */
   errors: readonly number[];
 }

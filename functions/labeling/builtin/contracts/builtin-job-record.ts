@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../../kernel/schema';
 
 /** `runs/<runId>/labeling/job.json` for a built-in job: what was decided, for the report and for people. */
 export const BuiltinJobRecord = z.object({
@@ -11,12 +11,12 @@ export const BuiltinJobRecord = z.object({
   inputManifestUri: z.string(),
   labelCategoryConfigUri: z.string(),
   outputPath: z.string(),
-  imageCount: z.number().int(),
-  workersPerObject: z.number().int(),
-  taskTimeLimitSeconds: z.number().int(),
-  taskAvailabilityLifetimeSeconds: z.number().int(),
+  imageCount: z.int(),
+  workersPerObject: z.int(),
+  taskTimeLimitSeconds: z.int(),
+  taskAvailabilityLifetimeSeconds: z.int(),
   expiresAt: z.string(),
-  labelerGroup: z.string().optional(),
+  labelerGroup: z.optional(z.string()),
   reusedExistingJob: z.boolean(),
 });
 export type BuiltinJobRecord = z.infer<typeof BuiltinJobRecord>;

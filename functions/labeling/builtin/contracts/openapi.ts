@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../../kernel/schema';
 import { ErrorBody, ROUTES, type RouteSpec } from './api';
 
 /**
@@ -19,7 +19,7 @@ const ERROR_TEXT: Record<number, string> = {
 };
 
 /** One schema as JSON Schema, its named parts moved into `components.schemas`. */
-const convert = (schema: z.ZodType, io: 'input' | 'output', components: Json): Json => {
+const convert = (schema: z.ZodMiniType, io: 'input' | 'output', components: Json): Json => {
   const out = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Json;
   const defs = (out.$defs ?? {}) as Record<string, Json>;
   delete out.$defs;
@@ -39,12 +39,12 @@ const convert = (schema: z.ZodType, io: 'input' | 'output', components: Json): J
 };
 
 const parameters = (route: RouteSpec, components: Json): Json[] => {
-  const of = (schema: z.ZodObject | undefined, where: 'path' | 'query') =>
+  const of = (schema: z.ZodMiniObject | undefined, where: 'path' | 'query') =>
     Object.entries(schema?.shape ?? {}).map(([name, field]) => ({
       name,
       in: where,
-      required: where === 'path' || !(field as z.ZodType).safeParse(undefined).success,
-      schema: convert(field as z.ZodType, 'input', components),
+      required: where === 'path' || !(field as z.ZodMiniType).safeParse(undefined).success,
+      schema: convert(field as z.ZodMiniType, 'input', components),
     }));
   return [...of(route.params, 'path'), ...of(route.query, 'query')];
 };

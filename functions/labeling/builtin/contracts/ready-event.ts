@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../../kernel/schema';
 
 /**
  * "Built-in Labeling Job Ready": a job should be finalized (every image answered, an admin closed
@@ -12,7 +12,7 @@ export type ReadyReason = (typeof READY_REASONS)[number];
 
 export const READY_PATTERN = { source: [READY_SOURCE], 'detail-type': [READY_DETAIL_TYPE] } as const;
 
-export const ReadyDetail = z.object({ jobId: z.string().min(1), reason: z.enum(READY_REASONS) });
+export const ReadyDetail = z.object({ jobId: z.string().check(z.minLength(1)), reason: z.enum(READY_REASONS) });
 export type ReadyDetail = z.infer<typeof ReadyDetail>;
 
 export const ReadyEvent = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../../kernel/schema';
 import { Box, JobStatus } from './api';
 
 /**
@@ -34,13 +34,13 @@ export const JobItem = z.object({
   labels: z.array(z.string()),
   instructions: z.string(),
   examples: z.array(ExampleRef),
-  labelerGroup: z.string().optional(),
+  labelerGroup: z.optional(z.string()),
   status: JobStatus,
-  imageCount: z.number().int(),
-  workersPerObject: z.number().int(),
-  taskTimeLimitSeconds: z.number().int(),
-  answersReceived: z.number().int(),
-  imagesComplete: z.number().int(),
+  imageCount: z.int(),
+  workersPerObject: z.int(),
+  taskTimeLimitSeconds: z.int(),
+  answersReceived: z.int(),
+  imagesComplete: z.int(),
   createdAt: z.string(),
   expiresAt: z.string(),
   bucket: z.string(),
@@ -51,12 +51,12 @@ export const JobItem = z.object({
   /** False until every image item is written: labelers see the job only then, so a retried start may rewrite them. */
   imagesWritten: z.boolean(),
   /** Set when finalization starts, so a stuck one can be taken over. */
-  finalizingSince: z.string().optional(),
-  finalReason: z.enum(['complete', 'closed', 'expired']).optional(),
+  finalizingSince: z.optional(z.string()),
+  finalReason: z.optional(z.enum(['complete', 'closed', 'expired'])),
   /** The LabelingResult finalization delivered, for the reconcile path. */
-  outputManifestS3Uri: z.string().optional(),
-  labelCounters: z.record(z.string(), z.number()).optional(),
-  version: z.number().int(),
+  outputManifestS3Uri: z.optional(z.string()),
+  labelCounters: z.optional(z.record(z.string(), z.number())),
+  version: z.int(),
 });
 export type JobItem = z.infer<typeof JobItem>;
 
@@ -66,10 +66,10 @@ export type Lease = z.infer<typeof Lease>;
 export const StoredAnswer = z.object({
   boxes: z.array(Box),
   nothingToLabel: z.boolean(),
-  durationMs: z.number().int().optional(),
+  durationMs: z.optional(z.int()),
   claimedAt: z.string(),
   submittedAt: z.string(),
-  email: z.string().optional(),
+  email: z.optional(z.string()),
 });
 export type StoredAnswer = z.infer<typeof StoredAnswer>;
 
@@ -78,16 +78,16 @@ export const ImageItem = z.object({
   sk: z.string(),
   taskId: z.string(),
   sourceRef: z.string(),
-  width: z.number().int(),
-  height: z.number().int(),
-  answerCount: z.number().int(),
+  width: z.int(),
+  height: z.int(),
+  answerCount: z.int(),
   answers: z.record(z.string(), StoredAnswer),
   leases: z.record(z.string(), Lease),
-  answeredBy: z.array(z.string()).optional(),
-  skippedBy: z.array(z.string()).optional(),
-  openJob: z.string().optional(),
-  openSort: z.string().optional(),
-  version: z.number().int(),
+  answeredBy: z.optional(z.array(z.string())),
+  skippedBy: z.optional(z.array(z.string())),
+  openJob: z.optional(z.string()),
+  openSort: z.optional(z.string()),
+  version: z.int(),
 });
 export type ImageItem = z.infer<typeof ImageItem>;
 
@@ -97,9 +97,9 @@ export const LabelerItem = z.object({
   sub: z.string(),
   /** taskId -> lease expiry. */
   leases: z.record(z.string(), z.string()),
-  answers: z.number().int(),
+  answers: z.int(),
   /** Where this labeler's next claim starts paging the open images. */
-  cursor: z.string().optional(),
-  version: z.number().int(),
+  cursor: z.optional(z.string()),
+  version: z.int(),
 });
 export type LabelerItem = z.infer<typeof LabelerItem>;

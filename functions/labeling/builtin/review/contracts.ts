@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../../../kernel/schema';
 import { JobPath, type RouteSpec, TaskId } from '../contracts/api';
 
 /**
@@ -17,20 +17,19 @@ export const REVIEW_PAGE_SIZE = 48;
 
 export const ReviewQuery = z
   .object({
-    filter: ReviewFilter.default('all'),
-    label: z.string().min(1).max(256).optional(),
-    cursor: z
-      .string()
-      .regex(/^\d{1,7}$/, 'a cursor is the nextCursor of the previous page')
-      .optional(),
+    filter: z._default(ReviewFilter, 'all'),
+    label: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+    cursor: z.optional(z.string().check(z.regex(/^\d{1,7}$/, 'a cursor is the nextCursor of the previous page'))),
   })
-  .refine((q) => q.filter !== 'label' || q.label !== undefined, {
-    message: 'filter=label needs a label',
-    path: ['label'],
-  });
+  .check(
+    z.refine((q) => q.filter !== 'label' || q.label !== undefined, {
+      message: 'filter=label needs a label',
+      path: ['label'],
+    }),
+  );
 export type ReviewQuery = z.infer<typeof ReviewQuery>;
 
-export const ReviewItemPath = JobPath.extend({ taskId: TaskId });
+export const ReviewItemPath = z.extend(JobPath, { taskId: TaskId });
 
 export const ReviewBox = z.object({
   label: z.string(),
@@ -38,7 +37,7 @@ export const ReviewBox = z.object({
   top: z.number(),
   width: z.number(),
   height: z.number(),
-  confidence: z.number().optional(),
+  confidence: z.optional(z.number()),
 });
 export type ReviewBox = z.infer<typeof ReviewBox>;
 
@@ -49,25 +48,25 @@ export const ReviewItem = z
     taskId: TaskId,
     sourceRef: z.string(),
     imageUrl: z.string(),
-    width: z.number().int().nonnegative(),
-    height: z.number().int().nonnegative(),
+    width: z.int().check(z.nonnegative()),
+    height: z.int().check(z.nonnegative()),
     /** labeled: consolidated boxes; nothing: labelers found nothing; unlabeled: no answer (failure-reason). */
     status: z.enum(['labeled', 'nothing', 'unlabeled']),
     boxes: z.array(ReviewBox),
-    minConfidence: z.number().nullable(),
+    minConfidence: z.nullable(z.number()),
     lowAgreement: z.boolean(),
     rejections: z.array(ReviewRejection),
-    failureReason: z.string().optional(),
+    failureReason: z.optional(z.string()),
   })
-  .meta({ id: 'ReviewItem' });
+  .register(z.globalRegistry, { id: 'ReviewItem' });
 export type ReviewItem = z.infer<typeof ReviewItem>;
 
 export const ReviewCounts = z.object({
-  all: z.number().int(),
-  lowAgreement: z.number().int(),
-  unlabeled: z.number().int(),
-  rejected: z.number().int(),
-  byLabel: z.record(z.string(), z.number().int()),
+  all: z.int(),
+  lowAgreement: z.int(),
+  unlabeled: z.int(),
+  rejected: z.int(),
+  byLabel: z.record(z.string(), z.int()),
 });
 
 export const ReviewListResponse = z
@@ -75,14 +74,14 @@ export const ReviewListResponse = z
     jobId: z.string(),
     title: z.string(),
     labels: z.array(z.string()),
-    workersPerObject: z.number().int(),
+    workersPerObject: z.int(),
     filter: ReviewFilter,
     counts: ReviewCounts,
     items: z.array(ReviewItem),
-    nextCursor: z.string().nullable(),
-    reportUrl: z.string().optional(),
+    nextCursor: z.nullable(z.string()),
+    reportUrl: z.optional(z.string()),
   })
-  .meta({ id: 'ReviewList' });
+  .register(z.globalRegistry, { id: 'ReviewList' });
 export type ReviewListResponse = z.infer<typeof ReviewListResponse>;
 
 export const ReviewAnswer = z.object({
@@ -94,7 +93,7 @@ export const ReviewAnswer = z.object({
 
 export const ReviewItemResponse = z
   .object({ labels: z.array(z.string()), item: ReviewItem, answers: z.array(ReviewAnswer) })
-  .meta({ id: 'ReviewImage' });
+  .register(z.globalRegistry, { id: 'ReviewImage' });
 export type ReviewItemResponse = z.infer<typeof ReviewItemResponse>;
 
 export const REVIEW_ROUTES = {
@@ -104,7 +103,7 @@ export const REVIEW_ROUTES = {
     summary: "A finalized job's consolidated result as pages of images, filtered (admins only)",
     auth: 'admin',
     params: JobPath,
-    query: ReviewQuery as unknown as z.ZodObject,
+    query: ReviewQuery,
     status: 200,
     response: ReviewListResponse,
     errors: [400, 401, 403, 404],

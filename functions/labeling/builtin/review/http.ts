@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { z } from 'zod';
 import { config } from '../../../kernel/config';
 import { logger } from '../../../kernel/observability';
+import type * as z from '../../../kernel/schema';
 
 /**
  * The review routes' HTTP plumbing: admin check from the JWT claims, zod on the path and query,
@@ -36,13 +36,13 @@ const json = (status: number, body: unknown): APIGatewayProxyStructuredResultV2 
   body: JSON.stringify(body),
 });
 
-const firstIssue = (error: z.ZodError, where: string): HttpError => {
+const firstIssue = (error: z.core.$ZodError, where: string): HttpError => {
   const issue = error.issues[0];
   const field = issue ? issue.path.join('.') : undefined;
   return new HttpError(400, 'INVALID_REQUEST', `${where}: ${issue?.message ?? 'invalid'}`, field || undefined);
 };
 
-export interface AdminRoute<P extends z.ZodType, Q extends z.ZodType, R extends z.ZodType> {
+export interface AdminRoute<P extends z.ZodMiniType, Q extends z.ZodMiniType, R extends z.ZodMiniType> {
   params: P;
   query?: Q;
   response: R;
@@ -60,7 +60,7 @@ const adminOf = (event: APIGatewayProxyEventV2WithJWTAuthorizer): string => {
   return sub;
 };
 
-const parsed = <S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> => {
+const parsed = <S extends z.ZodMiniType>(schema: S, value: unknown, where: string): z.infer<S> => {
   const result = schema.safeParse(value);
   if (!result.success) throw firstIssue(result.error, where);
   return result.data;
@@ -77,7 +77,7 @@ const failure = (error: unknown): APIGatewayProxyStructuredResultV2 => {
 };
 
 export const adminRoute =
-  <P extends z.ZodType, Q extends z.ZodType, R extends z.ZodType>(route: AdminRoute<P, Q, R>) =>
+  <P extends z.ZodMiniType, Q extends z.ZodMiniType, R extends z.ZodMiniType>(route: AdminRoute<P, Q, R>) =>
   async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> => {
     try {
       const sub = adminOf(event);

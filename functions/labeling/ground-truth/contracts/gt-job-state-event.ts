@@ -1,5 +1,5 @@
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+import { EventBridgeEvent } from '../../../kernel/contracts/eventbridge-event';
+import * as z from '../../../kernel/schema';
 
 /**
  * "SageMaker Ground Truth Labeling Job State Change" (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-monitor-cloud-watch.html). `detail` carries only the
@@ -10,10 +10,10 @@ export const GT_JOB_STATE_SOURCE = 'aws.sagemaker';
 export const GT_JOB_STATE_DETAIL_TYPE = 'SageMaker Ground Truth Labeling Job State Change';
 export const GT_TERMINAL_STATUSES = ['Completed', 'Failed', 'Stopped'] as const;
 
-export const GtJobStateEvent = EventBridgeSchema.extend({
+export const GtJobStateEvent = z.extend(EventBridgeEvent, {
   source: z.literal(GT_JOB_STATE_SOURCE),
   'detail-type': z.literal(GT_JOB_STATE_DETAIL_TYPE),
-  resources: z.array(z.string()).min(1),
+  resources: z.array(z.string()).check(z.minLength(1)),
   detail: z.object({ LabelingJobStatus: z.string() }),
 });
 export type GtJobStateEvent = z.infer<typeof GtJobStateEvent>;
