@@ -78,7 +78,7 @@ export const convertManifestFile = async (input: string, options: ConvertOptions
   let report: DatasetReport;
   try {
     report = await convertOutputManifest(
-      () => readManifestBatches(createReadStream(input, { highWaterMark: 256 * 1024 })),
+      () => readManifestBatches(createReadStream(input, { highWaterMark: 64 * 1024 })),
       {
         spool,
         openSinks: () => ({ train: fileSink(join(out, 'train.manifest')), test: fileSink(join(out, 'test.manifest')) }),
