@@ -3,7 +3,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { writableLineSink } from '../../functions/conversion/aws/line-sink';
-import { createFileSpool } from '../../functions/conversion/aws/spool-file';
+import { createFileSpool, FILE_HIGH_WATER_MARK } from '../../functions/conversion/aws/spool-file';
 import type { DatasetReport } from '../../functions/conversion/contracts/dataset-report';
 import { convertOutputManifest } from '../../functions/conversion/rules/dataset-conversion';
 import { readManifestBatches } from '../../functions/conversion/rules/line-reader';
@@ -35,7 +35,7 @@ export class DatasetRefused extends Error {
   override readonly name = 'DatasetRefused' as const;
 }
 
-const fileSink = (path: string) => writableLineSink(createWriteStream(path));
+const fileSink = (path: string) => writableLineSink(createWriteStream(path, { highWaterMark: FILE_HIGH_WATER_MARK }));
 
 const OUTPUT_FILES = ['train.manifest', 'test.manifest', 'report.json', 'report.html'] as const;
 
@@ -78,7 +78,7 @@ export const convertManifestFile = async (input: string, options: ConvertOptions
   let report: DatasetReport;
   try {
     report = await convertOutputManifest(
-      () => readManifestBatches(createReadStream(input, { highWaterMark: 256 * 1024 })),
+      () => readManifestBatches(createReadStream(input, { highWaterMark: 64 * 1024 })),
       {
         spool,
         openSinks: () => ({ train: fileSink(join(out, 'train.manifest')), test: fileSink(join(out, 'test.manifest')) }),

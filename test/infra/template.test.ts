@@ -200,6 +200,22 @@ describe('packaged template', () => {
     }
   });
 
+  it('runs postProcess with heap flags only, the ones the convert bench and the CLI use', () => {
+    const variables = (lambdaOf('postProcess').Properties.Environment as { Variables: Record<string, string> })
+      .Variables;
+    const declared = parse(readFileSync(join(ROOT, 'functions/conversion/functions.yml'), 'utf8')).postProcess
+      .environment.NODE_OPTIONS;
+    const flags = String(variables.NODE_OPTIONS).split(' ');
+    const bin = readFileSync(join(ROOT, 'cli/bin.cjs'), 'utf8');
+
+    expect(variables.NODE_OPTIONS).toBe(declared);
+    expect(flags).toEqual([
+      expect.stringMatching(/^--max-semi-space-size=\d+$/),
+      expect.stringMatching(/^--max-old-space-size=\d+$/),
+    ]);
+    expect(bin).toContain(`const CONVERT_HEAP_FLAGS = [${flags.map((f) => `'${f}'`).join(', ')}];`);
+  });
+
   it('deploys the ASL file as is, with logging and tracing on', () => {
     const [[, machine] = ['', undefined]] = ofType('AWS::StepFunctions::StateMachine');
     const deployed = JSON.stringify(machine?.Properties.DefinitionString);

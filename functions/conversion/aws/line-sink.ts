@@ -26,6 +26,15 @@ export const writableLineSink = (stream: Writable): LineSink => {
       size += text.length;
       return size >= BUFFER_CHARS ? flush() : undefined;
     },
+    writeBytes(bytes) {
+      // Text written before goes first; the bytes are a batch already, so they skip the buffer.
+      if (size > 0) {
+        stream.write(buffer.join(''));
+        buffer = [];
+        size = 0;
+      }
+      return stream.write(bytes) ? undefined : once(stream, 'drain').then(() => undefined);
+    },
     async close() {
       await flush();
       stream.end();

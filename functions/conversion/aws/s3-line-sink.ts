@@ -19,6 +19,7 @@ export const s3LineSink = (bucket: string, key: string, contentType: string): Li
   const lines = writableLineSink(body);
   return {
     write: (text) => lines.write(text),
+    writeBytes: (bytes) => lines.writeBytes?.(bytes),
     async close() {
       await lines.close();
       await done;

@@ -70,14 +70,11 @@ export const readLabelAttribute = (value: unknown): GtLabelAttribute | undefined
 /** Reads one box; `undefined` when a coordinate or the class id is not numeric. */
 export const readAnnotation = (value: unknown): GtAnnotation | undefined => {
   if (!isJsonObject(value)) return undefined;
-  const box = {
-    class_id: readNumber(value.class_id),
-    left: readNumber(value.left),
-    top: readNumber(value.top),
-    width: readNumber(value.width),
-    height: readNumber(value.height),
-  };
-  const { class_id, left, top, width, height } = box;
+  const class_id = readNumber(value.class_id);
+  const left = readNumber(value.left);
+  const top = readNumber(value.top);
+  const width = readNumber(value.width);
+  const height = readNumber(value.height);
   if (
     class_id === undefined ||
     left === undefined ||
@@ -94,20 +91,24 @@ export const readAnnotation = (value: unknown): GtAnnotation | undefined => {
 export const readConfidence = (value: unknown): number | undefined =>
   isJsonObject(value) ? readNumber(value.confidence) : undefined;
 
-const FIELD_TYPES: Record<string, (v: unknown) => boolean> = {
-  objects: Array.isArray,
-  'class-map': isJsonObject,
-  type: (v) => typeof v === 'string',
-  'human-annotated': (v) => typeof v === 'string',
-  'creation-date': (v) => typeof v === 'string',
-  'job-name': (v) => typeof v === 'string',
-};
+const isString = (v: unknown): boolean => typeof v === 'string';
+
+/** Listed once, not rebuilt per line: this check runs for every line. */
+const FIELD_TYPES: readonly (readonly [string, (v: unknown) => boolean])[] = [
+  ['objects', Array.isArray],
+  ['class-map', isJsonObject],
+  ['type', isString],
+  ['human-annotated', isString],
+  ['creation-date', isString],
+  ['job-name', isString],
+];
 
 /** Reads `<attr>-metadata`; `undefined` when it is not an object or a known field has the wrong type. */
 export const readLabelMetadata = (value: unknown): GtLabelMetadata | undefined => {
   if (!isJsonObject(value)) return undefined;
-  for (const [field, check] of Object.entries(FIELD_TYPES)) {
-    if (value[field] !== undefined && !check(value[field])) return undefined;
+  for (const [field, check] of FIELD_TYPES) {
+    const v = value[field];
+    if (v !== undefined && !check(v)) return undefined;
   }
   return value as GtLabelMetadata;
 };

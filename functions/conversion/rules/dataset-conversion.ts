@@ -4,14 +4,17 @@ import { type DatasetBlocker, datasetBlockers } from './dataset-limits';
 import { DatasetReportBuilder, type ReportContext } from './dataset-report';
 import { LabelRegistry } from './label-registry';
 import type { ManifestRecord } from './line-reader';
-import { datasetLineFromJson, formatDatasetLine, normalizeLine } from './normalize-line';
+import { datasetLineFromJson, formatDatasetLine, type NormalizeOptions, normalizeLine } from './normalize-line';
 import { type LineIdentity, parseOutputRecord } from './output-manifest';
 import { type DatasetLimits, datasetLimits } from './rekognition-rules';
 import { Assignment, hashSourceRef, planSplit, SplitIndex, type SplitPlan } from './split';
+import { routeSpooledChunk } from './spooled-lines';
 
 /** Where converted lines go: a file, or an S3 multipart upload. `write` may ask the caller to wait. */
 export interface LineSink {
   write(text: string): undefined | Promise<void>;
+  /** UTF-8 bytes of whole lines, newlines included; a sink that has it lets pass 2 copy bytes. */
+  writeBytes?(bytes: Uint8Array): undefined | Promise<void>;
   close(): Promise<void>;
   abort(error: unknown): void;
 }
@@ -23,6 +26,11 @@ export interface LineSpool {
   replay(): AsyncIterable<string>;
   /** Forgets every line, for a fresh first pass. */
   clear(): Promise<void>;
+  /**
+   * The same lines as UTF-8 chunks that each end at a newline, every line prefixed as appended.
+   * A spool that has it spares pass 2 decoding and re-encoding each line (see `routeSpooledChunk`).
+   */
+  replayBytes?(): AsyncIterable<Buffer>;
 }
 
 /**
@@ -59,8 +67,10 @@ interface PassOneState {
   readonly builder: DatasetReportBuilder;
   /** Labeled lines per label attribute and bucket: what the majority is decided from. */
   readonly identities: Map<string, Map<string, number>>;
-  /** Bytes of the converted lines, newlines included: the size of train plus test. */
-  bytes: number;
+  /** UTF-16 units of the converted lines, newlines included: train plus test hold 1–3 bytes per unit. */
+  chars: number;
+  /** Reused for each kept line's label ids. */
+  readonly labelIds: number[];
 }
 
 const tally = (identities: PassOneState['identities'], { attribute, bucket }: LineIdentity = {}): void => {
@@ -85,7 +95,7 @@ const takeRecord = (
   record: ManifestRecord,
   state: PassOneState,
   ports: ConversionPorts,
-  minConfidence: number,
+  normalizeOptions: NormalizeOptions,
 ): undefined | Promise<void> => {
   const { builder } = state;
   builder.countRecord();
@@ -106,29 +116,83 @@ const takeRecord = (
   }
   const parsed = outcome.line;
   state.attribute ??= parsed.attribute;
-  const rejectLine = (code: ManifestReason, message: string) =>
-    builder.reject({ line: record.line, sourceRef: parsed.sourceRef, code, message });
   if (state.bucket !== undefined && parsed.bucket !== state.bucket) {
-    rejectLine(
-      ManifestReason.ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS,
-      `image is in ${parsed.bucket}; the dataset's images are in ${state.bucket} (one bucket per dataset)`,
-    );
+    builder.reject({
+      line: record.line,
+      sourceRef: parsed.sourceRef,
+      code: ManifestReason.ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS,
+      message: `image is in ${parsed.bucket}; the dataset's images are in ${state.bucket} (one bucket per dataset)`,
+    });
     return;
   }
-  const { line, findings } = normalizeLine(parsed, state.registry, { minConfidence });
+  const { line, findings } = normalizeLine(parsed, state.registry, normalizeOptions);
   for (const finding of findings) builder.reject({ line: record.line, sourceRef: parsed.sourceRef, ...finding });
   if (line === undefined) return;
   state.bucket ??= parsed.bucket;
-  state.index.add(
-    hashSourceRef(line.sourceRef),
-    line.boxes.map((b) => b.labelId),
-  );
+  const labelIds = state.labelIds;
+  labelIds.length = 0;
+  for (const box of line.boxes) labelIds.push(box.labelId);
+  state.index.add(hashSourceRef(line.sourceRef), labelIds);
   builder.addLine(line, 1);
   // The input line number rides along in the spool (a tab never occurs in compact JSON), so
   // memory holds no per-line number for the rare duplicate report.
   const text = formatDatasetLine(line, parsed.attribute, state.registry);
-  state.bytes += Buffer.byteLength(text) + 1;
+  state.chars += text.length + 1;
   return ports.spool.append(`${record.line}\t${text}`);
+};
+
+/** Reports a spooled line (`<input line>\t<json>`) whose image an earlier line has, and un-counts it. */
+const reportDuplicate = (state: PassOneState & { attribute: string }, spooled: string): void => {
+  const tab = spooled.indexOf('\t');
+  const line = datasetLineFromJson(spooled.slice(tab + 1), state.attribute);
+  state.builder.addLine(line, -1);
+  state.builder.reject({
+    line: Number(spooled.slice(0, tab)),
+    sourceRef: line.sourceRef,
+    code: ManifestReason.DUPLICATE_IMAGE,
+    message: 'the image already has a line earlier in the manifest',
+  });
+};
+
+/** Pass 2 line by line, for ports that handle text only. */
+const copyLines = async (
+  spool: LineSpool,
+  sinks: { train: LineSink; test: LineSink },
+  state: PassOneState & { attribute: string },
+  assignment: Uint8Array,
+): Promise<void> => {
+  let i = 0;
+  for await (const spooled of spool.replay()) {
+    const where = assignment[i];
+    if (where === Assignment.DUPLICATE) reportDuplicate(state, spooled);
+    else {
+      const text = spooled.slice(spooled.indexOf('\t') + 1);
+      const pending = (where === Assignment.TEST ? sinks.test : sinks.train).write(`${text}\n`);
+      if (pending) await pending;
+    }
+    i += 1;
+  }
+};
+
+/** Pass 2 a chunk at a time, as bytes: each line is copied without being decoded again. */
+const copyBytes = async (
+  chunks: AsyncIterable<Buffer>,
+  sinks: { train: LineSink; test: LineSink },
+  state: PassOneState & { attribute: string },
+  assignment: Uint8Array,
+): Promise<void> => {
+  let i = 0;
+  for await (const chunk of chunks) {
+    const routed = routeSpooledChunk(chunk, assignment, i, (spooled) => reportDuplicate(state, spooled));
+    i += routed.lines;
+    for (const [bytes, sink] of [
+      [routed.train, sinks.train],
+      [routed.test, sinks.test],
+    ] as const) {
+      const pending = bytes.length > 0 ? sink.writeBytes?.(bytes) : undefined;
+      if (pending) await pending;
+    }
+  }
 };
 
 /** Pass 2: copy each spooled line to its set; a duplicate image is reported and un-counted. */
@@ -139,26 +203,9 @@ const writeSets = async (
 ): Promise<void> => {
   const { train, test } = ports.openSinks();
   try {
-    let i = 0;
-    for await (const spooled of ports.spool.replay()) {
-      const tab = spooled.indexOf('\t');
-      const text = spooled.slice(tab + 1);
-      const where = assignment[i];
-      if (where === Assignment.DUPLICATE) {
-        const line = datasetLineFromJson(text, state.attribute);
-        state.builder.addLine(line, -1);
-        state.builder.reject({
-          line: Number(spooled.slice(0, tab)),
-          sourceRef: line.sourceRef,
-          code: ManifestReason.DUPLICATE_IMAGE,
-          message: 'the image already has a line earlier in the manifest',
-        });
-      } else {
-        const pending = (where === Assignment.TEST ? test : train).write(`${text}\n`);
-        if (pending) await pending;
-      }
-      i += 1;
-    }
+    const bytes = train.writeBytes && test.writeBytes ? ports.spool.replayBytes?.() : undefined;
+    if (bytes) await copyBytes(bytes, { train, test }, state, assignment);
+    else await copyLines(ports.spool, { train, test }, state, assignment);
     await Promise.all([train.close(), test.close()]);
   } catch (error) {
     train.abort(error);
@@ -180,11 +227,13 @@ const firstPass = async (
     index: new SplitIndex(),
     builder: new DatasetReportBuilder(options.rejectedListLimit),
     identities: new Map(),
-    bytes: 0,
+    chars: 0,
+    labelIds: [],
   };
+  const normalizeOptions = { minConfidence: options.minConfidence };
   for await (const batch of open()) {
     for (const record of batch) {
-      const pending = takeRecord(record, state, ports, options.minConfidence);
+      const pending = takeRecord(record, state, ports, normalizeOptions);
       if (pending) await pending;
     }
   }
@@ -225,8 +274,10 @@ const blockersFor = async (
   options: ConversionOptions,
 ): Promise<DatasetBlocker[]> => {
   const limits = options.limits ?? datasetLimits();
-  // Only a dataset over the limit in total can have a manifest over it: measure each then.
-  const bytes = state.bytes > limits.manifestBytes ? await setBytes(ports.spool, plan.assignment) : undefined;
+  // Only a dataset over the limit in total can have a manifest over it: measure each then. UTF-8
+  // takes at most 3 bytes per UTF-16 unit, so that bound decides, not a byte count per line
+  // (which cost a flattened copy of every line).
+  const bytes = 3 * state.chars > limits.manifestBytes ? await setBytes(ports.spool, plan.assignment) : undefined;
   return datasetBlockers({ train: plan.train, test: plan.test, bytes }, limits, options.allowEmptyTest === true);
 };
 

@@ -64,12 +64,15 @@ export class DatasetReportBuilder {
     if (who === 'human') this.human += sign;
     else this.machine += sign;
     const bins = this.confidence[who];
-    for (const box of line.boxes) {
+    const { boxes } = line;
+    for (let i = 0; i < boxes.length; i += 1) {
+      const box = boxes[i] as DatasetLine['boxes'][number];
       add(this.boxesPerLabel, box.labelId, sign);
       const b = bin(box.confidence);
       bins[b] = (bins[b] ?? 0) + sign;
+      // An image counts once per label: only at the label's first box on the line.
+      if (boxes.findIndex((other) => other.labelId === box.labelId) === i) add(this.imagesPerLabel, box.labelId, sign);
     }
-    for (const id of new Set(line.boxes.map((b) => b.labelId))) add(this.imagesPerLabel, id, sign);
   }
 
   build(context: ReportContext, plan: SplitPlan, registry: LabelRegistry): DatasetReport {

@@ -72,7 +72,8 @@ const survivorsProblem = (
       `${boxes.length} boxes; Rekognition allows ${RekognitionLimits.MAX_BOXES_PER_IMAGE} per image`,
     );
   }
-  const lowest = Math.min(...boxes.map((b) => b.confidence));
+  let lowest = Number.POSITIVE_INFINITY;
+  for (const box of boxes) lowest = Math.min(lowest, box.confidence);
   if (parsed.humanAnnotated === 'no' && lowest < options.minConfidence) {
     return lineFinding(
       ManifestReason.LOW_CONFIDENCE,
@@ -100,17 +101,21 @@ export const normalizeLine = (
   const findings: Finding[] = [];
   const candidates: CandidateBox[] = [];
   const frame = { width: Math.round(parsed.width), height: Math.round(parsed.height) };
-  parsed.annotations.forEach((raw, index) => {
-    const checked = checkBox(raw, parsed.objects[index], { index, frame, classMap: parsed.classMap });
-    if ('code' in checked) findings.push({ ...checked, box: index });
+  const { annotations, objects, classMap } = parsed;
+  for (let index = 0; index < annotations.length; index += 1) {
+    const checked = checkBox(annotations[index], objects[index], { index, frame, classMap });
+    if ('code' in checked) findings.push({ code: checked.code, message: checked.message, box: index });
     else candidates.push(checked);
-  });
+  }
   const late = survivorsProblem(parsed, candidates, options);
-  if (late) return { findings: [...findings, late] };
+  if (late) {
+    findings.push(late);
+    return { findings };
+  }
   const boxes: DatasetBox[] = [];
   for (const box of candidates) {
     const labelId = registry.use(box.label);
-    if (typeof labelId !== 'number') findings.push({ ...labelId, box: box.index });
+    if (typeof labelId !== 'number') findings.push({ code: labelId.code, message: labelId.message, box: box.index });
     else
       boxes.push({
         labelId,
@@ -123,8 +128,75 @@ export const normalizeLine = (
   }
   if (boxes.length === 0) return { findings };
   const { sourceRef, depth, humanAnnotated, creationDate, jobName } = parsed;
-  const line = { sourceRef, ...frame, depth: Math.round(depth), humanAnnotated, creationDate, boxes };
-  return { line: jobName === undefined ? line : { ...line, jobName }, findings };
+  const line: DatasetLine = {
+    sourceRef,
+    width: frame.width,
+    height: frame.height,
+    depth: Math.round(depth),
+    humanAnnotated,
+    creationDate,
+    boxes,
+  };
+  if (jobName !== undefined) line.jobName = jobName;
+  return { line, findings };
+};
+
+/** `JSON.stringify` of the last value seen: a run's lines mostly share one creation date and job name. */
+const lastQuoted = () => {
+  let last: string | undefined;
+  let quoted = '';
+  return (value: string): string => {
+    if (value !== last) {
+      last = value;
+      quoted = JSON.stringify(value);
+    }
+    return quoted;
+  };
+};
+
+const quoteDate = lastQuoted();
+const quoteJob = lastQuoted();
+
+/** The parts of a line that depend only on the label attribute, built once per attribute. */
+const attributeParts = (() => {
+  let attribute: string | undefined;
+  let parts = { label: '', metadata: '' };
+  return (name: string) => {
+    if (name !== attribute) {
+      attribute = name;
+      parts = {
+        label: `,${JSON.stringify(name)}:{"image_size":[{"width":`,
+        metadata: `]},${JSON.stringify(`${name}-metadata`)}:{"objects":[`,
+      };
+    }
+    return parts;
+  };
+})();
+
+/**
+ * The `class-map` body for a set of ids, cached per registry by the set (as a bit mask, for the
+ * first 31 ids): names never change once given, and most lines use one of a few label sets.
+ */
+const classMaps = new WeakMap<LabelRegistry, Map<number, string>>();
+
+const classMapOf = (ids: number[], registry: LabelRegistry): string => {
+  let mask = 0;
+  for (const id of ids) mask = id < 31 && mask >= 0 ? mask | (1 << id) : -1;
+  let cache = classMaps.get(registry);
+  const known = mask >= 0 ? cache?.get(mask) : undefined;
+  if (known !== undefined) return known;
+  const text = ids
+    .sort((x, y) => x - y)
+    .map((id) => `"${id}":${JSON.stringify(registry.nameOf(id))}`)
+    .join(',');
+  if (mask >= 0) {
+    if (cache === undefined) {
+      cache = new Map();
+      classMaps.set(registry, cache);
+    }
+    cache.set(mask, text);
+  }
+  return text;
 };
 
 /**
@@ -137,7 +209,7 @@ export const formatDatasetLine = (line: DatasetLine, attribute: string, registry
   // Built by hand rather than JSON.stringify of a fresh object tree: this runs once per line and
   // was the converter's largest cost after JSON.parse. Strings still go through JSON.stringify
   // for escaping; numbers are finite, so their template form equals their JSON form.
-  const q = JSON.stringify;
+  const parts = attributeParts(attribute);
   let annotations = '';
   let objects = '';
   const ids: number[] = [];
@@ -147,15 +219,11 @@ export const formatDatasetLine = (line: DatasetLine, attribute: string, registry
     objects += `${comma}{"confidence":${b.confidence}}`;
     if (!ids.includes(b.labelId)) ids.push(b.labelId);
   }
-  const classMap = ids
-    .sort((x, y) => x - y)
-    .map((id) => `"${id}":${q(registry.nameOf(id))}`)
-    .join(',');
-  const jobName = line.jobName === undefined ? '' : `,"job-name":${q(line.jobName)}`;
+  const jobName = line.jobName === undefined ? '' : `,"job-name":${quoteJob(line.jobName)}`;
   return (
-    `{"source-ref":${q(line.sourceRef)},${q(attribute)}:{"image_size":[{"width":${line.width},"height":${line.height},"depth":${line.depth}}],"annotations":[${annotations}]},` +
-    `${q(`${attribute}-metadata`)}:{"objects":[${objects}],"class-map":{${classMap}},"type":"${OBJECT_DETECTION_TYPE}",` +
-    `"human-annotated":"${line.humanAnnotated}","creation-date":${q(line.creationDate)}${jobName}}}`
+    `{"source-ref":${JSON.stringify(line.sourceRef)}${parts.label}${line.width},"height":${line.height},"depth":${line.depth}}],"annotations":[${annotations}` +
+    `${parts.metadata}${objects}],"class-map":{${classMapOf(ids, registry)}},"type":"${OBJECT_DETECTION_TYPE}",` +
+    `"human-annotated":"${line.humanAnnotated}","creation-date":${quoteDate(line.creationDate)}${jobName}}}`
   );
 };
 

@@ -1,5 +1,4 @@
 import { ManifestReason } from '../../kernel/rules/reason-codes';
-import { parseS3Uri } from '../../kernel/rules/s3-uri';
 import { type GtLabelMetadata, isJsonObject, readLabelAttribute, readLabelMetadata } from '../contracts/gt-output-line';
 import type { ManifestRecord } from './line-reader';
 
@@ -48,7 +47,17 @@ type JsonObject = Record<string, unknown>;
 
 const isObject = isJsonObject;
 
-const metadataOf = (record: JsonObject, attribute: string): unknown => record[`${attribute}-metadata`];
+let lastAttribute = '';
+let lastMetadataKey = '-metadata';
+
+/** `<attr>-metadata` of the record. The key is built once per attribute, not per line: a fresh string would be hashed again for every lookup. */
+const metadataOf = (record: JsonObject, attribute: string): unknown => {
+  if (attribute !== lastAttribute) {
+    lastAttribute = attribute;
+    lastMetadataKey = `${attribute}-metadata`;
+  }
+  return record[lastMetadataKey];
+};
 
 /**
  * Finds the bounding-box label attribute of a line: the key `X` whose `X-metadata` has type
@@ -90,21 +99,33 @@ const labelingFailed = (reason: unknown): LineProblem => ({
   message: `labeling failed: ${typeof reason === 'string' ? reason : JSON.stringify(reason)}`,
 });
 
+const S3_SCHEME = 's3://';
+
+/**
+ * The bucket of `s3://bucket/key` with a non-empty key, else `undefined`: what `parseS3Uri`
+ * accepts, read without its regex and match array, as this runs for every line.
+ */
+const bucketOfSourceRef = (sourceRef: string): string | undefined => {
+  if (!sourceRef.startsWith(S3_SCHEME)) return undefined;
+  const slash = sourceRef.indexOf('/', S3_SCHEME.length);
+  return slash > S3_SCHEME.length && slash < sourceRef.length - 1
+    ? sourceRef.slice(S3_SCHEME.length, slash)
+    : undefined;
+};
+
 const readSourceRef = (record: JsonObject): { sourceRef: string; bucket: string } | LineProblem => {
   const sourceRef = record['source-ref'];
   if (typeof sourceRef !== 'string' || sourceRef === '') {
     return { code: ManifestReason.ERROR_MISSING_SOURCE_REF, message: 'the line has no source-ref' };
   }
-  try {
-    const { bucket, key } = parseS3Uri(sourceRef);
-    if (key === '') throw new RangeError('no key');
-    return { sourceRef, bucket };
-  } catch {
+  const bucket = bucketOfSourceRef(sourceRef);
+  if (bucket === undefined) {
     return {
       code: ManifestReason.ERROR_INVALID_SOURCE_REF_FORMAT,
       message: 'source-ref is not an s3://bucket/key URI',
     };
   }
+  return { sourceRef, bucket };
 };
 
 /** Checks the metadata that every kept line needs; returns the problem or the parsed metadata. */
@@ -123,21 +144,18 @@ const readMetadata = (raw: unknown, attribute: string): GtLabelMetadata | LinePr
       message: `type is ${JSON.stringify(meta.type)}, expected ${OBJECT_DETECTION_TYPE}`,
     };
   }
-  const missing = (['objects', 'class-map', 'human-annotated', 'creation-date'] as const).filter(
-    (k) => meta[k] === undefined,
-  );
   const human = meta['human-annotated'];
-  if (missing.length > 0 || (human !== 'yes' && human !== 'no')) {
-    return {
-      code: ManifestReason.ERROR_INVALID_LABEL_ATTRIBUTE_METADATA_FORMAT,
-      message:
-        missing.length > 0
-          ? `${attribute}-metadata lacks ${missing.join(', ')}`
-          : 'human-annotated is not "yes" or "no"',
-    };
-  }
-  return meta;
+  const complete = meta.objects !== undefined && meta['class-map'] !== undefined && meta['creation-date'] !== undefined;
+  if (complete && (human === 'yes' || human === 'no')) return meta;
+  const missing = REQUIRED_METADATA.filter((k) => meta[k] === undefined);
+  return {
+    code: ManifestReason.ERROR_INVALID_LABEL_ATTRIBUTE_METADATA_FORMAT,
+    message:
+      missing.length > 0 ? `${attribute}-metadata lacks ${missing.join(', ')}` : 'human-annotated is not "yes" or "no"',
+  };
 };
+
+const REQUIRED_METADATA = ['objects', 'class-map', 'human-annotated', 'creation-date'] as const;
 
 const isProblem = (value: object): value is LineProblem => 'code' in value && 'message' in value;
 
@@ -176,8 +194,9 @@ export const parseOutputRecord = (
   const identity = { attribute: detected, bucket: ref.bucket };
   const name = attribute ?? detected;
   if (name === undefined) return { ok: false, problem: explainMissingAttribute(record), sourceRef, identity };
-  const parsed = parseLabelled(record, name, ref, detected);
-  return { ...parsed, identity };
+  const parsed: ParseOutcome = parseLabelled(record, name, ref, detected);
+  parsed.identity = identity;
+  return parsed;
 };
 
 const parseLabelled = (
@@ -218,20 +237,19 @@ const parseLabelled = (
     });
   }
   const size = label.image_size[0];
-  return {
-    ok: true,
-    line: {
-      ...ref,
-      attribute,
-      width: size?.width ?? 0,
-      height: size?.height ?? 0,
-      depth: size?.depth ?? 3,
-      annotations: label.annotations,
-      objects: meta.objects ?? [],
-      classMap: meta['class-map'] ?? {},
-      humanAnnotated: meta['human-annotated'] === 'no' ? 'no' : 'yes',
-      creationDate: meta['creation-date'] ?? '',
-      ...(meta['job-name'] === undefined ? {} : { jobName: meta['job-name'] }),
-    },
+  const line: ParsedOutputLine = {
+    sourceRef: ref.sourceRef,
+    bucket: ref.bucket,
+    attribute,
+    width: size?.width ?? 0,
+    height: size?.height ?? 0,
+    depth: size?.depth ?? 3,
+    annotations: label.annotations,
+    objects: meta.objects ?? [],
+    classMap: meta['class-map'] ?? {},
+    humanAnnotated: meta['human-annotated'] === 'no' ? 'no' : 'yes',
+    creationDate: meta['creation-date'] ?? '',
   };
+  if (meta['job-name'] !== undefined) line.jobName = meta['job-name'];
+  return { ok: true, line };
 };

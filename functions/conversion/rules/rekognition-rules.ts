@@ -116,7 +116,8 @@ const tolerance = (side: number): number => Math.max(CLAMP_TOLERANCE.pixels, sid
  */
 export const normalizeBox = (raw: PixelBox, frame: Frame): PixelBox | LineProblem => {
   const { left, top, width, height } = raw;
-  if (![left, top, width, height].every(Number.isFinite) || width <= 0 || height <= 0) {
+  const finite = Number.isFinite(left) && Number.isFinite(top) && Number.isFinite(width) && Number.isFinite(height);
+  if (!finite || width <= 0 || height <= 0) {
     return problem(ManifestReason.ERROR_INVALID_BOUNDING_BOX, 'box has a non-positive or non-numeric size');
   }
   const tx = tolerance(frame.width);
@@ -165,7 +166,8 @@ export const checkBox = (
   if (confidence === undefined) {
     return problem(ManifestReason.ERROR_MISSING_BOUNDING_BOX_CONFIDENCE, 'box has no numeric confidence in objects[]');
   }
-  const label = context.classMap[String(box.class_id)];
+  // A number indexes the same property as its string form, without making that string per box.
+  const label = context.classMap[box.class_id];
   if (typeof label !== 'string') {
     return problem(ManifestReason.ERROR_MISSING_CLASS_MAP_ID, `class_id ${box.class_id} is not in the class-map`);
   }
@@ -173,5 +175,6 @@ export const checkBox = (
   if (nameProblem) return nameProblem;
   const pixels = normalizeBox(box, context.frame);
   if ('code' in pixels) return pixels;
-  return { ...pixels, index: context.index, label, confidence };
+  const { left, top, width, height } = pixels;
+  return { left, top, width, height, index: context.index, label, confidence };
 };

@@ -22,7 +22,24 @@ export const hashSourceRef = (text: string): number => {
 };
 
 /** Entries per storage block: 64 Ki, so a block is at most 512 KiB. */
-const BLOCK = 1 << 16;
+const BLOCK_BITS = 16;
+const BLOCK = 1 << BLOCK_BITS;
+const SLOT_MASK = BLOCK - 1;
+
+/** A line's label count is stored in one byte. */
+const MAX_LABELS_PER_LINE = 255;
+
+/** Writes the first 255 distinct ids, in the order first seen, to `into`; returns how many. */
+const distinctIds = (labelIds: readonly number[], into: number[]): number => {
+  let n = 0;
+  for (const id of labelIds) {
+    if (n === MAX_LABELS_PER_LINE) break;
+    let seen = false;
+    for (let k = 0; k < n && !seen; k += 1) seen = into[k] === id;
+    if (!seen) into[n++] = id;
+  }
+  return n;
+};
 
 /**
  * What the split needs per accepted line: a 53-bit hash of its `source-ref` and its distinct
@@ -37,27 +54,32 @@ export class SplitIndex {
   private readonly labels: Uint16Array[] = [];
   private labelEnd = 0;
   private count = 0;
+  /** Reused for each line's distinct ids: a Set per line was most of `add`'s cost. */
+  private readonly scratch: number[] = [];
 
   /** Records one line; returns its index (lines are numbered in the order added). */
   add(hash: number, labelIds: readonly number[]): number {
-    const distinct = [...new Set(labelIds)].slice(0, 255);
+    const distinct = this.scratch;
+    const length = distinctIds(labelIds, distinct);
     const index = this.count;
-    const [block, slot] = [Math.floor(index / BLOCK), index % BLOCK];
+    const block = Math.floor(index / BLOCK);
+    const slot = index % BLOCK;
     if (slot === 0) {
       this.hashes.push(new Float64Array(BLOCK));
       this.positions.push(new Uint32Array(BLOCK));
       this.lengths.push(new Uint8Array(BLOCK));
     }
     // A line's labels never straddle two label blocks.
-    if (this.labelEnd % BLOCK === 0 || (this.labelEnd % BLOCK) + distinct.length > BLOCK) {
+    if (this.labelEnd % BLOCK === 0 || (this.labelEnd % BLOCK) + length > BLOCK) {
       this.labelEnd = this.labels.length * BLOCK;
       this.labels.push(new Uint16Array(BLOCK));
     }
-    this.labels[this.labels.length - 1]?.set(distinct, this.labelEnd % BLOCK);
+    const labels = this.labels[this.labels.length - 1] as Uint16Array;
+    for (let k = 0; k < length; k += 1) labels[(this.labelEnd % BLOCK) + k] = distinct[k] ?? 0;
     (this.hashes[block] as Float64Array)[slot] = hash;
     (this.positions[block] as Uint32Array)[slot] = this.labelEnd;
-    (this.lengths[block] as Uint8Array)[slot] = distinct.length;
-    this.labelEnd += distinct.length;
+    (this.lengths[block] as Uint8Array)[slot] = length;
+    this.labelEnd += length;
     this.count += 1;
     return index;
   }
@@ -66,17 +88,28 @@ export class SplitIndex {
     return this.count;
   }
 
+  // Indices are below 2^32, so the block and slot come from shifts and masks: `%` on a number
+  // V8 cannot prove to be an integer costs a floating-point remainder, per visit.
   hashOf(index: number): number {
-    return this.hashes[Math.floor(index / BLOCK)]?.[index % BLOCK] ?? 0;
+    return this.hashes[index >>> BLOCK_BITS]?.[index & SLOT_MASK] ?? 0;
+  }
+
+  /** How many distinct labels line `index` has. */
+  labelCountOf(index: number): number {
+    return this.lengths[index >>> BLOCK_BITS]?.[index & SLOT_MASK] ?? 0;
+  }
+
+  /** The `k`-th of `labelsOf(index)`, without a view per call: the split's loops visit every line's labels. */
+  labelOf(index: number, k: number): number {
+    const position = (this.positions[index >>> BLOCK_BITS]?.[index & SLOT_MASK] ?? 0) + k;
+    return this.labels[position >>> BLOCK_BITS]?.[position & SLOT_MASK] ?? 0;
   }
 
   labelsOf(index: number): Uint16Array {
-    const block = Math.floor(index / BLOCK);
-    const slot = index % BLOCK;
-    const position = this.positions[block]?.[slot] ?? 0;
-    const length = this.lengths[block]?.[slot] ?? 0;
-    const labels = this.labels[Math.floor(position / BLOCK)] ?? new Uint16Array(0);
-    return labels.subarray(position % BLOCK, (position % BLOCK) + length);
+    const position = this.positions[index >>> BLOCK_BITS]?.[index & SLOT_MASK] ?? 0;
+    const length = this.labelCountOf(index);
+    const labels = this.labels[position >>> BLOCK_BITS] ?? new Uint16Array(0);
+    return labels.subarray(position & SLOT_MASK, (position & SLOT_MASK) + length);
   }
 }
 
@@ -117,21 +150,21 @@ const hashOrder = (index: SplitIndex, assignment: Uint8Array): { order: Float64A
   keys.sort();
   let n = 0;
   let runKey = -1;
-  let run: number[] = [];
+  // The current run's kept lines are keys[runStart, n): already overwritten with their indices.
+  let runStart = 0;
   for (let k = 0; k < keys.length; k += 1) {
     const key = keys[k] ?? 0;
     const i = key % slots;
     const truncated = Math.floor(key / slots);
     if (truncated !== runKey) {
       runKey = truncated;
-      run = [];
+      runStart = n;
     }
     const hash = index.hashOf(i);
-    if (run.some((j) => index.hashOf(j) === hash)) assignment[i] = Assignment.DUPLICATE;
-    else {
-      run.push(i);
-      keys[n++] = i;
-    }
+    let duplicate = false;
+    for (let j = runStart; j < n && !duplicate; j += 1) duplicate = index.hashOf(keys[j] ?? 0) === hash;
+    if (duplicate) assignment[i] = Assignment.DUPLICATE;
+    else keys[n++] = i;
   }
   return { order: keys.subarray(0, n), duplicates: index.size - n };
 };
@@ -147,7 +180,8 @@ const linesByLabel = (
   const fill = starts.slice(0, counts.length);
   const lines = new Uint32Array(starts[counts.length] ?? 0);
   for (const i of order) {
-    for (const l of index.labelsOf(i)) {
+    for (let k = 0, n = index.labelCountOf(i); k < n; k += 1) {
+      const l = index.labelOf(i, k);
       const at = fill[l] ?? 0;
       lines[at] = i;
       fill[l] = at + 1;
@@ -188,9 +222,17 @@ export const planSplit = (index: SplitIndex, options: SplitOptions): SplitPlan =
 /** Images per label id among the lines in `order`. */
 const labelCounts = (index: SplitIndex, order: Float64Array): Uint32Array => {
   let labelCount = 0;
-  for (const i of order) for (const l of index.labelsOf(i)) labelCount = Math.max(labelCount, l + 1);
+  for (const i of order) {
+    for (let k = 0, n = index.labelCountOf(i); k < n; k += 1)
+      labelCount = Math.max(labelCount, index.labelOf(i, k) + 1);
+  }
   const counts = new Uint32Array(labelCount);
-  for (const i of order) for (const l of index.labelsOf(i)) counts[l] = (counts[l] ?? 0) + 1;
+  for (const i of order) {
+    for (let k = 0, n = index.labelCountOf(i); k < n; k += 1) {
+      const l = index.labelOf(i, k);
+      counts[l] = (counts[l] ?? 0) + 1;
+    }
+  }
   return counts;
 };
 
@@ -211,8 +253,13 @@ const pickTest = (index: SplitIndex, quotas: Quotas, assignment: Uint8Array): Ui
   const testCount = new Uint32Array(counts.length);
   const { starts, lines } = linesByLabel(index, order, counts);
   const fits = (i: number, limit: Uint32Array, shared: boolean): boolean => {
-    const labels = index.labelsOf(i);
-    return (!shared || labels.length > 1) && labels.every((m) => (testCount[m] ?? 0) < (limit[m] ?? 0));
+    const n = index.labelCountOf(i);
+    if (shared && n <= 1) return false;
+    for (let k = 0; k < n; k += 1) {
+      const m = index.labelOf(i, k);
+      if ((testCount[m] ?? 0) >= (limit[m] ?? 0)) return false;
+    }
+    return true;
   };
   const byRarity = [...counts.keys()].sort((a, b) => (counts[a] ?? 0) - (counts[b] ?? 0) || a - b);
   const walks: [Uint32Array, boolean][] = [
@@ -226,7 +273,10 @@ const pickTest = (index: SplitIndex, quotas: Quotas, assignment: Uint8Array): Ui
         const i = lines[k] ?? 0;
         if (assignment[i] !== Assignment.TRAIN || !fits(i, limit, shared)) continue;
         assignment[i] = Assignment.TEST;
-        for (const m of index.labelsOf(i)) testCount[m] = (testCount[m] ?? 0) + 1;
+        for (let k = 0, n = index.labelCountOf(i); k < n; k += 1) {
+          const m = index.labelOf(i, k);
+          testCount[m] = (testCount[m] ?? 0) + 1;
+        }
       }
     }
   }
