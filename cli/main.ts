@@ -1,4 +1,3 @@
-import { Command } from 'commander';
 import { registerConvert } from './commands/convert';
 import { registerDoctor } from './commands/doctor';
 import { registerJobs } from './commands/jobs';
@@ -9,11 +8,9 @@ import { registerStatus } from './commands/status';
 import { registerValidateImages } from './commands/validate-images';
 import { registerWeb } from './commands/web';
 
-const program = new Command('labeling-pipeline')
-  .description(
-    'Turn an S3 image batch into a labeled Rekognition Custom Labels dataset (built-in labeling or SageMaker Ground Truth)',
-  )
-  .showHelpAfterError();
+import { newProgram, runProgram } from './program';
+
+const program = newProgram();
 
 registerStart(program);
 registerLocal(program);
@@ -25,7 +22,4 @@ registerWeb(program);
 registerLabelers(program);
 registerJobs(program);
 
-program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+runProgram(program);

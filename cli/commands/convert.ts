@@ -147,7 +147,7 @@ const fraction = (name: string, min: number, max: number) => (value: string) => 
   return n;
 };
 
-export const registerConvert = (program: Command): void => {
+export const registerConvert = (program: Command): Command => {
   program
     .command('convert')
     .description(
@@ -187,4 +187,5 @@ export const registerConvert = (program: Command): void => {
       const report = await convertManifestFile(manifest, options);
       process.stdout.write(`${formatSummary(report, resolve(options.out))}\n`);
     });
+  return program;
 };

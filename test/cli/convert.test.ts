@@ -1,5 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convertManifestFile, formatSummary } from '../../cli/commands/convert';
@@ -207,4 +217,42 @@ describe('convert command', () => {
       expect(run.stdout).toContain(text);
     }
   });
+});
+
+describe('convert command as its own bundle', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'convert-bundle-'));
+  });
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('converts from a bundle it builds for the run and removes when done', () => {
+    const input = join(dir, 'small.manifest');
+    writeFileSync(input, `${[...generateOutputLines({ count: 200 })].join('\n')}\n`);
+    const before = new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('labeling-pipeline-convert-')));
+
+    const run = cli(input, '--out', join(dir, 'small'));
+
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(readFileSync(join(dir, 'small', 'train.manifest'), 'utf8').length).toBeGreaterThan(0);
+    const left = readdirSync(tmpdir()).filter((name) => name.startsWith('labeling-pipeline-convert-'));
+    expect(left.filter((name) => !before.has(name))).toEqual([]);
+  });
+
+  it('passes a SIGTERM sent to the command on to the conversion, and exits 143', async () => {
+    const input = join(dir, 'large.manifest');
+    writeFileSync(input, `${[...generateOutputLines({ count: 400_000 })].join('\n')}\n`);
+    const child = spawn(process.execPath, [BIN, 'convert', input, '--out', join(dir, 'large')], { stdio: 'ignore' });
+    // Long enough for the bundle to start converting, far shorter than the conversion.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    child.kill('SIGTERM');
+    const [code] = (await once(child, 'exit')) as [number | null];
+
+    expect(code).toBe(143);
+    expect(existsSync(join(dir, 'large', 'train.manifest'))).toBe(false);
+  }, 60_000);
 });
