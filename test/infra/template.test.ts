@@ -472,14 +472,6 @@ describe('function bundles', () => {
     'client-dynamodb': 'dynamodb',
     'client-cognito-identity-provider': 'cognito-idp',
   };
-  /**
-   * Known excess: these functions reach both backends through LABELING_BACKENDS, one object per
-   * backend with every operation, so they carry the clients of operations they never run.
-   */
-  const CARRIED_UNUSED: Record<string, string[]> = {
-    reconcileLabelingJob: ['client-sfn'],
-    stopAbandonedLabelingJob: ['client-s3', 'client-sfn'],
-  };
   let bundles: FunctionBundle[];
   let dir: string;
 
@@ -508,7 +500,7 @@ describe('function bundles', () => {
           .map((action) => action.split(':')[0]),
       );
       const unused = bundle.sdkClients.filter((client) => !services.has(SERVICE_OF[client] ?? client));
-      expect({ fn: bundle.fn, unused }).toEqual({ fn: bundle.fn, unused: CARRIED_UNUSED[bundle.fn] ?? [] });
+      expect({ fn: bundle.fn, unused }).toEqual({ fn: bundle.fn, unused: [] });
     }
   });
 

@@ -18,9 +18,18 @@ export type AbandonHandling =
  * labeling backend. Both backends run in the same wait state: `start` stores the task token
  * (through `storeToken`) before its job exists, and the job's end resumes the run by that token.
  */
-export interface LabelingBackend {
+export interface LabelingStarter {
   readonly name: LabelingBackendName;
   start(input: StartLabelingJobInput, storeToken: () => Promise<void>): Promise<StartLabelingJobOutput>;
+}
+
+/**
+ * The rest of a backend, apart from `start`: starting needs the most (reading the manifest,
+ * writing tasks or templates, answering a retried start's token), and the functions that only
+ * reconcile, sweep or stop a job would otherwise carry all of it.
+ */
+export interface LabelingBackend {
+  readonly name: LabelingBackendName;
   /** After the wait timed out: the job's result, or the typed error; a job still running is stopped. */
   reconcile(run: { runId: string; jobName: string }): Promise<LabelingResult>;
   /** The job's outcome as the backend reports it now, or `undefined` when it has no such job (for sweeps). */

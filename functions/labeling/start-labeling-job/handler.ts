@@ -2,7 +2,7 @@ import { loadSettings } from '../../kernel/config';
 import { backendOf } from '../../kernel/contracts/step-io';
 import { pipelineStep } from '../../kernel/observability';
 import type { StartLabelingJobOutput } from '../aws/labeling-backend';
-import { LABELING_BACKENDS } from '../aws/labeling-backends';
+import { LABELING_STARTERS } from '../aws/labeling-starters';
 import { putTaskToken } from '../aws/task-tokens';
 import { StartLabelingJobInput } from '../contracts/labeling-steps';
 
@@ -31,7 +31,7 @@ export const startLabelingJob = async (input: StartLabelingJobInput): Promise<St
       createdAt: new Date().toISOString(),
       backend,
     });
-  return LABELING_BACKENDS[backend].start(input, storeToken);
+  return LABELING_STARTERS[backend].start(input, storeToken);
 };
 
 export const handler = pipelineStep(StartLabelingJobInput, startLabelingJob);

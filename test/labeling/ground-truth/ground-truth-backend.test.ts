@@ -1,6 +1,7 @@
 import { DescribeLabelingJobCommand, ResourceNotFound, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import { groundTruthBackend } from '../../../functions/labeling/ground-truth/aws/ground-truth-backend';
+import type { groundTruthStart } from '../../../functions/labeling/ground-truth/aws/ground-truth-start';
 
 const sageMaker = mockClient(SageMakerClient);
 
@@ -23,9 +24,9 @@ describe('the Ground Truth backend', () => {
     const saved = process.env.WORKTEAM_ARN;
     process.env.WORKTEAM_ARN = '';
     try {
-      let backend: typeof groundTruthBackend | undefined;
+      let backend: typeof groundTruthStart | undefined;
       jest.isolateModules(() => {
-        backend = require('../../../functions/labeling/ground-truth/aws/ground-truth-backend').groundTruthBackend;
+        backend = require('../../../functions/labeling/ground-truth/aws/ground-truth-start').groundTruthStart;
       });
       const input = require('../../../events/start-labeling-job-input.json');
       const storeToken = jest.fn();

@@ -1,95 +1,13 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { putJson, putText } from '../../../kernel/aws/s3-objects';
-import { config } from '../../../kernel/config';
-import { InvalidInput, LabelingJobFailed, LabelingJobTimedOut } from '../../../kernel/errors';
-import { logger, metrics } from '../../../kernel/observability';
-import { toS3Uri } from '../../../kernel/rules/s3-uri';
+import { LabelingJobFailed, LabelingJobTimedOut } from '../../../kernel/errors';
+import { logger } from '../../../kernel/observability';
 import type { LabelingBackend } from '../../aws/labeling-backend';
-import { deliverOutcome } from '../../aws/labeling-callbacks';
-import { deleteTaskToken } from '../../aws/task-tokens';
-import { readOversizeImageCount } from '../../aws/validation-dimensions';
-import type { StartLabelingJobInput } from '../../contracts/labeling-steps';
 import { isStoppable, labelingOutcome, outcomeError } from '../../rules/labeling-outcome';
-import { AUTO_LABELING_MIN_OBJECTS, decideAutoLabeling } from '../rules/auto-labeling';
-import { isTaggedWithRun, planLabelingJob } from '../rules/labeling-job-request';
-import { boundingBoxTemplate } from '../rules/labeling-ui-template';
-import { createLabelingJob, describeLabelingJob, stopLabelingJob } from './labeling-jobs';
-
-/**
- * A job of our deterministic name exists: adopt it when it carries our run tag (a retried start);
- * if it already finished while no token was stored, resume the execution now instead of waiting
- * for an event that has come and gone. A job of another run is a name clash the user must fix.
- */
-const adoptExistingJob = async (input: StartLabelingJobInput, tokenBucket: string): Promise<void> => {
-  const { jobName, runId } = input.run;
-  const job = await describeLabelingJob(jobName);
-  if (job === undefined || !isTaggedWithRun(job.tags, runId)) {
-    await deleteTaskToken(tokenBucket, jobName);
-    throw new InvalidInput(
-      `labeling job ${jobName} already exists and was not started by run ${runId}; ` +
-        'labeling job names are unique per account and region, so start the batch under another name',
-      { jobName, runId },
-    );
-  }
-  const outcome = labelingOutcome(job);
-  logger.info('adopted existing labeling job', { jobName, status: job.status });
-  if (outcome.kind === 'running') return;
-  await deliverOutcome(input.taskToken, outcome);
-  await deleteTaskToken(tokenBucket, jobName);
-};
-
-/** Start-labeling-job declares these settings, so a missing one fails its cold start first. */
-const groundTruthSetting = (name: 'AWS_REGION' | 'LABELING_ROLE_ARN' | 'DATA_BUCKET'): string => {
-  const value = config[name];
-  if (!value) throw new Error(`missing environment variable ${name}`);
-  return value;
-};
-
-/** A stack deployed for the built-in backend may have no workteam: a Ground Truth run then cannot start. */
-const workteamArn = (): string => {
-  if (config.WORKTEAM_ARN === '') {
-    throw new InvalidInput(
-      'labelingBackend ground-truth needs a workteam, and this stack has none: deploy with --param "workteamArn=..." (or createWorkforce=true), or label this batch with the builtin backend',
-      { field: 'labelingBackend' },
-    );
-  }
-  return config.WORKTEAM_ARN;
-};
+import { isTaggedWithRun } from '../rules/labeling-job-request';
+import { describeLabelingJob, stopLabelingJob } from './labeling-jobs';
 
 /** SageMaker Ground Truth: CreateLabelingJob; its state-change event resumes the run (labeling-job-events). */
 export const groundTruthBackend: LabelingBackend = {
   name: 'ground-truth',
-
-  /**
-   * 1. Decide auto-labeling (asked for, big enough, images small enough) and plan the request.
-   * 2. Store the task token before the job exists, so no completion event can beat it.
-   * 3. Write the worker template, create the job (or adopt our own), record the decisions.
-   */
-  async start(input, storeToken) {
-    const { run, manifest, validation } = input;
-    const needsDimensions = run.autoLabeling && manifest.objects >= AUTO_LABELING_MIN_OBJECTS;
-    const oversizeImages = needsDimensions ? await readOversizeImageCount(validation.reportUri) : 0;
-    const autoLabeling = decideAutoLabeling({ requested: run.autoLabeling, objects: manifest.objects, oversizeImages });
-    const plan = planLabelingJob({
-      run,
-      manifest,
-      region: groundTruthSetting('AWS_REGION'),
-      workteamArn: workteamArn(),
-      roleArn: groundTruthSetting('LABELING_ROLE_ARN'),
-      autoLabeling,
-    });
-    await storeToken();
-    const examples = run.examples?.map((e) => ({ ...e, uri: toS3Uri({ bucket: run.bucket, key: e.key }) }));
-    const template = boundingBoxTemplate({ instructions: run.instructions, examples });
-    await putText(run.bucket, plan.templateKey, template, 'text/html; charset=utf-8');
-    const created = await createLabelingJob(plan.request);
-    if (created === 'exists') await adoptExistingJob(input, groundTruthSetting('DATA_BUCKET'));
-    else metrics.addMetric('LabelingJobsStarted', MetricUnit.Count, 1);
-    const reusedExistingJob = created === 'exists';
-    await putJson(run.bucket, plan.recordKey, { ...plan.record, reusedExistingJob });
-    logger.info('labeling job started', { jobName: run.jobName, autoLabeling: autoLabeling.code, reusedExistingJob });
-    return { jobName: run.jobName, backend: 'ground-truth', autoLabeling: autoLabeling.enabled, reusedExistingJob };
-  },
 
   /**
    * A finished job gives the same outcome the event would have; a job still running is stopped,
