@@ -14,7 +14,18 @@ const MAX_BYTES_PER_UNIT = 3;
  * encoded again, and nothing per line outlives the call; when the stream signals backpressure,
  * `write` returns a promise that resolves on `drain`, so memory stays bounded by the stream's buffer.
  */
-export const writableLineSink = (stream: Writable): LineSink => {
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+const ZERO = 0x30;
+/** Room for a line number (up to 2^53), its tab and the newline. */
+const NUMBER_ROOM = 18;
+
+/** A `LineSink` that also writes `<n>\t<text>\n` lines (a spool's) without building them as strings. */
+export interface BufferedLineSink extends LineSink {
+  writeNumbered(n: number, text: string): undefined | Promise<void>;
+}
+
+export const writableLineSink = (stream: Writable): BufferedLineSink => {
   // A buffer handed to the stream is its until written: each flush starts a fresh one.
   let buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   let used = 0;
@@ -27,7 +38,21 @@ export const writableLineSink = (stream: Writable): LineSink => {
     used = 0;
     return ok;
   };
+  /** Makes room for `units` UTF-16 units; false when the flush asked to wait. */
+  const reserve = (units: number): boolean => (MAX_BYTES_PER_UNIT * units > BUFFER_BYTES - used ? flush() : true);
   return {
+    writeNumbered(n, text) {
+      if (MAX_BYTES_PER_UNIT * text.length + NUMBER_ROOM > BUFFER_BYTES) return this.write(`${n}\t${text}\n`);
+      const ok = reserve(text.length + NUMBER_ROOM);
+      let digits = 1;
+      for (let m = n; m >= 10; m = Math.floor(m / 10)) digits += 1;
+      for (let k = digits - 1, m = n; k >= 0; k -= 1, m = Math.floor(m / 10)) buffer[used + k] = ZERO + (m % 10);
+      used += digits;
+      buffer[used++] = TAB;
+      used += buffer.write(text, used);
+      buffer[used++] = NEWLINE;
+      return drained(ok);
+    },
     write(text) {
       if (MAX_BYTES_PER_UNIT * text.length > BUFFER_BYTES - used) {
         const ok = flush();

@@ -22,3 +22,24 @@ describe('writableLineSink buffering', () => {
     expect(readFileSync(path, 'utf8')).toBe(`${lines.join('\n')}\n`);
   });
 });
+
+describe('writableLineSink numbered lines', () => {
+  it('writes `<n>\\t<text>\\n` as the same bytes as the string would be', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'line-sink-test-'));
+    const path = join(dir, 'out.manifest');
+    const sink = writableLineSink(createWriteStream(path));
+    const numbers = [0, 1, 9, 10, 99, 100, 123_456_789, 2 ** 40];
+    const expected: string[] = [];
+    for (const [i, n] of numbers.entries()) {
+      const text = `{"i":${i},"s":"${'é☕'.repeat(i * 5)}"}`;
+      await sink.writeNumbered(n, text);
+      expected.push(`${n}\t${text}\n`);
+    }
+    await sink.writeNumbered(7, `"${'x'.repeat(300_000)}"`);
+    expected.push(`7\t"${'x'.repeat(300_000)}"\n`);
+    await sink.close();
+
+    expect(readFileSync(path, 'utf8')).toBe(expected.join(''));
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
