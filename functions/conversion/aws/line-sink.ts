@@ -3,40 +3,75 @@ import type { Writable } from 'node:stream';
 import type { LineSink } from '../rules/dataset-conversion';
 
 /** Bytes gathered before one `write`: fewer, larger writes keep per-line overhead low. */
-const BUFFER_CHARS = 64 * 1024;
+const BUFFER_BYTES = 256 * 1024;
+
+/** UTF-8 takes at most 3 bytes per UTF-16 unit (a surrogate pair: 4 bytes for 2 units). */
+const MAX_BYTES_PER_UNIT = 3;
 
 /**
  * Adapts a Node writable (a file, or the PassThrough feeding an S3 multipart upload) to a
- * `LineSink`. Text is buffered up to 64 KiB; when the stream signals backpressure, `write`
- * returns a promise that resolves on `drain`, so memory stays bounded by the stream's buffer.
+ * `LineSink`. Text is encoded straight into a 256 KiB buffer, so no joined string is built and
+ * encoded again, and nothing per line outlives the call; when the stream signals backpressure,
+ * `write` returns a promise that resolves on `drain`, so memory stays bounded by the stream's buffer.
  */
-export const writableLineSink = (stream: Writable): LineSink => {
-  let buffer: string[] = [];
-  let size = 0;
-  const flush = (): undefined | Promise<void> => {
-    if (size === 0) return undefined;
-    const ok = stream.write(buffer.join(''));
-    buffer = [];
-    size = 0;
-    return ok ? undefined : once(stream, 'drain').then(() => undefined);
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+const ZERO = 0x30;
+/** Room for a line number (up to 2^53), its tab and the newline. */
+const NUMBER_ROOM = 18;
+
+/** A `LineSink` that also writes `<n>\t<text>\n` lines (a spool's) without building them as strings. */
+export interface BufferedLineSink extends LineSink {
+  writeNumbered(n: number, text: string): undefined | Promise<void>;
+}
+
+export const writableLineSink = (stream: Writable): BufferedLineSink => {
+  // A buffer handed to the stream is its until written: each flush starts a fresh one.
+  let buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+  let used = 0;
+  const drained = (ok: boolean): undefined | Promise<void> =>
+    ok ? undefined : once(stream, 'drain').then(() => undefined);
+  const flush = (): boolean => {
+    if (used === 0) return true;
+    const ok = stream.write(buffer.subarray(0, used));
+    buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+    used = 0;
+    return ok;
   };
+  /** Makes room for `units` UTF-16 units; false when the flush asked to wait. */
+  const reserve = (units: number): boolean => (MAX_BYTES_PER_UNIT * units > BUFFER_BYTES - used ? flush() : true);
   return {
+    writeNumbered(n, text) {
+      if (MAX_BYTES_PER_UNIT * text.length + NUMBER_ROOM > BUFFER_BYTES) return this.write(`${n}\t${text}\n`);
+      const ok = reserve(text.length + NUMBER_ROOM);
+      let digits = 1;
+      for (let m = n; m >= 10; m = Math.floor(m / 10)) digits += 1;
+      for (let k = digits - 1, m = n; k >= 0; k -= 1, m = Math.floor(m / 10)) buffer[used + k] = ZERO + (m % 10);
+      used += digits;
+      buffer[used++] = TAB;
+      used += buffer.write(text, used);
+      buffer[used++] = NEWLINE;
+      return drained(ok);
+    },
     write(text) {
-      buffer.push(text);
-      size += text.length;
-      return size >= BUFFER_CHARS ? flush() : undefined;
+      if (MAX_BYTES_PER_UNIT * text.length > BUFFER_BYTES - used) {
+        const ok = flush();
+        if (MAX_BYTES_PER_UNIT * text.length > BUFFER_BYTES) return drained(stream.write(text) && ok);
+        if (!ok) {
+          used = buffer.write(text, 0);
+          return drained(false);
+        }
+      }
+      used += buffer.write(text, used);
+      return undefined;
     },
     writeBytes(bytes) {
       // Text written before goes first; the bytes are a batch already, so they skip the buffer.
-      if (size > 0) {
-        stream.write(buffer.join(''));
-        buffer = [];
-        size = 0;
-      }
-      return stream.write(bytes) ? undefined : once(stream, 'drain').then(() => undefined);
+      const ok = flush();
+      return drained(stream.write(bytes) && ok);
     },
     async close() {
-      await flush();
+      await drained(flush());
       stream.end();
       await once(stream, 'finish');
     },

@@ -31,6 +31,7 @@ export const createFileSpool = async (directory = tmpdir()): Promise<FileSpool> 
   let closed = false;
   return {
     append: (text) => sink.write(`${text}\n`),
+    appendNumbered: (line, text) => sink.writeNumbered(line, text),
     async clear() {
       if (closed) closed = false;
       else await sink.close();

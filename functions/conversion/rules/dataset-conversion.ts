@@ -22,6 +22,8 @@ export interface LineSink {
 /** Scratch storage for the accepted lines between the two passes (a temp file in practice). */
 export interface LineSpool {
   append(text: string): undefined | Promise<void>;
+  /** `append(\`${line}\t${text}\`)` without building that string: a byte spool writes the number's digits itself. */
+  appendNumbered?(line: number, text: string): undefined | Promise<void>;
   /** The appended lines, in order, each without its newline; may be replayed more than once. */
   replay(): AsyncIterable<string>;
   /** Forgets every line, for a fresh first pass. */
@@ -75,9 +77,12 @@ interface PassOneState {
 
 const tally = (identities: PassOneState['identities'], { attribute, bucket }: LineIdentity = {}): void => {
   if (attribute === undefined || bucket === undefined) return;
-  const buckets = identities.get(attribute) ?? new Map<string, number>();
+  let buckets = identities.get(attribute);
+  if (buckets === undefined) {
+    buckets = new Map<string, number>();
+    identities.set(attribute, buckets);
+  }
   buckets.set(bucket, (buckets.get(bucket) ?? 0) + 1);
-  identities.set(attribute, buckets);
 };
 
 /** The key with the highest count; the first seen wins a tie, so the choice is deterministic. */
@@ -138,7 +143,8 @@ const takeRecord = (
   // memory holds no per-line number for the rare duplicate report.
   const text = formatDatasetLine(line, parsed.attribute, state.registry);
   state.chars += text.length + 1;
-  return ports.spool.append(`${record.line}\t${text}`);
+  const { spool } = ports;
+  return spool.appendNumbered ? spool.appendNumbered(record.line, text) : spool.append(`${record.line}\t${text}`);
 };
 
 /** Reports a spooled line (`<input line>\t<json>`) whose image an earlier line has, and un-counts it. */

@@ -71,7 +71,10 @@ export class DatasetReportBuilder {
       const b = bin(box.confidence);
       bins[b] = (bins[b] ?? 0) + sign;
       // An image counts once per label: only at the label's first box on the line.
-      if (boxes.findIndex((other) => other.labelId === box.labelId) === i) add(this.imagesPerLabel, box.labelId, sign);
+      let first = true;
+      for (let j = 0; j < i && first; j += 1)
+        first = (boxes[j] as DatasetLine['boxes'][number]).labelId !== box.labelId;
+      if (first) add(this.imagesPerLabel, box.labelId, sign);
     }
   }
 

@@ -154,9 +154,12 @@ class RecordAssembler {
   }
 }
 
+/** Records per batch: parsed records wait in a batch, so a small one lets them die young. */
+const BATCH_RECORDS = 16;
+
 /**
  * Cuts decoded text into physical lines and records, one chunk at a time, synchronously (so a
- * caller pays one await per chunk, not per line). Memory holds one chunk plus at most one record
+ * caller pays one await per batch, not per line). Memory holds one chunk plus at most one record
  * of `maxRecordChars`; blank lines are skipped but counted, so `line` matches what an editor shows.
  */
 export class ManifestSplitter {
@@ -164,6 +167,11 @@ export class ManifestSplitter {
   private readonly assembler: RecordAssembler;
   private readonly maxChars: number;
   private carry = '';
+  /** The chunk being cut, and where its next line starts. */
+  private text = '';
+  private start = 0;
+  /** The carry and the fed chunk's first line, when a line straddled the two chunks. */
+  private head: string | undefined;
   private lineNo = 0;
   private skipping = false;
 
@@ -175,22 +183,62 @@ export class ManifestSplitter {
   /** Feeds one chunk; returns the records it completed. */
   push(chunk: Uint8Array | string): ManifestRecord[] {
     const out: ManifestRecord[] = [];
-    const text = this.carry + (typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true }));
-    let start = 0;
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+    this.feed(chunk);
+    this.next(out, Number.POSITIVE_INFINITY);
+    return out;
+  }
+
+  /** Takes one chunk, to be cut by `next`; the previous one must be used up. */
+  feed(chunk: Uint8Array | string): void {
+    const text = typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, { stream: true });
+    // The carry joins only the chunk's first line: `carry + text` would copy the whole chunk.
+    const first = this.carry === '' ? -1 : text.indexOf('\n');
+    if (this.carry === '') this.text = text;
+    else if (first === -1) this.text = this.carry + text;
+    else {
+      this.head = this.carry + text.slice(0, first);
+      this.text = text;
+      this.start = first + 1;
+      this.carry = '';
+      return;
+    }
+    this.carry = '';
+    this.start = 0;
+  }
+
+  /**
+   * Adds the records of the fed chunk to `out` until it holds `max` or the chunk is used up;
+   * returns whether lines are left. Parsing only as many as the caller takes keeps few parsed
+   * records alive at once, so fewer survive a scavenge.
+   */
+  next(out: ManifestRecord[], max: number): boolean {
+    if (this.head !== undefined) {
       this.lineNo += 1;
-      if (this.skipping) this.skipping = false;
-      else this.take(text.slice(start, end), out);
+      this.takeLine(this.head, out);
+      this.head = undefined;
+      if (out.length >= max) return true;
+    }
+    const text = this.text;
+    let start = this.start;
+    for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+      this.lineNo += 1;
+      this.takeLine(text.slice(start, end), out);
       start = end + 1;
+      if (out.length >= max) {
+        this.start = start;
+        return true;
+      }
     }
     this.carry = text.slice(start);
+    this.text = '';
+    this.start = 0;
     if (!this.skipping && this.carry.length > this.maxChars) {
       // One line longer than any real record: report where it starts, skip to the next newline.
       out.push({ line: this.lineNo + 1, text: this.carry.slice(0, 200), oversized: true });
       this.skipping = true;
     }
     if (this.skipping) this.carry = '';
-    return out;
+    return false;
   }
 
   /** Ends the input; returns the records still pending. */
@@ -205,6 +253,11 @@ export class ManifestSplitter {
     return out;
   }
 
+  private takeLine(raw: string, out: ManifestRecord[]): void {
+    if (this.skipping) this.skipping = false;
+    else this.take(raw, out);
+  }
+
   private take(raw: string, out: ManifestRecord[]): void {
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (text.length > this.maxChars) {
@@ -215,15 +268,19 @@ export class ManifestSplitter {
   }
 }
 
-/** Reads manifest records in batches (one per input chunk) from an S3 body or a file stream. */
+/** Reads manifest records in small batches from an S3 body or a file stream. */
 export async function* readManifestBatches(
   chunks: AsyncIterable<Uint8Array | string>,
   options: LineReaderOptions = {},
 ): AsyncGenerator<ManifestRecord[]> {
   const splitter = new ManifestSplitter(options);
   for await (const chunk of chunks) {
-    const records = splitter.push(chunk);
-    if (records.length > 0) yield records;
+    splitter.feed(chunk);
+    for (let more = true; more; ) {
+      const records: ManifestRecord[] = [];
+      more = splitter.next(records, BATCH_RECORDS);
+      if (records.length > 0) yield records;
+    }
   }
   const rest = splitter.end();
   if (rest.length > 0) yield rest;
