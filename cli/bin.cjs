@@ -5,35 +5,60 @@
 // functions/conversion/functions.yml): V8's defaults let its heap grow to twice the memory for
 // no speed. Heap sizes are fixed at startup, and tsx with every command's modules would cost the
 // conversion ~2 s and ~100 MB before its first line, so convert runs as its own bundle
-// (cli/convert-main.ts, built by esbuild in a fraction of a second) in a child with those flags.
+// (cli/convert-main.ts, built by esbuild and cached) in a child with those flags.
 const CONVERT_HEAP_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=96'];
 
-const runConvertBundle = () => {
-  const { spawn } = require('node:child_process');
-  const { mkdtempSync, rmSync } = require('node:fs');
-  const { constants, tmpdir } = require('node:os');
-  const { join } = require('node:path');
-  const dir = mkdtempSync(join(tmpdir(), 'labeling-pipeline-convert-'));
-  const bundle = join(dir, 'convert.js');
-  require('esbuild').buildSync({
+/**
+ * The convert bundle, rebuilt only when one of its inputs changed since it was built (esbuild's
+ * metafile lists them; checking their times takes a few ms, building ~0.2 s). Written to a
+ * temporary name and renamed, so a concurrent run never loads half a file.
+ */
+const convertBundle = () => {
+  const { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+  const { join, resolve } = require('node:path');
+  const root = join(__dirname, '..');
+  const cache = process.env.LABELING_PIPELINE_CACHE_DIR ?? join(root, 'node_modules', '.cache', 'labeling-pipeline');
+  const bundle = join(cache, 'convert.js');
+  const inputsFile = `${bundle}.inputs.json`;
+  try {
+    const inputs = JSON.parse(readFileSync(inputsFile, 'utf8'));
+    if (existsSync(bundle) && Object.entries(inputs).every(([file, mtime]) => statSync(file).mtimeMs === mtime)) {
+      return bundle;
+    }
+  } catch {
+    // No cache yet, or an input is gone: build.
+  }
+  mkdirSync(cache, { recursive: true });
+  const building = `${bundle}.${process.pid}.tmp`;
+  const built = require('esbuild').buildSync({
+    absWorkingDir: root,
     entryPoints: [join(__dirname, 'convert-main.ts')],
     bundle: true,
     platform: 'node',
     target: 'node24',
     format: 'cjs',
     mainFields: ['module', 'main'],
-    outfile: bundle,
+    outfile: building,
+    metafile: true,
     logLevel: 'error',
   });
-  const child = spawn(process.execPath, [...CONVERT_HEAP_FLAGS, bundle, ...process.argv.slice(2)], {
+  const inputs = Object.fromEntries(
+    Object.keys(built.metafile.inputs).map((input) => [resolve(root, input), statSync(resolve(root, input)).mtimeMs]),
+  );
+  renameSync(building, bundle);
+  writeFileSync(inputsFile, JSON.stringify(inputs));
+  return bundle;
+};
+
+const runConvertBundle = () => {
+  const { spawn } = require('node:child_process');
+  const { constants } = require('node:os');
+  const child = spawn(process.execPath, [...CONVERT_HEAP_FLAGS, convertBundle(), ...process.argv.slice(2)], {
     stdio: 'inherit',
   });
   // A signal sent to this process alone (kill <pid>) must stop the conversion too, not orphan it.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
-  child.on('exit', (code, signal) => {
-    rmSync(dir, { recursive: true, force: true });
-    process.exit(code ?? 128 + (constants.signals[signal] ?? 0));
-  });
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
 };
 
 if (process.argv[2] === 'convert') {

@@ -4,9 +4,9 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -228,18 +228,32 @@ describe('convert command as its own bundle', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('converts from a bundle it builds for the run and removes when done', () => {
+  it('converts from a cached bundle, rebuilt only when one of its sources changed', () => {
     const input = join(dir, 'small.manifest');
     writeFileSync(input, `${[...generateOutputLines({ count: 200 })].join('\n')}\n`);
-    const before = new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('labeling-pipeline-convert-')));
+    const cache = join(dir, 'cache');
+    const env = { ...process.env, LABELING_PIPELINE_CACHE_DIR: cache };
+    const convert = (out: string) =>
+      spawnSync(process.execPath, [BIN, 'convert', input, '--out', join(dir, out)], { encoding: 'utf8', env });
+    const bundle = join(cache, 'convert.js');
 
-    const run = cli(input, '--out', join(dir, 'small'));
+    const first = convert('first');
+    const built = statSync(bundle).mtimeMs;
+    const second = convert('second');
+    const reused = statSync(bundle).mtimeMs;
+    const inputs = JSON.parse(readFileSync(`${bundle}.inputs.json`, 'utf8')) as Record<string, number>;
+    const source = Object.keys(inputs).find((file) => file.endsWith(join('cli', 'convert-main.ts')));
+    if (source === undefined) throw new Error('the cache does not list cli/convert-main.ts');
+    writeFileSync(`${bundle}.inputs.json`, JSON.stringify({ ...inputs, [source]: 1 }));
+    const third = convert('third');
 
-    expect(run.stderr).toBe('');
-    expect(run.status).toBe(0);
-    expect(readFileSync(join(dir, 'small', 'train.manifest'), 'utf8').length).toBeGreaterThan(0);
-    const left = readdirSync(tmpdir()).filter((name) => name.startsWith('labeling-pipeline-convert-'));
-    expect(left.filter((name) => !before.has(name))).toEqual([]);
+    expect([first.status, second.status, third.status]).toEqual([0, 0, 0]);
+    expect(first.stderr).toBe('');
+    expect(reused).toBe(built);
+    expect(statSync(bundle).mtimeMs).not.toBe(built);
+    expect(readFileSync(join(dir, 'third', 'train.manifest'))).toEqual(
+      readFileSync(join(dir, 'first', 'train.manifest')),
+    );
   });
 
   it('passes a SIGTERM sent to the command on to the conversion, and exits 143', async () => {
