@@ -35,7 +35,8 @@ export class DatasetRefused extends Error {
   override readonly name = 'DatasetRefused' as const;
 }
 
-const fileSink = (path: string) => writableLineSink(createWriteStream(path, { highWaterMark: FILE_HIGH_WATER_MARK }));
+const fileSink = (path: string) =>
+  writableLineSink(createWriteStream(path, { highWaterMark: FILE_HIGH_WATER_MARK }), { recycle: true });
 
 const OUTPUT_FILES = ['train.manifest', 'test.manifest', 'report.json', 'report.html'] as const;
 

@@ -25,16 +25,62 @@ export interface BufferedLineSink extends LineSink {
   writeNumbered(n: number, text: string): undefined | Promise<void>;
 }
 
-export const writableLineSink = (stream: Writable): BufferedLineSink => {
-  // A buffer handed to the stream is its until written: each flush starts a fresh one.
-  let buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+/**
+ * Spare buffers of one size. Each 256 KiB buffer is external memory: a fresh one per flush
+ * made V8 run full GCs for the external memory alone, while a few recycled ones keep it flat.
+ */
+export class BufferPool {
+  private readonly spare: Buffer[] = [];
+
+  constructor(
+    private readonly bytes: number,
+    private readonly keep: number,
+  ) {}
+
+  /** A spare buffer, or a new one when none is spare; its contents are arbitrary. */
+  take(): Buffer {
+    return this.spare.pop() ?? Buffer.allocUnsafe(this.bytes);
+  }
+
+  /** Hands back a buffer nothing reads any more; beyond `keep` spares it is left to the GC. */
+  give(buffer: Buffer): void {
+    if (buffer.length === this.bytes && this.spare.length < this.keep) this.spare.push(buffer);
+  }
+
+  get spares(): number {
+    return this.spare.length;
+  }
+}
+
+/** Spares a sink keeps: a 1 MiB stream buffer holds 4 flushes, and one more is being filled. */
+const SPARE_BUFFERS = 5;
+
+export interface WritableLineSinkOptions {
+  /**
+   * Reuse a flushed buffer once the stream's write callback for it has fired. Only for streams
+   * done with a chunk by then, as a file stream is; a PassThrough calls back while the chunk
+   * still waits on its readable side, so its buffers are never reused.
+   */
+  recycle?: boolean;
+}
+
+export const writableLineSink = (stream: Writable, options: WritableLineSinkOptions = {}): BufferedLineSink => {
+  // A buffer handed to the stream is its until written: a flush starts on a spare or fresh one.
+  const pool = new BufferPool(BUFFER_BYTES, options.recycle === true ? SPARE_BUFFERS : 0);
+  let buffer = pool.take();
   let used = 0;
   const drained = (ok: boolean): undefined | Promise<void> =>
     ok ? undefined : once(stream, 'drain').then(() => undefined);
   const flush = (): boolean => {
     if (used === 0) return true;
-    const ok = stream.write(buffer.subarray(0, used));
-    buffer = Buffer.allocUnsafe(BUFFER_BYTES);
+    const full = buffer;
+    const ok =
+      options.recycle === true
+        ? stream.write(full.subarray(0, used), (error) => {
+            if (error === undefined || error === null) pool.give(full);
+          })
+        : stream.write(full.subarray(0, used));
+    buffer = pool.take();
     used = 0;
     return ok;
   };

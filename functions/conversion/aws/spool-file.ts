@@ -27,7 +27,7 @@ export const createFileSpool = async (directory = tmpdir()): Promise<FileSpool> 
   const path = join(dir, 'lines.jsonl');
   const open = () => createWriteStream(path, { highWaterMark: FILE_HIGH_WATER_MARK });
   let file = open();
-  let sink = writableLineSink(file);
+  let sink = writableLineSink(file, { recycle: true });
   let closed = false;
   return {
     append: (text) => sink.write(`${text}\n`),
@@ -37,7 +37,7 @@ export const createFileSpool = async (directory = tmpdir()): Promise<FileSpool> 
       else await sink.close();
       // A new write stream truncates the file.
       file = open();
-      sink = writableLineSink(file);
+      sink = writableLineSink(file, { recycle: true });
     },
     async *replay() {
       if (!closed) {

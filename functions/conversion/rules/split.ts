@@ -144,9 +144,18 @@ export interface SplitPlan {
 const hashOrder = (index: SplitIndex, assignment: Uint8Array): { order: Float64Array; duplicates: number } => {
   const indexBits = Math.max(1, Math.ceil(Math.log2(index.size + 1)));
   const slots = 2 ** indexBits;
-  const hashRange = 2 ** (53 - indexBits);
+  const slotMask = slots - 1;
+  // A key is (hash mod 2^(53 - indexBits)) · slots + i, built from the hash's two 32-bit halves
+  // with integer masks (indices are below 2^32): exactly the float `%` and `/` they replace.
+  const highMask = indexBits <= 21 ? 2 ** (21 - indexBits) - 1 : 0;
+  const lowMask = indexBits <= 21 ? -1 : 2 ** (53 - indexBits) - 1;
   const keys = new Float64Array(index.size);
-  for (let i = 0; i < index.size; i += 1) keys[i] = (index.hashOf(i) % hashRange) * slots + i;
+  for (let i = 0; i < index.size; i += 1) {
+    const hash = index.hashOf(i);
+    const low = hash >>> 0;
+    const high = (hash - low) / 4294967296;
+    keys[i] = ((high & highMask) * 4294967296 + ((low & lowMask) >>> 0)) * slots + i;
+  }
   keys.sort();
   let n = 0;
   let runKey = -1;
@@ -154,8 +163,9 @@ const hashOrder = (index: SplitIndex, assignment: Uint8Array): { order: Float64A
   let runStart = 0;
   for (let k = 0; k < keys.length; k += 1) {
     const key = keys[k] ?? 0;
-    const i = key % slots;
-    const truncated = Math.floor(key / slots);
+    // slots ≤ 2^32, so the index is the key's low bits; key − i stands for the truncated hash.
+    const i = slots === 4294967296 ? key >>> 0 : (key >>> 0) & slotMask;
+    const truncated = key - i;
     if (truncated !== runKey) {
       runKey = truncated;
       runStart = n;

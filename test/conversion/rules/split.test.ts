@@ -89,6 +89,26 @@ describe('split', () => {
     expect(plan.train + plan.test).toBe(2);
   });
 
+  it('orders and deduplicates by the full 53-bit hash, also when hashes agree in their low bits', () => {
+    // With 6 lines a key keeps a hash's low 50 bits: the first four share one truncated key.
+    const low = 2 ** 32 + 12_345;
+    const hashes = [low + 2 ** 51, low, low + 2 ** 52, low + 2 ** 51, 2 ** 53 - 1, 0];
+    const index = new SplitIndex();
+    for (const hash of hashes) index.add(hash, [0]);
+    const plan = planSplit(index, { testFraction: 0.5 });
+
+    expect([...plan.assignment].map((a) => a === Assignment.DUPLICATE)).toEqual([
+      false,
+      false,
+      false,
+      true,
+      false,
+      false,
+    ]);
+    expect(plan.duplicates).toBe(1);
+    expect(plan.train + plan.test).toBe(5);
+  });
+
   it('handles an empty index', () => {
     expect(planSplit(new SplitIndex(), { testFraction: 0.2 })).toMatchObject({ train: 0, test: 0, duplicates: 0 });
   });
