@@ -10,9 +10,10 @@ import { bundleClientsAlone, bundleFunction, type FunctionBundle } from '../scri
 
 /**
  * `npm run bench bundles`: every function bundled as `npm run package` bundles it. For each:
- * its size, its cold import (a fresh Node process requiring the bundle, median of ROUNDS), and
+ * its size, its cold import (a fresh Node process requiring the bundle, median of IMPORT_ROUNDS), and
  * the cold import of a bundle that builds its own SDK clients and nothing else, the floor it can
- * reach; the two alternate in each round so a busy machine slows both alike. Then what
+ * reach; the two run back to back in each round and the ratio is the median of those pairs,
+ * so a busy machine slows both alike. Then what
  * `--enable-source-maps` would add to a cold start against mapping a failing invocation's stack
  * once (kernel/stack-traces.ts), and the labeling API's handlers' cold (import + first request)
  * and warm latency against the local DynamoDB stand-in. Goals: no bundle over 1 MB; a function
@@ -21,6 +22,8 @@ import { bundleClientsAlone, bundleFunction, type FunctionBundle } from '../scri
 
 const execFileAsync = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+/** More rounds for the import table: one cold import is tens of ms, and this machine's jitter is of that order. */
+const IMPORT_ROUNDS = ROUNDS * 2 - 1;
 const WARM_REQUESTS = 30;
 
 /** Settings every handler may read at load, with dummy values; nothing here reaches AWS. */
@@ -49,6 +52,8 @@ interface ImportRow {
   bundle: FunctionBundle;
   importMs: number;
   clientsMs: number | undefined;
+  /** Median over rounds of the function's import time over its clients' import time right after it. */
+  ratio: number | undefined;
 }
 
 const measureImports = async (bundles: FunctionBundle[], dir: string): Promise<ImportRow[]> => {
@@ -59,16 +64,29 @@ const measureImports = async (bundles: FunctionBundle[], dir: string): Promise<I
   }
   const own = new Map<string, number[]>();
   const alone = new Map<string, number[]>();
-  for (let round = 0; round < ROUNDS; round++) {
+  const ratios = new Map<string, number[]>();
+  const add = (map: Map<string, number[]>, fn: string, value: number) => map.set(fn, [...(map.get(fn) ?? []), value]);
+  for (let round = 0; round < IMPORT_ROUNDS; round++) {
     for (const bundle of bundles) {
       const floor = floors.get(bundle.sdkClients.join('+'));
-      own.set(bundle.fn, [...(own.get(bundle.fn) ?? []), coldImportMs(bundle.file)]);
-      if (floor !== undefined) alone.set(bundle.fn, [...(alone.get(bundle.fn) ?? []), coldImportMs(floor)]);
+      const ms = coldImportMs(bundle.file);
+      add(own, bundle.fn, ms);
+      if (floor === undefined) continue;
+      const floorMs = coldImportMs(floor);
+      add(alone, bundle.fn, floorMs);
+      // Each pair ran back to back: their ratio drifts less with the machine's load than a ratio of medians.
+      add(ratios, bundle.fn, ms / floorMs);
     }
   }
   return bundles.map((bundle) => {
     const clients = alone.get(bundle.fn);
-    return { bundle, importMs: median(own.get(bundle.fn) ?? []), clientsMs: clients && median(clients) };
+    const paired = ratios.get(bundle.fn);
+    return {
+      bundle,
+      importMs: median(own.get(bundle.fn) ?? []),
+      clientsMs: clients && median(clients),
+      ratio: paired && median(paired),
+    };
   });
 };
 
@@ -228,10 +246,18 @@ const main = async () => {
     const bundles: FunctionBundle[] = [];
     for (const fn of Object.keys(deployedFunctions())) bundles.push(await bundleFunction(fn, dir));
     const imports = await measureImports(bundles, dir);
-    const ratio = (row: ImportRow) => (row.clientsMs === undefined ? undefined : row.importMs / row.clientsMs);
+    const ratio = (row: ImportRow) => row.ratio;
     process.stdout.write(
       `${table(
-        ['function', 'bundle KB', 'map KB', 'SDK clients', 'cold import ms', 'its clients alone ms', 'ratio'],
+        [
+          'function',
+          'bundle KB',
+          'map KB',
+          'SDK clients',
+          'cold import ms',
+          'its clients alone ms',
+          'ratio (median of pairs)',
+        ],
         imports.map((row) => [
           row.bundle.fn,
           kb(row.bundle.bytes),
