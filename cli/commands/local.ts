@@ -157,6 +157,14 @@ their process no longer runs.`,
         controller.abort();
       };
       for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+      // Work the abort cut short (a handler still writing to a local server that is shutting down)
+      // may fail after it: that is the abort's doing, so it is reported, and the exit code stays the
+      // signal's. Before any signal, an unhandled rejection crashes the command as usual. Kept for
+      // the process's life: such failures can come after the run has returned.
+      process.on('unhandledRejection', (reason: unknown) => {
+        if (!interruptedBy) throw reason;
+        reporter.line(`  (after the abort) ${reason instanceof Error ? reason.message : String(reason)}`);
+      });
       // After a hang-up the terminal is gone: failing writes to it must not stop the clean-up.
       process.stdout.on('error', (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EPIPE' && error.code !== 'EIO') throw error;

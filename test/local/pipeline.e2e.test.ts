@@ -205,6 +205,10 @@ describe('local pipeline, end to end, on the Ground Truth backend', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
+    let errors = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await new Promise<void>((resolve) => {
       child.stdout.on('data', (chunk: Buffer) => {
@@ -215,7 +219,11 @@ describe('local pipeline, end to end, on the Ground Truth backend', () => {
     });
     child.kill('SIGINT');
 
-    expect(await exited).toBe(130);
+    const code = await exited;
+    // With what the run printed, so a failure says why it ended otherwise.
+    if (code !== 130)
+      throw new Error(`exit code ${code}\n--- stdout\n${output.slice(-2500)}\n--- stderr\n${errors.slice(-2500)}`);
+    expect(code).toBe(130);
     expect(output).toContain('ABORTED');
     // The local S3 server and (the CLI's default backend being built-in) the labeling portal are closed.
     const ports = [/local S3 http:\/\/127\.0\.0\.1:(\d+)/, /labeling portal http:\/\/127\.0\.0\.1:(\d+)/].map(
