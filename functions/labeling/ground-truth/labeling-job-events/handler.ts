@@ -3,9 +3,9 @@ import { eventConsumer, logger } from '../../../kernel/observability';
 import { describeIssues } from '../../../kernel/parse';
 import { deliverOutcome } from '../../aws/labeling-callbacks';
 import { deleteTaskToken, getTaskToken } from '../../aws/task-tokens';
-import { labelingOutcome } from '../../rules/labeling-outcome';
 import { describeLabelingJob } from '../aws/labeling-jobs';
 import { GT_TERMINAL_STATUSES, GtJobStateEvent } from '../contracts/gt-job-state-event';
+import { labelingOutcome } from '../rules/ground-truth-outcome';
 import { labelingJobNameFromArn } from '../rules/labeling-job-names';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
