@@ -9,9 +9,9 @@ import { READY_PATTERN } from '../../functions/labeling/builtin/contracts/ready-
 import { TABLE_INDEXES } from '../../functions/labeling/builtin/contracts/table-items';
 import { GROUND_TRUTH_REGIONS } from '../../functions/labeling/ground-truth/contracts/ground-truth-regions';
 import { RUN_FAILED, RUN_SUCCEEDED } from '../../functions/run/contracts/pipeline-events';
-import { ASL_PATH } from '../../local-runtime/asl-loader';
-import { pipelineEventRules } from '../../local-runtime/event-rules';
-import { handlerModules } from '../../local-runtime/lambda-registry';
+import { ASL_PATH } from '../../local-runtime/stack/asl-loader';
+import { pipelineEventRules } from '../../local-runtime/stack/event-rules';
+import { handlerModules } from '../../local-runtime/stack/lambda-registry';
 import { bundleFunction, type FunctionBundle } from '../../scripts/function-bundles';
 
 const ROOT = join(__dirname, '..', '..');
