@@ -1,5 +1,8 @@
 import { iou } from '../functions/kernel/rules/boxes';
-import { failedOutputRecord, labeledOutputRecord } from './ground-truth-output';
+import {
+  failedOutputRecord,
+  labeledOutputRecord,
+} from '../functions/labeling/contracts/labeling-output/write-output-line';
 import type { TruthBox, TruthImage } from './sample-batch';
 import { createRandom } from './seeded-random';
 

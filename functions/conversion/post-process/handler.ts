@@ -8,7 +8,7 @@ import { parseS3Uri } from '../../kernel/rules/s3-uri';
 import * as z from '../../kernel/schema';
 import { datasetFiles, readJobDecisions } from '../aws/dataset-files';
 import { createFileSpool } from '../aws/spool-file';
-import { readLabelerFigures } from '../aws/worker-responses';
+import { readLabelerFigures } from '../aws/labeler-answers';
 import { convertOutputManifest } from '../rules/dataset-conversion';
 import { readManifestBatches } from '../rules/line-reader';
 import { datasetLimits } from '../rules/rekognition-rules';
