@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { slugify } from '../functions/kernel/rules/run-id';
+import { attributeOfMetadataKey } from '../functions/labeling/contracts/labeling-output/layout';
+import { readOutputLine } from '../functions/labeling/contracts/labeling-output/read-output-line';
 import { listFolder, printableName, type SkippedEntry } from './local-folder';
 import type { LocalEnvironment, RunReporter } from './local-stack';
 import { generateSampleBatch, type SampleFile, type TruthImage } from './sample-batch';
@@ -60,10 +62,12 @@ const labelsFromAnnotations = (lines: string[]): string[] => {
     } catch {
       continue;
     }
-    for (const [key, value] of Object.entries(record)) {
-      if (!key.endsWith('-metadata') || typeof value !== 'object' || value === null) continue;
-      const classMap = (value as { 'class-map'?: Record<string, unknown> })['class-map'] ?? {};
-      for (const [id, name] of Object.entries(classMap)) if (typeof name === 'string') byId.set(Number(id), name);
+    for (const key of Object.keys(record)) {
+      const attribute = attributeOfMetadataKey(key);
+      if (attribute === undefined) continue;
+      for (const box of readOutputLine(record, attribute).boxes) {
+        if (box.label !== undefined) byId.set(Number(box.classId), box.label);
+      }
     }
   }
   return [...byId.entries()].sort(([a], [b]) => a - b).map(([, name]) => name);
