@@ -1,3 +1,4 @@
+import { LabelingBackendName } from './contracts/step-io';
 import * as z from './schema';
 
 // The two shapes most settings share: a non-empty string that may be unset, a count with a default.
@@ -23,7 +24,7 @@ const Environment = z.object({
   MAX_DATASET_POLLS: positiveInt(240),
   MAX_TRAINING_POLLS: positiveInt(288),
   VALIDATION_CONCURRENCY: positiveInt(64),
-  LABELING_BACKEND: z._default(z.enum(['builtin', 'ground-truth']), 'builtin'),
+  LABELING_BACKEND: z._default(LabelingBackendName, 'builtin'),
   LABELING_TABLE: optionalText(),
   ADMIN_GROUP: z._default(z.string().check(z.minLength(1)), 'admins'),
   PRESIGN_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(30), z.maximum(3600)), 300),

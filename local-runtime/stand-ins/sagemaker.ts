@@ -1,6 +1,6 @@
 import { jobOutputPrefix, outputManifestKey } from '../../functions/labeling/contracts/labeling-output/layout';
-import { replayAnnotations, simulateLabelingJob } from '../ground-truth-simulator';
-import type { TruthImage } from '../sample-batch';
+import { replayAnnotations, simulateLabelingJob } from '../labelers/ground-truth-simulator';
+import type { TruthImage } from '../sample/sample-batch';
 import { type DeliveredEvent, eventEnvelope } from './eventbridge';
 import {
   ACCOUNT_ID,

@@ -5,12 +5,12 @@ import type {
   ClaimResponse,
   JobDetail,
   Task,
-} from '../functions/labeling/builtin/contracts/api';
-import { attributeOfMetadataKey } from '../functions/labeling/contracts/labeling-output/layout';
-import { readOutputLine } from '../functions/labeling/contracts/labeling-output/read-output-line';
+} from '../../functions/labeling/builtin/contracts/api';
+import { attributeOfMetadataKey } from '../../functions/labeling/contracts/labeling-output/layout';
+import { readOutputLine } from '../../functions/labeling/contracts/labeling-output/read-output-line';
+import type { TruthImage } from '../sample/sample-batch';
+import { createRandom } from '../sample/seeded-random';
 import { hashString, workerAnswer } from './ground-truth-simulator';
-import type { TruthImage } from './sample-batch';
-import { createRandom } from './seeded-random';
 
 /** A labeler's sign-in in the local pool. */
 export interface LabelerAccount {

@@ -1,11 +1,11 @@
-import { iou } from '../functions/kernel/rules/boxes';
-import { attributeOfMetadataKey, metadataKeyOf } from '../functions/labeling/contracts/labeling-output/layout';
+import { iou } from '../../functions/kernel/rules/boxes';
+import { attributeOfMetadataKey, metadataKeyOf } from '../../functions/labeling/contracts/labeling-output/layout';
 import {
   failedOutputRecord,
   labeledOutputRecord,
-} from '../functions/labeling/contracts/labeling-output/write-output-line';
-import type { TruthBox, TruthImage } from './sample-batch';
-import { createRandom } from './seeded-random';
+} from '../../functions/labeling/contracts/labeling-output/write-output-line';
+import type { TruthBox, TruthImage } from '../sample/sample-batch';
+import { createRandom } from '../sample/seeded-random';
 
 /** DescribeLabelingJob `LabelCounters` (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeLabelingJob.html). */
 export interface SimulatedLabelCounters {
