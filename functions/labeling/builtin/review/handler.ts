@@ -57,11 +57,11 @@ const imageUrl = async (sourceRef: string, now: Date): Promise<string> => {
   if (!sourceRef.startsWith('s3://')) return '';
   const { bucket, key } = parseS3Uri(sourceRef);
   if (bucket !== settings.DATA_BUCKET || !key.startsWith('incoming/')) return '';
-  return (await presignRead(bucket, key, now)).url;
+  return (await presignRead(bucket, key, now, settings.PRESIGN_SECONDS)).url;
 };
 
 /** `GET /api/jobs/{jobId}/review`: one page of the job's images, filtered, with counts over all of them. */
-export const reviewJob = httpRoute('reviewJob', async ({ params, query, now }) => {
+export const reviewJob = httpRoute('reviewJob', settings, async ({ params, query, now }) => {
   const job = await jobOf(params.jobId);
   const lines = await linesOf(job, now);
   const rejections = rejectionsBySource(await readRejections(job));
@@ -106,7 +106,7 @@ const imageOf = async (job: JobItem, index: number, now: Date) => {
 };
 
 /** `GET /api/jobs/{jobId}/review/{taskId}`: one image, every labeler's boxes next to the consolidated ones. */
-export const reviewImage = httpRoute('reviewImage', async ({ params, now }) => {
+export const reviewImage = httpRoute('reviewImage', settings, async ({ params, now }) => {
   const job = await jobOf(params.jobId);
   const index = Number(params.taskId);
   const found = await imageOf(job, index, now);
