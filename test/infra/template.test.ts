@@ -45,6 +45,21 @@ const declaredFunctions = (): string[] =>
 const lambdaIdOf = (fnKey: string) => `${fnKey.charAt(0).toUpperCase()}${fnKey.slice(1)}LambdaFunction`;
 const lambdaOf = (fnKey: string) => resource(lambdaIdOf(fnKey));
 
+/** SSE-S3 (AES256) by default with S3 Bucket Keys, as storage.yml and builtin-labeling.yml configure it. */
+const SSE_S3 = {
+  ServerSideEncryptionConfiguration: [
+    { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true },
+  ],
+};
+/** The TLS-only statement: every S3 action on the bucket and its objects is denied without TLS, to anyone. */
+const denyInsecureTransport = (bucketId: string) => ({
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 's3:*',
+  Resource: [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, { 'Fn::Sub': `\${${bucketId}.Arn}/*` }],
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
+
 beforeAll(() => {
   const run = packageStack();
   if (run.status !== 0) throw new Error(`osls package failed:\n${run.stdout}\n${run.stderr}`);
@@ -57,7 +72,7 @@ describe('packaged template', () => {
   it('encrypts the data bucket, blocks public access, enables EventBridge and sets the Ground Truth CORS rule', () => {
     const bucket = resource('DataBucket').Properties;
 
-    expect(bucket.BucketEncryption).toBeDefined();
+    expect(bucket.BucketEncryption).toEqual(SSE_S3);
     expect(bucket.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
@@ -102,9 +117,7 @@ describe('packaged template', () => {
   it('denies every request to the bucket that does not use TLS', () => {
     const policy = resource('DataBucketPolicy').Properties.PolicyDocument as { Statement: Statement[] };
 
-    expect(policy.Statement).toContainEqual(
-      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-    );
+    expect(policy.Statement).toContainEqual(expect.objectContaining(denyInsecureTransport('DataBucket')));
   });
 
   it('packages one Lambda per step, each with its own role', () => {
@@ -254,14 +267,32 @@ describe('packaged template', () => {
     }
   });
 
-  it('gives every event rule target retries and a dead-letter queue', () => {
-    for (const [, rule] of ofType('AWS::Events::Rule').filter(
-      ([, r]) => r.Properties.ScheduleExpression === undefined,
-    )) {
+  it('gives every event rule target, schedules included, retries and a dead-letter queue the queue accepts', () => {
+    const rules = ofType('AWS::Events::Rule');
+    const queuePolicies = ofType('AWS::SQS::QueuePolicy').map(([, p]) => JSON.stringify(p.Properties.PolicyDocument));
+    const dlq = { Arn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } };
+
+    expect(rules.filter(([, r]) => r.Properties.ScheduleExpression !== undefined).length).toBeGreaterThanOrEqual(2);
+    for (const [id, rule] of rules) {
       for (const target of rule.Properties.Targets as object[]) {
-        expect(target).toMatchObject({ RetryPolicy: expect.any(Object), DeadLetterConfig: expect.any(Object) });
+        expect(target).toMatchObject({ RetryPolicy: expect.any(Object), DeadLetterConfig: dlq });
       }
+      expect(queuePolicies.some((p) => p.includes(JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })))).toBe(true);
     }
+  });
+
+  it('expires built-in jobs hourly from a rule with retries and a DLQ, and dead-letters failed invocations', () => {
+    const [schedule] = ofType('AWS::Events::Rule').filter(([, r]) =>
+      JSON.stringify(r.Properties.Targets).includes('ExpireBuiltinJobsLambdaFunction'),
+    );
+    const invokeConfig = ofType('AWS::Lambda::EventInvokeConfig').find(([, c]) =>
+      JSON.stringify(c.Properties.FunctionName).includes('ExpireBuiltinJobsLambdaFunction'),
+    );
+
+    expect(schedule?.[1].Properties.ScheduleExpression).toBe('rate(1 hour)');
+    expect(invokeConfig?.[1].Properties.DestinationConfig).toEqual({
+      OnFailure: { Destination: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } },
+    });
   });
 
   it('sweeps the task tokens on the stage-parameter schedule, hourly by default, with only the access it uses', () => {
@@ -409,7 +440,8 @@ describe('packaged template: the built-in labeling backend', () => {
 
   it('serves the portal from a private, encrypted, TLS-only bucket through CloudFront with OAC and security headers', () => {
     const bucket = resource('WebBucket').Properties;
-    const policy = JSON.stringify(resource('WebBucketPolicy').Properties.PolicyDocument);
+    const statements = (resource('WebBucketPolicy').Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const policy = JSON.stringify(statements);
     const distribution = resource('PortalDistribution').Properties.DistributionConfig as {
       Origins: { Id: string; OriginAccessControlId?: unknown }[];
       DefaultCacheBehavior: { ViewerProtocolPolicy: string; ResponseHeadersPolicyId: unknown };
@@ -419,7 +451,8 @@ describe('packaged template: the built-in labeling backend', () => {
       SecurityHeadersConfig: Record<string, unknown>;
     };
 
-    expect(bucket.BucketEncryption).toBeDefined();
+    expect(bucket.BucketEncryption).toEqual(SSE_S3);
+    expect(statements).toContainEqual(expect.objectContaining(denyInsecureTransport('WebBucket')));
     expect(bucket.PublicAccessBlockConfiguration).toMatchObject({
       BlockPublicPolicy: true,
       RestrictPublicBuckets: true,
