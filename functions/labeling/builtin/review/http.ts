@@ -2,6 +2,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructured
 import { config } from '../../../kernel/config';
 import { logger } from '../../../kernel/observability';
 import type * as z from '../../../kernel/schema';
+import { sessions } from '../aws/sessions';
+import { isIdToken, isRevoked } from '../rules/sessions';
 
 /**
  * The review routes' HTTP plumbing: admin check from the JWT claims, zod on the path and query,
@@ -49,11 +51,18 @@ export interface AdminRoute<P extends z.ZodMiniType, Q extends z.ZodMiniType, R 
   run(input: { params: z.infer<P>; query: z.infer<Q>; sub: string }): Promise<z.infer<R>>;
 }
 
-/** The caller's sub, when the caller is in the admin group; 401 or 403 otherwise. */
-const adminOf = (event: APIGatewayProxyEventV2WithJWTAuthorizer): string => {
+/**
+ * The caller's sub, when the caller signed in with an ID token of a session not revoked and is in
+ * the admin group; 401 or 403 otherwise (the same checks as `httpRoute`).
+ */
+const adminOf = async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<string> => {
   const claims = event.requestContext?.authorizer?.jwt?.claims ?? {};
   const sub = typeof claims.sub === 'string' ? claims.sub : undefined;
   if (!sub) throw new HttpError(401, 'UNAUTHORIZED', 'sign in first');
+  if (!isIdToken(claims)) throw new HttpError(401, 'ID_TOKEN_REQUIRED', 'send the ID token of your sign-in');
+  if (isRevoked(claims, await sessions.revocation(sub))) {
+    throw new HttpError(401, 'SESSION_REVOKED', 'this sign-in was ended (signed out, or removed); sign in again');
+  }
   if (!groupsOf(claims['cognito:groups']).includes(config.ADMIN_GROUP)) {
     throw new HttpError(403, 'ADMINS_ONLY', `only the ${config.ADMIN_GROUP} group may review a job`);
   }
@@ -80,7 +89,7 @@ export const adminRoute =
   <P extends z.ZodMiniType, Q extends z.ZodMiniType, R extends z.ZodMiniType>(route: AdminRoute<P, Q, R>) =>
   async (event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<APIGatewayProxyStructuredResultV2> => {
     try {
-      const sub = adminOf(event);
+      const sub = await adminOf(event);
       const params = parsed(route.params, event.pathParameters ?? {}, 'path');
       const query = (route.query ? parsed(route.query, event.queryStringParameters ?? {}, 'query') : {}) as z.infer<Q>;
       return json(200, route.response.parse(await route.run({ params, query, sub })));
