@@ -319,6 +319,20 @@ describe('answers', () => {
     expect(image?.answers['sub-ana']).toMatchObject({ boxes: [box()], nothingToLabel: false, durationMs: 4200 });
   });
 
+  it('counts identical boxes of one answer once, and takes a resend of the same boxes as a duplicate', async () => {
+    const job = await newJob();
+    const { task } = (await call(claim, ANA, { jobId: job.jobId })).body;
+    const path = { jobId: job.jobId, taskId: task.taskId };
+    const other = box({ left: 200 });
+    const twice = { ...drawn, boxes: [box(), other, box(), box({ label: 'globex' })] };
+
+    await expect(call(answer, ANA, path, twice)).resolves.toMatchObject({ status: 200, body: { duplicate: false } });
+    await expect(call(answer, ANA, path, twice)).resolves.toMatchObject({ status: 200, body: { duplicate: true } });
+
+    const stored = (await getImage(job.jobId, task.taskId))?.answers['sub-ana'];
+    expect(stored?.boxes).toEqual([box(), other, box({ label: 'globex' })]);
+  });
+
   it.each([
     ['a box past the right edge', { ...drawn, boxes: [box({ left: 600 })] }, 'boxes.0.width'],
     ['a box past the bottom edge', { ...drawn, boxes: [box({ top: 470 })] }, 'boxes.0.height'],
