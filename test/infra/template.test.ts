@@ -25,6 +25,7 @@ const packageStack = (...args: string[]) =>
 
 let resources: Record<string, Resource>;
 let outputs: Record<string, unknown>;
+let conditions: Record<string, unknown>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const resource = (id: string): Resource => {
   const found = resources[id];
@@ -65,6 +66,7 @@ beforeAll(() => {
   const template = JSON.parse(readFileSync(TEMPLATE, 'utf8'));
   resources = template.Resources;
   outputs = template.Outputs;
+  conditions = template.Conditions;
 }, 180_000);
 
 describe('packaged template', () => {
@@ -427,6 +429,90 @@ describe('packaged template: the built-in labeling backend', () => {
         }
       }
     }
+  });
+
+  it('lets only the sign-out route write, and only revocation records (partition keys REVOKED#...)', () => {
+    const writers = apiFunctions().filter((fnKey) =>
+      statementsOf(roleOf(fnKey)).some((s) => actions(s).includes('dynamodb:PutItem')),
+    );
+    const put = statementsOf(roleOf('builtinSignOut')).find((s) => actions(s).includes('dynamodb:PutItem'));
+
+    expect(writers).toEqual(['builtinSignOut']);
+    expect(put?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['REVOKED#*'] } });
+    for (const fnKey of apiFunctions().filter((k) => !['builtinConfig', 'builtinOpenapi'].includes(k))) {
+      const reads = statementsOf(roleOf(fnKey)).some(
+        (s) => actions(s).includes('dynamodb:GetItem') && JSON.stringify(s.Resource).includes('LabelingTable'),
+      );
+      expect({ fnKey, readsRevocations: reads }).toEqual({ fnKey, readsRevocations: true });
+    }
+  });
+
+  it('logs every API request as JSON to a log group with retention', () => {
+    const stage = resource('HttpApiStage').Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    const group = resource('HttpApiLogGroup').Properties;
+
+    expect(stage.DestinationArn).toEqual({ 'Fn::GetAtt': ['HttpApiLogGroup', 'Arn'] });
+    expect(group.RetentionInDays).toBe(30);
+    expect(Object.keys(JSON.parse(stage.Format))).toEqual(
+      expect.arrayContaining(['requestId', 'ip', 'routeKey', 'status', 'sub', 'integrationError']),
+    );
+  });
+
+  it('reserves concurrency for every API function from a stage parameter (20 each by default), for no other', () => {
+    const api = new Set([...apiFunctions(), 'reviewJob', 'reviewImage'].map(lambdaIdOf));
+    const reserved = ofType('AWS::Lambda::Function')
+      .filter(([, fn]) => fn.Properties.ReservedConcurrentExecutions !== undefined)
+      .map(([id]) => id);
+
+    expect(reserved.sort()).toEqual([...api].sort());
+    expect(lambdaOf('builtinClaimTask').Properties.ReservedConcurrentExecutions).toEqual({
+      'Fn::If': ['ApiConcurrencyReserved', '20', { Ref: 'AWS::NoValue' }],
+    });
+    expect(conditions.ApiConcurrencyReserved).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['20', 'none'] }] });
+  });
+
+  it('puts an optional rate-based AWS WAF rule on CloudFront, off by default', () => {
+    const acl = resource('PortalWebAcl');
+    const distribution = resource('PortalDistribution').Properties.DistributionConfig as { WebACLId: unknown };
+
+    expect(acl.Condition).toBe('PortalRateLimited');
+    expect(conditions.PortalRateLimited).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    expect(acl.Properties).toMatchObject({
+      Scope: 'CLOUDFRONT',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        {
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+        },
+      ],
+    });
+    expect(distribution.WebACLId).toEqual({
+      'Fn::If': [
+        'PortalRateLimited',
+        { 'Fn::GetAtt': ['PortalWebAcl', 'Arn'] },
+        { 'Fn::If': ['PortalWebAclGiven', '', { Ref: 'AWS::NoValue' }] },
+      ],
+    });
+  });
+
+  it('refuses a WAF rate limit outside us-east-1, where CloudFront web ACLs cannot be made, and a limit WAF refuses', () => {
+    const elsewhere = packageStack('--region', 'eu-west-1', '--param', 'portalRateLimit=1000');
+    const tooLow = packageStack('--param', 'portalRateLimit=5');
+
+    expect(elsewhere.status).not.toBe(0);
+    expect(`${elsewhere.stdout}${elsewhere.stderr}`).toContain('AWS WAF creates in us-east-1 only');
+    expect(tooLow.status).not.toBe(0);
+    expect(`${tooLow.stdout}${tooLow.stderr}`).toContain('portalRateLimit must be a number');
+  }, 120_000);
+
+  it('keeps the execute-api endpoint on: CloudFront reaches the API through it (docs/decisions.md)', () => {
+    const distribution = resource('PortalDistribution').Properties.DistributionConfig as {
+      Origins: { Id: string; DomainName: unknown }[];
+    };
+
+    expect(resource('HttpApi').Properties.DisableExecuteApiEndpoint).toBe(false);
+    expect(JSON.stringify(distribution.Origins.find((o) => o.Id === 'api')?.DomainName)).toContain('.execute-api.');
   });
 
   it('routes the ready event to finalization by the constant pattern, with retries and a DLQ', () => {
