@@ -4,11 +4,12 @@ import { sessions } from '../aws/sessions';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP'] as const;
-loadSettings(SETTINGS);
+const settings = loadSettings(SETTINGS);
 
 /** `GET /api/me`: the signed-in labeler, as the token says. */
 export const handler = httpRoute(
   'me',
+  settings,
   async ({ caller }) => ({
     sub: caller.sub,
     email: caller.email,

@@ -6,7 +6,7 @@ import { revocationOf } from '../rules/sessions';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP'] as const;
-loadSettings(SETTINGS);
+const settings = loadSettings(SETTINGS);
 
 /**
  * `POST /api/sign-out`: ends every session of the caller now. A JWT cannot be recalled, so the
@@ -14,6 +14,7 @@ loadSettings(SETTINGS);
  */
 export const handler = httpRoute(
   'signOut',
+  settings,
   async ({ caller, now }) => {
     await putRevocation(revocationOf(caller.sub, now, 'signed-out'));
     return { signedOutAt: now.toISOString() };
