@@ -3,12 +3,16 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
   ListUsersCommand,
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
+import { revocationOf } from '../../functions/labeling/builtin/contracts/table-items';
 
 /** The stack `osls deploy --stage <stage>` creates (serverless: `<service>-<stage>`). */
 export const stackNameOf = (stage: string): string => `labeling-pipeline-${stage}`;
@@ -99,13 +103,32 @@ export const listLabelers = async (cognito: CognitoIdentityProviderClient, userP
   return labelers.sort((a, b) => a.email.localeCompare(b.email));
 };
 
-/** Removes a labeler's sign-in. Their answers stay in the job and its output: nothing they drew is deleted. */
+/** Where `labelers remove` records that a labeler's sessions ended: the built-in backend's table. */
+export interface Revocations {
+  documents: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+/**
+ * Removes a labeler's sign-in and ends their sessions at once: a revocation record first (the API
+ * refuses their tokens from then on, though a JWT stays valid until it expires), then the Cognito
+ * user. Their answers stay in the job and its output: nothing they drew is deleted.
+ */
 export const removeLabeler = async (
   cognito: CognitoIdentityProviderClient,
   userPoolId: string,
   email: string,
-): Promise<void> => {
+  revocations: Revocations,
+  now = new Date(),
+): Promise<{ sub: string }> => {
+  const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: userPoolId, Username: email }));
+  const sub = user.UserAttributes?.find((a) => a.Name === 'sub')?.Value ?? user.Username;
+  if (!sub) throw new Error(`Cognito returned no sub for ${email}`);
+  await revocations.documents.send(
+    new PutCommand({ TableName: revocations.tableName, Item: revocationOf(sub, now, 'removed') }),
+  );
   await cognito.send(new AdminDeleteUserCommand({ UserPoolId: userPoolId, Username: email }));
+  return { sub };
 };
 
 export const formatLabelers = (labelers: Labeler[]): string =>
@@ -150,13 +173,14 @@ export const registerLabelers = (program: Command): void => {
     });
   labelers
     .command('remove')
-    .description("remove a labeler's sign-in (their answers stay)")
+    .description("remove a labeler's sign-in and end their sessions at once (their answers stay)")
     .argument('<email>')
     .option('--stage <stage>', 'stack stage', 'dev')
     .action(async (email: string, options: { stage: string }) => {
       const { cognito, cloudFormation } = clients();
       const outputs = await builtinOutputs(cloudFormation, options.stage);
-      await removeLabeler(cognito, outputs.userPoolId(), email);
-      process.stdout.write(`removed ${email}\n`);
+      const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+      await removeLabeler(cognito, outputs.userPoolId(), email, { documents, tableName: outputs.tableName() });
+      process.stdout.write(`removed ${email}; their sessions ended now\n`);
     });
 };

@@ -3,6 +3,7 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
   ListUsersCommand,
@@ -10,7 +11,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { closeJob, formatJobs, listJobs } from '../../cli/commands/jobs';
 import { addLabeler, builtinOutputs, formatLabelers, listLabelers, removeLabeler } from '../../cli/commands/labelers';
@@ -130,11 +131,31 @@ describe('labelers', () => {
     expect(formatLabelers(labelers)).toBe(
       'ana@example.com  FORCE_CHANGE_PASSWORD  admins\nzed@example.com  CONFIRMED  -',
     );
-    await removeLabeler(new CognitoIdentityProviderClient({}), POOL, 'zed@example.com');
+    cognito.on(AdminGetUserCommand).resolves({ Username: 'u2', UserAttributes: [{ Name: 'sub', Value: 'sub-zed' }] });
+    dynamo.on(PutCommand).resolves({});
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    const now = new Date('2026-12-07T10:00:00.500Z');
+
+    await removeLabeler(
+      new CognitoIdentityProviderClient({}),
+      POOL,
+      'zed@example.com',
+      { documents, tableName: 'T' },
+      now,
+    );
+
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'T',
+      Item: { pk: 'REVOKED#sub-zed', sk: 'REVOKED', sub: 'sub-zed', revokedAt: 1796637600, reason: 'removed' },
+    });
     expect(cognito).toHaveReceivedCommandWith(AdminDeleteUserCommand, {
       UserPoolId: POOL,
       Username: 'zed@example.com',
     });
+    // The revocation is written before the user goes, so a failed deletion still ends the sessions.
+    const [revoked] = dynamo.commandCalls(PutCommand);
+    const [deleted] = cognito.commandCalls(AdminDeleteUserCommand);
+    expect(revoked && deleted && revoked.calledBefore(deleted)).toBe(true);
   });
 });
 
