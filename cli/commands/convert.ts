@@ -10,6 +10,7 @@ import { readManifestBatches } from '../../functions/conversion/rules/line-reade
 import { type DatasetLimits, datasetLimits } from '../../functions/conversion/rules/rekognition-rules';
 import { renderReportHtml } from '../../functions/conversion/rules/report-html';
 import { RUN_DEFAULTS } from '../../functions/run/rules/run-plan';
+import { parseRegion } from '../region-name';
 
 export interface ConvertOptions {
   out: string;
@@ -177,6 +178,7 @@ export const registerConvert = (program: Command): Command => {
     .option(
       '--region <name>',
       "apply this region's Rekognition dataset limits (default: $AWS_REGION); ap-south-1 and eu-west-2 hold 28,000 train / 7,000 test images, others 250,000 lines per manifest",
+      parseRegion,
     )
     .addHelpText(
       'after',

@@ -3,6 +3,8 @@ import { extname, join, relative, sep } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
+import { AWS_SETUP_HELP } from '../aws-setup';
+import { regionOption } from '../region-name';
 
 /** Stack outputs `web publish` reads (infra/builtin-labeling.yml). */
 export const WEB_BUCKET_OUTPUT = 'WebBucketName';
@@ -106,8 +108,9 @@ export const registerWeb = (program: Command): void => {
     .command('publish')
     .description("Build web/ if needed and upload web/dist to the stack's web bucket")
     .option('--stage <stage>', 'the deployed stage', 'dev')
-    .option('--region <region>', 'AWS region (default: your AWS configuration)')
+    .addOption(regionOption('AWS region (default: AWS_REGION or your profile)'))
     .option('--stack <name>', 'stack name (default labeling-pipeline-<stage>)')
+    .addHelpText('after', AWS_SETUP_HELP)
     .action(async (opts: { stage: string; region?: string; stack?: string }) => {
       const { execFileSync } = await import('node:child_process');
       const root = join(__dirname, '..', '..');
