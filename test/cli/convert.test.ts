@@ -80,6 +80,19 @@ describe('convert command', () => {
     expect(summary).toContain('DUPLICATE_IMAGE: 1');
   });
 
+  it('says "1 box" and "1 line", not "1 boxes"', async () => {
+    const report = await convertManifestFile(QUIRKS_MANIFEST, { out: dir });
+
+    const summary = formatSummary(
+      { ...report, lines: 1, accepted: 1, boxes: 1, labels: { acme: 1 }, split: { acme: { train: 1, test: 0 } } },
+      dir,
+    );
+
+    expect(summary).toContain('1 line read, 1 image accepted');
+    expect(summary).toMatch(/, 1 box\n/);
+    expect(summary).toContain('acme: 1 train / 0 test, 1 box\n');
+  });
+
   it('exits 0 and prints the summary when run as a command', () => {
     const run = cli(QUIRKS_MANIFEST, '--out', dir, '--test-fraction', '0.3', '--min-confidence', '0.5');
 
