@@ -107,7 +107,10 @@ export const convertManifestFile = async (input: string, options: ConvertOptions
       .map(([code, n]) => `${code} ${n}`)
       .join(', ');
     throw new NoDatasetProduced(
-      `no usable line in ${input} (${report.lines} read; ${reasons || 'empty input'}); see ${join(out, 'report.html')}`,
+      [
+        `no usable line in ${input} (${report.lines} read; ${reasons || 'empty input'}); see ${join(out, 'report.html')}`,
+        ...report.warnings.map((w) => `  ${w}`),
+      ].join('\n'),
     );
   }
   if (report.blockers.length > 0) {

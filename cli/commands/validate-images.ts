@@ -77,7 +77,9 @@ export const validateFolder = async (folder: string): Promise<ImageRow[]> => {
   const info = await stat(root).catch(() => undefined);
   if (info === undefined) throw new Error(`folder not found: ${folder}`);
   if (!info.isDirectory()) {
-    throw new Error(`${folder} is a file, not a folder: pass the folder of images (validate-images checks every image in it)`);
+    throw new Error(
+      `${folder} is a file, not a folder: pass the folder of images (validate-images checks every image in it)`,
+    );
   }
   const listing = await listFolder(root);
   const files = listing.files.filter((f) => isBatchObject('', f.name));
