@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { writeJobOutput } from '../functions/labeling/builtin/aws/finalize-output';
 import type { ImageItem } from '../functions/labeling/builtin/contracts/table-items';
 import { outputLine, workerResponse } from '../functions/labeling/builtin/rules/job-output';
-import { deployedFunctions } from '../local-runtime/lambda-registry';
+import { deployedFunctions } from '../local-runtime/stack/lambda-registry';
 import { bundleForChildren, runChild } from './child-runs';
 
 /**

@@ -1,7 +1,7 @@
 import { claimTask } from '../functions/labeling/builtin/aws/claims';
 import { BATCH_WRITE_SIZE, batchPut, putJobIfAbsent } from '../functions/labeling/builtin/aws/table';
 import { planImageItem, planJobItem } from '../functions/labeling/builtin/rules/job-plan';
-import { LOCAL_BUCKET } from '../local-runtime/local-environment';
+import { LOCAL_BUCKET } from '../local-runtime/stack/local-environment';
 import { type BenchLabeler, benchLabeler } from './bench-labelers';
 
 /** Three labelers per image: enough open tasks for every timed claim and every seeded lease. */
@@ -40,7 +40,7 @@ export const seedBenchJob = async (
   const leases = [];
   for (let i = 0; i < answerers; i++) {
     const labeler = benchLabeler('answerer', i);
-    const claim = await claimTask(job, labeler, new Date());
+    const claim = await claimTask(job, labeler, new Date(), 300);
     if (!claim.task) throw new Error(`the seeded job leased no task to ${labeler.sub} (${claim.reason})`);
     leases.push({ labeler, taskId: claim.task.taskId });
   }

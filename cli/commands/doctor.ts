@@ -8,11 +8,14 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { type Command, Option } from 'commander';
-import { CUSTOM_LABELS_REGIONS, isCustomLabelsRegion } from '../../functions/labeling/builtin/rules/builtin-regions';
+import {
+  CUSTOM_LABELS_REGIONS,
+  isCustomLabelsRegion,
+} from '../../functions/labeling/builtin/contracts/builtin-regions';
 import {
   groundTruthRegionNames,
   isGroundTruthRegion,
-} from '../../functions/labeling/ground-truth/rules/ground-truth-regions';
+} from '../../functions/labeling/ground-truth/contracts/ground-truth-regions';
 import { AWS_SETUP_HELP, type AwsSetup, AwsSetupError, CREDENTIALS_HELP, resolveAwsSetup } from '../aws-setup';
 import { regionOption } from '../region-name';
 

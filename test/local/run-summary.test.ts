@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeStateExit } from '../../local-runtime/local-stack';
-import type { LocalRunResult } from '../../local-runtime/run-local';
-import { formatRunSummary } from '../../local-runtime/run-summary';
+import type { LocalRunResult } from '../../local-runtime/run/run-local';
+import { formatRunSummary } from '../../local-runtime/run/run-summary';
+import { describeStateExit } from '../../local-runtime/stack/local-stack';
 
 let dir: string;
 

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { plural } from '../functions/kernel/rules/plural';
+import { plural } from '../../functions/kernel/rules/plural';
 import type { LocalRunResult } from './run-local';
 
 const firstLine = async (path: string | undefined): Promise<string> => {
