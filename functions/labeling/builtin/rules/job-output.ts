@@ -2,7 +2,8 @@ import type { LabeledBox } from '../../../kernel/rules/boxes';
 import { type ConsolidatedBox, consolidateImage } from './consolidation';
 
 /**
- * What finalization writes for one image, in Ground Truth's formats (aws-facts §5): the
+ * What finalization writes for one image, in Ground Truth's formats
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html): the
  * output-manifest line (consolidated boxes) and the worker-response file (every raw answer).
  */
 
@@ -32,7 +33,10 @@ export interface JobOutputContext {
   iouThreshold?: number;
 }
 
-/** `%Y-%m-%dT%H:%M:%S.%f`, the `creation-date` format Ground Truth writes (aws-facts §5). */
+/**
+ * `%Y-%m-%dT%H:%M:%S.%f` (microseconds), the `creation-date` format of Ground Truth's output lines, as in
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html ("2018-10-18T22:18:13.527256").
+ */
 export const creationDate = (at: Date): string => `${at.toISOString().slice(0, 23)}000`;
 
 /** The output line for an image nobody labeled: the input line plus a `failure-reason`, as Ground Truth writes it. */
