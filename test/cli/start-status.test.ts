@@ -157,6 +157,7 @@ describe('cli start and status without AWS set up', () => {
     ['labelers', 'add', 'ana@example.com', '--group', 'team-a'],
     ['labelers', 'list'],
     ['jobs', 'close', 'logos-a'],
+    ['web', 'publish'],
   ])('%s %s takes --region like start: without it the region is missing, with it the credentials', (...args) => {
     const without = cli(...args);
     const withRegion = cli(...args, '--region', 'eu-west-1');
