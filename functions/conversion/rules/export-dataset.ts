@@ -13,6 +13,8 @@ import { writeYolo } from './export-yolo';
 export interface ExportOptions extends ExportReadOptions {
   /** When the export is made, for COCO's `info`. */
   generatedAt: string;
+  /** Per-image files written at once (default 16; an S3 target takes more). */
+  writeConcurrency?: number;
 }
 
 /**
@@ -34,5 +36,6 @@ export const exportDataset = (
     });
   }
   const reading = readExportImages(sources, { ...options, uniqueStems: true });
-  return format === 'yolo' ? writeYolo(reading, target) : writeVoc(reading, target);
+  const writes = options.writeConcurrency;
+  return format === 'yolo' ? writeYolo(reading, target, writes) : writeVoc(reading, target, writes);
 };

@@ -1,3 +1,4 @@
+import type { ExportFormatName } from '../../kernel/contracts/step-io';
 import { ManifestReason } from '../../kernel/rules/reason-codes';
 import type { Rejection } from '../contracts/dataset-report';
 import { stemPathOf } from './export-files';
@@ -7,9 +8,9 @@ import { normalizeLine } from './normalize-line';
 import { type LineProblem, parseOutputRecord } from './output-manifest';
 import { hashSourceRef } from './split';
 
-/** The formats `labeling-pipeline export` and batch.json `"exports"` write. */
-export const EXPORT_FORMATS = ['coco', 'yolo', 'voc'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** The formats `labeling-pipeline export` and batch.json `"exports"` write (named in the run's contract). */
+export { EXPORT_FORMATS } from '../../kernel/contracts/step-io';
+export type ExportFormat = ExportFormatName;
 
 /** Which list of YOLO's data.yaml (and which COCO/VOC image set) an image belongs to. */
 export type ExportSet = 'train' | 'val';

@@ -53,9 +53,13 @@ export const vocXml = (image: ExportImage): string => {
 };
 
 /** Writes an annotation XML per image (a few at a time) and the train/val image sets (paths without extension). */
-export const writeVoc = async (reading: ExportReading, target: ExportTarget): Promise<ExportTally> => {
+export const writeVoc = async (
+  reading: ExportReading,
+  target: ExportTarget,
+  concurrency?: number,
+): Promise<ExportTally> => {
   const sets = { train: target.openFile(VOC_FILES.train), val: target.openFile(VOC_FILES.val) };
-  const writes = new BoundedWrites();
+  const writes = new BoundedWrites(concurrency);
   try {
     for await (const batch of reading.images) {
       for (const image of batch) {

@@ -48,9 +48,13 @@ export const yoloDataYaml = (names: readonly string[]): string =>
  * Writes a label file per image (a few at a time), appends each image to `train.txt` or
  * `val.txt`, and `data.yaml` once every class is known. Memory holds one batch of images.
  */
-export const writeYolo = async (reading: ExportReading, target: ExportTarget): Promise<ExportTally> => {
+export const writeYolo = async (
+  reading: ExportReading,
+  target: ExportTarget,
+  concurrency?: number,
+): Promise<ExportTally> => {
   const lists = { train: target.openFile(YOLO_FILES.train), val: target.openFile(YOLO_FILES.val) };
-  const writes = new BoundedWrites();
+  const writes = new BoundedWrites(concurrency);
   try {
     for await (const batch of reading.images) {
       for (const image of batch) {
