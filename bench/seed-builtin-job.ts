@@ -1,7 +1,7 @@
 import { claimTask } from '../functions/labeling/builtin/aws/claims';
 import { BATCH_WRITE_SIZE, batchPut, putJobIfAbsent } from '../functions/labeling/builtin/aws/table';
 import { planImageItem, planJobItem } from '../functions/labeling/builtin/rules/job-plan';
-import { LOCAL_BUCKET } from '../local-runtime/local-environment';
+import { LOCAL_BUCKET } from '../local-runtime/stack/local-environment';
 
 const IMAGES = 200;
 

@@ -1,8 +1,8 @@
 import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
-import { createProgress } from '../../local-runtime/progress';
-import { type LocalRunOptions, type RunReporter, runLocalPipeline } from '../../local-runtime/run-local';
-import { formatRunSummary } from '../../local-runtime/run-summary';
+import { createProgress } from '../../local-runtime/run/progress';
+import { type LocalRunOptions, type RunReporter, runLocalPipeline } from '../../local-runtime/run/run-local';
+import { formatRunSummary } from '../../local-runtime/run/run-summary';
 
 interface LocalCommandOptions {
   seed: number;
@@ -51,7 +51,7 @@ const checkOptions = (opts: LocalCommandOptions): void => {
   }
 };
 
-/** Progress lines as they come; counted work as a bar (local-runtime/progress.ts). */
+/** Progress lines as they come; counted work as a bar (local-runtime/run/progress.ts). */
 const consoleReporter = (stream: NodeJS.WriteStream): RunReporter & { end(): void } => {
   const progress = createProgress(stream);
   return {

@@ -1,6 +1,6 @@
 import { joinKey } from '../../functions/kernel/rules/s3-uri';
-import { replayAnnotations, simulateLabelingJob } from '../ground-truth-simulator';
-import type { TruthImage } from '../sample-batch';
+import { replayAnnotations, simulateLabelingJob } from '../labelers/ground-truth-simulator';
+import type { TruthImage } from '../sample/sample-batch';
 import { type DeliveredEvent, eventEnvelope } from './eventbridge';
 import {
   ACCOUNT_ID,

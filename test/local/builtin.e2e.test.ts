@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { ClaimResponse } from '../../functions/labeling/builtin/contracts/api';
-import type { JobReadyInfo } from '../../local-runtime/builtin-run';
+import { apiClient, drawAnswer, keyOfImageUrl, signIn } from '../../local-runtime/labelers/simulated-labelers';
+import type { JobReadyInfo } from '../../local-runtime/run/builtin-run';
 import {
   type LocalEnvironment,
   type LocalRunOptions,
   runLocalPipeline,
   startLocalEnvironment,
-} from '../../local-runtime/run-local';
-import { generateSampleBatch } from '../../local-runtime/sample-batch';
-import { apiClient, drawAnswer, keyOfImageUrl, signIn } from '../../local-runtime/simulated-labelers';
+} from '../../local-runtime/run/run-local';
+import { generateSampleBatch } from '../../local-runtime/sample/sample-batch';
 
 // The built-in backend end to end: the real handlers behind the local HTTP API, dynalite, the
 // Cognito stand-in, and simulated labelers signing in and answering through the API.

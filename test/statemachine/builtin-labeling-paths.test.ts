@@ -17,7 +17,7 @@ import { claimTask } from '../../functions/labeling/builtin/aws/claims';
 import { getJob } from '../../functions/labeling/builtin/aws/table';
 import { handler as finalize } from '../../functions/labeling/builtin/finalize-job/handler';
 import type { Caller } from '../../functions/labeling/builtin/rules/caller';
-import type { LocalDynamoDb } from '../../local-runtime/dynamodb-local';
+import type { LocalDynamoDb } from '../../local-runtime/stand-ins/dynamodb-local';
 import { fakeContext } from '../fake-context';
 import { startTable } from '../labeling/builtin/table-fixture';
 import { runStateMachine } from './harness';

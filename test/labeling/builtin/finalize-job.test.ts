@@ -18,7 +18,7 @@ import { READY_DETAIL_TYPE, READY_SOURCE } from '../../../functions/labeling/bui
 import { imageKey } from '../../../functions/labeling/builtin/contracts/table-items';
 import { finalizeBuiltinJob, handler } from '../../../functions/labeling/builtin/finalize-job/handler';
 import type { Caller } from '../../../functions/labeling/builtin/rules/caller';
-import type { LocalDynamoDb } from '../../../local-runtime/dynamodb-local';
+import type { LocalDynamoDb } from '../../../local-runtime/stand-ins/dynamodb-local';
 import { fakeContext } from '../../fake-context';
 import { BUCKET, seedJob, startTable } from './table-fixture';
 

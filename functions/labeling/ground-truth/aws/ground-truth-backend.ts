@@ -1,7 +1,8 @@
 import { LabelingJobFailed, LabelingJobTimedOut } from '../../../kernel/errors';
 import { logger } from '../../../kernel/observability';
 import type { LabelingBackend } from '../../aws/labeling-backend';
-import { isStoppable, labelingOutcome, outcomeError } from '../../rules/labeling-outcome';
+import { outcomeError } from '../../rules/labeling-outcome';
+import { isStoppable, labelingOutcome } from '../rules/ground-truth-outcome';
 import { isTaggedWithRun } from '../rules/labeling-job-request';
 import { describeLabelingJob, stopLabelingJob } from './labeling-jobs';
 

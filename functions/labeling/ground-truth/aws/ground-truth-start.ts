@@ -7,13 +7,13 @@ import { toS3Uri } from '../../../kernel/rules/s3-uri';
 import type { LabelingStarter } from '../../aws/labeling-backend';
 import { deliverOutcome } from '../../aws/labeling-callbacks';
 import { deleteTaskToken } from '../../aws/task-tokens';
-import { readOversizeImageCount } from '../../aws/validation-dimensions';
 import type { StartLabelingJobInput } from '../../contracts/labeling-steps';
-import { labelingOutcome } from '../../rules/labeling-outcome';
 import { AUTO_LABELING_MIN_OBJECTS, decideAutoLabeling } from '../rules/auto-labeling';
+import { labelingOutcome } from '../rules/ground-truth-outcome';
 import { isTaggedWithRun, planLabelingJob } from '../rules/labeling-job-request';
 import { boundingBoxTemplate } from '../rules/labeling-ui-template';
 import { createLabelingJob, describeLabelingJob } from './labeling-jobs';
+import { readOversizeImageCount } from './validation-dimensions';
 
 /**
  * A job of our deterministic name exists: adopt it when it carries our run tag (a retried start);

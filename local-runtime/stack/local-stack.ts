@@ -1,17 +1,17 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { hasErrorName } from '../functions/kernel/aws/sdk-errors';
-import { type RunningApiServer as AwsApiServer, startAwsApiServer } from './aws-api-server';
+import { hasErrorName } from '../../functions/kernel/aws/sdk-errors';
+import { type RunningApiServer as AwsApiServer, startAwsApiServer } from '../stand-ins/aws-api-server';
+import type { CognitoStandIn } from '../stand-ins/cognito';
+import { type DeliveredEvent, EventBridgeStandIn, eventEnvelope } from '../stand-ins/eventbridge';
+import type { StandInService } from '../stand-ins/json-protocol';
+import { s3ObjectStore } from '../stand-ins/object-store';
+import { RekognitionStandIn } from '../stand-ins/rekognition';
+import { LOCAL_S3_CREDENTIALS, type RunningS3Server as S3Server, startS3Server } from '../stand-ins/s3-server';
+import { type LabelingProgress, SageMakerStandIn } from '../stand-ins/sagemaker';
+import { type ExecutionRecord, stepFunctionsService } from '../stand-ins/step-functions';
 import { type BuiltinServices, builtinEnvironment, startBuiltinServices } from './builtin-services';
 import { pipelineEventRules } from './event-rules';
 import { configureLocalEnvironment, LOCAL_BUCKET, LOCAL_REGION, LOCAL_STATE_MACHINE_ARN } from './local-environment';
-import { LOCAL_S3_CREDENTIALS, type RunningS3Server as S3Server, startS3Server } from './s3-server';
-import type { CognitoStandIn } from './stand-ins/cognito';
-import { type DeliveredEvent, EventBridgeStandIn, eventEnvelope } from './stand-ins/eventbridge';
-import type { StandInService } from './stand-ins/json-protocol';
-import { s3ObjectStore } from './stand-ins/object-store';
-import { RekognitionStandIn } from './stand-ins/rekognition';
-import { type LabelingProgress, SageMakerStandIn } from './stand-ins/sagemaker';
-import { type ExecutionRecord, stepFunctionsService } from './stand-ins/step-functions';
 import { invokeHandler, StepFunctionsRuntime } from './step-functions-runtime';
 import { type TaskTokenSweep, taskTokenSweep } from './task-token-sweep';
 
@@ -186,7 +186,7 @@ const stepFunctionsRuntime = (
 
 /** config.ts parses the environment once; it must have seen the local one. Then the bucket is created. */
 const prepareBucket = async (s3: S3Client, bucket: string): Promise<void> => {
-  const { config } = require('../functions/kernel/config') as typeof import('../functions/kernel/config');
+  const { config } = require('../../functions/kernel/config') as typeof import('../../functions/kernel/config');
   if (config.DATA_BUCKET !== bucket || config.S3_FORCE_PATH_STYLE !== 'true') {
     throw new Error(
       'functions/kernel/config was imported before the local environment was set up; import handler modules lazily',

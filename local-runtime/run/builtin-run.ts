@@ -1,6 +1,6 @@
+import { type LabelingCrewResult, runLabelingCrew, truthFromOutputManifest } from '../labelers/simulated-labelers';
+import type { LocalEnvironment, RunReporter } from '../stack/local-stack';
 import type { prepareBatch } from './local-batch';
-import type { LocalEnvironment, RunReporter } from './local-stack';
-import { type LabelingCrewResult, runLabelingCrew, truthFromOutputManifest } from './simulated-labelers';
 
 /** One more than the default workersPerObject (3), so a skipped image still gets its answers. */
 export const DEFAULT_LABELERS = 4;

@@ -2,25 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { RUN_FILES, runPrefixOf } from '../functions/kernel/rules/run-files';
-import { deriveRunId } from '../functions/kernel/rules/run-id';
-import { type BuiltinRunOptions, builtinWorkers, startLabelingCrew } from './builtin-run';
-import { type BatchOptions, prepareBatch, uploadBatch } from './local-batch';
-import { LOCAL_ACCOUNT_ID } from './local-environment';
+import { RUN_FILES, runPrefixOf } from '../../functions/kernel/rules/run-files';
+import { deriveRunId } from '../../functions/kernel/rules/run-id';
+import type { LabelingCrewResult } from '../labelers/simulated-labelers';
+import { LOCAL_ACCOUNT_ID } from '../stack/local-environment';
 import {
   type LocalEnvironment,
   type LocalEnvironmentOptions,
   type RunReporter,
   silentReporter,
   startLocalEnvironment,
-} from './local-stack';
-import type { LabelingCrewResult } from './simulated-labelers';
-import { type DeliveredEvent, eventEnvelope } from './stand-ins/eventbridge';
-import type { ExecutionRecord, ExecutionStatus } from './stand-ins/step-functions';
-import { invokeHandler } from './step-functions-runtime';
+} from '../stack/local-stack';
+import { invokeHandler } from '../stack/step-functions-runtime';
+import { type DeliveredEvent, eventEnvelope } from '../stand-ins/eventbridge';
+import type { ExecutionRecord, ExecutionStatus } from '../stand-ins/step-functions';
+import { type BuiltinRunOptions, builtinWorkers, startLabelingCrew } from './builtin-run';
+import { type BatchOptions, prepareBatch, uploadBatch } from './local-batch';
 
-export type { LocalEnvironment, LocalEnvironmentOptions, RunReporter } from './local-stack';
-export { startLocalEnvironment } from './local-stack';
+export type { LocalEnvironment, LocalEnvironmentOptions, RunReporter } from '../stack/local-stack';
+export { startLocalEnvironment } from '../stack/local-stack';
 
 /** "Object Created" as S3 sends it to EventBridge (fixtures/aws-docs/s3-object-created.json). */
 const objectCreatedEvent = (bucket: string, key: string, size: number, etag: string): DeliveredEvent => {

@@ -1,7 +1,7 @@
-import { iou } from '../functions/kernel/rules/boxes';
+import { iou } from '../../functions/kernel/rules/boxes';
+import type { TruthBox, TruthImage } from '../sample/sample-batch';
+import { createRandom } from '../sample/seeded-random';
 import { failedOutputRecord, labeledOutputRecord } from './ground-truth-output';
-import type { TruthBox, TruthImage } from './sample-batch';
-import { createRandom } from './seeded-random';
 
 /** DescribeLabelingJob `LabelCounters` (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeLabelingJob.html). */
 export interface SimulatedLabelCounters {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-export const ASL_PATH = join(__dirname, '..', 'statemachines', 'labeling-pipeline.asl.yml');
+export const ASL_PATH = join(__dirname, '..', '..', 'statemachines', 'labeling-pipeline.asl.yml');
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 

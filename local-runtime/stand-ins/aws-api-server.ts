@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { type JsonObject, ServiceError, type StandInService } from './json-protocol';
 import { listenOnLoopback } from './loopback-server';
-import { type JsonObject, ServiceError, type StandInService } from './stand-ins/json-protocol';
-import { answerQuery, type QueryStandInService } from './stand-ins/query-protocol';
+import { answerQuery, type QueryStandInService } from './query-protocol';
 
 export interface ApiServerOptions {
   /** Answers browsers' preflight requests and adds CORS headers (Cognito's endpoint does). */

@@ -7,10 +7,10 @@ import {
   StateMachine,
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
+import { ACCOUNT_ID, REGION, ServiceError } from '../stand-ins/json-protocol';
+import type { ExecutionHost, ExecutionRecord } from '../stand-ins/step-functions';
 import { type LoadedStateMachine, loadStateMachine } from './asl-loader';
 import { type LambdaHandler, loadHandlerExport } from './lambda-registry';
-import { ACCOUNT_ID, REGION, ServiceError } from './stand-ins/json-protocol';
-import type { ExecutionHost, ExecutionRecord } from './stand-ins/step-functions';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type TaskHandler = (input: Json) => Promise<Json>;

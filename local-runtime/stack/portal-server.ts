@@ -3,9 +3,9 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { JwtRsaVerifier } from 'aws-jwt-verify';
+import { listenOnLoopback } from '../stand-ins/loopback-server';
 import { deployedFunctions } from './lambda-registry';
 import { LOCAL_ACCOUNT_ID } from './local-environment';
-import { listenOnLoopback } from './loopback-server';
 
 /** One `httpApi` event of a function: `METHOD /path/{param}` and whether the JWT authorizer guards it. */
 export interface HttpRoute {

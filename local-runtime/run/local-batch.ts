@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { slugify } from '../functions/kernel/rules/run-id';
+import { slugify } from '../../functions/kernel/rules/run-id';
+import { generateSampleBatch, type SampleFile, type TruthImage } from '../sample/sample-batch';
+import type { LocalEnvironment, RunReporter } from '../stack/local-stack';
 import { listFolder, printableName, type SkippedEntry } from './local-folder';
-import type { LocalEnvironment, RunReporter } from './local-stack';
-import { generateSampleBatch, type SampleFile, type TruthImage } from './sample-batch';
 
 /** What decides the batch a local run uploads, and the run options batch.json carries. */
 export interface BatchOptions {

@@ -1,4 +1,4 @@
-import type { SettingName } from '../functions/kernel/config';
+import type { SettingName } from '../../functions/kernel/config';
 
 /**
  * The process environment the real handlers and SDK clients read, pointed at the local stand-ins.

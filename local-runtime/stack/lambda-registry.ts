@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..');
 
 // biome-ignore lint/suspicious/noExplicitAny: a Lambda handler's event and result are the function's own business.
 export type LambdaHandler = (event: any, context: any) => Promise<unknown>;

@@ -11,7 +11,7 @@ import {
 import { parseCloudFormation } from './cfn-yaml';
 
 /** The CloudFormation file that defines the built-in backend's table (the one source of truth). */
-export const BUILTIN_INFRA_FILE = join(__dirname, '..', 'infra', 'builtin-labeling.yml');
+export const BUILTIN_INFRA_FILE = join(__dirname, '..', '..', 'infra', 'builtin-labeling.yml');
 
 export interface TableDefinition {
   /** CloudFormation logical id (`LabelingTable`). */

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
-import { createBuiltinTables, type LocalDynamoDb, startDynamoDb } from './dynamodb-local';
+import { LOCAL_ADMIN_GROUP, type RunningCognito, startCognito } from '../stand-ins/cognito';
+import { createBuiltinTables, type LocalDynamoDb, startDynamoDb } from '../stand-ins/dynamodb-local';
 import { LOCAL_LABELING_TABLE } from './local-environment';
 import { httpApiRoutes, type RunningPortal, startPortalServer } from './portal-server';
-import { LOCAL_ADMIN_GROUP, type RunningCognito, startCognito } from './stand-ins/cognito';
 
-export const WEB_ROOT = join(__dirname, '..', 'web', 'dist');
+export const WEB_ROOT = join(__dirname, '..', '..', 'web', 'dist');
 
 /** A user of the local pool with a permanent password (no invitation step). */
 export interface LocalSignIn {

@@ -1,8 +1,8 @@
-import { READY_PATTERN } from '../functions/labeling/builtin/contracts/ready-event';
-import { executionEndedPattern } from '../functions/labeling/contracts/execution-status-event';
-import { GT_JOB_STATE_PATTERN } from '../functions/labeling/ground-truth/contracts/gt-job-state-event';
-import { batchUploadedPattern } from '../functions/run/contracts/batch-upload-event';
-import type { EventPattern } from './stand-ins/event-patterns';
+import { READY_PATTERN } from '../../functions/labeling/builtin/contracts/ready-event';
+import { executionEndedPattern } from '../../functions/labeling/contracts/execution-status-event';
+import { GT_JOB_STATE_PATTERN } from '../../functions/labeling/ground-truth/contracts/gt-job-state-event';
+import { batchUploadedPattern } from '../../functions/run/contracts/batch-upload-event';
+import type { EventPattern } from '../stand-ins/event-patterns';
 
 /** An EventBridge rule with one Lambda target, by its logical id in infra/event-rules.yml or infra/builtin-labeling.yml. */
 export interface EventRule<P = EventPattern> {

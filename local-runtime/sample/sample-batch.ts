@@ -1,4 +1,4 @@
-import { ImageReason } from '../functions/kernel/rules/reason-codes';
+import { ImageReason } from '../../functions/kernel/rules/reason-codes';
 import {
   type Color,
   createRaster,

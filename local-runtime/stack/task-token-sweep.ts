@@ -1,7 +1,7 @@
 // A type only: handler modules load lazily, after the local environment is set up.
-import type { SweepResult } from '../functions/labeling/sweep-task-tokens/handler';
+import type { SweepResult } from '../../functions/labeling/sweep-task-tokens/handler';
+import { eventEnvelope } from '../stand-ins/eventbridge';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './local-environment';
-import { eventEnvelope } from './stand-ins/eventbridge';
 import { invokeHandler } from './step-functions-runtime';
 
 const RULE_ARN = `arn:aws:events:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:rule/labeling-pipeline-local-task-token-sweep`;

@@ -5,10 +5,10 @@ import type {
   ClaimResponse,
   JobDetail,
   Task,
-} from '../functions/labeling/builtin/contracts/api';
+} from '../../functions/labeling/builtin/contracts/api';
+import type { TruthImage } from '../sample/sample-batch';
+import { createRandom } from '../sample/seeded-random';
 import { hashString, workerAnswer } from './ground-truth-simulator';
-import type { TruthImage } from './sample-batch';
-import { createRandom } from './seeded-random';
 
 /** A labeler's sign-in in the local pool. */
 export interface LabelerAccount {
