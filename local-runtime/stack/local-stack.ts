@@ -265,12 +265,16 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
   });
   builtinEnvironment(builtin);
-  const portal = await prepareBucket(s3, bucket)
-    .then(() =>
-      builtin.startPortal(invokeHandler, (route, error) =>
-        display.reporter.line(`! ${route} failed: ${(error as Error).stack ?? String(error)}`),
-      ),
+  // The portal first: its URL is a setting (PORTAL_URL, the report's review link) config.ts must see.
+  const portal = await builtin
+    .startPortal(invokeHandler, (route, error) =>
+      display.reporter.line(`! ${route} failed: ${(error as Error).stack ?? String(error)}`),
     )
+    .then(async (started) => {
+      process.env.PORTAL_URL = started.endpoint;
+      await prepareBucket(s3, bucket);
+      return started;
+    })
     .catch(async (error: unknown) => {
       await Promise.allSettled([apiServer.stop(), builtin.stop(), s3Server.stop()]);
       throw error;

@@ -7,7 +7,7 @@ import { SETTING_DEFAULTS, SETTING_NAMES, type SettingName } from '../../functio
 import { ROUTES } from '../../functions/labeling/builtin/contracts/api';
 import { READY_PATTERN } from '../../functions/labeling/builtin/contracts/ready-event';
 import { TABLE_INDEXES } from '../../functions/labeling/builtin/contracts/table-items';
-import { GROUND_TRUTH_REGIONS } from '../../functions/labeling/ground-truth/rules/ground-truth-regions';
+import { GROUND_TRUTH_REGIONS } from '../../functions/labeling/ground-truth/contracts/ground-truth-regions';
 import { RUN_FAILED, RUN_SUCCEEDED } from '../../functions/run/contracts/pipeline-events';
 import { ASL_PATH } from '../../local-runtime/stack/asl-loader';
 import { pipelineEventRules } from '../../local-runtime/stack/event-rules';
