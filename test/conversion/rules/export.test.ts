@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parse as parseYaml } from 'yaml';
 import type { LineSink } from '../../../functions/conversion/rules/dataset-conversion';
 import { convertOutputManifest } from '../../../functions/conversion/rules/dataset-conversion';
@@ -272,6 +272,7 @@ describe('Pascal VOC export', () => {
 
     const xml = files.get(vocAnnotationPath(ref)) ?? '';
     expect(xml).not.toContain('\u0001');
+    expect(XMLValidator.validate(xml)).toBe(true);
     const { annotation } = parser.parse(xml);
     expect(annotation.object[0].name).toBe(`Tom & Jerry's <"best"> \ufffd`);
     expect(annotation.path).toBe(ref);
