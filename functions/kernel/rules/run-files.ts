@@ -16,6 +16,10 @@ export const RUN_FILES = {
   testManifest: 'dataset/test.manifest',
   datasetReport: 'dataset/report.json',
   datasetReportHtml: 'dataset/report.html',
+  /** batch.json `"exports"`: one folder per format. */
+  cocoExport: 'dataset/coco/',
+  yoloExport: 'dataset/yolo/',
+  vocExport: 'dataset/voc/',
 } as const;
 
 export type RunFile = keyof typeof RUN_FILES;

@@ -81,5 +81,6 @@ export const planRun = (input: ExecutionInput, executionName: string, settings: 
     ...(input.instructions === undefined ? {} : { instructions: input.instructions }),
     ...(input.examples === undefined ? {} : { examples: checkExamples(input.examples, prefix) }),
     ...(input.labelerGroup === undefined ? {} : { labelerGroup: input.labelerGroup }),
+    ...(input.exports === undefined || input.exports.length === 0 ? {} : { exports: [...new Set(input.exports)] }),
   };
 };
