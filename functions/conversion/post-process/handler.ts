@@ -86,8 +86,46 @@ const writeExports = async (run: PostProcessInput['run']): Promise<Pick<DatasetS
  * written manifests, so they hold exactly the dataset's images.
  */
 export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<DatasetSummary> => {
-  const source = sourceOf(labeling.outputManifestS3Uri);
   const files = datasetFiles(run.bucket, run.runPrefix, settings.PORTAL_URL ? { portalUrl: settings.PORTAL_URL } : {});
+  const report = await convertRun(run, labeling, files);
+  const labelers = await readLabelerFigures(
+    labeling.outputManifestS3Uri,
+    report.labelAttributeName ?? run.labelAttributeName,
+  );
+  if (labelers !== undefined) report.labelers = labelers;
+  await files.writeReport(report);
+  const { lines, accepted, rejectedLines, boxes, train, test, rejectedByReason } = report;
+  logger.info('dataset converted', { lines, accepted, rejectedLines, boxes, train, test, rejectedByReason });
+  metrics.addMetric('DatasetImages', MetricUnit.Count, accepted);
+  failIfUnusable(report, labeling.outputManifestS3Uri, files);
+  return { ...summaryOf(report, files), ...(await writeExports(run)) };
+};
+
+/** What later states need of the conversion: counts and the files' URIs. */
+const summaryOf = (report: DatasetReport, files: DatasetFiles): DatasetSummary => ({
+  trainManifestUri: files.uri('trainManifest'),
+  testManifestUri: files.uri('testManifest'),
+  reportUri: files.uri('datasetReport'),
+  reportHtmlUri: files.uri('datasetReportHtml'),
+  lines: report.lines,
+  accepted: report.accepted,
+  rejected: report.rejectedLines,
+  boxes: report.boxes,
+  labels: Object.keys(report.labels).length,
+  train: report.train,
+  test: report.test,
+});
+
+type DatasetFiles = ReturnType<typeof datasetFiles>;
+type Report = Awaited<ReturnType<typeof convertOutputManifest>>;
+
+/** The conversion itself: the output manifest, streamed (twice at most), into the run's dataset files. */
+const convertRun = async (
+  run: PostProcessInput['run'],
+  labeling: PostProcessInput['labeling'],
+  files: DatasetFiles,
+): Promise<Report> => {
+  const source = sourceOf(labeling.outputManifestS3Uri);
   const labelingJob = await readJobDecisions(run.bucket, run.runPrefix);
   const body = await openStream(source.bucket, source.key);
   let opened = false;
@@ -97,7 +135,7 @@ export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<
     opened = true;
   }
   const spool = await createFileSpool();
-  const report = await convertOutputManifest(
+  return convertOutputManifest(
     open,
     { spool, openSinks: files.openSinks },
     {
@@ -113,18 +151,14 @@ export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<
       limits: datasetLimits(settings.AWS_REGION),
     },
   ).finally(() => spool.dispose());
-  const labelers = await readLabelerFigures(
-    labeling.outputManifestS3Uri,
-    report.labelAttributeName ?? run.labelAttributeName,
-  );
-  if (labelers !== undefined) report.labelers = labelers;
-  await files.writeReport(report);
-  const { lines, accepted, rejectedLines, boxes, train, test, rejectedByReason } = report;
-  logger.info('dataset converted', { lines, accepted, rejectedLines, boxes, train, test, rejectedByReason });
-  metrics.addMetric('DatasetImages', MetricUnit.Count, accepted);
+};
+
+/** No usable line fails the run with NoUsableLabels; a blocked dataset with DatasetCreationFailed. */
+const failIfUnusable = (report: Report, sourceUri: string, files: DatasetFiles): void => {
+  const { lines, accepted, rejectedByReason } = report;
   if (accepted === 0) {
     throw new NoUsableLabels(
-      `none of the ${lines} lines of ${labeling.outputManifestS3Uri} can go into a Rekognition dataset; see ${files.uri('datasetReport')} (or report.html) for each line's reason`,
+      `none of the ${lines} lines of ${sourceUri} can go into a Rekognition dataset; see ${files.uri('datasetReport')} (or report.html) for each line's reason`,
       { reportUri: files.uri('datasetReport'), rejectedByReason },
     );
   }
@@ -134,22 +168,6 @@ export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<
       { reportUri: files.uri('datasetReport'), blockers: report.blockers },
     );
   }
-  return { ...summaryOf(report, files), ...(await writeExports(run)) };
 };
-
-/** What later states need of the conversion: counts and the files' URIs. */
-const summaryOf = (report: DatasetReport, files: ReturnType<typeof datasetFiles>): DatasetSummary => ({
-  trainManifestUri: files.uri('trainManifest'),
-  testManifestUri: files.uri('testManifest'),
-  reportUri: files.uri('datasetReport'),
-  reportHtmlUri: files.uri('datasetReportHtml'),
-  lines: report.lines,
-  accepted: report.accepted,
-  rejected: report.rejectedLines,
-  boxes: report.boxes,
-  labels: Object.keys(report.labels).length,
-  train: report.train,
-  test: report.test,
-});
 
 export const handler = pipelineStep(PostProcessInput, postProcess);
