@@ -26,8 +26,6 @@ const READS_CONFIG_ITSELF = ['functions/kernel/aws/s3-client.ts'];
 const ADAPTERS_NOT_YET_HANDED_SETTINGS = [
   'functions/labeling/builtin/aws/ready-events.ts',
   'functions/labeling/builtin/aws/settings.ts',
-  'functions/labeling/builtin/review/http.ts',
-  'functions/labeling/builtin/review/store.ts',
 ];
 
 /** Lambda sets AWS_REGION itself. */

@@ -60,6 +60,8 @@ export const ValidationSummary = z.object({
   total: z.int(),
   accepted: z.int(),
   rejected: z.int(),
+  /** Example images skipped (present only when there are any). */
+  skipped: z.optional(z.int()),
   byReason: z.record(z.string(), z.int()),
   reportUri: z.string(),
 });
