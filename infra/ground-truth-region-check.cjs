@@ -11,7 +11,7 @@ const load = (path) => (process.env.JEST_WORKER_ID ? require(path) : tsxRequire(
 const { GROUND_TRUTH_REGIONS } = load('../functions/labeling/ground-truth/contracts/ground-truth-regions.ts');
 const { CUSTOM_LABELS_REGIONS } = load('../functions/labeling/builtin/contracts/builtin-regions.ts');
 
-const { LABELING_BACKENDS: BACKENDS } = load('../functions/kernel/contracts/step-io.ts');
+const { LABELING_BACKENDS: BACKENDS } = load('../functions/kernel/contracts/labeling-backend-names.ts');
 
 class GroundTruthRegionCheck {
   constructor(serverless, options) {

@@ -1,12 +1,12 @@
 import * as z from '../schema';
+import { LABELING_BACKENDS } from './labeling-backend-names';
 
 /**
  * The data that flows between states. Each state writes one key (its `ResultPath`), and every
  * value stays small: counts and S3 URIs, never lists of images (the 256 KiB state limit).
  */
 
-/** Who labels: SageMaker Ground Truth (accounts that have it) or the stack's own built-in backend. */
-export const LABELING_BACKENDS = ['builtin', 'ground-truth'] as const;
+export { LABELING_BACKENDS };
 export const LabelingBackendName = z.enum(LABELING_BACKENDS);
 export type LabelingBackendName = z.infer<typeof LabelingBackendName>;
 
