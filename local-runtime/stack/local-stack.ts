@@ -80,7 +80,8 @@ const describeStateExit = (state: string, output: unknown): string | undefined =
     const reasons = Object.entries((v.byReason ?? {}) as Record<string, number>)
       .map(([code, n]) => `${code} ${n}`)
       .join(', ');
-    return `validated ${v.total} objects: ${v.accepted} accepted, ${v.rejected} rejected${reasons ? ` (${reasons})` : ''}`;
+    const skipped = v.skipped ? `, ${v.skipped} examples skipped` : '';
+    return `validated ${v.total} objects: ${v.accepted} accepted, ${v.rejected} rejected${skipped}${reasons ? ` (${reasons})` : ''}`;
   }
   if (state === 'BuildManifest' && data.manifest) return `input manifest: ${data.manifest.objects} images to label`;
   if (state === 'PostProcess' && data.dataset) {
