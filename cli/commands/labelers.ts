@@ -12,7 +12,7 @@ import {
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Command } from 'commander';
-import { revocationOf } from '../../functions/labeling/builtin/rules/sessions';
+import { revocationOf } from '../../functions/labeling/builtin/contracts/table-items';
 
 /** The stack `osls deploy --stage <stage>` creates (serverless: `<service>-<stage>`). */
 export const stackNameOf = (stage: string): string => `labeling-pipeline-${stage}`;

@@ -2,7 +2,7 @@ import { loadSettings } from '../../../kernel/config';
 import { httpRoute } from '../aws/http-route';
 import { sessions } from '../aws/sessions';
 import { putRevocation } from '../aws/table';
-import { revocationOf } from '../rules/sessions';
+import { revocationOf } from '../contracts/table-items';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP'] as const;

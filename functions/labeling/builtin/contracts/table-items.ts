@@ -119,3 +119,11 @@ export const RevocationItem = z.object({
   reason: z.enum(['signed-out', 'removed']),
 });
 export type RevocationItem = z.infer<typeof RevocationItem>;
+
+/** The record that ends every session of `sub` signed in up to `now` (sign-out, or `labelers remove`). */
+export const revocationOf = (sub: string, now: Date, reason: RevocationItem['reason']): RevocationItem => ({
+  ...revocationKey(sub),
+  sub,
+  revokedAt: Math.floor(now.getTime() / 1000),
+  reason,
+});

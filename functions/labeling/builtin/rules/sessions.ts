@@ -1,4 +1,4 @@
-import { type RevocationItem, revocationKey } from '../contracts/table-items';
+import type { RevocationItem } from '../contracts/table-items';
 
 /**
  * Which tokens count. The HTTP API's JWT authorizer checks signature, issuer, expiry and the app
@@ -25,11 +25,3 @@ export const signedInAt = (claims: Claims): number | undefined => {
  */
 export const isRevoked = (claims: Claims, revocation: Pick<RevocationItem, 'revokedAt'> | undefined): boolean =>
   revocation !== undefined && (signedInAt(claims) ?? 0) <= revocation.revokedAt;
-
-/** The record that ends every session of `sub` signed in up to `now`. */
-export const revocationOf = (sub: string, now: Date, reason: RevocationItem['reason']): RevocationItem => ({
-  ...revocationKey(sub),
-  sub,
-  revokedAt: Math.floor(now.getTime() / 1000),
-  reason,
-});
