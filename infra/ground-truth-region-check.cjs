@@ -10,7 +10,7 @@ const { require: tsxRequire } = require('tsx/cjs/api');
 // JEST_WORKER_ID inherited) needs tsx, as Node's own type stripping cannot resolve extensionless imports.
 const load = (path) => (typeof jest !== 'undefined' ? require(path) : tsxRequire(path, __filename));
 const { GROUND_TRUTH_REGIONS } = load('../functions/labeling/ground-truth/contracts/ground-truth-regions.ts');
-const { CUSTOM_LABELS_REGIONS } = load('../functions/labeling/builtin/rules/builtin-regions.ts');
+const { CUSTOM_LABELS_REGIONS } = load('../functions/labeling/builtin/contracts/builtin-regions.ts');
 
 const { LABELING_BACKENDS: BACKENDS } = load('../functions/kernel/contracts/step-io.ts');
 

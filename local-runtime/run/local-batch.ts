@@ -4,6 +4,8 @@ import { basename, extname, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { LabelingBackendName } from '../../functions/kernel/contracts/step-io';
 import { slugify } from '../../functions/kernel/rules/run-id';
+import { attributeOfMetadataKey } from '../../functions/labeling/contracts/labeling-output/layout';
+import { readOutputLine } from '../../functions/labeling/contracts/labeling-output/read-output-line';
 import { generateSampleBatch, type SampleFile, type TruthImage } from '../sample/sample-batch';
 import type { LocalEnvironment, RunReporter } from '../stack/local-stack';
 import { listFolder, printableName, type SkippedEntry } from './local-folder';
@@ -61,10 +63,12 @@ const labelsFromAnnotations = (lines: string[]): string[] => {
     } catch {
       continue;
     }
-    for (const [key, value] of Object.entries(record)) {
-      if (!key.endsWith('-metadata') || typeof value !== 'object' || value === null) continue;
-      const classMap = (value as { 'class-map'?: Record<string, unknown> })['class-map'] ?? {};
-      for (const [id, name] of Object.entries(classMap)) if (typeof name === 'string') byId.set(Number(id), name);
+    for (const key of Object.keys(record)) {
+      const attribute = attributeOfMetadataKey(key);
+      if (attribute === undefined) continue;
+      for (const box of readOutputLine(record, attribute).boxes) {
+        if (box.label !== undefined) byId.set(Number(box.classId), box.label);
+      }
     }
   }
   return [...byId.entries()].sort(([a], [b]) => a - b).map(([, name]) => name);

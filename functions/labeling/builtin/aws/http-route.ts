@@ -7,8 +7,7 @@ import type * as z from '../../../kernel/schema';
 import { mapErrorStack } from '../../../kernel/stack-traces';
 import { ROUTES, type RouteName } from '../contracts/api';
 import { type Caller, callerOf } from '../rules/caller';
-import { isIdToken, isRevoked } from '../rules/sessions';
-import type { SessionStore } from './sessions';
+import { isIdToken, isRevoked, type SessionStore } from '../rules/sessions';
 
 /** An answer with a status other than the route's own: `{ error: { code, message, field? } }`. */
 export class ApiError extends Error {

@@ -120,7 +120,7 @@ export const RevocationItem = z.object({
 });
 export type RevocationItem = z.infer<typeof RevocationItem>;
 
-/** The record that ends every session of `sub` signed in up to `now` (sign-out, or `labelers remove`). */
+/** The record that ends every session of `sub` signed in up to `now`. */
 export const revocationOf = (sub: string, now: Date, reason: RevocationItem['reason']): RevocationItem => ({
   ...revocationKey(sub),
   sub,

@@ -25,3 +25,8 @@ export const signedInAt = (claims: Claims): number | undefined => {
  */
 export const isRevoked = (claims: Claims, revocation: Pick<RevocationItem, 'revokedAt'> | undefined): boolean =>
   revocation !== undefined && (signedInAt(claims) ?? 0) <= revocation.revokedAt;
+
+/** What the routes ask about a caller's sessions; `httpRoute` takes it for every route that needs a sign-in. */
+export interface SessionStore {
+  revocation(sub: string): Promise<{ revokedAt: number } | undefined>;
+}
