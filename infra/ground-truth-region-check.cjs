@@ -6,8 +6,9 @@
 // - builtin: nothing of Ground Truth, but Rekognition Custom Labels, where the dataset goes (builtin-regions.ts).
 const { require: tsxRequire } = require('tsx/cjs/api');
 
-// Under jest, TypeScript is already compiled on require; the framework needs tsx for it.
-const load = (path) => (process.env.JEST_WORKER_ID ? require(path) : tsxRequire(path, __filename));
+// In a jest worker TypeScript is already compiled on require; osls (also when a test spawns it, with
+// JEST_WORKER_ID inherited) needs tsx, as Node's own type stripping cannot resolve extensionless imports.
+const load = (path) => (typeof jest !== 'undefined' ? require(path) : tsxRequire(path, __filename));
 const { GROUND_TRUTH_REGIONS } = load('../functions/labeling/ground-truth/contracts/ground-truth-regions.ts');
 const { CUSTOM_LABELS_REGIONS } = load('../functions/labeling/builtin/contracts/builtin-regions.ts');
 

@@ -82,7 +82,8 @@ export const describeStateExit = (state: string, output: unknown): string | unde
     const reasons = Object.entries((v.byReason ?? {}) as Record<string, number>)
       .map(([code, n]) => `${code} ${n}`)
       .join(', ');
-    return `validated ${v.total} objects: ${v.accepted} accepted, ${v.rejected} rejected${reasons ? ` (${reasons})` : ''}`;
+    const skipped = v.skipped ? `, ${v.skipped} examples skipped` : '';
+    return `validated ${v.total} objects: ${v.accepted} accepted, ${v.rejected} rejected${skipped}${reasons ? ` (${reasons})` : ''}`;
   }
   if (state === 'BuildManifest' && data.manifest)
     return `input manifest: ${plural(data.manifest.objects as number, 'image')} to label`;

@@ -127,8 +127,12 @@ describe('local pipeline, end to end, on the Ground Truth backend', () => {
     if (example === undefined) throw new Error('the sample has no PNG');
     const prefix = 'incoming/e2e-examples/';
 
+    const lines: string[] = [];
+    const reporter = { line: (message: string) => lines.push(message), progress: () => undefined };
+
     const result = await run('e2e-examples', {
       seed: 1,
+      reporter,
       batchJson: { examples: [{ key: `${prefix}how-to.png`, kind: 'good', caption: 'a tight box' }] },
       extraFiles: [
         { ...example, name: 'how-to.png' },
@@ -140,6 +144,7 @@ describe('local pipeline, end to end, on the Ground Truth backend', () => {
     const validation = JSON.parse(await readFile(join(result.outDir, 'validation.json'), 'utf8'));
     expect(validation.totals).toMatchObject({ skipped: 2, byReason: { EXAMPLE_IMAGE: 2 } });
     expect(validation.totals.rejected).toBe(sample.expectedRejections.length);
+    expect(lines.some((l) => l.includes('accepted') && l.includes('2 examples skipped'))).toBe(true);
     const manifests = await Promise.all(
       ['labeling/input.manifest', 'dataset/train.manifest', 'dataset/test.manifest'].map((f) =>
         readFile(join(result.outDir, f), 'utf8'),
