@@ -20,13 +20,10 @@ const READS_CONFIG_ITSELF = ['functions/kernel/aws/s3-client.ts'];
 /**
  * Adapters that still read `config` (or `builtinSetting`) at call time rather than take their
  * function's settings; every setting they read is declared by the handlers that use them (the
- * test above). Known and listed so that no other adapter starts to: the built-in table's name and
- * the event bus still reach their adapters this way, and the review routes are being rewritten.
+ * test above). Known and listed so that no other adapter starts to: the built-in table's name
+ * still reaches its adapter this way.
  */
-const ADAPTERS_NOT_YET_HANDED_SETTINGS = [
-  'functions/labeling/builtin/aws/ready-events.ts',
-  'functions/labeling/builtin/aws/settings.ts',
-];
+const ADAPTERS_NOT_YET_HANDED_SETTINGS = ['functions/labeling/builtin/aws/settings.ts'];
 
 /** Lambda sets AWS_REGION itself. */
 const NOT_DEPLOYED: ReadonlySet<string> = new Set(['AWS_REGION']);

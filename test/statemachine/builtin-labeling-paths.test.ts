@@ -12,8 +12,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateLabelingJobCommand, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
+import { loadSettings } from '../../functions/kernel/config';
 import { answerTask } from '../../functions/labeling/builtin/aws/answers';
 import { claimTask } from '../../functions/labeling/builtin/aws/claims';
+import { finalizationRequests } from '../../functions/labeling/builtin/aws/ready-events';
 import { getJob } from '../../functions/labeling/builtin/aws/table';
 import { handler as finalize } from '../../functions/labeling/builtin/finalize-job/handler';
 import type { Caller } from '../../functions/labeling/builtin/rules/caller';
@@ -101,6 +103,8 @@ const overrides = {
   CheckDatasets: async () => datasetsOutput('CREATE_COMPLETE', 1),
 };
 
+const settings = loadSettings(['EVENT_BUS_NAME']);
+const requestFinalization = finalizationRequests(settings.EVENT_BUS_NAME);
 const labeler = (sub: string): Caller => ({ sub, email: `${sub}@example.com`, groups: [], admin: false });
 const box = { label: 'acme', left: 100, top: 100, width: 200, height: 150 };
 
@@ -112,7 +116,14 @@ const labelEverything = async (subs: string[]) => {
       if (!job) throw new Error('no job');
       const claimed = await claimTask(job, labeler(sub), new Date(), 300);
       if (!claimed.task) break;
-      await answerTask(job, labeler(sub), claimed.task.taskId, { boxes: [box], nothingToLabel: false }, new Date());
+      await answerTask(
+        job,
+        labeler(sub),
+        claimed.task.taskId,
+        { boxes: [box], nothingToLabel: false },
+        new Date(),
+        requestFinalization,
+      );
     }
   }
 };

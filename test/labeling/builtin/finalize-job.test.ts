@@ -11,8 +11,10 @@ import {
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parseOutputRecord } from '../../../functions/conversion/rules/output-manifest';
+import { loadSettings } from '../../../functions/kernel/config';
 import { answerTask } from '../../../functions/labeling/builtin/aws/answers';
 import { claimTask } from '../../../functions/labeling/builtin/aws/claims';
+import { finalizationRequests } from '../../../functions/labeling/builtin/aws/ready-events';
 import { getJob, updateIf } from '../../../functions/labeling/builtin/aws/table';
 import { READY_DETAIL_TYPE, READY_SOURCE } from '../../../functions/labeling/builtin/contracts/ready-event';
 import { imageKey } from '../../../functions/labeling/builtin/contracts/table-items';
@@ -38,6 +40,8 @@ const ready = (jobId: string, reason = 'complete') => ({
   resources: [],
   detail: { jobId, reason },
 });
+const settings = loadSettings(['EVENT_BUS_NAME']);
+const requestFinalization = finalizationRequests(settings.EVENT_BUS_NAME);
 const who = (sub: string): Caller => ({ sub, email: `${sub}@example.com`, groups: [], admin: false });
 /** Writes an answer straight into the image item, as the answer route does, for a deterministic layout. */
 const answerDirectly = (jobId: string, taskId: string, sub: string, boxes: Box[]) =>
@@ -76,6 +80,7 @@ const label = async (
     claimed.task.taskId,
     { boxes, nothingToLabel: boxes.length === 0, durationMs: 3000 },
     new Date(),
+    requestFinalization,
   );
   return claimed.task.taskId;
 };

@@ -3,19 +3,21 @@ import { answerTask } from '../aws/answers';
 import { httpRoute } from '../aws/http-route';
 import { progressOf } from '../aws/jobs';
 import { openJobFor } from '../aws/open-jobs';
+import { finalizationRequests } from '../aws/ready-events';
 import { sessions } from '../aws/sessions';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP', 'EVENT_BUS_NAME'] as const;
 const settings = loadSettings(SETTINGS);
+const requestFinalization = finalizationRequests(settings.EVENT_BUS_NAME);
 
 /** `POST /api/jobs/{jobId}/tasks/{taskId}/answer`: record the caller's boxes for a leased image. */
 export const handler = httpRoute(
   'answerTask',
   settings,
   async ({ caller, params, body, now }) => {
-    const job = await openJobFor(params.jobId, caller, now);
-    const outcome = await answerTask(job, caller, params.taskId, body, now);
+    const job = await openJobFor(params.jobId, caller, now, requestFinalization);
+    const outcome = await answerTask(job, caller, params.taskId, body, now, requestFinalization);
     return {
       accepted: true as const,
       duplicate: outcome.duplicate,

@@ -3,7 +3,7 @@ import { type ImageItem, imageKey, type JobItem, jobKey, labelerKey } from '../c
 import type { Caller } from '../rules/caller';
 import { checkBoxes, decideAnswer, MAX_RACES, uniqueBoxes } from '../rules/task-rules';
 import { ApiError } from './http-route';
-import { requestFinalization } from './ready-events';
+import type { RequestFinalization } from './ready-events';
 import { getImage, getLabeler, updateIf, updateReturning } from './table';
 
 // Answers and skips, apart from claims: their functions sign no image URLs, so they carry no S3 client.
@@ -73,7 +73,13 @@ const recordAnswer = (
   });
 
 /** After a recorded answer: the labeler's and the job's counters; the job's last image requests finalization. */
-const countAnswer = async (job: JobItem, sub: string, taskId: string, completes: boolean): Promise<AnswerOutcome> => {
+const countAnswer = async (
+  job: JobItem,
+  sub: string,
+  taskId: string,
+  completes: boolean,
+  requestFinalization: RequestFinalization,
+): Promise<AnswerOutcome> => {
   await settleLabeler(job.jobId, sub, taskId, true);
   const counted = await updateReturning<JobItem>({
     Key: jobKey(job.jobId),
@@ -98,6 +104,7 @@ export const answerTask = async (
   taskId: string,
   sent: AnswerBody,
   now: Date,
+  requestFinalization: RequestFinalization,
 ): Promise<AnswerOutcome> => {
   const body = { ...sent, boxes: uniqueBoxes(sent.boxes) };
   for (let race = 0; race <= MAX_RACES; race++) {
@@ -112,7 +119,7 @@ export const answerTask = async (
     if (decision.kind === 'conflict') throw conflictError(decision.code, taskId);
     const stored = storedAnswer(body, caller, image.leases[caller.sub]?.claimedAt, now);
     if (await recordAnswer(image, caller.sub, stored, decision.completes)) {
-      return countAnswer(job, caller.sub, taskId, decision.completes);
+      return countAnswer(job, caller.sub, taskId, decision.completes, requestFinalization);
     }
   }
   throw new ApiError(

@@ -2,12 +2,17 @@ import type { JobItem } from '../contracts/table-items';
 import type { Caller } from '../rules/caller';
 import { ApiError } from './http-route';
 import { jobFor } from './jobs';
-import { requestFinalization } from './ready-events';
+import type { RequestFinalization } from './ready-events';
 
 // Apart from jobs.ts: only the routes that take answers may ask for finalization, so only they carry EventBridge.
 
 /** As `jobFor`, and still taking answers. */
-export const openJobFor = async (jobId: string, caller: Caller, now: Date): Promise<JobItem> => {
+export const openJobFor = async (
+  jobId: string,
+  caller: Caller,
+  now: Date,
+  requestFinalization: RequestFinalization,
+): Promise<JobItem> => {
   const job = await jobFor(jobId, caller);
   if (job.status !== 'open') throw new ApiError(410, 'JOB_CLOSED', `job ${jobId} is ${job.status}`, 'jobId');
   if (Date.parse(job.expiresAt) <= now.getTime()) {

@@ -1,13 +1,14 @@
 import { loadSettings } from '../../../kernel/config';
 import { eventConsumer, logger } from '../../../kernel/observability';
-import { requestFinalization } from '../aws/ready-events';
+import { finalizationRequests } from '../aws/ready-events';
 import { allJobs, queryOpenImages } from '../aws/table';
 import type { JobItem } from '../contracts/table-items';
 import { dueForFinalization } from '../rules/job-expiry';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'EVENT_BUS_NAME'] as const;
-loadSettings(SETTINGS);
+const settings = loadSettings(SETTINGS);
+const requestFinalization = finalizationRequests(settings.EVENT_BUS_NAME);
 
 /** An open job none of whose images still needs an answer: its completion signal was lost. */
 const allAnswered = async (job: JobItem): Promise<boolean> =>
