@@ -1,5 +1,6 @@
+import { loadSettings } from '../functions/kernel/config';
 import { claimTask } from '../functions/labeling/builtin/aws/claims';
-import { BATCH_WRITE_SIZE, batchPut, putJobIfAbsent } from '../functions/labeling/builtin/aws/table';
+import { BATCH_WRITE_SIZE, batchPut, labelingTable, putJobIfAbsent } from '../functions/labeling/builtin/aws/table';
 import { planImageItem, planJobItem } from '../functions/labeling/builtin/rules/job-plan';
 import { LOCAL_BUCKET } from '../local-runtime/stack/local-environment';
 import { type BenchLabeler, benchLabeler } from './bench-labelers';
@@ -16,6 +17,7 @@ const IMAGES = 200;
 export const seedBenchJob = async (
   answerers: number,
 ): Promise<{ jobId: string; leases: { labeler: BenchLabeler; taskId: string }[] }> => {
+  const table = labelingTable(loadSettings(['LABELING_TABLE']));
   const jobName = `bench-${Date.now()}`;
   const run = {
     runId: jobName,
@@ -29,18 +31,19 @@ export const seedBenchJob = async (
     taskTimeLimitSeconds: 600,
   };
   const job = { ...planJobItem(run, ['acme', 'globex', 'initech'], IMAGES, new Date()), imagesWritten: true };
-  await putJobIfAbsent(job);
+  await putJobIfAbsent(table, job);
   const sizes = new Map(
     Array.from({ length: IMAGES }, (_, i) => [`incoming/bench/${i}.jpg`, { width: 640, height: 480 }]),
   );
   const images = Array.from({ length: IMAGES }, (_, i) =>
     planImageItem(jobName, i, `s3://${LOCAL_BUCKET}/incoming/bench/${i}.jpg`, sizes),
   );
-  for (let i = 0; i < images.length; i += BATCH_WRITE_SIZE) await batchPut(images.slice(i, i + BATCH_WRITE_SIZE));
+  for (let i = 0; i < images.length; i += BATCH_WRITE_SIZE)
+    await batchPut(table, images.slice(i, i + BATCH_WRITE_SIZE));
   const leases = [];
   for (let i = 0; i < answerers; i++) {
     const labeler = benchLabeler('answerer', i);
-    const claim = await claimTask(job, labeler, new Date(), 300);
+    const claim = await claimTask(table, job, labeler, new Date(), 300);
     if (!claim.task) throw new Error(`the seeded job leased no task to ${labeler.sub} (${claim.reason})`);
     leases.push({ labeler, taskId: claim.task.taskId });
   }

@@ -17,14 +17,6 @@ const CONFIG = join(ROOT, 'functions/kernel/config.ts');
  */
 const READS_CONFIG_ITSELF = ['functions/kernel/aws/s3-client.ts'];
 
-/**
- * Adapters that still read `config` (or `builtinSetting`) at call time rather than take their
- * function's settings; every setting they read is declared by the handlers that use them (the
- * test above). Known and listed so that no other adapter starts to: the built-in table's name
- * still reaches its adapter this way.
- */
-const ADAPTERS_NOT_YET_HANDED_SETTINGS = ['functions/labeling/builtin/aws/settings.ts'];
-
 /** Lambda sets AWS_REGION itself. */
 const NOT_DEPLOYED: ReadonlySet<string> = new Set(['AWS_REGION']);
 
@@ -112,6 +104,6 @@ describe('settings', () => {
       .filter((file) => !READS_CONFIG_ITSELF.includes(relative(ROOT, file)));
     const reading = [...new Set(adapters.filter(importsConfigValue).map((file) => relative(ROOT, file)))].sort();
 
-    expect(reading).toEqual(ADAPTERS_NOT_YET_HANDED_SETTINGS);
+    expect(reading).toEqual([]);
   });
 });

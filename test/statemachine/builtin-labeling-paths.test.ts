@@ -21,7 +21,7 @@ import { handler as finalize } from '../../functions/labeling/builtin/finalize-j
 import type { Caller } from '../../functions/labeling/builtin/rules/caller';
 import type { LocalDynamoDb } from '../../local-runtime/stand-ins/dynamodb-local';
 import { fakeContext } from '../fake-context';
-import { startTable } from '../labeling/builtin/table-fixture';
+import { startTable, table } from '../labeling/builtin/table-fixture';
 import { runStateMachine } from './harness';
 import {
   BUCKET,
@@ -112,11 +112,12 @@ const box = { label: 'acme', left: 100, top: 100, width: 200, height: 150 };
 const labelEverything = async (subs: string[]) => {
   for (const sub of subs) {
     for (;;) {
-      const job = await getJob(RUN_ID);
+      const job = await getJob(table, RUN_ID);
       if (!job) throw new Error('no job');
-      const claimed = await claimTask(job, labeler(sub), new Date(), 300);
+      const claimed = await claimTask(table, job, labeler(sub), new Date(), 300);
       if (!claimed.task) break;
       await answerTask(
+        table,
         job,
         labeler(sub),
         claimed.task.taskId,
@@ -223,7 +224,7 @@ describe('built-in labeling paths', () => {
     expect(result.status).toBe('FAILED');
     expect(result.path).toEqual([...LABELING_PATH, 'PublishFailure', 'Failed']);
     expect(result.error?.Error).toBe('NothingLabeled');
-    expect(await getJob(RUN_ID)).toMatchObject({ status: 'completed', finalReason: 'closed' });
+    expect(await getJob(table, RUN_ID)).toMatchObject({ status: 'completed', finalReason: 'closed' });
   });
 
   it('stops a job still open when the wait times out, and fails with LabelingJobTimedOut', async () => {
@@ -232,7 +233,7 @@ describe('built-in labeling paths', () => {
     expect(result.status).toBe('FAILED');
     expect(result.path).toEqual([...LABELING_PATH, 'ReconcileLabelingJob', 'PublishFailure', 'Failed']);
     expect(result.error?.Error).toBe('LabelingJobTimedOut');
-    expect(await getJob(RUN_ID)).toMatchObject({ status: 'stopped' });
+    expect(await getJob(table, RUN_ID)).toMatchObject({ status: 'stopped' });
     expect(objects.has(tokenKey())).toBe(false);
   });
 
@@ -246,6 +247,6 @@ describe('built-in labeling paths', () => {
 
     expect(sageMaker).toHaveReceivedCommandWith(CreateLabelingJobCommand, { LabelingJobName: RUN_ID });
     expect(result.path).toContain('ReconcileLabelingJob');
-    expect(await getJob(RUN_ID)).toBeUndefined();
+    expect(await getJob(table, RUN_ID)).toBeUndefined();
   });
 });

@@ -1,13 +1,14 @@
 import { loadSettings } from '../../kernel/config';
 import { backendOf, type LabelingResult } from '../../kernel/contracts/step-io';
 import { pipelineStep } from '../../kernel/observability';
-import { LABELING_BACKENDS } from '../aws/labeling-backends';
+import { labelingBackends } from '../aws/labeling-backends';
 import { deleteTaskToken } from '../aws/task-tokens';
 import { ReconcileLabelingJobInput } from '../contracts/labeling-steps';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['DATA_BUCKET', 'LABELING_TABLE'] as const;
 const settings = loadSettings(SETTINGS);
+const backends = labelingBackends(settings);
 
 /**
  * The wait timed out (job expiry plus margin, or a lost signal): ask the run's backend what
@@ -16,7 +17,7 @@ const settings = loadSettings(SETTINGS);
 export const reconcileLabelingJob = async ({ run }: ReconcileLabelingJobInput): Promise<LabelingResult> => {
   // The wait is over: a late signal must not try to resume it.
   await deleteTaskToken(settings.DATA_BUCKET, run.jobName);
-  return LABELING_BACKENDS[backendOf(run)].reconcile(run);
+  return backends[backendOf(run)].reconcile(run);
 };
 
 export const handler = pipelineStep(ReconcileLabelingJobInput, reconcileLabelingJob);

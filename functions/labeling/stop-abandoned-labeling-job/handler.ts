@@ -6,13 +6,14 @@ import { describeIssues } from '../../kernel/parse';
 import { runFileKey, runPrefixOf } from '../../kernel/rules/run-files';
 import { deriveRunId } from '../../kernel/rules/run-id';
 import type { AbandonHandling } from '../aws/labeling-backend';
-import { LABELING_BACKENDS } from '../aws/labeling-backends';
+import { labelingBackends } from '../aws/labeling-backends';
 import { ABANDONING_STATUSES, ExecutionStatusEvent } from '../contracts/execution-status-event';
 import { LabelingJobFile } from '../contracts/labeling-job-file';
 
 /** The environment variables this function reads: the run's job.json, and the built-in backend's table. */
 export const SETTINGS = ['DATA_BUCKET', 'LABELING_TABLE'] as const;
 const settings = loadSettings(SETTINGS);
+const backends = labelingBackends(settings);
 
 export type { AbandonHandling } from '../aws/labeling-backend';
 
@@ -48,7 +49,7 @@ export const stopAbandonedLabelingJob = async (event: unknown): Promise<AbandonH
     logger.info('abandoned run started no labeling job', { jobName, executionStatus: status });
     return { action: 'no-job', jobName };
   }
-  const handled = await LABELING_BACKENDS[backend].stopAbandoned({ runId, jobName });
+  const handled = await backends[backend].stopAbandoned({ runId, jobName });
   logger.info('abandoned labeling job handled', { jobName, backend, executionStatus: status, ...handled });
   return handled;
 };

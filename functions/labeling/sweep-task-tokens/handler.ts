@@ -1,7 +1,7 @@
 import { loadSettings } from '../../kernel/config';
 import { EventBridgeEvent } from '../../kernel/contracts/eventbridge-event';
 import { eventConsumer, logger } from '../../kernel/observability';
-import { LABELING_BACKENDS } from '../aws/labeling-backends';
+import { labelingBackends } from '../aws/labeling-backends';
 import { deliverOutcome } from '../aws/labeling-callbacks';
 import { deleteTaskToken, getTaskToken, listTaskTokens, type StoredTaskToken } from '../aws/task-tokens';
 import { isDueForSweep, sweepDecision } from '../rules/token-sweep';
@@ -9,6 +9,7 @@ import { isDueForSweep, sweepDecision } from '../rules/token-sweep';
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['DATA_BUCKET', 'LABELING_TABLE'] as const;
 const settings = loadSettings(SETTINGS);
+const backends = labelingBackends(settings);
 
 export type TokenSweep =
   | { jobName: string; action: 'resumed' | 'already-closed'; outcome: string }
@@ -25,7 +26,7 @@ const sweepOne = async (bucket: string, { jobName }: StoredTaskToken): Promise<T
   // Resumed by its event (or an earlier sweep) since the listing: nothing left to do.
   if (record === undefined) return { jobName, action: 'left', reason: 'already resumed' };
   // Records written before there were two backends have no `backend`: they wait on Ground Truth.
-  const backend = LABELING_BACKENDS[record.backend ?? 'ground-truth'];
+  const backend = backends[record.backend ?? 'ground-truth'];
   const decision = sweepDecision(jobName, await backend.outcome(jobName));
   if (decision.action === 'leave') return { jobName, action: 'left', reason: decision.status };
   // The same token, callback and deletion as labeling-job-events: whichever comes second finds

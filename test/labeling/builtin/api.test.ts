@@ -20,7 +20,7 @@ import { jobKey } from '../../../functions/labeling/builtin/contracts/table-item
 import { LOCAL_USER_POOL_CLIENT_ID, LOCAL_USER_POOL_ID } from '../../../local-runtime/stack/local-environment';
 import type { LocalDynamoDb } from '../../../local-runtime/stand-ins/dynamodb-local';
 import { fakeContext } from '../../fake-context';
-import { seedJob, startTable } from './table-fixture';
+import { seedJob, startTable, table } from './table-fixture';
 
 const events = mockClient(EventBridgeClient);
 
@@ -171,7 +171,7 @@ describe('jobs', () => {
     const open = await newJob();
     const groupOnly = await newJob({ labelerGroup: 'team-a' });
     const ended = await newJob();
-    await updateIf({
+    await updateIf(table, {
       Key: jobKey(ended.jobId),
       UpdateExpression: 'SET #s = :done',
       ExpressionAttributeNames: { '#s': 'status' },
@@ -285,7 +285,7 @@ describe('claims', () => {
     const bo = await call(claim, BO, { jobId: job.jobId });
 
     expect(bo.body.task.taskId).toBe(ana.body.task.taskId);
-    const image = await getImage(job.jobId, bo.body.task.taskId);
+    const image = await getImage(table, job.jobId, bo.body.task.taskId);
     expect(Object.keys(image?.leases ?? {})).toEqual(['sub-bo']);
     await expect(call(answer, ANA, { jobId: job.jobId, taskId: ana.body.task.taskId }, drawn)).resolves.toMatchObject({
       status: 409,
@@ -314,7 +314,7 @@ describe('answers', () => {
       status: 409,
       body: { error: { code: 'ALREADY_ANSWERED' } },
     });
-    const image = await getImage(job.jobId, task.taskId);
+    const image = await getImage(table, job.jobId, task.taskId);
     expect(image).toMatchObject({ answerCount: 1, answeredBy: ['sub-ana'], leases: {} });
     expect(image?.answers['sub-ana']).toMatchObject({ boxes: [box()], nothingToLabel: false, durationMs: 4200 });
   });
@@ -329,7 +329,7 @@ describe('answers', () => {
     await expect(call(answer, ANA, path, twice)).resolves.toMatchObject({ status: 200, body: { duplicate: false } });
     await expect(call(answer, ANA, path, twice)).resolves.toMatchObject({ status: 200, body: { duplicate: true } });
 
-    const stored = (await getImage(job.jobId, task.taskId))?.answers['sub-ana'];
+    const stored = (await getImage(table, job.jobId, task.taskId))?.answers['sub-ana'];
     expect(stored?.boxes).toEqual([box(), other, box({ label: 'globex' })]);
   });
 
@@ -350,7 +350,7 @@ describe('answers', () => {
       status: 400,
       body: { error: { field } },
     });
-    expect((await getImage(job.jobId, task.taskId))?.answerCount).toBe(0);
+    expect((await getImage(table, job.jobId, task.taskId))?.answerCount).toBe(0);
   });
 
   it('refuses an answer without a lease, and one sent for another job than the lease', async () => {
@@ -365,13 +365,13 @@ describe('answers', () => {
     await expect(call(answer, BO, { jobId: other.jobId, taskId: task.taskId }, drawn)).resolves.toMatchObject({
       status: 409,
     });
-    expect((await getImage(other.jobId, task.taskId))?.answers).toEqual({});
+    expect((await getImage(table, other.jobId, task.taskId))?.answers).toEqual({});
   });
 
   it('answers 410 JOB_CLOSED once the job is no longer open', async () => {
     const job = await newJob();
     const { task } = (await call(claim, ANA, { jobId: job.jobId })).body;
-    await updateIf({
+    await updateIf(table, {
       Key: jobKey(job.jobId),
       UpdateExpression: 'SET #s = :f',
       ExpressionAttributeNames: { '#s': 'status' },
@@ -398,7 +398,7 @@ describe('answers', () => {
       imageCount: 1,
       myAnswers: 1,
     });
-    expect((await getImage(job.jobId, a.taskId))?.openJob).toBeUndefined();
+    expect((await getImage(table, job.jobId, a.taskId))?.openJob).toBeUndefined();
     expect(readyEvents()).toEqual([{ jobId: job.jobId, reason: 'complete' }]);
   });
 });

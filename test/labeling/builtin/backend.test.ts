@@ -10,14 +10,14 @@ import {
 } from '@aws-sdk/client-s3';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { LABELING_BACKENDS } from '../../../functions/labeling/aws/labeling-backends';
+import { labelingBackends } from '../../../functions/labeling/aws/labeling-backends';
 import { getImage, getJob, updateIf } from '../../../functions/labeling/builtin/aws/table';
 import { jobKey } from '../../../functions/labeling/builtin/contracts/table-items';
 import { expireBuiltinJobs } from '../../../functions/labeling/builtin/expire-jobs/handler';
 import { reconcileLabelingJob } from '../../../functions/labeling/reconcile-labeling-job/handler';
 import { startLabelingJob } from '../../../functions/labeling/start-labeling-job/handler';
 import type { LocalDynamoDb } from '../../../local-runtime/stand-ins/dynamodb-local';
-import { BUCKET, seedJob, startTable } from './table-fixture';
+import { BUCKET, seedJob, startTable, TABLE, table } from './table-fixture';
 
 const s3 = mockClient(S3Client);
 const sfn = mockClient(SFNClient);
@@ -123,7 +123,7 @@ describe('the built-in backend', () => {
       backend: 'builtin',
       taskToken: 'token-start-ok',
     });
-    expect(await getJob('start-ok')).toMatchObject({
+    expect(await getJob(table, 'start-ok')).toMatchObject({
       status: 'open',
       imagesWritten: true,
       imageCount: 30,
@@ -133,7 +133,7 @@ describe('the built-in backend', () => {
       workersPerObject: 3,
       taskTimeLimitSeconds: 300,
     });
-    expect(await getImage('start-ok', '000029')).toMatchObject({
+    expect(await getImage(table, 'start-ok', '000029')).toMatchObject({
       sourceRef: `s3://${BUCKET}/incoming/logos/img-29.jpg`,
       width: 129,
       height: 50,
@@ -150,7 +150,7 @@ describe('the built-in backend', () => {
 
   it('is idempotent on retry: no answer is overwritten and the job is reused', async () => {
     await startLabelingJob(startInput('start-retry', 3));
-    await updateIf({
+    await updateIf(table, {
       Key: { pk: 'JOB#start-retry', sk: 'IMG#000000' },
       UpdateExpression: 'SET answers.#a = :x, answerCount = :one',
       ExpressionAttributeNames: { '#a': 'ana' },
@@ -163,7 +163,7 @@ describe('the built-in backend', () => {
     const again = await startLabelingJob(startInput('start-retry', 3));
 
     expect(again.reusedExistingJob).toBe(true);
-    expect((await getImage('start-retry', '000000'))?.answers).toHaveProperty('ana');
+    expect((await getImage(table, 'start-retry', '000000'))?.answers).toHaveProperty('ana');
   });
 
   it('refuses a job name that belongs to another run, dropping its own token', async () => {
@@ -188,7 +188,7 @@ describe('the built-in backend', () => {
 
   it('reconciles a job finalized while its signal was lost, and stops one still open', async () => {
     await seedJob('rec-done');
-    await updateIf({
+    await updateIf(table, {
       Key: jobKey('rec-done'),
       UpdateExpression: 'SET #s = :c, outputManifestS3Uri = :u, labelCounters = :n',
       ExpressionAttributeNames: { '#s': 'status' },
@@ -204,16 +204,21 @@ describe('the built-in backend', () => {
       labelCounters: { TotalLabeled: 3 },
     });
     await expect(reconcileLabelingJob(ctx('rec-open'))).rejects.toMatchObject({ name: 'LabelingJobTimedOut' });
-    expect(await getJob('rec-open')).toMatchObject({ status: 'stopped' });
+    expect(await getJob(table, 'rec-open')).toMatchObject({ status: 'stopped' });
     await expect(reconcileLabelingJob(ctx('rec-none'))).rejects.toMatchObject({ name: 'LabelingJobFailed' });
   });
 
   it('reports each backend-neutral outcome for a sweep: running, completed, or no such job', async () => {
     await seedJob('out-open');
 
-    await expect(LABELING_BACKENDS.builtin.outcome('out-open')).resolves.toEqual({ kind: 'running', status: 'open' });
-    await expect(LABELING_BACKENDS.builtin.outcome('rec-done')).resolves.toMatchObject({ kind: 'completed' });
-    await expect(LABELING_BACKENDS.builtin.outcome('no-such-job')).resolves.toBeUndefined();
+    await expect(labelingBackends({ LABELING_TABLE: TABLE }).builtin.outcome('out-open')).resolves.toEqual({
+      kind: 'running',
+      status: 'open',
+    });
+    await expect(labelingBackends({ LABELING_TABLE: TABLE }).builtin.outcome('rec-done')).resolves.toMatchObject({
+      kind: 'completed',
+    });
+    await expect(labelingBackends({ LABELING_TABLE: TABLE }).builtin.outcome('no-such-job')).resolves.toBeUndefined();
   });
 
   it('sends expired jobs to finalization, and leaves live ones alone', async () => {
@@ -222,7 +227,7 @@ describe('the built-in backend', () => {
     await seedJob('exp-live');
     const answered = await seedJob('exp-answered', { images: 1, workersPerObject: 1 });
     // Its last answer was recorded, but the completion request was lost.
-    await updateIf({
+    await updateIf(table, {
       Key: { pk: answered.pk, sk: 'IMG#000000' },
       UpdateExpression: 'SET answerCount = :one REMOVE openJob, openSort',
       ExpressionAttributeValues: { ':one': 1 },

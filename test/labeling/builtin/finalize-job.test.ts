@@ -22,7 +22,7 @@ import { finalizeBuiltinJob, handler } from '../../../functions/labeling/builtin
 import type { Caller } from '../../../functions/labeling/builtin/rules/caller';
 import type { LocalDynamoDb } from '../../../local-runtime/stand-ins/dynamodb-local';
 import { fakeContext } from '../../fake-context';
-import { BUCKET, seedJob, startTable } from './table-fixture';
+import { BUCKET, seedJob, startTable, table } from './table-fixture';
 
 const s3 = mockClient(S3Client);
 const events = mockClient(EventBridgeClient);
@@ -45,7 +45,7 @@ const requestFinalization = finalizationRequests(settings.EVENT_BUS_NAME);
 const who = (sub: string): Caller => ({ sub, email: `${sub}@example.com`, groups: [], admin: false });
 /** Writes an answer straight into the image item, as the answer route does, for a deterministic layout. */
 const answerDirectly = (jobId: string, taskId: string, sub: string, boxes: Box[]) =>
-  updateIf({
+  updateIf(table, {
     Key: imageKey(jobId, taskId),
     UpdateExpression:
       'SET answers.#me = :a, answerCount = answerCount + :one, answeredBy = list_append(answeredBy, :me)',
@@ -70,11 +70,12 @@ const label = async (
   sub: string,
   boxes: { label: string; left: number; top: number; width: number; height: number }[],
 ) => {
-  const job = await getJob(jobId);
+  const job = await getJob(table, jobId);
   if (!job) throw new Error('no job');
-  const claimed = await claimTask(job, who(sub), new Date(), 300);
+  const claimed = await claimTask(table, job, who(sub), new Date(), 300);
   if (!claimed.task) throw new Error(`nothing to claim for ${sub}`);
   await answerTask(
+    table,
     job,
     who(sub),
     claimed.task.taskId,
@@ -191,7 +192,7 @@ describe('finalizeBuiltinJob', () => {
       labelCounters: { TotalLabeled: 2, HumanLabeled: 2, MachineLabeled: 0, FailedNonRetryableError: 0, Unlabeled: 1 },
     });
     expect(objects.has(`task-tokens/${jobId}.json`)).toBe(false);
-    expect(await getJob(jobId)).toMatchObject({ status: 'completed', finalReason: 'complete' });
+    expect(await getJob(table, jobId)).toMatchObject({ status: 'completed', finalReason: 'complete' });
 
     await expect(finalizeBuiltinJob(ready(jobId, 'closed'))).resolves.toEqual({
       action: 'ignored',
@@ -225,6 +226,6 @@ describe('finalizeBuiltinJob', () => {
     s3.on(PutObjectCommand).rejects(new Error('S3 is down'));
 
     await expect(finalizeBuiltinJob(ready('fin-retry'))).rejects.toThrow('S3 is down');
-    expect(await getJob('fin-retry')).toMatchObject({ status: 'open' });
+    expect(await getJob(table, 'fin-retry')).toMatchObject({ status: 'open' });
   });
 });

@@ -1,4 +1,4 @@
-import { batchPut } from '../../../functions/labeling/builtin/aws/table';
+import { batchPut, labelingTable } from '../../../functions/labeling/builtin/aws/table';
 import type { JobItem } from '../../../functions/labeling/builtin/contracts/table-items';
 import { planImageItem, planJobItem } from '../../../functions/labeling/builtin/rules/job-plan';
 import {
@@ -12,6 +12,8 @@ import {
  * built-in backend: conditional writes and the sparse index behave as DynamoDB's do.
  */
 export const TABLE = process.env.LABELING_TABLE as string;
+/** The table as the handlers' settings name it. */
+export const table = labelingTable({ LABELING_TABLE: TABLE });
 export const BUCKET = 'labeling-pipeline-test-data';
 
 export const startTable = async (): Promise<LocalDynamoDb> => {
@@ -58,7 +60,7 @@ export const seedJob = async (jobId: string, options: SeedOptions = {}): Promise
     planImageItem(jobId, i, `s3://${BUCKET}/incoming/${jobId}/img-${i}.jpg`, sizes),
   );
   const ready = { ...job, imagesWritten: true };
-  await batchPut([ready]);
-  for (let i = 0; i < images.length; i += 25) await batchPut(images.slice(i, i + 25));
+  await batchPut(table, [ready]);
+  for (let i = 0; i < images.length; i += 25) await batchPut(table, images.slice(i, i + 25));
   return ready;
 };

@@ -4,11 +4,14 @@ import { httpRoute } from '../aws/http-route';
 import { progressOf } from '../aws/jobs';
 import { openJobFor } from '../aws/open-jobs';
 import { finalizationRequests } from '../aws/ready-events';
-import { sessions } from '../aws/sessions';
+import { sessionsIn } from '../aws/sessions';
+import { labelingTable } from '../aws/table';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP', 'EVENT_BUS_NAME'] as const;
 const settings = loadSettings(SETTINGS);
+const table = labelingTable(settings);
+const sessions = sessionsIn(table);
 const requestFinalization = finalizationRequests(settings.EVENT_BUS_NAME);
 
 /** `POST /api/jobs/{jobId}/tasks/{taskId}/answer`: record the caller's boxes for a leased image. */
@@ -16,8 +19,8 @@ export const handler = httpRoute(
   'answerTask',
   settings,
   async ({ caller, params, body, now }) => {
-    const job = await openJobFor(params.jobId, caller, now, requestFinalization);
-    const outcome = await answerTask(job, caller, params.taskId, body, now, requestFinalization);
+    const job = await openJobFor(table, params.jobId, caller, now, requestFinalization);
+    const outcome = await answerTask(table, job, caller, params.taskId, body, now, requestFinalization);
     return {
       accepted: true as const,
       duplicate: outcome.duplicate,

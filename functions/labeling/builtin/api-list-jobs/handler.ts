@@ -1,14 +1,16 @@
 import { loadSettings } from '../../../kernel/config';
 import { httpRoute } from '../aws/http-route';
 import { jobView } from '../aws/jobs';
-import { sessions } from '../aws/sessions';
-import { allJobs, getLabeler } from '../aws/table';
+import { sessionsIn } from '../aws/sessions';
+import { allJobs, getLabeler, labelingTable } from '../aws/table';
 import type { Job } from '../contracts/api';
 import { mayWorkOn } from '../rules/caller';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP'] as const;
 const settings = loadSettings(SETTINGS);
+const table = labelingTable(settings);
+const sessions = sessionsIn(table);
 
 /** `GET /api/jobs`: open jobs the caller may work on; admins see every job, and ended ones with `?status=all`. */
 export const handler = httpRoute(
@@ -17,10 +19,10 @@ export const handler = httpRoute(
   async ({ caller, query }) => {
     const everything = caller.admin && query.status === 'all';
     const jobs: Job[] = [];
-    for await (const job of allJobs()) {
+    for await (const job of allJobs(table)) {
       if (!job.imagesWritten || !mayWorkOn(job, caller)) continue;
       if (!everything && job.status !== 'open') continue;
-      jobs.push(jobView(job, await getLabeler(job.jobId, caller.sub)));
+      jobs.push(jobView(job, await getLabeler(table, job.jobId, caller.sub)));
     }
     return { jobs };
   },

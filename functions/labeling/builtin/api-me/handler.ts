@@ -1,10 +1,13 @@
 import { loadSettings } from '../../../kernel/config';
 import { httpRoute } from '../aws/http-route';
-import { sessions } from '../aws/sessions';
+import { sessionsIn } from '../aws/sessions';
+import { labelingTable } from '../aws/table';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP'] as const;
 const settings = loadSettings(SETTINGS);
+const table = labelingTable(settings);
+const sessions = sessionsIn(table);
 
 /** `GET /api/me`: the signed-in labeler, as the token says. */
 export const handler = httpRoute(

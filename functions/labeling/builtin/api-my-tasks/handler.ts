@@ -3,11 +3,14 @@ import { myTasks } from '../aws/claims';
 import { httpRoute } from '../aws/http-route';
 import { openJobFor } from '../aws/open-jobs';
 import { finalizationRequests } from '../aws/ready-events';
-import { sessions } from '../aws/sessions';
+import { sessionsIn } from '../aws/sessions';
+import { labelingTable } from '../aws/table';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP', 'PRESIGN_SECONDS', 'EVENT_BUS_NAME'] as const;
 const settings = loadSettings(SETTINGS);
+const table = labelingTable(settings);
+const sessions = sessionsIn(table);
 const requestFinalization = finalizationRequests(settings.EVENT_BUS_NAME);
 
 /** `GET /api/jobs/{jobId}/tasks/mine`: the caller's live leases, so a reloaded page resumes them. */
@@ -16,7 +19,8 @@ export const handler = httpRoute(
   settings,
   async ({ caller, params, now }) => ({
     tasks: await myTasks(
-      await openJobFor(params.jobId, caller, now, requestFinalization),
+      table,
+      await openJobFor(table, params.jobId, caller, now, requestFinalization),
       caller,
       now,
       settings.PRESIGN_SECONDS,

@@ -1,12 +1,14 @@
 import { loadSettings } from '../../../kernel/config';
 import { httpRoute } from '../aws/http-route';
-import { sessions } from '../aws/sessions';
-import { putRevocation } from '../aws/table';
+import { sessionsIn } from '../aws/sessions';
+import { labelingTable, putRevocation } from '../aws/table';
 import { revocationOf } from '../contracts/table-items';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP'] as const;
 const settings = loadSettings(SETTINGS);
+const table = labelingTable(settings);
+const sessions = sessionsIn(table);
 
 /**
  * `POST /api/sign-out`: ends every session of the caller now. A JWT cannot be recalled, so the
@@ -16,7 +18,7 @@ export const handler = httpRoute(
   'signOut',
   settings,
   async ({ caller, now }) => {
-    await putRevocation(revocationOf(caller.sub, now, 'signed-out'));
+    await putRevocation(table, revocationOf(caller.sub, now, 'signed-out'));
     return { signedOutAt: now.toISOString() };
   },
   sessions,

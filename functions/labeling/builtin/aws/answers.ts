@@ -4,20 +4,20 @@ import type { Caller } from '../rules/caller';
 import { checkBoxes, decideAnswer, MAX_RACES, uniqueBoxes } from '../rules/task-rules';
 import { ApiError } from './http-route';
 import type { RequestFinalization } from './ready-events';
-import { getImage, getLabeler, updateIf, updateReturning } from './table';
+import { getImage, getLabeler, type LabelingTable, updateIf, updateReturning } from './table';
 
 // Answers and skips, apart from claims: their functions sign no image URLs, so they carry no S3 client.
 
-const imageFor = async (job: JobItem, taskId: string): Promise<ImageItem> => {
-  const image = await getImage(job.jobId, taskId);
+const imageFor = async (table: LabelingTable, job: JobItem, taskId: string): Promise<ImageItem> => {
+  const image = await getImage(table, job.jobId, taskId);
   if (image === undefined)
     throw new ApiError(404, 'TASK_NOT_FOUND', `job ${job.jobId} has no task ${taskId}`, 'taskId');
   return image;
 };
 
 /** Forgets a lease in the labeler's record and counts their answer; the image item is the truth. */
-const settleLabeler = (jobId: string, sub: string, taskId: string, answered: boolean) =>
-  updateIf({
+const settleLabeler = (table: LabelingTable, jobId: string, sub: string, taskId: string, answered: boolean) =>
+  updateIf(table, {
     Key: labelerKey(jobId, sub),
     UpdateExpression: `REMOVE leases.#t SET version = version + :one${answered ? ', answers = answers + :one' : ''}`,
     ConditionExpression: 'attribute_exists(pk)',
@@ -57,12 +57,13 @@ export interface AnswerOutcome {
  * the image changed since it was read.
  */
 const recordAnswer = (
+  table: LabelingTable,
   image: ImageItem,
   sub: string,
   stored: ReturnType<typeof storedAnswer>,
   completes: boolean,
 ): Promise<boolean> =>
-  updateIf({
+  updateIf(table, {
     Key: { pk: image.pk, sk: image.sk },
     UpdateExpression:
       'SET answers.#me = :answer, answerCount = answerCount + :one, answeredBy = list_append(answeredBy, :meList), version = version + :one ' +
@@ -74,14 +75,15 @@ const recordAnswer = (
 
 /** After a recorded answer: the labeler's and the job's counters; the job's last image requests finalization. */
 const countAnswer = async (
+  table: LabelingTable,
   job: JobItem,
   sub: string,
   taskId: string,
   completes: boolean,
   requestFinalization: RequestFinalization,
 ): Promise<AnswerOutcome> => {
-  await settleLabeler(job.jobId, sub, taskId, true);
-  const counted = await updateReturning<JobItem>({
+  await settleLabeler(table, job.jobId, sub, taskId, true);
+  const counted = await updateReturning<JobItem>(table, {
     Key: jobKey(job.jobId),
     UpdateExpression: 'ADD answersReceived :one, imagesComplete :done',
     ExpressionAttributeValues: { ':one': 1, ':done': completes ? 1 : 0 },
@@ -89,7 +91,7 @@ const countAnswer = async (
   if (completes && counted.imagesComplete >= counted.imageCount) {
     await requestFinalization({ jobId: job.jobId, reason: 'complete' });
   }
-  const labeler = await getLabeler(job.jobId, sub);
+  const labeler = await getLabeler(table, job.jobId, sub);
   return { duplicate: false, job: counted, myAnswers: labeler?.answers ?? 0 };
 };
 
@@ -99,6 +101,7 @@ const countAnswer = async (
  * job's counters follow; when the last image completes, finalization is requested.
  */
 export const answerTask = async (
+  table: LabelingTable,
   job: JobItem,
   caller: Caller,
   taskId: string,
@@ -108,18 +111,18 @@ export const answerTask = async (
 ): Promise<AnswerOutcome> => {
   const body = { ...sent, boxes: uniqueBoxes(sent.boxes) };
   for (let race = 0; race <= MAX_RACES; race++) {
-    const image = await imageFor(job, taskId);
+    const image = await imageFor(table, job, taskId);
     const problem = checkBoxes(body.boxes, image, job.labels);
     if (problem) throw new ApiError(400, 'INVALID_BOX', `${problem.field}: ${problem.message}`, problem.field);
     const decision = decideAnswer(image, caller.sub, body, job.workersPerObject, now);
     if (decision.kind === 'duplicate') {
-      const labeler = await getLabeler(job.jobId, caller.sub);
+      const labeler = await getLabeler(table, job.jobId, caller.sub);
       return { duplicate: true, job, myAnswers: labeler?.answers ?? 0 };
     }
     if (decision.kind === 'conflict') throw conflictError(decision.code, taskId);
     const stored = storedAnswer(body, caller, image.leases[caller.sub]?.claimedAt, now);
-    if (await recordAnswer(image, caller.sub, stored, decision.completes)) {
-      return countAnswer(job, caller.sub, taskId, decision.completes, requestFinalization);
+    if (await recordAnswer(table, image, caller.sub, stored, decision.completes)) {
+      return countAnswer(table, job, caller.sub, taskId, decision.completes, requestFinalization);
     }
   }
   throw new ApiError(
@@ -131,14 +134,14 @@ export const answerTask = async (
 };
 
 /** `POST .../skip`: gives the lease back; the caller never gets that image again. */
-export const skipTask = async (job: JobItem, caller: Caller, taskId: string): Promise<void> => {
+export const skipTask = async (table: LabelingTable, job: JobItem, caller: Caller, taskId: string): Promise<void> => {
   for (let race = 0; race <= MAX_RACES; race++) {
-    const image = await imageFor(job, taskId);
+    const image = await imageFor(table, job, taskId);
     if (image.skippedBy?.includes(caller.sub)) return;
     if (image.leases[caller.sub] === undefined) {
       throw new ApiError(409, 'LEASE_LOST', `you hold no lease on task ${taskId}`, 'taskId');
     }
-    const skipped = await updateIf({
+    const skipped = await updateIf(table, {
       Key: imageKey(job.jobId, taskId),
       UpdateExpression:
         'SET skippedBy = list_append(if_not_exists(skippedBy, :empty), :meList), version = version + :one REMOVE leases.#me',
@@ -147,7 +150,7 @@ export const skipTask = async (job: JobItem, caller: Caller, taskId: string): Pr
       ExpressionAttributeValues: { ':empty': [], ':meList': [caller.sub], ':one': 1, ':v': image.version },
     });
     if (!skipped) continue;
-    await settleLabeler(job.jobId, caller.sub, taskId, false);
+    await settleLabeler(table, job.jobId, caller.sub, taskId, false);
     return;
   }
   throw new ApiError(409, 'SKIP_CONFLICT', `task ${taskId} changed too often while skipping; send it again`, 'taskId');

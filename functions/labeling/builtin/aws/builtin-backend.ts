@@ -1,24 +1,28 @@
+import type { Settings } from '../../../kernel/config';
 import { jobBackend } from '../../aws/job-backend';
 import type { JobItem } from '../contracts/table-items';
 import { builtinOutcome } from '../rules/builtin-outcome';
-import { getJob, updateIf } from './table';
+import { getJob, type LabelingTable, labelingTable, updateIf } from './table';
 
 /** The stack's own backend: tasks in LabelingTable, labelers through the HTTP API, finalizeBuiltinJob resumes the run. */
-export const builtinBackend = jobBackend<JobItem>({
-  name: 'builtin',
-  noun: 'built-in labeling job',
-  find: getJob,
-  outcome: builtinOutcome,
-  isOfRun: (job, runId) => job.runId === runId,
-  isStoppable: (job) => job.status === 'open',
-  stop: (job) => stopJob(job),
-  // The conditional update found the job no longer open or finalizing: it ended meanwhile.
-  stopMissed: 'not-running',
-});
+export const builtinBackend = (settings: Settings<'LABELING_TABLE'>) => {
+  const table = labelingTable(settings);
+  return jobBackend<JobItem>({
+    name: 'builtin',
+    noun: 'built-in labeling job',
+    find: (jobName) => getJob(table, jobName),
+    outcome: builtinOutcome,
+    isOfRun: (job, runId) => job.runId === runId,
+    isStoppable: (job) => job.status === 'open',
+    stop: (job) => stopJob(table, job),
+    // The conditional update found the job no longer open or finalizing: it ended meanwhile.
+    stopMissed: 'not-running',
+  });
+};
 
 /** Open (or stuck finalizing) -> stopped; labelers can no longer claim or answer. */
-export const stopJob = (job: Pick<JobItem, 'pk' | 'sk'>): Promise<boolean> =>
-  updateIf({
+export const stopJob = (table: LabelingTable, job: Pick<JobItem, 'pk' | 'sk'>): Promise<boolean> =>
+  updateIf(table, {
     Key: { pk: job.pk, sk: job.sk },
     UpdateExpression: 'SET #status = :stopped, version = version + :one',
     ConditionExpression: '#status IN (:open, :finalizing)',

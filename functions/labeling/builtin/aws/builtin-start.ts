@@ -14,7 +14,15 @@ import type { BuiltinJobRecord } from '../contracts/builtin-job-record';
 import type { ImageItem, JobItem } from '../contracts/table-items';
 import { builtinOutcome } from '../rules/builtin-outcome';
 import { DEFAULT_AVAILABILITY_SECONDS, type Dimensions, planImageItem, planJobItem } from '../rules/job-plan';
-import { BATCH_WRITE_SIZE, batchPut, getJob, putJobIfAbsent, updateIf } from './table';
+import {
+  BATCH_WRITE_SIZE,
+  batchPut,
+  getJob,
+  type LabelingTable,
+  labelingTable,
+  putJobIfAbsent,
+  updateIf,
+} from './table';
 
 const LabelCategories = z.object({ labels: z.array(z.object({ label: z.string() })).check(z.minLength(1)) });
 const ReportDimensions = z.object({
@@ -52,18 +60,23 @@ async function* manifestSourceRefs(manifestUri: string): AsyncGenerator<string> 
 }
 
 /** Writes one image item per manifest line, 25 to a BatchWrite; re-running rewrites the same items. */
-const writeImages = async (jobId: string, manifestUri: string, sizes: Map<string, Dimensions>): Promise<number> => {
+const writeImages = async (
+  table: LabelingTable,
+  jobId: string,
+  manifestUri: string,
+  sizes: Map<string, Dimensions>,
+): Promise<number> => {
   let batch: ImageItem[] = [];
   let index = 0;
   for await (const ref of manifestSourceRefs(manifestUri)) {
     batch.push(planImageItem(jobId, index, ref, sizes));
     index += 1;
     if (batch.length === BATCH_WRITE_SIZE) {
-      await batchPut(batch);
+      await batchPut(table, batch);
       batch = [];
     }
   }
-  if (batch.length > 0) await batchPut(batch);
+  if (batch.length > 0) await batchPut(table, batch);
   return index;
 };
 
@@ -114,19 +127,25 @@ export const builtinStart: LabelingStarter = {
 
   async start(input, storeToken, settings) {
     const { run, manifest, validation } = input;
+    const table = labelingTable(settings);
     const categories = await readJsonAt(manifest.labelCategoryConfigUri, LabelCategories, 'label categories');
     const labels = categories.labels.map((l) => l.label);
     const planned = planJobItem(run, labels, manifest.objects, new Date());
     await storeToken();
-    const created = await putJobIfAbsent(planned);
-    const existing = created ? planned : await getJob(run.jobName);
+    const created = await putJobIfAbsent(table, planned);
+    const existing = created ? planned : await getJob(table, run.jobName);
     if (existing === undefined) throw new Error(`job ${run.jobName} vanished while starting`);
     if (!created && (await adopt(input, existing, settings.DATA_BUCKET)) === 'done') {
       await putJson(run.bucket, runFileKey(run.runPrefix, 'labelingJob'), recordOf(input, existing, true, settings));
       return { jobName: run.jobName, backend: 'builtin', autoLabeling: false, reusedExistingJob: true };
     }
-    const written = await writeImages(run.jobName, manifest.manifestUri, await readDimensions(validation.reportUri));
-    await updateIf({
+    const written = await writeImages(
+      table,
+      run.jobName,
+      manifest.manifestUri,
+      await readDimensions(validation.reportUri),
+    );
+    await updateIf(table, {
       Key: { pk: existing.pk, sk: existing.sk },
       UpdateExpression: 'SET imagesWritten = :yes, imageCount = :n, version = version + :one',
       ExpressionAttributeValues: { ':yes': true, ':n': written, ':one': 1 },

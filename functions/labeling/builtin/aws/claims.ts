@@ -11,7 +11,7 @@ import type { Caller } from '../rules/caller';
 import { candidacy, isActive, MAX_ACTIVE_LEASES, MAX_RACES, staleLeases } from '../rules/task-rules';
 import { ApiError } from './http-route';
 import { presignSourceRef } from './presign';
-import { getImage, getLabeler, queryOpenImages, updateIf } from './table';
+import { getImage, getLabeler, type LabelingTable, queryOpenImages, updateIf } from './table';
 
 /** Open images read per query, and queries per claim before it answers "try again" (ALL_LEASED). */
 const PAGE = 100;
@@ -41,6 +41,7 @@ const activeLeases = (labeler: LabelerItem | undefined, now: Date): [string, str
 
 /** Leases one image for `sub` if its version is still the one read; removes others' expired leases. */
 const leaseImage = (
+  table: LabelingTable,
   jobId: string,
   image: Pick<ImageItem, 'taskId' | 'leases' | 'version'>,
   sub: string,
@@ -53,7 +54,7 @@ const leaseImage = (
     names[`#s${i}`] = who;
   });
   const remove = stale.length > 0 ? ` REMOVE ${stale.map((_, i) => `leases.#s${i}`).join(', ')}` : '';
-  return updateIf({
+  return updateIf(table, {
     Key: imageKey(jobId, image.taskId),
     UpdateExpression: `SET leases.#me = :lease, version = version + :one${remove}`,
     ConditionExpression: 'version = :v AND attribute_exists(openJob)',
@@ -64,6 +65,7 @@ const leaseImage = (
 
 /** Records the lease in the labeler's item (created on their first claim), guarded by its version. */
 const recordLease = (
+  table: LabelingTable,
   jobId: string,
   sub: string,
   labeler: LabelerItem | undefined,
@@ -72,7 +74,7 @@ const recordLease = (
   now: Date,
 ): Promise<boolean> => {
   if (labeler === undefined) {
-    return updateIf({
+    return updateIf(table, {
       Key: labelerKey(jobId, sub),
       UpdateExpression: 'SET #sub = :sub, leases = :leases, answers = :zero, #cursor = :cursor, version = :one',
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -92,7 +94,7 @@ const recordLease = (
     names[`#x${i}`] = t;
   });
   const remove = expired.length > 0 ? ` REMOVE ${expired.map((_, i) => `leases.#x${i}`).join(', ')}` : '';
-  return updateIf({
+  return updateIf(table, {
     Key: labelerKey(jobId, sub),
     UpdateExpression: `SET leases.#t = :at, #cursor = :cursor, version = version + :one${remove}`,
     ConditionExpression: 'version = :v',
@@ -102,8 +104,8 @@ const recordLease = (
 };
 
 /** Gives an image lease back (the labeler's own record of it failed, or they skipped). */
-const releaseImage = (jobId: string, taskId: string, sub: string) =>
-  updateIf({
+const releaseImage = (table: LabelingTable, jobId: string, taskId: string, sub: string) =>
+  updateIf(table, {
     Key: imageKey(jobId, taskId),
     UpdateExpression: 'REMOVE leases.#me SET version = version + :one',
     ConditionExpression: 'attribute_exists(leases.#me)',
@@ -125,6 +127,7 @@ type Lease = { claimedAt: string; expiresAt: string };
  * `stopAfter` (the scan's start, after it wrapped around).
  */
 const scanPage = async (
+  table: LabelingTable,
   job: JobItem,
   caller: Caller,
   items: OpenImage[],
@@ -137,7 +140,7 @@ const scanPage = async (
     if (stopAfter !== undefined && image.taskId > stopAfter) return { sawFull, done: true };
     const verdict = candidacy(image, caller.sub, job.workersPerObject, now);
     if (verdict === 'full') sawFull = true;
-    if (verdict === 'available' && (await leaseImage(job.jobId, image, caller.sub, lease, now))) {
+    if (verdict === 'available' && (await leaseImage(table, job.jobId, image, caller.sub, lease, now))) {
       return { leased: { taskId: image.taskId, expiresAt: lease.expiresAt }, sawFull, done: true };
     }
   }
@@ -148,7 +151,13 @@ const scanPage = async (
  * Pages through the job's open images (the sparse index) from `start`, wrapping once, and
  * leases the first one the caller may take. Bounded: at most MAX_PAGES queries per claim.
  */
-const scanAndLease = async (job: JobItem, caller: Caller, start: string, now: Date): Promise<ScanResult> => {
+const scanAndLease = async (
+  table: LabelingTable,
+  job: JobItem,
+  caller: Caller,
+  start: string,
+  now: Date,
+): Promise<ScanResult> => {
   const lease = {
     claimedAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + job.taskTimeLimitSeconds * 1000).toISOString(),
@@ -157,8 +166,8 @@ const scanAndLease = async (job: JobItem, caller: Caller, start: string, now: Da
   let from = start;
   let wrapped = false;
   for (let pages = 0; pages < MAX_PAGES; pages++) {
-    const page = await queryOpenImages(job.jobId, from, PAGE);
-    const scanned = await scanPage(job, caller, page.items, wrapped ? start : undefined, lease, now);
+    const page = await queryOpenImages(table, job.jobId, from, PAGE);
+    const scanned = await scanPage(table, job, caller, page.items, wrapped ? start : undefined, lease, now);
     sawFull ||= scanned.sawFull;
     if (scanned.leased !== undefined) return { leased: scanned.leased, sawFull, capped: false };
     if (scanned.done) return { sawFull, capped: false };
@@ -183,13 +192,14 @@ const randomStart = (imageCount: number): string => {
  * leased; its image URL lasts `presignSeconds`.
  */
 export const claimTask = async (
+  table: LabelingTable,
   job: JobItem,
   caller: Caller,
   now: Date,
   presignSeconds: number,
   race = 0,
 ): Promise<ClaimResponse> => {
-  const labeler = await getLabeler(job.jobId, caller.sub);
+  const labeler = await getLabeler(table, job.jobId, caller.sub);
   if (activeLeases(labeler, now).length >= MAX_ACTIVE_LEASES) {
     throw new ApiError(
       409,
@@ -198,27 +208,33 @@ export const claimTask = async (
     );
   }
   const start = labeler?.cursor ?? randomStart(job.imageCount);
-  const scan = await scanAndLease(job, caller, start, now);
+  const scan = await scanAndLease(table, job, caller, start, now);
   if (scan.leased === undefined)
     return { task: null, reason: scan.sawFull || scan.capped ? 'ALL_LEASED' : 'NO_TASKS_LEFT' };
   const { taskId, expiresAt } = scan.leased;
-  if (!(await recordLease(job.jobId, caller.sub, labeler, taskId, expiresAt, now))) {
+  if (!(await recordLease(table, job.jobId, caller.sub, labeler, taskId, expiresAt, now))) {
     // Another claim of the same labeler (a second tab) won the race for their record: undo and retry.
-    await releaseImage(job.jobId, taskId, caller.sub);
+    await releaseImage(table, job.jobId, taskId, caller.sub);
     if (race >= MAX_RACES) throw new ApiError(409, 'CLAIM_CONFLICT', 'too many claims at once; try again');
-    return claimTask(job, caller, now, presignSeconds, race + 1);
+    return claimTask(table, job, caller, now, presignSeconds, race + 1);
   }
-  const image = await getImage(job.jobId, taskId);
+  const image = await getImage(table, job.jobId, taskId);
   if (image === undefined) throw new Error(`image ${taskId} of ${job.jobId} vanished`);
   return { task: await taskOf(job, image, expiresAt, now, presignSeconds) };
 };
 
 /** `GET /api/jobs/{jobId}/tasks/mine`: the caller's live leases, with fresh image URLs. */
-export const myTasks = async (job: JobItem, caller: Caller, now: Date, presignSeconds: number): Promise<Task[]> => {
-  const labeler = await getLabeler(job.jobId, caller.sub);
+export const myTasks = async (
+  table: LabelingTable,
+  job: JobItem,
+  caller: Caller,
+  now: Date,
+  presignSeconds: number,
+): Promise<Task[]> => {
+  const labeler = await getLabeler(table, job.jobId, caller.sub);
   const tasks: Task[] = [];
   for (const [taskId] of activeLeases(labeler, now)) {
-    const image = await getImage(job.jobId, taskId);
+    const image = await getImage(table, job.jobId, taskId);
     const lease = image?.leases[caller.sub];
     if (image !== undefined && lease !== undefined && isActive(lease, now) && image.answers[caller.sub] === undefined) {
       tasks.push(await taskOf(job, image, lease.expiresAt, now, presignSeconds));

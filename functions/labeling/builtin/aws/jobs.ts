@@ -2,7 +2,7 @@ import type { Job, Progress } from '../contracts/api';
 import type { JobItem, LabelerItem } from '../contracts/table-items';
 import { type Caller, mayWorkOn } from '../rules/caller';
 import { ApiError } from './http-route';
-import { getJob, getLabeler } from './table';
+import { getJob, getLabeler, type LabelingTable } from './table';
 
 /** The job as a labeler sees it, with their own count of answers. */
 export const jobView = (job: JobItem, labeler: Pick<LabelerItem, 'answers'> | undefined): Job => ({
@@ -36,8 +36,8 @@ export const progressOf = (job: JobItem, myAnswers: number): Progress => ({
  * The job the caller names, if they may see it: a job still being written, or one restricted
  * to a group they are not in, is answered as if it did not exist or was forbidden.
  */
-export const jobFor = async (jobId: string, caller: Caller): Promise<JobItem> => {
-  const job = await getJob(jobId);
+export const jobFor = async (table: LabelingTable, jobId: string, caller: Caller): Promise<JobItem> => {
+  const job = await getJob(table, jobId);
   if (job === undefined || !job.imagesWritten) throw new ApiError(404, 'JOB_NOT_FOUND', `no job ${jobId}`, 'jobId');
   if (!mayWorkOn(job, caller)) {
     throw new ApiError(403, 'NOT_IN_GROUP', `job ${jobId} is for the group ${job.labelerGroup} only`, 'jobId');
@@ -45,4 +45,4 @@ export const jobFor = async (jobId: string, caller: Caller): Promise<JobItem> =>
   return job;
 };
 
-export const labelerOf = (jobId: string, sub: string) => getLabeler(jobId, sub);
+export const labelerOf = (table: LabelingTable, jobId: string, sub: string) => getLabeler(table, jobId, sub);

@@ -1,7 +1,9 @@
 import type { SessionStore } from '../rules/sessions';
-import { getRevocation } from './table';
+import { getRevocation, type LabelingTable } from './table';
 
 export type { SessionStore };
 
 /** The revocation records in LabelingTable (one GetItem per request: a revocation must hold at once). */
-export const sessions: SessionStore = { revocation: getRevocation };
+export const sessionsIn = (table: LabelingTable): SessionStore => ({
+  revocation: (sub) => getRevocation(table, sub),
+});

@@ -10,6 +10,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { hasErrorName } from '../../../kernel/aws/sdk-errors';
+import type { Settings } from '../../../kernel/config';
 import {
   IMAGE_SK_PREFIX,
   type ImageItem,
@@ -22,7 +23,6 @@ import {
   revocationKey,
   TABLE_INDEXES,
 } from '../contracts/table-items';
-import { builtinSetting } from './settings';
 
 /**
  * `LabelingTable`: single-item reads and conditional single-item writes only (dynalite, the
@@ -37,25 +37,33 @@ const documents = (): DynamoDBDocumentClient => {
   return client;
 };
 
-const table = (): string => builtinSetting('LABELING_TABLE');
+/** The table a function works on, from its settings; every read and write below takes it first. */
+export interface LabelingTable {
+  readonly tableName: string;
+}
+
+export const labelingTable = (settings: Settings<'LABELING_TABLE'>): LabelingTable => ({
+  tableName: settings.LABELING_TABLE,
+});
 
 export const isConditionFailure = (error: unknown): boolean => hasErrorName(error, 'ConditionalCheckFailedException');
 
-const getItem = async <T>(key: Record<string, string>): Promise<T | undefined> => {
-  const out = await documents().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
+const getItem = async <T>(table: LabelingTable, key: Record<string, string>): Promise<T | undefined> => {
+  const out = await documents().send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }));
   return out.Item as T | undefined;
 };
 
-export const getJob = (jobId: string) => getItem<JobItem>(jobKey(jobId));
-export const getImage = (jobId: string, taskId: string) =>
-  getItem<ImageItem>({ pk: `JOB#${jobId}`, sk: `${IMAGE_SK_PREFIX}${taskId}` });
-export const getLabeler = (jobId: string, sub: string) => getItem<LabelerItem>(labelerKey(jobId, sub));
+export const getJob = (table: LabelingTable, jobId: string) => getItem<JobItem>(table, jobKey(jobId));
+export const getImage = (table: LabelingTable, jobId: string, taskId: string) =>
+  getItem<ImageItem>(table, { pk: `JOB#${jobId}`, sk: `${IMAGE_SK_PREFIX}${taskId}` });
+export const getLabeler = (table: LabelingTable, jobId: string, sub: string) =>
+  getItem<LabelerItem>(table, labelerKey(jobId, sub));
 
 /** Creates the job item; `false` when one already exists. */
-export const putJobIfAbsent = async (job: JobItem): Promise<boolean> => {
+export const putJobIfAbsent = async (table: LabelingTable, job: JobItem): Promise<boolean> => {
   try {
     await documents().send(
-      new PutCommand({ TableName: table(), Item: job, ConditionExpression: 'attribute_not_exists(pk)' }),
+      new PutCommand({ TableName: table.tableName, Item: job, ConditionExpression: 'attribute_not_exists(pk)' }),
     );
     return true;
   } catch (error) {
@@ -65,9 +73,12 @@ export const putJobIfAbsent = async (job: JobItem): Promise<boolean> => {
 };
 
 /** A conditional update; `false` when its condition did not hold. */
-export const updateIf = async (input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> => {
+export const updateIf = async (
+  table: LabelingTable,
+  input: Omit<UpdateCommandInput, 'TableName'>,
+): Promise<boolean> => {
   try {
-    await documents().send(new UpdateCommand({ TableName: table(), ...input }));
+    await documents().send(new UpdateCommand({ TableName: table.tableName, ...input }));
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
@@ -76,8 +87,13 @@ export const updateIf = async (input: Omit<UpdateCommandInput, 'TableName'>): Pr
 };
 
 /** An update returning the item's new attributes. */
-export const updateReturning = async <T>(input: Omit<UpdateCommandInput, 'TableName'>): Promise<T> => {
-  const out = await documents().send(new UpdateCommand({ TableName: table(), ReturnValues: 'ALL_NEW', ...input }));
+export const updateReturning = async <T>(
+  table: LabelingTable,
+  input: Omit<UpdateCommandInput, 'TableName'>,
+): Promise<T> => {
+  const out = await documents().send(
+    new UpdateCommand({ TableName: table.tableName, ReturnValues: 'ALL_NEW', ...input }),
+  );
   return out.Attributes as T;
 };
 
@@ -86,15 +102,15 @@ export const BATCH_WRITE_SIZE = 25;
 const MAX_UNPROCESSED_ROUNDS = 10;
 
 /** Writes up to 25 items, re-sending what DynamoDB left unprocessed with backoff. */
-export const batchPut = async (items: readonly Record<string, unknown>[]): Promise<void> => {
+export const batchPut = async (table: LabelingTable, items: readonly Record<string, unknown>[]): Promise<void> => {
   let pending = items.map((Item) => ({ PutRequest: { Item } }));
   for (let round = 0; pending.length > 0; round++) {
     if (round === MAX_UNPROCESSED_ROUNDS) {
       throw new Error(`DynamoDB left ${pending.length} items unprocessed after ${round} rounds`);
     }
     if (round > 0) await pause(Math.min(2000, 50 * 2 ** round));
-    const out = await documents().send(new BatchWriteCommand({ RequestItems: { [table()]: pending } }));
-    pending = (out.UnprocessedItems?.[table()] ?? []) as typeof pending;
+    const out = await documents().send(new BatchWriteCommand({ RequestItems: { [table.tableName]: pending } }));
+    pending = (out.UnprocessedItems?.[table.tableName] ?? []) as typeof pending;
   }
 };
 
@@ -103,14 +119,14 @@ export interface Page<T> {
   next?: Record<string, unknown>;
 }
 
-const query = async <T>(input: Omit<QueryCommandInput, 'TableName'>): Promise<Page<T>> => {
-  const out = await documents().send(new QueryCommand({ TableName: table(), ...input }));
+const query = async <T>(table: LabelingTable, input: Omit<QueryCommandInput, 'TableName'>): Promise<Page<T>> => {
+  const out = await documents().send(new QueryCommand({ TableName: table.tableName, ...input }));
   return { items: (out.Items ?? []) as T[], next: out.LastEvaluatedKey };
 };
 
 /** One page of the job's images that still need answers, from `fromSort` (exclusive) on. */
-export const queryOpenImages = (jobId: string, fromSort: string, limit: number) =>
-  query<Pick<ImageItem, 'taskId' | 'answerCount' | 'answeredBy' | 'skippedBy' | 'leases' | 'version'>>({
+export const queryOpenImages = (table: LabelingTable, jobId: string, fromSort: string, limit: number) =>
+  query<Pick<ImageItem, 'taskId' | 'answerCount' | 'answeredBy' | 'skippedBy' | 'leases' | 'version'>>(table, {
     IndexName: TABLE_INDEXES.openImages,
     KeyConditionExpression: 'openJob = :job AND openSort > :from',
     ExpressionAttributeValues: { ':job': jobId, ':from': fromSort },
@@ -118,8 +134,8 @@ export const queryOpenImages = (jobId: string, fromSort: string, limit: number) 
   });
 
 /** One page of the job's image items, in manifest order. */
-export const queryImages = (jobId: string, start?: Record<string, unknown>, limit = 500) =>
-  query<ImageItem>({
+export const queryImages = (table: LabelingTable, jobId: string, start?: Record<string, unknown>, limit = 500) =>
+  query<ImageItem>(table, {
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :img)',
     ExpressionAttributeValues: { ':pk': `JOB#${jobId}`, ':img': IMAGE_SK_PREFIX },
     ExclusiveStartKey: start,
@@ -127,10 +143,10 @@ export const queryImages = (jobId: string, start?: Record<string, unknown>, limi
   });
 
 /** Every job item, newest first, page by page. */
-export async function* allJobs(): AsyncGenerator<JobItem> {
+export async function* allJobs(table: LabelingTable): AsyncGenerator<JobItem> {
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await query<JobItem>({
+    const page = await query<JobItem>(table, {
       IndexName: TABLE_INDEXES.jobs,
       KeyConditionExpression: 'jobsPk = :jobs',
       ExpressionAttributeValues: { ':jobs': JOBS_PK },
@@ -143,9 +159,9 @@ export async function* allJobs(): AsyncGenerator<JobItem> {
 }
 
 /** The revocation of a labeler's sessions (sign-out, removal), if any. */
-export const getRevocation = (sub: string) => getItem<RevocationItem>(revocationKey(sub));
+export const getRevocation = (table: LabelingTable, sub: string) => getItem<RevocationItem>(table, revocationKey(sub));
 
 /** Ends a labeler's sessions signed in up to `item.revokedAt`; the latest revocation replaces an earlier one. */
-export const putRevocation = async (item: RevocationItem): Promise<void> => {
-  await documents().send(new PutCommand({ TableName: table(), Item: item }));
+export const putRevocation = async (table: LabelingTable, item: RevocationItem): Promise<void> => {
+  await documents().send(new PutCommand({ TableName: table.tableName, Item: item }));
 };

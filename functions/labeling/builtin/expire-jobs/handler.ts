@@ -1,18 +1,19 @@
 import { loadSettings } from '../../../kernel/config';
 import { eventConsumer, logger } from '../../../kernel/observability';
 import { finalizationRequests } from '../aws/ready-events';
-import { allJobs, queryOpenImages } from '../aws/table';
+import { allJobs, labelingTable, queryOpenImages } from '../aws/table';
 import type { JobItem } from '../contracts/table-items';
 import { dueForFinalization } from '../rules/job-expiry';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'EVENT_BUS_NAME'] as const;
 const settings = loadSettings(SETTINGS);
+const table = labelingTable(settings);
 const requestFinalization = finalizationRequests(settings.EVENT_BUS_NAME);
 
 /** An open job none of whose images still needs an answer: its completion signal was lost. */
 const allAnswered = async (job: JobItem): Promise<boolean> =>
-  job.status === 'open' && job.imagesWritten && (await queryOpenImages(job.jobId, '', 1)).items.length === 0;
+  job.status === 'open' && job.imagesWritten && (await queryOpenImages(table, job.jobId, '', 1)).items.length === 0;
 
 /**
  * Hourly: a job past its expiry (taskAvailabilityDays) is finalized with what was answered, a
@@ -23,7 +24,7 @@ const allAnswered = async (job: JobItem): Promise<boolean> =>
 export const expireBuiltinJobs = async (): Promise<{ requested: string[] }> => {
   const now = new Date();
   const requested: string[] = [];
-  for await (const job of allJobs()) {
+  for await (const job of allJobs(table)) {
     const reason = dueForFinalization(job, now) ?? ((await allAnswered(job)) ? 'complete' : undefined);
     if (reason === undefined) continue;
     await requestFinalization({ jobId: job.jobId, reason });

@@ -9,7 +9,7 @@ import { deliverOutcome } from '../../aws/labeling-callbacks';
 import { deleteTaskToken, getTaskToken } from '../../aws/task-tokens';
 import { workerResponseKey } from '../../contracts/labeling-output/layout';
 import { writeJobOutput } from '../aws/finalize-output';
-import { getJob, queryImages, updateIf } from '../aws/table';
+import { getJob, labelingTable, queryImages, updateIf } from '../aws/table';
 import { ReadyEvent } from '../contracts/ready-event';
 import { type ImageItem, type JobItem, jobKey } from '../contracts/table-items';
 import { builtinOutcome } from '../rules/builtin-outcome';
@@ -28,13 +28,14 @@ export const SETTINGS = [
   'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
 ] as const;
 const settings = loadSettings(SETTINGS);
+const table = labelingTable(settings);
 
 export type FinalizeHandling =
   | { action: 'ignored'; reason: 'malformed' | 'no-job' | 'not-open' }
   | { action: 'finalized'; jobId: string; resumed: 'delivered' | 'already-closed' | 'no-token'; labeled: number };
 
 const claimFinalization = (job: JobItem, reason: string, now: Date): Promise<boolean> =>
-  updateIf({
+  updateIf(table, {
     Key: jobKey(job.jobId),
     UpdateExpression:
       'SET #status = :finalizing, finalizingSince = :now, finalReason = :reason, version = version + :one',
@@ -53,7 +54,7 @@ const claimFinalization = (job: JobItem, reason: string, now: Date): Promise<boo
 async function* imagePages(jobId: string): AsyncGenerator<ImageItem[]> {
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await queryImages(jobId, start);
+    const page = await queryImages(table, jobId, start);
     yield page.items;
     start = page.next;
   } while (start);
@@ -116,7 +117,7 @@ export const finalizeBuiltinJob = async (event: unknown): Promise<FinalizeHandli
   }
   const { jobId, reason } = parsed.data.detail;
   logger.appendKeys({ jobId });
-  const job = await getJob(jobId);
+  const job = await getJob(table, jobId);
   if (job === undefined) return { action: 'ignored', reason: 'no-job' };
   const now = new Date();
   if (!(await claimFinalization(job, reason, now))) return { action: 'ignored', reason: 'not-open' };
@@ -124,7 +125,7 @@ export const finalizeBuiltinJob = async (event: unknown): Promise<FinalizeHandli
   try {
     output = await writeOutput(job, now);
   } catch (error) {
-    await updateIf({
+    await updateIf(table, {
       Key: jobKey(jobId),
       UpdateExpression: 'SET #status = :open REMOVE finalizingSince',
       ConditionExpression: '#status = :finalizing',
@@ -133,7 +134,7 @@ export const finalizeBuiltinJob = async (event: unknown): Promise<FinalizeHandli
     });
     throw error;
   }
-  await updateIf({
+  await updateIf(table, {
     Key: jobKey(jobId),
     UpdateExpression:
       'SET #status = :completed, outputManifestS3Uri = :uri, labelCounters = :counters, completedAt = :at, version = version + :one',

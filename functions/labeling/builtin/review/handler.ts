@@ -2,8 +2,8 @@ import { loadSettings } from '../../../kernel/config';
 import { parseS3Uri } from '../../../kernel/rules/s3-uri';
 import { ApiError, httpRoute } from '../aws/http-route';
 import { presignRead } from '../aws/presign';
-import { sessions } from '../aws/sessions';
-import { getJob } from '../aws/table';
+import { sessionsIn } from '../aws/sessions';
+import { getJob, labelingTable } from '../aws/table';
 import type { JobItem } from '../contracts/table-items';
 import type { JobOutputContext } from '../rules/job-output';
 import { REVIEW_PAGE_SIZE } from './contracts';
@@ -19,6 +19,8 @@ export const SETTINGS = [
   'CONSOLIDATION_IOU_THRESHOLD',
 ] as const;
 const settings = loadSettings(SETTINGS);
+const table = labelingTable(settings);
+const sessions = sessionsIn(table);
 
 /**
  * The review page's API (admins, read-only): a job's consolidated boxes, the conversion's
@@ -27,7 +29,7 @@ const settings = loadSettings(SETTINGS);
  */
 
 const jobOf = async (jobId: string): Promise<JobItem> => {
-  const job = await getJob(jobId);
+  const job = await getJob(table, jobId);
   if (!job) throw new ApiError(404, 'JOB_NOT_FOUND', `no labeling job ${jobId}`);
   return job;
 };
@@ -50,7 +52,7 @@ const linesOf = async (job: JobItem, now: Date): Promise<AsyncIterable<string>> 
   const lines = await finalLines(job);
   if (lines) return lines;
   if (!isLive(job)) throw notReady(job);
-  return liveLines(job, contextOf(job), now);
+  return liveLines(table, job, contextOf(job), now);
 };
 
 /** A presigned GET of an uploaded image in the data bucket; empty for any other location (never sign someone else's bucket). */
@@ -108,7 +110,7 @@ const imageOf = async (job: JobItem, index: number, now: Date) => {
   const lines = await finalLines(job);
   if (lines) return finalImage(job, lines, index);
   if (!isLive(job)) throw notReady(job);
-  return liveImage(job, taskIdOf(index), contextOf(job), now);
+  return liveImage(table, job, taskIdOf(index), contextOf(job), now);
 };
 
 /** `GET /api/jobs/{jobId}/review/{taskId}`: one image, every labeler's boxes next to the consolidated ones. */

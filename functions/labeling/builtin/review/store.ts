@@ -10,7 +10,7 @@ import { workerResponsesPrefix } from '../../contracts/labeling-output/layout';
 import { workerResponseDocument } from '../../contracts/labeling-output/worker-answers';
 import { failedOutputRecord } from '../../contracts/labeling-output/write-output-line';
 import { answersOf } from '../aws/finalize-output';
-import { getImage, queryImages } from '../aws/table';
+import { getImage, type LabelingTable, queryImages } from '../aws/table';
 import type { ImageItem, JobItem } from '../contracts/table-items';
 import { type JobOutputContext, outputLine } from '../rules/job-output';
 import { jobOutputKeys } from '../rules/job-plan';
@@ -61,10 +61,15 @@ export const liveLine = (item: ImageItem, ctx: JobOutputContext, now: Date): str
 };
 
 /** Every image's output line as it stands, in manifest order, one table page at a time. */
-export async function* liveLines(job: JobItem, ctx: JobOutputContext, now: Date): AsyncGenerator<string> {
+export async function* liveLines(
+  table: LabelingTable,
+  job: JobItem,
+  ctx: JobOutputContext,
+  now: Date,
+): AsyncGenerator<string> {
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await queryImages(job.jobId, start);
+    const page = await queryImages(table, job.jobId, start);
     for (const item of page.items) yield liveLine(item, ctx, now);
     start = page.next;
   } while (start);
@@ -93,12 +98,13 @@ export const finalResponses = async (job: JobItem, index: number): Promise<unkno
 
 /** One image of an open job: its line and its answers so far, as worker responses; undefined past the end. */
 export const liveImage = async (
+  table: LabelingTable,
   job: JobItem,
   taskId: string,
   ctx: JobOutputContext,
   now: Date,
 ): Promise<{ line: string; responses: unknown[] } | undefined> => {
-  const item = await getImage(job.jobId, taskId);
+  const item = await getImage(table, job.jobId, taskId);
   if (item === undefined) return undefined;
   const image = answersOf(item);
   return { line: liveLine(item, ctx, now), responses: [workerResponseDocument(image, ctx.issuer)] };
