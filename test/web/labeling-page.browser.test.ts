@@ -20,7 +20,11 @@ jest.setTimeout(120_000);
 
 const LEASE_SECONDS = 30;
 const IMAGES = 5;
-const DOCS = join(__dirname, '..', '..', 'docs');
+/**
+ * The README's screenshots are taken on the way; they go to docs/ only when asked for
+ * (`SCREENSHOTS=1 npx jest test/web/labeling-page.browser.test.ts`), so a test run never rewrites them.
+ */
+const SHOTS = process.env.SCREENSHOTS === '1' ? join(__dirname, '..', '..', 'docs') : tmpdir();
 
 interface Drawn {
   taskId: string;
@@ -212,7 +216,7 @@ it('draws two boxes with the mouse, labels them by key, moves and resizes one, a
   expect(resized.left).toBe(second.left);
 
   expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: join(DOCS, 'labeling-task.png') });
+  await page.screenshot({ path: join(SHOTS, 'labeling-task.png') });
 
   answered.push({ taskId: image.taskId, boxes });
   await page.keyboard.press('Enter');
@@ -400,7 +404,7 @@ it('shows the boxes on the review page (admins), which passes axe', async () => 
   );
   expect(await tile.locator('svg rect').count()).toBe(first.boxes.length);
   expect(await seriousViolations(page)).toEqual([]);
-  await page.screenshot({ path: join(DOCS, 'review.png') });
+  await page.screenshot({ path: join(SHOTS, 'review.png') });
   await tile.click();
   await page.locator('.compare').waitFor();
   expect(await page.locator('.consolidated svg rect').count()).toBe(first.boxes.length);

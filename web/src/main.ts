@@ -1,22 +1,13 @@
 import './styles.css';
 import { Api, fetchConfig, SignedOut } from './lib/api';
+import type { AppContext } from './lib/app-context';
 import { Auth } from './lib/auth';
 import { h, toast } from './lib/dom';
 import { parseRoute, type Route } from './lib/route';
 import { renderJobs } from './views/jobs';
 import { renderReview } from './views/review';
 import { renderSignIn } from './views/signin';
-import { renderTask } from './views/task';
-
-/** What every view gets: the API client, the signed-in user, and a way to leave (cleanup on route change). */
-export interface AppContext {
-  api: Api;
-  auth: Auth;
-  email: string;
-  admin: boolean;
-  root: HTMLElement;
-  onLeave(cleanup: () => void): void;
-}
+import { renderTask } from './views/task/task-view';
 
 const root = document.getElementById('app') as HTMLElement;
 let cleanups: (() => void)[] = [];

@@ -13,7 +13,7 @@ import type {
 import type { ReviewItemResponse, ReviewListResponse } from '../../../functions/labeling/builtin/review/contracts';
 import type { Auth, AuthConfig } from './auth';
 
-export type { AnswerBody, Job, JobDetail, ReviewItemResponse, ReviewListResponse, Task };
+export type { AnswerBody, ClaimResponse, Job, JobDetail, ReviewItemResponse, ReviewListResponse, Task };
 
 export interface Me {
   sub: string;

@@ -1,8 +1,8 @@
 import type { Job } from '../lib/api';
+import type { AppContext } from '../lib/app-context';
 import { h } from '../lib/dom';
 import { renderMarkdown } from '../lib/markdown';
 import { reviewHref, taskHref } from '../lib/route';
-import type { AppContext } from '../main';
 
 const percent = (done: number, total: number) => (total === 0 ? 0 : Math.round((100 * done) / total));
 
