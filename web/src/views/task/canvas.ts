@@ -74,6 +74,9 @@ export class TaskCanvas implements BoxStore {
     });
     this.canvas.replaceChildren(img);
     this.annotator = this.annotate(img);
+    // One tab stop for the image (the stage): Annotorious's layer would be a second one, and Tab
+    // must leave the image in one press (the keys work from the stage; see keymap.ts).
+    this.canvas.querySelector('.a9s-annotationlayer')?.setAttribute('tabindex', '-1');
     this.canvas.append(this.tags);
     this.fit();
   }
