@@ -163,6 +163,14 @@ const twoLogos = (truth: TruthImage | undefined, visible: Drawn['boxes'][number]
   return null;
 };
 
+/** Presses an arrow key until `delta` image pixels are covered: Shift (10 px) first, then single pixels. */
+const pressSteps = async (delta: number, plus: string, minus: string, modifier = '') => {
+  const arrow = delta >= 0 ? plus : minus;
+  const n = Math.abs(Math.round(delta));
+  for (let i = 0; i < Math.floor(n / 10); i++) await page.keyboard.press(`${modifier}Shift+${arrow}`);
+  for (let i = 0; i < n % 10; i++) await page.keyboard.press(`${modifier}${arrow}`);
+};
+
 /** Later steps need the job the first step opened: fail at once rather than time out. */
 const needJob = () => {
   if (!person) throw new Error('the job never opened: see the first step');
@@ -379,7 +387,25 @@ it('labels a task with the keyboard only, and lists every key under ?', async ()
   await selected(1);
   await page.keyboard.press('Delete');
   expect(await listedBoxes()).toEqual([after]);
-  answered.push({ taskId: image.taskId, boxes: [after as Drawn['boxes'][number]] });
+  // Then onto a logo of the image, by keys alone: its label's number, Alt+arrows, arrows.
+  let final = after as Drawn['boxes'][number];
+  const logo = TRUTH[await currentFile()]?.boxes[0];
+  if (logo) {
+    await page.keyboard.press(']');
+    await selected(0);
+    await page.keyboard.press(String(labels.indexOf(logo.label) + 1));
+    await pressSteps(logo.width - final.width, 'ArrowRight', 'ArrowLeft', 'Alt+');
+    await pressSteps(logo.height - final.height, 'ArrowDown', 'ArrowUp', 'Alt+');
+    [final = final] = await listedBoxes();
+    await pressSteps(logo.left - final.left, 'ArrowRight', 'ArrowLeft');
+    await pressSteps(logo.top - final.top, 'ArrowDown', 'ArrowUp');
+    [final = final] = await listedBoxes();
+    await pressSteps(logo.width - final.width, 'ArrowRight', 'ArrowLeft', 'Alt+');
+    await pressSteps(logo.height - final.height, 'ArrowDown', 'ArrowUp', 'Alt+');
+    [final = final] = await listedBoxes();
+    expect(final).toEqual(logo);
+  }
+  answered.push({ taskId: image.taskId, boxes: [final] });
   await page.keyboard.press('Enter');
   await page.waitForFunction(
     (id) => document.querySelector('#task-image')?.getAttribute('data-task-id') !== id,

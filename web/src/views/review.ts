@@ -19,7 +19,7 @@ const svgEl = (tag: string, attrs: Record<string, string | number>): SVGElement 
  * One box: a dark outline under the label's colour (visible on an image of that colour) and the
  * label's name on a dark plate at its top-left corner. The outline is a path, so `rect` is the box.
  */
-const drawBox = (svg: SVGElement, labels: readonly string[], b: ReviewBox, stroke: number): void => {
+const drawBox = (svg: SVGElement, labels: readonly string[], b: ReviewBox, stroke: number, size: number): void => {
   const c = colorOf(labels, b.label);
   const outline = `M${b.left} ${b.top}h${b.width}v${b.height}h${-b.width}Z`;
   svg.append(
@@ -29,7 +29,6 @@ const drawBox = (svg: SVGElement, labels: readonly string[], b: ReviewBox, strok
   svg.append(
     svgEl('rect', { ...rect, fill: c, 'fill-opacity': 0.12, stroke: c, 'stroke-width': stroke, 'data-label': b.label }),
   );
-  const size = stroke * 6;
   const text = svgEl('text', {
     x: b.left + stroke,
     y: Math.max(size, b.top - stroke),
@@ -57,7 +56,9 @@ const figure = (
     preserveAspectRatio: 'none',
   });
   const stroke = Math.max(2, Math.round(Math.max(image.width, image.height) / 200));
-  for (const b of boxes) drawBox(svg, labels, b, stroke);
+  // Names readable on a thumbnail (about 180 px high): a sixteenth of the image's longer side.
+  const size = Math.max(12, Math.round(Math.max(image.width, image.height) / 16));
+  for (const b of boxes) drawBox(svg, labels, b, stroke, size);
   const boxed = h(
     'div',
     { class: `boxed ${cls}`, style: `aspect-ratio:${image.width || 4}/${image.height || 3}` },
