@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { deployedFunctions } from '../local-runtime/lambda-registry';
-import { LOCAL_SETTINGS } from '../local-runtime/local-environment';
+import { deployedFunctions } from '../local-runtime/stack/lambda-registry';
+import { LOCAL_SETTINGS } from '../local-runtime/stack/local-environment';
 import { bundleClientsAlone, bundleFunction, type FunctionBundle } from '../scripts/function-bundles';
 
 /**
@@ -182,7 +182,7 @@ const context = { functionName: 'f', awsRequestId: 'r', invokedFunctionArn: 'arn
 })();`;
 
 const measureApi = async (bundles: Map<string, FunctionBundle>): Promise<LatencyRow[]> => {
-  const { startLocalEnvironment } = await import('../local-runtime/run-local');
+  const { startLocalEnvironment } = await import('../local-runtime/run/run-local');
   const environment = await startLocalEnvironment({ logLevel: 'SILENT' });
   try {
     // After the environment: the seeding reads the table's name from config.ts, which parses the environment once.

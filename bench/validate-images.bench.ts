@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { applyLocalSettings } from '../local-runtime/local-environment';
-import { LOCAL_S3_CREDENTIALS, startS3Server } from '../local-runtime/s3-server';
+import { applyLocalSettings } from '../local-runtime/stack/local-environment';
+import { LOCAL_S3_CREDENTIALS, startS3Server } from '../local-runtime/stand-ins/s3-server';
 import { jpegImage, pngImage } from '../test/fixtures/images';
 
 /**

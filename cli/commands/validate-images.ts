@@ -8,7 +8,7 @@ import { inspectBatch, isBatchObject, mapConcurrent } from '../../functions/vali
 import { compareKeys, type Fingerprint } from '../../functions/validation/rules/duplicates';
 import type { ImageFormat } from '../../functions/validation/rules/image-header';
 import { buildVerdicts } from '../../functions/validation/rules/validation-report';
-import { type FolderFile, listFolder, printableName, type SkipReason } from '../../local-runtime/local-folder';
+import { type FolderFile, listFolder, printableName, type SkipReason } from '../../local-runtime/run/local-folder';
 
 /** One line of `validate-images --json`: a checked file, or an entry that is not a file to check. */
 export interface ImageRow {
@@ -64,7 +64,7 @@ const withContentHashes = async (files: readonly FolderFile[]): Promise<Fingerpr
 /**
  * Applies the pipeline's image checks (the same domain code as ValidateImages) to the files of a
  * local folder, `batch.json` at its root excepted; symbolic links, FIFOs and other entries that
- * are not files to check come back as skipped rows (see local-runtime/local-folder.ts). Throws
+ * are not files to check come back as skipped rows (see local-runtime/run/local-folder.ts). Throws
  * when the folder does not exist.
  */
 export const validateFolder = async (folder: string): Promise<ImageRow[]> => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -7,11 +7,11 @@ import { SETTING_DEFAULTS, SETTING_NAMES, type SettingName } from '../../functio
 import { ROUTES } from '../../functions/labeling/builtin/contracts/api';
 import { READY_PATTERN } from '../../functions/labeling/builtin/contracts/ready-event';
 import { TABLE_INDEXES } from '../../functions/labeling/builtin/contracts/table-items';
-import { GROUND_TRUTH_REGIONS } from '../../functions/labeling/ground-truth/rules/ground-truth-regions';
+import { GROUND_TRUTH_REGIONS } from '../../functions/labeling/ground-truth/contracts/ground-truth-regions';
 import { RUN_FAILED, RUN_SUCCEEDED } from '../../functions/run/contracts/pipeline-events';
-import { ASL_PATH } from '../../local-runtime/asl-loader';
-import { pipelineEventRules } from '../../local-runtime/event-rules';
-import { handlerModules } from '../../local-runtime/lambda-registry';
+import { ASL_PATH } from '../../local-runtime/stack/asl-loader';
+import { pipelineEventRules } from '../../local-runtime/stack/event-rules';
+import { handlerModules } from '../../local-runtime/stack/lambda-registry';
 import { bundleFunction, type FunctionBundle } from '../../scripts/function-bundles';
 
 const ROOT = join(__dirname, '..', '..');
@@ -36,12 +36,11 @@ const statementsOf = (role: Resource): Statement[] =>
     (p) => p.PolicyDocument.Statement,
   );
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-/** Every function the functions.yml files declare. */
+/** Every function the functions.yml files declare (a stage's, and a backend's inside it). */
 const declaredFunctions = (): string[] =>
-  readdirSync(join(ROOT, 'functions'))
-    .map((stage) => join(ROOT, 'functions', stage, 'functions.yml'))
-    .filter((file) => existsSync(file))
-    .flatMap((file) => Object.keys(parse(readFileSync(file, 'utf8')) ?? {}));
+  readdirSync(join(ROOT, 'functions'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('functions.yml'))
+    .flatMap((file) => Object.keys(parse(readFileSync(join(ROOT, 'functions', file), 'utf8')) ?? {}));
 const lambdaIdOf = (fnKey: string) => `${fnKey.charAt(0).toUpperCase()}${fnKey.slice(1)}LambdaFunction`;
 const lambdaOf = (fnKey: string) => resource(lambdaIdOf(fnKey));
 
@@ -316,13 +315,31 @@ describe('packaged template', () => {
   }, 120_000);
 });
 
-/** The one S3 resource the API's signers may read (CloudFormation's own `${...}` syntax, not a template string). */
+/** An object pattern of the data bucket (CloudFormation's own `${...}` syntax, not a template string). */
+const dataObjects = (pattern: string) => JSON.stringify({ 'Fn::Sub': ['$', `{DataBucket.Arn}/${pattern}`].join('') });
+/** The one S3 resource the API's signers may read. */
 const INCOMING_OBJECTS = ['$', '{DataBucket.Arn}/incoming/*'].join('');
+/** What the review routes read besides: a job's output under the run's labeling output, and the dataset report. */
+const REVIEW_READS = [
+  'runs/*/labeling/output/*/manifests/output/output.manifest',
+  'runs/*/labeling/output/*',
+  'runs/*/dataset/report.json',
+  'incoming/*',
+].map(dataObjects);
 
 describe('packaged template: the built-in labeling backend', () => {
   const roleOf = (fnKey: string) => resource(`${fnKey.charAt(0).toUpperCase()}${fnKey.slice(1)}IamRoleLambdaExecution`);
-  const apiFunctions = () =>
-    Object.keys(ROUTES).map((name) => `builtin${name.charAt(0).toUpperCase()}${name.slice(1)}`);
+  /** The function behind each route of `ROUTES`, found through its packaged route's integration. */
+  const apiFunctions = () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    return Object.values(ROUTES).map((route) => {
+      const target = JSON.stringify(routes.find((r) => r.RouteKey === `${route.method} ${route.path}`)?.Target);
+      const integration = /"Ref":"(HttpApiIntegration\w+)"/.exec(target)?.[1] ?? `no integration for ${route.path}`;
+      const uri = resource(integration).Properties.IntegrationUri as { 'Fn::GetAtt': string[] };
+      const lambdaId = uri['Fn::GetAtt'][0] as string;
+      return lambdaId.replace(/LambdaFunction$/, '').replace(/^./, (c) => c.toLowerCase());
+    });
+  };
 
   it('packages with the built-in backend by default, needing no workteam', () => {
     const prepare = lambdaOf('prepareRun').Properties.Environment as { Variables: Record<string, unknown> };
@@ -385,18 +402,45 @@ describe('packaged template: the built-in labeling backend', () => {
     });
   });
 
-  it('lets the API functions touch only their table, and presign only reads of incoming/', () => {
-    for (const fnKey of apiFunctions()) {
+  /** What an S3 statement of an API function grants: the API's signers read incoming/, review reads a job's output too. */
+  const s3VerdictOf = (review: boolean, action: string, resource: unknown): string => {
+    const text = JSON.stringify(resource);
+    const resources = (Array.isArray(resource) ? resource : [resource]).map((r) => JSON.stringify(r));
+    if (action === 's3:GetObject' && review)
+      return resources.every((r) => REVIEW_READS.includes(r)) ? 'a review read' : text;
+    if (action === 's3:GetObject') return text === JSON.stringify({ 'Fn::Sub': INCOMING_OBJECTS }) ? 'incoming' : text;
+    const bucket = JSON.stringify({ 'Fn::GetAtt': ['DataBucket', 'Arn'] });
+    return action === 's3:ListBucket' && review && text === bucket ? 'the bucket' : `${action} on ${text}`;
+  };
+  /** Why a statement's action is allowed for an API function, or what it grants that it should not. */
+  const verdictOf = (fnKey: string, action: string, resource: unknown): string => {
+    const text = JSON.stringify(resource);
+    if (action.startsWith('dynamodb:')) return text.includes('LabelingTable') ? 'its table' : text;
+    if (action === 'events:PutEvents') return 'events';
+    if (action.startsWith('s3:')) return s3VerdictOf(fnKey.startsWith('review'), action, resource);
+    return `${action} on ${text}`;
+  };
+  const ALLOWED = ['its table', 'events', 'incoming', 'a review read', 'the bucket'];
+
+  it('lets the API functions touch only their table, presign only reads of incoming/, and review read only a job output and its report', () => {
+    const functions = apiFunctions();
+    expect(functions).toEqual(expect.arrayContaining(['builtinClaimTask', 'reviewJob', 'reviewImage']));
+    for (const fnKey of functions) {
       const statements = statementsOf(roleOf(fnKey)).filter((s) => !actions(s)[0]?.startsWith('logs:'));
       for (const statement of statements) {
-        const text = JSON.stringify(statement.Resource);
         for (const action of actions(statement)) {
-          if (action.startsWith('dynamodb:')) expect(text).toContain('LabelingTable');
-          else if (action === 's3:GetObject') expect(text).toBe(JSON.stringify({ 'Fn::Sub': INCOMING_OBJECTS }));
-          else expect({ fnKey, action }).toEqual({ fnKey, action: 'events:PutEvents' });
+          const verdict = verdictOf(fnKey, action, statement.Resource);
+          expect({ fnKey, action, allowed: ALLOWED.includes(verdict) || verdict }).toEqual({
+            fnKey,
+            action,
+            allowed: true,
+          });
         }
       }
     }
+    // reviewJob never reads worker responses: only the output manifest of a job's output.
+    const jobReads = statementsOf(roleOf('reviewJob')).filter((s) => actions(s).includes('s3:GetObject'));
+    expect(JSON.stringify(jobReads)).not.toContain('labeling/output/*"');
   });
 
   it('routes the ready event to finalization by the constant pattern, with retries and a DLQ', () => {

@@ -5,15 +5,15 @@ import { join } from 'node:path';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import type { ClaimResponse } from '../../functions/labeling/builtin/contracts/api';
-import type { JobReadyInfo } from '../../local-runtime/builtin-run';
+import { apiClient, drawAnswer, keyOfImageUrl, signIn } from '../../local-runtime/labelers/simulated-labelers';
+import type { JobReadyInfo } from '../../local-runtime/run/builtin-run';
 import {
   type LocalEnvironment,
   type LocalRunOptions,
   runLocalPipeline,
   startLocalEnvironment,
-} from '../../local-runtime/run-local';
-import { generateSampleBatch } from '../../local-runtime/sample-batch';
-import { apiClient, drawAnswer, keyOfImageUrl, signIn } from '../../local-runtime/simulated-labelers';
+} from '../../local-runtime/run/run-local';
+import { generateSampleBatch } from '../../local-runtime/sample/sample-batch';
 
 // The built-in backend end to end: the real handlers behind the local HTTP API, dynalite, the
 // Cognito stand-in, and simulated labelers signing in and answering through the API.
@@ -104,6 +104,9 @@ describe('local pipeline, end to end, on the built-in backend', () => {
     expect(readdirSync(responses)).toHaveLength(accepted);
     expect(result.labeling).toMatchObject({ answers: accepted * 2, leaseLost: 0, closedByAdmin: false });
     expect(existsSync(join(result.outDir, 'dataset', 'report.json'))).toBe(true);
+    // The report links to the job's review page on the portal this run really served.
+    const html = await readFile(join(result.outDir, 'dataset', 'report.html'), 'utf8');
+    expect(html).toContain(`<a href="${environment.endpoints.portal}/#/jobs/${job.jobName}/review">Review every image`);
   });
 
   it('gives every image to exactly workersPerObject distinct labelers under concurrency, with no lease left', async () => {

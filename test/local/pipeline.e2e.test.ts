@@ -9,8 +9,8 @@ import {
   type LocalRunOptions,
   runLocalPipeline,
   startLocalEnvironment,
-} from '../../local-runtime/run-local';
-import { generateSampleBatch } from '../../local-runtime/sample-batch';
+} from '../../local-runtime/run/run-local';
+import { generateSampleBatch } from '../../local-runtime/sample/sample-batch';
 
 // The whole pipeline in process: local S3 server, the AWS API stand-ins, the real ASL and handlers.
 jest.setTimeout(120_000);

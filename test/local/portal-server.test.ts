@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { claimStrings, httpApiRoutes, type RunningPortal, startPortalServer } from '../../local-runtime/portal-server';
+import {
+  claimStrings,
+  httpApiRoutes,
+  type RunningPortal,
+  startPortalServer,
+} from '../../local-runtime/stack/portal-server';
 import { CognitoStandIn, type RunningCognito, startCognito } from '../../local-runtime/stand-ins/cognito';
 
 // biome-ignore lint/suspicious/noExplicitAny: the echoed event is read field by field.

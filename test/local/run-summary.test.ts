@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LocalRunResult } from '../../local-runtime/run-local';
-import { formatRunSummary } from '../../local-runtime/run-summary';
+import type { LocalRunResult } from '../../local-runtime/run/run-local';
+import { formatRunSummary } from '../../local-runtime/run/run-summary';
 
 let dir: string;
 

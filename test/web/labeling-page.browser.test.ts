@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AdminCreateUserCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { Page, Request } from 'playwright-core';
-import type { JobReadyInfo } from '../../local-runtime/builtin-run';
-import type { LocalEnvironment } from '../../local-runtime/local-stack';
-import { createRaster, drawLogo, encodePngImage, paintBackground } from '../../local-runtime/logo-drawing';
-import { type LocalRunResult, runLocalPipeline, startLocalEnvironment } from '../../local-runtime/run-local';
-import { generateSampleBatch, type TruthBox, type TruthImage } from '../../local-runtime/sample-batch';
+import type { JobReadyInfo } from '../../local-runtime/run/builtin-run';
+import { type LocalRunResult, runLocalPipeline, startLocalEnvironment } from '../../local-runtime/run/run-local';
+import { createRaster, drawLogo, encodePngImage, paintBackground } from '../../local-runtime/sample/logo-drawing';
+import { generateSampleBatch, type TruthBox, type TruthImage } from '../../local-runtime/sample/sample-batch';
+import type { LocalEnvironment } from '../../local-runtime/stack/local-stack';
 import { type Browser, buildPageIfStale, launchBrowser, seriousViolations } from './browser';
 
 /**

@@ -16,8 +16,8 @@ import { handler as openapi } from '../../../functions/labeling/builtin/api-open
 import { handler as skip } from '../../../functions/labeling/builtin/api-skip-task/handler';
 import { getImage, updateIf } from '../../../functions/labeling/builtin/aws/table';
 import { jobKey } from '../../../functions/labeling/builtin/contracts/table-items';
-import type { LocalDynamoDb } from '../../../local-runtime/dynamodb-local';
-import { LOCAL_USER_POOL_CLIENT_ID, LOCAL_USER_POOL_ID } from '../../../local-runtime/local-environment';
+import { LOCAL_USER_POOL_CLIENT_ID, LOCAL_USER_POOL_ID } from '../../../local-runtime/stack/local-environment';
+import type { LocalDynamoDb } from '../../../local-runtime/stand-ins/dynamodb-local';
 import { fakeContext } from '../../fake-context';
 import { seedJob, startTable } from './table-fixture';
 
