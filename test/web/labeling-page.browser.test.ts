@@ -413,6 +413,20 @@ it('labels a task with the keyboard only, and lists every key under ?', async ()
   );
 });
 
+/** Waits until the server holds two leases of the person's: the image on screen and the prefetched next. */
+const prefetched = () =>
+  page.waitForFunction(
+    async (jobId) => {
+      const session = JSON.parse(localStorage.getItem('labeling-pipeline.session.v1') ?? '{}');
+      const reply = await fetch(`/api/jobs/${jobId}/tasks/mine`, {
+        headers: { Authorization: `Bearer ${session.idToken}` },
+      });
+      return ((await reply.json()).tasks ?? []).length >= 2;
+    },
+    person.jobId,
+    { polling: 250 },
+  );
+
 it('keeps an answer given offline and sends it once when back online', async () => {
   needJob();
   const image = await currentImage();
@@ -421,6 +435,7 @@ it('keeps an answer given offline and sends it once when back online', async () 
     if (r.method() === 'POST' && r.url().endsWith(`/tasks/${image.taskId}/answer`)) posts.push(r);
   };
   page.on('request', onRequest);
+  await prefetched();
   await browser.context.setOffline(true);
   await page.keyboard.press('n');
   await page.keyboard.press('Enter');
@@ -484,20 +499,6 @@ it('lays the task view out for a phone: the panel under the image, the image the
     await page.setViewportSize({ width: 1280, height: 800 });
   }
 });
-
-/** Waits until the server holds two leases of the person's: the image on screen and the prefetched next. */
-const prefetched = () =>
-  page.waitForFunction(
-    async (jobId) => {
-      const session = JSON.parse(localStorage.getItem('labeling-pipeline.session.v1') ?? '{}');
-      const reply = await fetch(`/api/jobs/${jobId}/tasks/mine`, {
-        headers: { Authorization: `Bearer ${session.idToken}` },
-      });
-      return ((await reply.json()).tasks ?? []).length >= 2;
-    },
-    person.jobId,
-    { polling: 250 },
-  );
 
 it('offline longer than a lease: says the lease ran out, sends what still counts, and moves on without a reload', async () => {
   needJob();

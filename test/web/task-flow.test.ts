@@ -35,6 +35,8 @@ class ManualClock implements Clock {
 class LeaseServer implements TaskApi {
   online = true;
   refuseWith: string | null = null;
+  /** Leases that count toward the limit of two but are not on offer (an answer not yet consumed). */
+  hiddenLeases = 0;
   readonly leases = new Map<string, number>();
   readonly answered = new Map<string, AnswerBody>();
   readonly skipped = new Set<string>();
@@ -62,7 +64,8 @@ class LeaseServer implements TaskApi {
 
   async claim(): Promise<ClaimResponse> {
     if (!this.online) throw offline();
-    if (this.active().length >= 2) throw new ApiError(409, 'TOO_MANY_LEASES', 'two leases at a time');
+    if (this.active().length + this.hiddenLeases >= 2)
+      throw new ApiError(409, 'TOO_MANY_LEASES', 'two leases at a time');
     const ids = Array.from({ length: this.imageCount }, (_, i) => String(i).padStart(6, '0'));
     const open = ids.filter((id) => !this.answered.has(id) && !this.skipped.has(id));
     const free = open.find((id) => !this.active().includes(id));
@@ -241,6 +244,24 @@ describe('the task flow', () => {
     expect(said).toContainEqual(expect.stringMatching(/^Time is up for image 1/));
     expect(said.some((m) => m.includes('previous answers'))).toBe(false);
     expect(flow.current).not.toBeNull();
+  });
+
+  it('tries the prefetch again when the API refuses it for too many leases', async () => {
+    const clock = new ManualClock();
+    const server = new LeaseServer(clock, 4);
+    server.hiddenLeases = 1;
+    const screen = new RecordingScreen();
+    const job = { jobId: 'job-1', labels: ['acme'], imageCount: 4, myAnswers: 0, imagesComplete: 0 };
+    const flow = new TaskFlow(job as never, server, new ResendQueue(memoryStorage()), screen, clock);
+    await flow.start();
+    await settle();
+    expect(server.leases.size).toBe(1);
+    server.hiddenLeases = 0;
+    clock.pass(2000);
+    await settle();
+    expect(server.leases.size).toBe(2);
+    flow.submit([], image, true);
+    expect(screen.shown).toEqual(['000000', '000001']);
   });
 
   it('resumes my leases on start, leaving out those whose answer still waits in the queue', async () => {

@@ -34,6 +34,7 @@ export class TaskFlow {
   private offlineAttempts = 0;
   private cancelFlush: () => void = () => undefined;
   private cancelRetry: () => void = () => undefined;
+  private cancelPrefetch: () => void = () => undefined;
   private flushing: Promise<void> | null = null;
   private stopped = false;
 
@@ -66,6 +67,7 @@ export class TaskFlow {
     this.stopped = true;
     this.cancelFlush();
     this.cancelRetry();
+    this.cancelPrefetch();
   }
 
   /** Images this labeler may still get: not answered by them, not complete, not skipped. */
@@ -222,12 +224,16 @@ export class TaskFlow {
     }
   }
 
+  /** Claims the next image ahead; refused for too many leases (an answer not yet consumed), tries again. */
   private async prefetch(): Promise<void> {
-    if (this.next) return;
-    const got = await this.claim().catch(() => null);
+    if (this.next || this.stopped) return;
+    const got = await this.claim().catch(() => undefined);
     if (got && typeof got === 'object') {
       this.next = got;
       this.screen.preload(got.imageUrl);
+    } else if (got === null && this.current) {
+      this.cancelPrefetch();
+      this.cancelPrefetch = this.clock.later(() => void this.prefetch(), 2000);
     }
   }
 
