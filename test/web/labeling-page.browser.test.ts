@@ -413,7 +413,7 @@ it('labels a task with the keyboard only, and lists every key under ?', async ()
   );
 });
 
-/** Waits until the server holds two leases of the person's: the image on screen and the prefetched next. */
+/** Waits until the server holds two fresh leases of the person's: the image on screen and the prefetched next. */
 const prefetched = () =>
   page.waitForFunction(
     async (jobId) => {
@@ -421,7 +421,9 @@ const prefetched = () =>
       const reply = await fetch(`/api/jobs/${jobId}/tasks/mine`, {
         headers: { Authorization: `Bearer ${session.idToken}` },
       });
-      return ((await reply.json()).tasks ?? []).length >= 2;
+      // Fresh leases only: one about to run out is not the page's next image (it claims another).
+      const tasks: { leaseExpiresAt: string }[] = (await reply.json()).tasks ?? [];
+      return tasks.filter((t) => Date.parse(t.leaseExpiresAt) - Date.now() > 10_000).length >= 2;
     },
     person.jobId,
     { polling: 250 },
@@ -429,13 +431,13 @@ const prefetched = () =>
 
 it('keeps an answer given offline and sends it once when back online', async () => {
   needJob();
+  await prefetched();
   const image = await currentImage();
   const posts: Request[] = [];
   const onRequest = (r: Request) => {
     if (r.method() === 'POST' && r.url().endsWith(`/tasks/${image.taskId}/answer`)) posts.push(r);
   };
   page.on('request', onRequest);
-  await prefetched();
   await browser.context.setOffline(true);
   await page.keyboard.press('n');
   await page.keyboard.press('Enter');
@@ -502,8 +504,8 @@ it('lays the task view out for a phone: the panel under the image, the image the
 
 it('offline longer than a lease: says the lease ran out, sends what still counts, and moves on without a reload', async () => {
   needJob();
-  const answeredOffline = await currentImage();
   await prefetched();
+  const answeredOffline = await currentImage();
   await browser.context.setOffline(true);
   await page.keyboard.press('n');
   await page.keyboard.press('Enter');
@@ -646,6 +648,9 @@ it('shows the boxes on the review page (admins), which passes axe', async () => 
     [...document.querySelectorAll<HTMLImageElement>('.tile img')].every((i) => i.complete),
   );
   expect(await tile.locator('svg rect').count()).toBe(first.boxes.length);
+  // Each box with a dark outline and its label's name, so it shows on a logo of its own colour.
+  expect(await tile.locator('svg path.outline').count()).toBe(first.boxes.length);
+  expect((await tile.locator('svg text').allTextContents()).sort()).toEqual(first.boxes.map((b) => b.label).sort());
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: join(SHOTS, 'review.png') });
   await tile.click();
