@@ -30,8 +30,8 @@ const Environment = z.object({
   PRESIGN_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(30), z.maximum(3600)), 300),
   USER_POOL_ID: optionalText(),
   USER_POOL_CLIENT_ID: optionalText(),
-  /** Cognito's endpoint for the page; the SDK's own variable when the local stand-in is used. */
-  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: optionalText(),
+  /** Cognito's endpoint for the page; the SDK's own variable when the local stand-in is used. Empty: the regional one. */
+  AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: z._default(z.string(), ''),
   CONSOLIDATION_IOU_THRESHOLD: z._default(z.coerce.number().check(z.minimum(0.05), z.maximum(0.95)), 0.5),
   /** The labeling page's URL (CloudFront, or the local portal): the dataset report links to its review page. */
   PORTAL_URL: z.optional(z.url()),
@@ -47,13 +47,9 @@ export const SETTING_DEFAULTS: ReadonlySet<SettingName> = new Set(
 );
 /**
  * Settings whose absence means "there is none" rather than a broken deploy: a function that
- * declares one starts without it (the report then has no link to a labeling page; Cognito is
- * reached at its regional endpoint).
+ * declares one starts without it (the report then has no link to a labeling page).
  */
-const MAY_BE_UNSET = [
-  'PORTAL_URL',
-  'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
-] as const satisfies readonly SettingName[];
+const MAY_BE_UNSET = ['PORTAL_URL'] as const satisfies readonly SettingName[];
 type MayBeUnset = (typeof MAY_BE_UNSET)[number];
 const mayBeUnset: ReadonlySet<SettingName> = new Set(MAY_BE_UNSET);
 export type Settings<K extends SettingName> = Readonly<{

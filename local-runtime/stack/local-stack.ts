@@ -1,5 +1,6 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { hasErrorName } from '../../functions/kernel/aws/sdk-errors';
+import { plural } from '../../functions/kernel/rules/plural';
 import { type RunningApiServer as AwsApiServer, startAwsApiServer } from '../stand-ins/aws-api-server';
 import type { CognitoStandIn } from '../stand-ins/cognito';
 import { type DeliveredEvent, EventBridgeStandIn, eventEnvelope } from '../stand-ins/eventbridge';
@@ -73,19 +74,23 @@ const localS3Client = (endpoint: string): S3Client =>
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
 
-const describeStateExit = (state: string, output: unknown): string | undefined => {
+/** The line a finished state prints in the run's progress, if it has one. */
+export const describeStateExit = (state: string, output: unknown): string | undefined => {
   const data = (output ?? {}) as Record<string, Record<string, unknown> | undefined>;
   if (state === 'ValidateImages' && data.validation) {
     const v = data.validation;
     const reasons = Object.entries((v.byReason ?? {}) as Record<string, number>)
       .map(([code, n]) => `${code} ${n}`)
       .join(', ');
-    return `validated ${v.total} objects: ${v.accepted} accepted, ${v.rejected} rejected${reasons ? ` (${reasons})` : ''}`;
+    const skipped = v.skipped ? `, ${v.skipped} examples skipped` : '';
+    return `validated ${v.total} objects: ${v.accepted} accepted, ${v.rejected} rejected${skipped}${reasons ? ` (${reasons})` : ''}`;
   }
-  if (state === 'BuildManifest' && data.manifest) return `input manifest: ${data.manifest.objects} images to label`;
+  if (state === 'BuildManifest' && data.manifest)
+    return `input manifest: ${plural(data.manifest.objects as number, 'image')} to label`;
   if (state === 'PostProcess' && data.dataset) {
     const d = data.dataset;
-    return `dataset: ${d.accepted} images, ${d.boxes} boxes, ${d.labels} labels; train ${d.train}, test ${d.test}; ${d.rejected} lines dropped`;
+    const n = (key: string) => d[key] as number;
+    return `dataset: ${plural(n('accepted'), 'image')}, ${plural(n('boxes'), 'box', 'boxes')}, ${plural(n('labels'), 'label')}; train ${d.train}, test ${d.test}; ${plural(n('rejected'), 'line')} dropped`;
   }
   if (state === 'CheckDatasets' && data.rekognition) {
     const r = data.rekognition as { status?: string; train?: { status?: string }; test?: { status?: string } };

@@ -38,12 +38,18 @@ describe('layering (dependency-cruiser, run by npm run lint)', () => {
     const result = cruise({
       'functions/kernel/errors.ts': 'export const e = 1;\n',
       'functions/validation/contracts/report.ts': 'export const r = 1;\n',
-      'functions/labeling/ground-truth/rules/regions.ts': 'export const g = 1;\n',
-      'functions/labeling/builtin/rules/plan.ts': `import { g } from '../../ground-truth/rules/regions';
+      'functions/labeling/rules/outcome.ts': 'export const g = 1;\n',
+      'functions/labeling/builtin/rules/plan.ts': `import { g } from '../../rules/outcome';
 import { r } from '../../../validation/contracts/report';
 import { e } from '../../../kernel/errors';
 export const p = [g, r, e];
 `,
+      'functions/labeling/builtin/contracts/api.ts': 'export const api = 1;\n',
+      // The registries may name a backend; other stages may read a backend's contracts.
+      'functions/labeling/aws/labeling-backends.ts':
+        "import { p } from '../builtin/rules/plan';\nexport const all = [p];\n",
+      'functions/conversion/rules/review.ts':
+        "import { api } from '../../labeling/builtin/contracts/api';\nexport const x = api;\n",
     });
 
     expect(result).toMatchObject({ status: 0 });
@@ -63,10 +69,24 @@ export const p = [logger, s3, split, env];
 `,
       'functions/run/a.ts': "import { b } from './b';\nexport const a = b;\n",
       'functions/run/b.ts': "import { a } from './a';\nexport const b = () => a;\n",
+      'functions/labeling/ground-truth/rules/regions.ts':
+        "import { p } from '../../builtin/rules/plan';\nexport const g = p;\n",
+      'functions/labeling/rules/sweep.ts': "import { g } from '../ground-truth/rules/regions';\nexport const s = g;\n",
+      'functions/labeling/builtin/aws/table.ts': 'export const table = 1;\n',
+      'functions/datasets/aws/peek.ts':
+        "import { table } from '../../labeling/builtin/aws/table';\nexport const t = table;\n",
     });
 
     expect(result.status).not.toBe(0);
-    for (const rule of ['rules-are-pure', 'stages-meet-through-contracts', 'functions-stand-alone', 'no-circular']) {
+    for (const rule of [
+      'rules-are-pure',
+      'stages-meet-through-contracts',
+      'functions-stand-alone',
+      'no-circular',
+      'labeling-backends-stay-apart',
+      'only-registries-import-a-backend',
+      'backends-open-only-their-contracts',
+    ]) {
       expect(result.output).toContain(`error ${rule}:`);
     }
   });

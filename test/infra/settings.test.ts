@@ -28,8 +28,8 @@ const ADAPTERS_NOT_YET_HANDED_SETTINGS = [
   'functions/labeling/builtin/aws/settings.ts',
 ];
 
-/** Read where they are set, never deployed: Lambda sets AWS_REGION; the Cognito endpoint is the local stand-in's. */
-const NOT_DEPLOYED: ReadonlySet<string> = new Set(['AWS_REGION', 'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER']);
+/** Lambda sets AWS_REGION itself. */
+const NOT_DEPLOYED: ReadonlySet<string> = new Set(['AWS_REGION']);
 
 /** The TypeScript files a module loads, following its relative imports (types included: they read nothing). */
 const moduleGraph = (entry: string): string[] => {

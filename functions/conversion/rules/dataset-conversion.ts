@@ -2,50 +2,21 @@ import { ManifestReason } from '../../kernel/rules/reason-codes';
 import type { DatasetReport } from '../contracts/dataset-report';
 import { type DatasetBlocker, datasetBlockers } from './dataset-limits';
 import { DatasetReportBuilder, type ReportContext } from './dataset-report';
+import { type ConversionPorts, setBytes, writeSets } from './dataset-sets';
 import { LabelRegistry } from './label-registry';
 import type { ManifestRecord } from './line-reader';
-import { datasetLineFromJson, formatDatasetLine, type NormalizeOptions, normalizeLine } from './normalize-line';
+import { formatDatasetLine, type NormalizeOptions, normalizeLine } from './normalize-line';
 import { type LineIdentity, parseOutputRecord } from './output-manifest';
 import { type DatasetLimits, datasetLimits } from './rekognition-rules';
-import { Assignment, hashSourceRef, planSplit, SplitIndex, type SplitPlan } from './split';
-import { routeSpooledChunk } from './spooled-lines';
+import { hashSourceRef, planSplit, SplitIndex, type SplitPlan } from './split';
 
-/** Where converted lines go: a file, or an S3 multipart upload. `write` may ask the caller to wait. */
-export interface LineSink {
-  write(text: string): undefined | Promise<void>;
-  /** UTF-8 bytes of whole lines, newlines included; a sink that has it lets pass 2 copy bytes. */
-  writeBytes?(bytes: Uint8Array): undefined | Promise<void>;
-  close(): Promise<void>;
-  abort(error: unknown): void;
-}
-
-/** Scratch storage for the accepted lines between the two passes (a temp file in practice). */
-export interface LineSpool {
-  append(text: string): undefined | Promise<void>;
-  /** `append(\`${line}\t${text}\`)` without building that string: a byte spool writes the number's digits itself. */
-  appendNumbered?(line: number, text: string): undefined | Promise<void>;
-  /** The appended lines, in order, each without its newline; may be replayed more than once. */
-  replay(): AsyncIterable<string>;
-  /** Forgets every line, for a fresh first pass. */
-  clear(): Promise<void>;
-  /**
-   * The same lines as UTF-8 chunks that each end at a newline, every line prefixed as appended.
-   * A spool that has it spares pass 2 decoding and re-encoding each line (see `routeSpooledChunk`).
-   */
-  replayBytes?(): AsyncIterable<Buffer>;
-}
+export type { ConversionPorts, LineSink, LineSpool } from './dataset-sets';
 
 /**
  * Opens the input, as record batches from `readManifestBatches`. Called once, or twice when the
  * label attribute or bucket of the first lines turns out not to be the majority's.
  */
 export type ManifestSource = () => AsyncIterable<readonly ManifestRecord[]>;
-
-export interface ConversionPorts {
-  spool: LineSpool;
-  /** Called once, only when at least one line is accepted. */
-  openSinks(): { train: LineSink; test: LineSink };
-}
 
 export interface ConversionOptions extends Omit<ReportContext, 'labelAttributeName' | 'bucket'> {
   /** The label attribute; when absent, the one most labeled lines use. */
@@ -147,79 +118,6 @@ const takeRecord = (
   return spool.appendNumbered ? spool.appendNumbered(record.line, text) : spool.append(`${record.line}\t${text}`);
 };
 
-/** Reports a spooled line (`<input line>\t<json>`) whose image an earlier line has, and un-counts it. */
-const reportDuplicate = (state: PassOneState & { attribute: string }, spooled: string): void => {
-  const tab = spooled.indexOf('\t');
-  const line = datasetLineFromJson(spooled.slice(tab + 1), state.attribute);
-  state.builder.addLine(line, -1);
-  state.builder.reject({
-    line: Number(spooled.slice(0, tab)),
-    sourceRef: line.sourceRef,
-    code: ManifestReason.DUPLICATE_IMAGE,
-    message: 'the image already has a line earlier in the manifest',
-  });
-};
-
-/** Pass 2 line by line, for ports that handle text only. */
-const copyLines = async (
-  spool: LineSpool,
-  sinks: { train: LineSink; test: LineSink },
-  state: PassOneState & { attribute: string },
-  assignment: Uint8Array,
-): Promise<void> => {
-  let i = 0;
-  for await (const spooled of spool.replay()) {
-    const where = assignment[i];
-    if (where === Assignment.DUPLICATE) reportDuplicate(state, spooled);
-    else {
-      const text = spooled.slice(spooled.indexOf('\t') + 1);
-      const pending = (where === Assignment.TEST ? sinks.test : sinks.train).write(`${text}\n`);
-      if (pending) await pending;
-    }
-    i += 1;
-  }
-};
-
-/** Pass 2 a chunk at a time, as bytes: each line is copied without being decoded again. */
-const copyBytes = async (
-  chunks: AsyncIterable<Buffer>,
-  sinks: { train: LineSink; test: LineSink },
-  state: PassOneState & { attribute: string },
-  assignment: Uint8Array,
-): Promise<void> => {
-  let i = 0;
-  for await (const chunk of chunks) {
-    const routed = routeSpooledChunk(chunk, assignment, i, (spooled) => reportDuplicate(state, spooled));
-    i += routed.lines;
-    for (const [bytes, sink] of [
-      [routed.train, sinks.train],
-      [routed.test, sinks.test],
-    ] as const) {
-      const pending = bytes.length > 0 ? sink.writeBytes?.(bytes) : undefined;
-      if (pending) await pending;
-    }
-  }
-};
-
-/** Pass 2: copy each spooled line to its set; a duplicate image is reported and un-counted. */
-const writeSets = async (
-  ports: ConversionPorts,
-  state: PassOneState & { attribute: string },
-  assignment: Uint8Array,
-): Promise<void> => {
-  const { train, test } = ports.openSinks();
-  try {
-    const bytes = train.writeBytes && test.writeBytes ? ports.spool.replayBytes?.() : undefined;
-    if (bytes) await copyBytes(bytes, { train, test }, state, assignment);
-    else await copyLines(ports.spool, { train, test }, state, assignment);
-    await Promise.all([train.close(), test.close()]);
-  } catch (error) {
-    train.abort(error);
-    test.abort(error);
-    throw error;
-  }
-};
-
 /** Pass 1 over the whole input with the given (or not yet known) attribute and bucket. */
 const firstPass = async (
   open: ManifestSource,
@@ -246,30 +144,19 @@ const firstPass = async (
   return state;
 };
 
+/** The label attribute most labeled lines of the file use. */
+const usedAttribute = (state: PassOneState): string | undefined =>
+  majority(new Map([...state.identities].map(([a, b]) => [a, [...b.values()].reduce((x, y) => x + y, 0)])));
+
 /**
  * The label attribute and bucket of the dataset: the given ones, else those of most labeled
  * lines (the bucket among lines of that attribute), so one stray line cannot decide for the file.
  */
 const decideIdentity = (state: PassOneState, options: ConversionOptions): { attribute?: string; bucket?: string } => {
-  const perAttribute = new Map([...state.identities].map(([a, b]) => [a, [...b.values()].reduce((x, y) => x + y, 0)]));
-  const attribute = options.labelAttributeName ?? majority(perAttribute) ?? state.attribute;
+  const attribute = options.labelAttributeName ?? usedAttribute(state) ?? state.attribute;
   const buckets = attribute === undefined ? undefined : state.identities.get(attribute);
   const bucket = options.expectedBucket ?? (buckets === undefined ? undefined : majority(buckets)) ?? state.bucket;
   return { attribute, bucket };
-};
-
-/** Bytes of the train and test manifests the plan would write (a dry replay of the spool). */
-const setBytes = async (spool: LineSpool, assignment: Uint8Array): Promise<{ train: number; test: number }> => {
-  const bytes = { train: 0, test: 0 };
-  let i = 0;
-  for await (const spooled of spool.replay()) {
-    const where = assignment[i];
-    const size = Buffer.byteLength(spooled) - spooled.indexOf('\t');
-    if (where === Assignment.TRAIN) bytes.train += size;
-    else if (where === Assignment.TEST) bytes.test += size;
-    i += 1;
-  }
-  return bytes;
 };
 
 /** What keeps the planned sets from being written: Rekognition's limits, or an empty test set. */
@@ -323,13 +210,26 @@ export const convertOutputManifest = async (
     plan,
     state.registry,
   );
-  return { ...report, warnings: [...report.warnings, ...majorityWarnings(report, options)], blockers };
+  const asked = options.labelAttributeName;
+  // A given attribute no line uses is a typo more likely than a choice: name the one the file uses.
+  const used = asked === undefined || state.identities.has(asked) ? undefined : usedAttribute(state);
+  const warnings = majorityWarnings(report, options, used);
+  return { ...report, warnings: [...report.warnings, ...warnings], blockers };
 };
 
-/** Says when lines were left out because most of the file disagreed with them. */
-const majorityWarnings = (report: DatasetReport, options: ConversionOptions): string[] => {
+/**
+ * Says when lines were left out because most of the file disagreed with them, or because the
+ * given label attribute is one no line uses (naming `used`, the one most lines do).
+ */
+const majorityWarnings = (report: DatasetReport, options: ConversionOptions, used: string | undefined): string[] => {
   const warnings: string[] = [];
   const otherAttribute = report.rejectedByReason[ManifestReason.LABEL_ATTRIBUTE_MISMATCH] ?? 0;
+  const given = options.labelAttributeName;
+  if (given !== undefined && otherAttribute > 0 && used !== undefined) {
+    warnings.push(
+      `${otherAttribute} line(s) are labeled under ${JSON.stringify(used)}, the label attribute this file uses, not the given ${JSON.stringify(given)}, and were left out`,
+    );
+  }
   const otherBucket = report.rejectedByReason[ManifestReason.ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS] ?? 0;
   if (options.labelAttributeName === undefined && otherAttribute > 0) {
     warnings.push(

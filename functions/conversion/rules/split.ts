@@ -1,117 +1,8 @@
 import { RekognitionLimits } from './rekognition-rules';
 
-/** Where a line goes. */
-export const Assignment = { TRAIN: 0, TEST: 1, DUPLICATE: 2 } as const;
-export type Assignment = (typeof Assignment)[keyof typeof Assignment];
+import { Assignment, type SplitIndex } from './split-index';
 
-/**
- * cyrb53: a fast 53-bit string hash (public domain). Used for the split order and to spot
- * duplicate images, so the split depends only on the images' `source-ref`s, never on RNG state.
- */
-export const hashSourceRef = (text: string): number => {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-};
-
-/** Entries per storage block: 64 Ki, so a block is at most 512 KiB. */
-const BLOCK_BITS = 16;
-const BLOCK = 1 << BLOCK_BITS;
-const SLOT_MASK = BLOCK - 1;
-
-/** A line's label count is stored in one byte. */
-const MAX_LABELS_PER_LINE = 255;
-
-/** Writes the first 255 distinct ids, in the order first seen, to `into`; returns how many. */
-const distinctIds = (labelIds: readonly number[], into: number[]): number => {
-  let n = 0;
-  for (const id of labelIds) {
-    if (n === MAX_LABELS_PER_LINE) break;
-    let seen = false;
-    for (let k = 0; k < n && !seen; k += 1) seen = into[k] === id;
-    if (!seen) into[n++] = id;
-  }
-  return n;
-};
-
-/**
- * What the split needs per accepted line: a 53-bit hash of its `source-ref` and its distinct
- * label ids, about 8 + 4 + 1 + 2×labels bytes per line (some 18 MB for a million lines),
- * whatever the line length. Storage grows in fixed blocks rather than by doubling and copying:
- * no transient second copy, and freed memory is not left fragmented between ever larger arrays.
- */
-export class SplitIndex {
-  private readonly hashes: Float64Array[] = [];
-  private readonly positions: Uint32Array[] = [];
-  private readonly lengths: Uint8Array[] = [];
-  private readonly labels: Uint16Array[] = [];
-  private labelEnd = 0;
-  private count = 0;
-  /** Reused for each line's distinct ids: a Set per line was most of `add`'s cost. */
-  private readonly scratch: number[] = [];
-
-  /** Records one line; returns its index (lines are numbered in the order added). */
-  add(hash: number, labelIds: readonly number[]): number {
-    const distinct = this.scratch;
-    const length = distinctIds(labelIds, distinct);
-    const index = this.count;
-    const block = Math.floor(index / BLOCK);
-    const slot = index % BLOCK;
-    if (slot === 0) {
-      this.hashes.push(new Float64Array(BLOCK));
-      this.positions.push(new Uint32Array(BLOCK));
-      this.lengths.push(new Uint8Array(BLOCK));
-    }
-    // A line's labels never straddle two label blocks.
-    if (this.labelEnd % BLOCK === 0 || (this.labelEnd % BLOCK) + length > BLOCK) {
-      this.labelEnd = this.labels.length * BLOCK;
-      this.labels.push(new Uint16Array(BLOCK));
-    }
-    const labels = this.labels[this.labels.length - 1] as Uint16Array;
-    for (let k = 0; k < length; k += 1) labels[(this.labelEnd % BLOCK) + k] = distinct[k] ?? 0;
-    (this.hashes[block] as Float64Array)[slot] = hash;
-    (this.positions[block] as Uint32Array)[slot] = this.labelEnd;
-    (this.lengths[block] as Uint8Array)[slot] = length;
-    this.labelEnd += length;
-    this.count += 1;
-    return index;
-  }
-
-  get size(): number {
-    return this.count;
-  }
-
-  // Indices are below 2^32, so the block and slot come from shifts and masks: `%` on a number
-  // V8 cannot prove to be an integer costs a floating-point remainder, per visit.
-  hashOf(index: number): number {
-    return this.hashes[index >>> BLOCK_BITS]?.[index & SLOT_MASK] ?? 0;
-  }
-
-  /** How many distinct labels line `index` has. */
-  labelCountOf(index: number): number {
-    return this.lengths[index >>> BLOCK_BITS]?.[index & SLOT_MASK] ?? 0;
-  }
-
-  /** The `k`-th of `labelsOf(index)`, without a view per call: the split's loops visit every line's labels. */
-  labelOf(index: number, k: number): number {
-    const position = (this.positions[index >>> BLOCK_BITS]?.[index & SLOT_MASK] ?? 0) + k;
-    return this.labels[position >>> BLOCK_BITS]?.[position & SLOT_MASK] ?? 0;
-  }
-
-  labelsOf(index: number): Uint16Array {
-    const position = this.positions[index >>> BLOCK_BITS]?.[index & SLOT_MASK] ?? 0;
-    const length = this.labelCountOf(index);
-    const labels = this.labels[position >>> BLOCK_BITS] ?? new Uint16Array(0);
-    return labels.subarray(position & SLOT_MASK, (position & SLOT_MASK) + length);
-  }
-}
+export { Assignment, hashSourceRef, SplitIndex } from './split-index';
 
 export interface SplitOptions {
   /** Share of each label's images that goes to test (Rekognition's own auto-split uses 0.2). */
@@ -142,9 +33,15 @@ export interface SplitPlan {
  * the sorted keys, so the order costs no second array.
  */
 const hashOrder = (index: SplitIndex, assignment: Uint8Array): { order: Float64Array; duplicates: number } => {
+  const { keys, slots } = sortedKeys(index);
+  const n = keepFirstOfEachImage(index, keys, slots, assignment);
+  return { order: keys.subarray(0, n), duplicates: index.size - n };
+};
+
+/** The (truncated hash, index) keys of every line, sorted, and the number of index slots in a key. */
+const sortedKeys = (index: SplitIndex): { keys: Float64Array; slots: number } => {
   const indexBits = Math.max(1, Math.ceil(Math.log2(index.size + 1)));
   const slots = 2 ** indexBits;
-  const slotMask = slots - 1;
   // A key is (hash mod 2^(53 - indexBits)) · slots + i, built from the hash's two 32-bit halves
   // with integer masks (indices are below 2^32): exactly the float `%` and `/` they replace.
   const highMask = indexBits <= 21 ? 2 ** (21 - indexBits) - 1 : 0;
@@ -157,6 +54,21 @@ const hashOrder = (index: SplitIndex, assignment: Uint8Array): { order: Float64A
     keys[i] = ((high & highMask) * 4294967296 + ((low & lowMask) >>> 0)) * slots + i;
   }
   keys.sort();
+  return { keys, slots };
+};
+
+/** Whether one of the kept lines keys[from, to) has the full hash `hash`. */
+const seenIn = (index: SplitIndex, keys: Float64Array, from: number, to: number, hash: number): boolean => {
+  for (let j = from; j < to; j += 1) if (index.hashOf(keys[j] ?? 0) === hash) return true;
+  return false;
+};
+
+/**
+ * Overwrites the sorted keys with the indices of the lines kept (the first of each image) and
+ * marks the others `DUPLICATE`; returns how many were kept.
+ */
+const keepFirstOfEachImage = (index: SplitIndex, keys: Float64Array, slots: number, assignment: Uint8Array): number => {
+  const slotMask = slots - 1;
   let n = 0;
   let runKey = -1;
   // The current run's kept lines are keys[runStart, n): already overwritten with their indices.
@@ -170,13 +82,10 @@ const hashOrder = (index: SplitIndex, assignment: Uint8Array): { order: Float64A
       runKey = truncated;
       runStart = n;
     }
-    const hash = index.hashOf(i);
-    let duplicate = false;
-    for (let j = runStart; j < n && !duplicate; j += 1) duplicate = index.hashOf(keys[j] ?? 0) === hash;
-    if (duplicate) assignment[i] = Assignment.DUPLICATE;
+    if (seenIn(index, keys, runStart, n, index.hashOf(i))) assignment[i] = Assignment.DUPLICATE;
     else keys[n++] = i;
   }
-  return { order: keys.subarray(0, n), duplicates: index.size - n };
+  return n;
 };
 
 /** Per label, its lines in hash order (a compressed adjacency list). */
@@ -260,17 +169,8 @@ interface Quotas {
  */
 const pickTest = (index: SplitIndex, quotas: Quotas, assignment: Uint8Array): Uint32Array => {
   const { order, counts, target, cap } = quotas;
-  const testCount = new Uint32Array(counts.length);
+  const picker = new TestPicker(index, assignment, counts.length);
   const { starts, lines } = linesByLabel(index, order, counts);
-  const fits = (i: number, limit: Uint32Array, shared: boolean): boolean => {
-    const n = index.labelCountOf(i);
-    if (shared && n <= 1) return false;
-    for (let k = 0; k < n; k += 1) {
-      const m = index.labelOf(i, k);
-      if ((testCount[m] ?? 0) >= (limit[m] ?? 0)) return false;
-    }
-    return true;
-  };
   const byRarity = [...counts.keys()].sort((a, b) => (counts[a] ?? 0) - (counts[b] ?? 0) || a - b);
   const walks: [Uint32Array, boolean][] = [
     [target, true],
@@ -279,16 +179,49 @@ const pickTest = (index: SplitIndex, quotas: Quotas, assignment: Uint8Array): Ui
   ];
   for (const l of byRarity) {
     for (const [limit, shared] of walks) {
-      for (let k = starts[l] ?? 0; k < (starts[l + 1] ?? 0) && (testCount[l] ?? 0) < (target[l] ?? 0); k += 1) {
-        const i = lines[k] ?? 0;
-        if (assignment[i] !== Assignment.TRAIN || !fits(i, limit, shared)) continue;
-        assignment[i] = Assignment.TEST;
-        for (let k = 0, n = index.labelCountOf(i); k < n; k += 1) {
-          const m = index.labelOf(i, k);
-          testCount[m] = (testCount[m] ?? 0) + 1;
-        }
+      const wanted = target[l] ?? 0;
+      for (let k = starts[l] ?? 0; k < (starts[l + 1] ?? 0) && picker.count(l) < wanted; k += 1) {
+        picker.tryTake(lines[k] ?? 0, limit, shared);
       }
     }
   }
-  return testCount;
+  return picker.testCount;
 };
+
+/** The test images picked so far, per label, and the rule for taking one more. */
+class TestPicker {
+  readonly testCount: Uint32Array;
+
+  constructor(
+    private readonly index: SplitIndex,
+    private readonly assignment: Uint8Array,
+    labels: number,
+  ) {
+    this.testCount = new Uint32Array(labels);
+  }
+
+  count(label: number): number {
+    return this.testCount[label] ?? 0;
+  }
+
+  /** Whether every label of line `i` is below `limit`; `shared` wants lines of two labels or more. */
+  private fits(i: number, limit: Uint32Array, shared: boolean): boolean {
+    const n = this.index.labelCountOf(i);
+    if (shared && n <= 1) return false;
+    for (let k = 0; k < n; k += 1) {
+      const m = this.index.labelOf(i, k);
+      if (this.count(m) >= (limit[m] ?? 0)) return false;
+    }
+    return true;
+  }
+
+  /** Moves line `i` from train to test when it fits. */
+  tryTake(i: number, limit: Uint32Array, shared: boolean): void {
+    if (this.assignment[i] !== Assignment.TRAIN || !this.fits(i, limit, shared)) return;
+    this.assignment[i] = Assignment.TEST;
+    for (let k = 0, n = this.index.labelCountOf(i); k < n; k += 1) {
+      const m = this.index.labelOf(i, k);
+      this.testCount[m] = this.count(m) + 1;
+    }
+  }
+}

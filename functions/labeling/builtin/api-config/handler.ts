@@ -18,5 +18,5 @@ export const handler = httpRoute('config', settings, async () => ({
   userPoolClientId: settings.USER_POOL_CLIENT_ID,
   // Locally the SDK's own endpoint variable points at the Cognito stand-in.
   cognitoEndpoint:
-    settings.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ?? `https://cognito-idp.${settings.AWS_REGION}.amazonaws.com/`,
+    settings.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER || `https://cognito-idp.${settings.AWS_REGION}.amazonaws.com/`,
 }));

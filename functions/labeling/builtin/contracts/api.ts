@@ -107,6 +107,7 @@ export const ConfigResponse = z
 export const MeResponse = z
   .object({ sub: z.string(), email: z.string(), groups: z.array(z.string()), admin: z.boolean() })
   .register(z.globalRegistry, { id: 'Me' });
+export const SignOutResponse = z.object({ signedOutAt: z.string() }).register(z.globalRegistry, { id: 'SignedOut' });
 export const JobsQuery = z.object({ status: z.optional(z.enum(['open', 'all'])) });
 export const JobsResponse = z.object({ jobs: z.array(Job) }).register(z.globalRegistry, { id: 'Jobs' });
 export const ClaimResponse = z
@@ -153,6 +154,16 @@ export const ROUTES = {
     auth: 'jwt',
     status: 200,
     response: MeResponse,
+    errors: [401],
+  },
+  signOut: {
+    method: 'POST',
+    path: '/api/sign-out',
+    summary:
+      "End every session of the caller at once: tokens signed in until now get 401 (the page also calls Cognito's GlobalSignOut)",
+    auth: 'jwt',
+    status: 200,
+    response: SignOutResponse,
     errors: [401],
   },
   listJobs: {

@@ -2,6 +2,7 @@ import { loadSettings } from '../../../kernel/config';
 import { parseS3Uri } from '../../../kernel/rules/s3-uri';
 import { ApiError, httpRoute } from '../aws/http-route';
 import { presignRead } from '../aws/presign';
+import { sessions } from '../aws/sessions';
 import { getJob } from '../aws/table';
 import type { JobItem } from '../contracts/table-items';
 import type { JobOutputContext } from '../rules/job-output';
@@ -61,32 +62,37 @@ const imageUrl = async (sourceRef: string, now: Date): Promise<string> => {
 };
 
 /** `GET /api/jobs/{jobId}/review`: one page of the job's images, filtered, with counts over all of them. */
-export const reviewJob = httpRoute('reviewJob', settings, async ({ params, query, now }) => {
-  const job = await jobOf(params.jobId);
-  const lines = await linesOf(job, now);
-  const rejections = rejectionsBySource(await readRejections(job));
-  const pager = new ReviewPager(query, REVIEW_PAGE_SIZE);
-  let index = 0;
-  for await (const line of lines) {
-    const item = readReviewLine(line, index, job.labelAttributeName);
-    pager.add({ ...item, rejections: rejections.get(item.sourceRef) ?? [] });
-    index += 1;
-  }
-  const items = await Promise.all(
-    pager.page.map(async (item) => ({ ...item, imageUrl: await imageUrl(item.sourceRef, now) })),
-  );
-  return {
-    jobId: job.jobId,
-    title: job.title,
-    labels: job.labels,
-    workersPerObject: job.workersPerObject,
-    partial: isLive(job),
-    filter: query.filter,
-    counts: pager.counts,
-    items,
-    nextCursor: pager.nextCursor,
-  };
-});
+export const reviewJob = httpRoute(
+  'reviewJob',
+  settings,
+  async ({ params, query, now }) => {
+    const job = await jobOf(params.jobId);
+    const lines = await linesOf(job, now);
+    const rejections = rejectionsBySource(await readRejections(job));
+    const pager = new ReviewPager(query, REVIEW_PAGE_SIZE);
+    let index = 0;
+    for await (const line of lines) {
+      const item = readReviewLine(line, index, job.labelAttributeName);
+      pager.add({ ...item, rejections: rejections.get(item.sourceRef) ?? [] });
+      index += 1;
+    }
+    const items = await Promise.all(
+      pager.page.map(async (item) => ({ ...item, imageUrl: await imageUrl(item.sourceRef, now) })),
+    );
+    return {
+      jobId: job.jobId,
+      title: job.title,
+      labels: job.labels,
+      workersPerObject: job.workersPerObject,
+      partial: isLive(job),
+      filter: query.filter,
+      counts: pager.counts,
+      items,
+      nextCursor: pager.nextCursor,
+    };
+  },
+  sessions,
+);
 
 /** Line `index` of a finalized job's output manifest, with its worker responses; undefined past the end. */
 const finalImage = async (job: JobItem, lines: AsyncIterable<string>, index: number) => {
@@ -106,20 +112,26 @@ const imageOf = async (job: JobItem, index: number, now: Date) => {
 };
 
 /** `GET /api/jobs/{jobId}/review/{taskId}`: one image, every labeler's boxes next to the consolidated ones. */
-export const reviewImage = httpRoute('reviewImage', settings, async ({ params, now }) => {
-  const job = await jobOf(params.jobId);
-  const index = Number(params.taskId);
-  const found = await imageOf(job, index, now);
-  if (found === undefined) throw new ApiError(404, 'TASK_NOT_FOUND', `job ${job.jobId} has no image ${params.taskId}`);
-  const item = readReviewLine(found.line, index, job.labelAttributeName);
-  const report = await readRejections(job);
-  return {
-    labels: job.labels,
-    item: {
-      ...item,
-      rejections: rejectionsBySource(report).get(item.sourceRef) ?? [],
-      imageUrl: await imageUrl(item.sourceRef, now),
-    },
-    answers: found.responses.flatMap(readWorkerAnswers),
-  };
-});
+export const reviewImage = httpRoute(
+  'reviewImage',
+  settings,
+  async ({ params, now }) => {
+    const job = await jobOf(params.jobId);
+    const index = Number(params.taskId);
+    const found = await imageOf(job, index, now);
+    if (found === undefined)
+      throw new ApiError(404, 'TASK_NOT_FOUND', `job ${job.jobId} has no image ${params.taskId}`);
+    const item = readReviewLine(found.line, index, job.labelAttributeName);
+    const report = await readRejections(job);
+    return {
+      labels: job.labels,
+      item: {
+        ...item,
+        rejections: rejectionsBySource(report).get(item.sourceRef) ?? [],
+        imageUrl: await imageUrl(item.sourceRef, now),
+      },
+      answers: found.responses.flatMap(readWorkerAnswers),
+    };
+  },
+  sessions,
+);

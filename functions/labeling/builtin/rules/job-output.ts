@@ -5,9 +5,10 @@ import { failedOutputRecord, labeledOutputRecord } from '../../contracts/labelin
 import { type ConsolidatedBox, consolidateImage } from './consolidation';
 
 /**
- * What finalization writes for one image, in Ground Truth's formats (aws-facts §5), through the
- * labeling output's one writer: the output-manifest line (consolidated boxes) and the worker
- * response (every raw answer).
+ * What finalization writes for one image, in Ground Truth's formats
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html), through the labeling
+ * output's one writer: the output-manifest line (consolidated boxes) and the worker response
+ * (every raw answer).
  */
 
 export interface ImageAnswers {
@@ -38,7 +39,10 @@ export interface JobOutputContext {
   iouThreshold?: number;
 }
 
-/** `%Y-%m-%dT%H:%M:%S.%f`, the `creation-date` format Ground Truth writes (aws-facts §5). */
+/**
+ * `%Y-%m-%dT%H:%M:%S.%f` (microseconds), the `creation-date` format of Ground Truth's output lines, as in
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html ("2018-10-18T22:18:13.527256").
+ */
 export const creationDate = (at: Date): string => `${at.toISOString().slice(0, 23)}000`;
 
 /** The output line for an image nobody labeled: the input line plus a `failure-reason`, as Ground Truth writes it. */

@@ -5,7 +5,11 @@ import { parseS3Uri, toS3Uri } from '../../../kernel/rules/s3-uri';
 import { jobOutputPrefix, outputManifestKey } from '../../contracts/labeling-output/layout';
 import { type ImageItem, imageKey, JOBS_PK, type JobItem, jobKey, taskIdOf } from '../contracts/table-items';
 
-/** Private-workforce default and maximum, kept for the built-in backend too (aws-facts §1). */
+/**
+ * 30 days: Ground Truth's TaskAvailabilityLifetimeInSeconds default and maximum for a private
+ * workforce, kept for the built-in backend too
+ * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html).
+ */
 export const DEFAULT_AVAILABILITY_SECONDS = 2_592_000;
 
 export type BuiltinJobRun = Pick<

@@ -57,7 +57,14 @@ const event = (
   ({
     pathParameters: path,
     queryStringParameters: query,
-    requestContext: { authorizer: { jwt: { claims: { sub: 'admin-sub', 'cognito:groups': groups }, scopes: [] } } },
+    requestContext: {
+      authorizer: {
+        jwt: {
+          claims: { sub: 'admin-sub', 'cognito:groups': groups, token_use: 'id', auth_time: '1764579600' },
+          scopes: [],
+        },
+      },
+    },
   }) as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
 
 type Route = typeof reviewJob;
@@ -72,6 +79,7 @@ beforeEach(() => {
   s3.reset();
   ddb.reset();
   ddb.on(GetCommand).resolves({ Item: job });
+  ddb.on(GetCommand, { Key: { pk: 'REVOKED#admin-sub', sk: 'REVOKED' } }).resolves({});
   s3.on(GetObjectCommand, { Key: `${OUT}manifests/output/output.manifest` }).callsFake(() => body(manifest));
   s3.on(GetObjectCommand, { Key: `runs/${JOB}/dataset/report.json` }).callsFake(() =>
     body(
@@ -117,8 +125,23 @@ describe('reviewJob', () => {
     expect(error.error.code).toBe('ADMIN_ONLY');
   });
 
+  it('refuses an access token, and an admin whose sessions were revoked after they signed in', async () => {
+    const access = event({ jobId: JOB });
+    const claims = access.requestContext.authorizer.jwt.claims;
+    claims.token_use = 'access';
+
+    const refused = parse(await call(reviewJob, access));
+    ddb.on(GetCommand, { Key: { pk: 'REVOKED#admin-sub', sk: 'REVOKED' } }).resolves({
+      Item: { pk: 'REVOKED#admin-sub', sk: 'REVOKED', sub: 'admin-sub', revokedAt: 1764579600, reason: 'removed' },
+    });
+    const revoked = parse(await call(reviewJob, event({ jobId: JOB })));
+
+    expect([refused.status, refused.body.error.code]).toEqual([401, 'ID_TOKEN_REQUIRED']);
+    expect([revoked.status, revoked.body.error.code]).toEqual([401, 'SESSION_REVOKED']);
+  });
+
   it('answers 404 for an unknown job and for a completed one whose output is missing', async () => {
-    ddb.on(GetCommand).resolvesOnce({}).resolves({ Item: job });
+    ddb.on(GetCommand, { Key: { pk: 'JOB#nope', sk: 'JOB' } }).resolves({});
     expect(parse(await call(reviewJob, event({ jobId: 'nope' }))).body.error.code).toBe('JOB_NOT_FOUND');
     s3.on(GetObjectCommand, { Key: `${OUT}manifests/output/output.manifest` }).rejects(
       new NoSuchKey({ message: 'no', $metadata: {} }),
