@@ -118,21 +118,25 @@ export const prepareBatch = async (options: BatchOptions): Promise<BatchToUpload
   };
 };
 
-export const uploadBatch = async (
-  env: LocalEnvironment,
-  batch: BatchToUpload,
-  options: BatchOptions,
+type S3Target = Pick<LocalEnvironment, 'bucket' | 's3'>;
+
+/**
+ * Uploads the files a few at a time, as a user's sync tool would. Every upload has ended (done,
+ * failed or aborted) before this returns or throws, so none outlives the run.
+ */
+const uploadFiles = async (
+  env: S3Target,
+  prefix: string,
+  files: SampleFile[],
   reporter: RunReporter,
-): Promise<{ key: string; size: number; etag: string }> => {
-  const prefix = `incoming/${batch.name}/`;
-  for (const entry of batch.skipped) reporter.line(`  skipped ${printableName(entry.name)}: ${entry.message}`);
+  signal?: AbortSignal,
+): Promise<void> => {
+  const queue = [...files];
   let done = 0;
-  const queue = [...batch.files, ...(options.extraFiles ?? [])];
-  const total = queue.length;
-  // A few uploads in flight, as a user's sync tool would.
-  await Promise.all(
+  const uploads = await Promise.allSettled(
     Array.from({ length: 4 }, async () => {
       for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+        signal?.throwIfAborted();
         await env.s3.send(
           new PutObjectCommand({
             Bucket: env.bucket,
@@ -140,14 +144,20 @@ export const uploadBatch = async (
             Body: file.body,
             ContentType: file.contentType,
           }),
+          { abortSignal: signal },
         );
         done += 1;
-        reporter.progress('uploading', done, total);
+        reporter.progress('uploading', done, files.length);
       }
     }),
   );
-  // batch.json last: it is the trigger, and holds only run options (execution-input.ts BatchFile).
-  const batchFile = JSON.stringify(
+  const failed = uploads.find((upload) => upload.status === 'rejected');
+  if (failed) throw failed.reason;
+};
+
+/** batch.json: only run options (execution-input.ts BatchFile). */
+const batchJsonOf = (batch: BatchToUpload, options: BatchOptions): string =>
+  JSON.stringify(
     {
       labels: batch.labels,
       ...(options.workers === undefined ? {} : { workersPerObject: options.workers }),
@@ -159,9 +169,28 @@ export const uploadBatch = async (
     null,
     2,
   );
+
+/**
+ * Uploads the batch under `incoming/<name>/`, batch.json last (it is the trigger). The signal
+ * aborts the uploads in flight; an aborted upload never writes batch.json, so no run starts on
+ * half a batch.
+ */
+export const uploadBatch = async (
+  env: S3Target,
+  batch: BatchToUpload,
+  options: BatchOptions,
+  reporter: RunReporter,
+  signal?: AbortSignal,
+): Promise<{ key: string; size: number; etag: string }> => {
+  const prefix = `incoming/${batch.name}/`;
+  for (const entry of batch.skipped) reporter.line(`  skipped ${printableName(entry.name)}: ${entry.message}`);
+  await uploadFiles(env, prefix, [...batch.files, ...(options.extraFiles ?? [])], reporter, signal);
+  const batchFile = batchJsonOf(batch, options);
   const key = `${prefix}batch.json`;
+  signal?.throwIfAborted();
   const out = await env.s3.send(
     new PutObjectCommand({ Bucket: env.bucket, Key: key, Body: batchFile, ContentType: 'application/json' }),
+    { abortSignal: signal },
   );
   const etag = (out.ETag ?? createHash('md5').update(batchFile).digest('hex')).replace(/"/g, '');
   return { key, size: Buffer.byteLength(batchFile), etag };

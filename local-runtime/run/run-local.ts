@@ -332,6 +332,7 @@ const runInEnvironment = async (
     batch,
     { ...options, labelingBackend: options.labelingBackend ?? 'builtin' },
     reporter,
+    options.signal,
   );
   const marks: Marks = { started, published: env.eventBridge.published.length, delivered: env.deliveries.length };
   const arns = await triggerRun(env, trigger, options, reporter);
@@ -355,9 +356,23 @@ export const runLocalPipeline = async (requested: LocalRunOptions = {}): Promise
   const env = options.environment ?? (await startLocalEnvironment(options.environmentOptions));
   env.setReporter(reporter);
   const restoreCallbackTimeout = overrideCallbackTimeout(env, options.callbackTimeoutSeconds);
+  // The caller's signal, or the environment stopping, aborts the run (upload or execution).
+  const controller = new AbortController();
+  const forward = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', forward, { once: true });
+  if (options.signal?.aborted) forward();
+  // Cut short by the abort, a run fails with its reason, not with whatever the abort interrupted.
+  const done = runInEnvironment(env, { ...options, signal: controller.signal }, reporter, started).catch(
+    (error: unknown) => {
+      throw controller.signal.aborted ? controller.signal.reason : error;
+    },
+  );
+  const untrack = env.trackRun({ abort: () => controller.abort(new Error('the local environment is stopping')), done });
   try {
-    return await runInEnvironment(env, options, reporter, started);
+    return await done;
   } finally {
+    untrack();
+    options.signal?.removeEventListener('abort', forward);
     restoreCallbackTimeout();
     env.setReporter(silentReporter);
     if (ownEnvironment) await env.stop();

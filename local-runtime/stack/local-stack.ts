@@ -57,8 +57,32 @@ export interface LocalEnvironment {
   /** One tick of the scheduled task-token sweep (TaskTokenSweepRule), on the local clock. */
   sweepTaskTokens: TaskTokenSweep['tick'];
   setReporter(reporter: RunReporter): void;
+  /** Registers a run in flight; returns what unregisters it. */
+  trackRun(run: TrackedRun): () => void;
+  /** Aborts the runs in flight and waits for them, then stops every server. */
   stop(): Promise<void>;
 }
+
+/** A run that uses the environment: stop() aborts it and waits for it to end. */
+export interface TrackedRun {
+  abort(): void;
+  done: Promise<unknown>;
+}
+
+/** Runs in flight: a run still uploading when the servers close would fail later, in someone else's code. */
+const runsInFlight = () => {
+  const runs = new Set<TrackedRun>();
+  return {
+    track(run: TrackedRun): () => void {
+      runs.add(run);
+      return () => runs.delete(run);
+    },
+    async settle(): Promise<void> {
+      for (const run of runs) run.abort();
+      await Promise.allSettled([...runs].map((run) => run.done));
+    },
+  };
+};
 
 /** Lambda retries a failed asynchronous invocation (an EventBridge target) twice by default. */
 const ASYNC_ATTEMPTS = 3;
@@ -220,10 +244,15 @@ const startServers = async (s3: S3Server, services: StandInService[]): Promise<O
 };
 
 /** Stops in order: aborting reports the endings (stopAbandonedLabelingJob) while the servers still run. */
-const stopper = (parts: LocalEnvironment, servers: Servers): (() => Promise<void>) => {
+const stopper = (
+  parts: LocalEnvironment,
+  servers: Servers,
+  runs: ReturnType<typeof runsInFlight>,
+): (() => Promise<void>) => {
   let stopped: Promise<void> | undefined;
   return () => {
     stopped ??= (async () => {
+      await runs.settle();
       await servers.sweep.stop();
       await parts.runtime.stop();
       parts.sageMaker.stop();
@@ -283,6 +312,7 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
     dynamodb: builtin.dynamodb.endpoint,
   };
   const sweep = taskTokenSweep((line) => display.reporter.line(line), options.sweepEveryMs);
+  const runs = runsInFlight();
   const environment: LocalEnvironment = {
     bucket,
     stateMachineArn,
@@ -300,9 +330,10 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
     setReporter(next) {
       display.reporter = next;
     },
+    trackRun: runs.track,
     stop: () => Promise.resolve(),
   };
-  environment.stop = stopper(environment, { ...servers, sweep });
+  environment.stop = stopper(environment, { ...servers, sweep }, runs);
   return environment;
 };
 
