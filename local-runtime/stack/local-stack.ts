@@ -97,30 +97,36 @@ const localS3Client = (endpoint: string): S3Client =>
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
 
-const describeStateExit = (state: string, output: unknown): string | undefined => {
-  const data = (output ?? {}) as Record<string, Record<string, unknown> | undefined>;
-  if (state === 'ValidateImages' && data.validation) {
-    const v = data.validation;
+type StateOutput = Record<string, Record<string, unknown> | undefined>;
+
+/** The line each state's result gets, from the part of the state data it wrote. */
+const STATE_EXIT_LINES: Record<string, (data: StateOutput) => string | undefined> = {
+  ValidateImages: ({ validation: v }) => {
+    if (!v) return undefined;
     const reasons = Object.entries((v.byReason ?? {}) as Record<string, number>)
       .map(([code, n]) => `${code} ${n}`)
       .join(', ');
     return `validated ${v.total} objects: ${v.accepted} accepted, ${v.rejected} rejected${reasons ? ` (${reasons})` : ''}`;
-  }
-  if (state === 'BuildManifest' && data.manifest) return `input manifest: ${data.manifest.objects} images to label`;
-  if (state === 'PostProcess' && data.dataset) {
-    const d = data.dataset;
-    return `dataset: ${d.accepted} images, ${d.boxes} boxes, ${d.labels} labels; train ${d.train}, test ${d.test}; ${d.rejected} lines dropped`;
-  }
-  if (state === 'CheckDatasets' && data.rekognition) {
-    const r = data.rekognition as { status?: string; train?: { status?: string }; test?: { status?: string } };
+  },
+  BuildManifest: ({ manifest }) => (manifest ? `input manifest: ${manifest.objects} images to label` : undefined),
+  PostProcess: ({ dataset: d }) =>
+    d
+      ? `dataset: ${d.accepted} images, ${d.boxes} boxes, ${d.labels} labels; train ${d.train}, test ${d.test}; ${d.rejected} lines dropped`
+      : undefined,
+  CheckDatasets: ({ rekognition }) => {
+    if (!rekognition) return undefined;
+    const r = rekognition as { status?: string; train?: { status?: string }; test?: { status?: string } };
     return `Rekognition datasets: ${r.status} (train ${r.train?.status ?? '?'}, test ${r.test?.status ?? '?'})`;
-  }
-  if (state === 'CheckTraining' && data.training) {
-    const t = data.training as { status?: string; f1Score?: number };
+  },
+  CheckTraining: ({ training }) => {
+    if (!training) return undefined;
+    const t = training as { status?: string; f1Score?: number };
     return `model training: ${t.status}${t.f1Score === undefined ? '' : `, F1 ${t.f1Score}`}`;
-  }
-  return undefined;
+  },
 };
+
+const describeStateExit = (state: string, output: unknown): string | undefined =>
+  STATE_EXIT_LINES[state]?.((output ?? {}) as StateOutput);
 
 /** What a run shows: its reporter (swapped per run) and each message once per execution. */
 class RunDisplay {
@@ -267,6 +273,34 @@ const stopper = (
 };
 
 /**
+ * Points the environment at the servers (before any handler is imported), creates the bucket
+ * and starts the portal; stops the servers if one of these fails.
+ */
+const configureAndStartPortal = async (
+  s3: S3Client,
+  bucket: string,
+  servers: Omit<Servers, 'sweep'>,
+  display: RunDisplay,
+  options: LocalEnvironmentOptions,
+) => {
+  configureLocalEnvironment({
+    endpoints: { s3: servers.s3.endpoint, api: servers.api.endpoint },
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+  });
+  builtinEnvironment(servers.builtin);
+  return prepareBucket(s3, bucket)
+    .then(() =>
+      servers.builtin.startPortal(invokeHandler, (route, error) =>
+        display.reporter.line(`! ${route} failed: ${(error as Error).stack ?? String(error)}`),
+      ),
+    )
+    .catch(async (error: unknown) => {
+      await Promise.allSettled([servers.api.stop(), servers.builtin.stop(), servers.s3.stop()]);
+      throw error;
+    });
+};
+
+/**
  * Starts everything a local run needs on loopback ports the OS picks: the S3-protocol server,
  * the stand-in server for SageMaker, Rekognition, Step Functions and EventBridge, and the local
  * Step Functions runtime; then points the environment at them (before any handler is imported).
@@ -289,21 +323,7 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
   const services = [sageMaker.service, rekognition.service, stepFunctionsService(runtime), eventBridge.service];
   const servers = await startServers(s3Server, services);
   const { api: apiServer, builtin } = servers;
-  configureLocalEnvironment({
-    endpoints: { s3: s3Server.endpoint, api: apiServer.endpoint },
-    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
-  });
-  builtinEnvironment(builtin);
-  const portal = await prepareBucket(s3, bucket)
-    .then(() =>
-      builtin.startPortal(invokeHandler, (route, error) =>
-        display.reporter.line(`! ${route} failed: ${(error as Error).stack ?? String(error)}`),
-      ),
-    )
-    .catch(async (error: unknown) => {
-      await Promise.allSettled([apiServer.stop(), builtin.stop(), s3Server.stop()]);
-      throw error;
-    });
+  const portal = await configureAndStartPortal(s3, bucket, servers, display, options);
   const endpoints = {
     s3: s3Server.endpoint,
     api: apiServer.endpoint,
