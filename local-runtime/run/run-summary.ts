@@ -98,8 +98,12 @@ const labelingApiLines = ({ labeling: l }: LocalRunResult): string[] => {
   const sorted = [...l.claimLatenciesMs].sort((x, y) => x - y);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const people = Object.keys(l.answersBy).length;
+  const you = l.person
+    ? [`  your answers: ${l.person.answers} image${l.person.answers === 1 ? '' : 's'} answered as ${l.person.email}`]
+    : [];
   return [
     `  labeling API: ${l.answers} answers by ${people} simulated labeler${people === 1 ? '' : 's'}, ${l.skips} skips, ${l.duplicates} resends taken as duplicates; ${l.claims} claims (median ${median.toFixed(1)} ms)${l.closedByAdmin ? '; closed by the admin' : ''}`,
+    ...you,
   ];
 };
 
