@@ -34,7 +34,7 @@ export const seedBenchJob = async (): Promise<{ jobId: string; taskId: string }>
     planImageItem(jobName, i, `s3://${LOCAL_BUCKET}/incoming/bench/${i}.jpg`, sizes),
   );
   for (let i = 0; i < images.length; i += BATCH_WRITE_SIZE) await batchPut(images.slice(i, i + BATCH_WRITE_SIZE));
-  const claim = await claimTask(job, ANSWERER, new Date());
+  const claim = await claimTask(job, ANSWERER, new Date(), 300);
   if (!claim.task) throw new Error(`the seeded job leased no task (${claim.reason})`);
   return { jobId: jobName, taskId: claim.task.taskId };
 };

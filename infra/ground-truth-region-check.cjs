@@ -8,10 +8,10 @@ const { require: tsxRequire } = require('tsx/cjs/api');
 
 // Under jest, TypeScript is already compiled on require; the framework needs tsx for it.
 const load = (path) => (process.env.JEST_WORKER_ID ? require(path) : tsxRequire(path, __filename));
-const { GROUND_TRUTH_REGIONS } = load('../functions/labeling/ground-truth/rules/ground-truth-regions.ts');
+const { GROUND_TRUTH_REGIONS } = load('../functions/labeling/ground-truth/contracts/ground-truth-regions.ts');
 const { CUSTOM_LABELS_REGIONS } = load('../functions/labeling/builtin/rules/builtin-regions.ts');
 
-const BACKENDS = ['builtin', 'ground-truth'];
+const { LABELING_BACKENDS: BACKENDS } = load('../functions/kernel/contracts/step-io.ts');
 
 class GroundTruthRegionCheck {
   constructor(serverless, options) {

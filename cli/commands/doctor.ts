@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import {
   groundTruthRegionNames,
   isGroundTruthRegion,
-} from '../../functions/labeling/ground-truth/rules/ground-truth-regions';
+} from '../../functions/labeling/ground-truth/contracts/ground-truth-regions';
 import { AWS_SETUP_HELP, type AwsSetup, AwsSetupError, CREDENTIALS_HELP, resolveAwsSetup } from '../aws-setup';
 
 export interface CheckResult {

@@ -1,5 +1,6 @@
 import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
+import { LABELING_BACKENDS, type LabelingBackendName } from '../../functions/kernel/contracts/step-io';
 import { createProgress } from '../../local-runtime/run/progress';
 import {
   type LocalEnvironment,
@@ -32,9 +33,8 @@ const JOB_OUTCOMES = ['Completed', 'Failed', 'Stopped'] as const;
 type JobOutcome = (typeof JOB_OUTCOMES)[number];
 const isJobOutcome = (value: string): value is JobOutcome => (JOB_OUTCOMES as readonly string[]).includes(value);
 
-const BACKENDS = ['builtin', 'ground-truth'] as const;
-type Backend = (typeof BACKENDS)[number];
-const isBackend = (value: string): value is Backend => (BACKENDS as readonly string[]).includes(value);
+const BACKENDS = LABELING_BACKENDS;
+const isBackend = (value: string): value is LabelingBackendName => (BACKENDS as readonly string[]).includes(value);
 
 /** Options that need another (or exclude one), refused before anything starts. */
 const checkOptions = (opts: LocalCommandOptions): void => {
@@ -94,7 +94,7 @@ const runOptions = (opts: LocalCommandOptions, reporter: RunReporter, signal: Ab
   ...(opts.labels === undefined ? {} : { labels: opts.labels.split(',').map((l) => l.trim()) }),
   ...(opts.out === undefined ? {} : { out: opts.out }),
   ...(opts.jobOutcome === 'Completed' ? {} : { labelingOutcome: opts.jobOutcome as JobOutcome }),
-  labelingBackend: opts.labelingBackend as Backend,
+  labelingBackend: opts.labelingBackend as LabelingBackendName,
   ...(opts.labelers === undefined ? {} : { labelers: opts.labelers }),
   ...(opts.sampleSize === undefined ? {} : { sampleSize: opts.sampleSize }),
   ...(opts.label === undefined ? {} : { person: typeof opts.label === 'string' ? { email: opts.label } : {} }),
@@ -156,7 +156,7 @@ const keepPortalUp = async (env: LocalEnvironment, result: LocalRunResult, signa
   await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
 };
 
-const HEADLINES: Record<Backend, string> = {
+const HEADLINES: Record<LabelingBackendName, string> = {
   builtin:
     'Labeling Pipeline, local run (no AWS account; built-in labeling with simulated labelers, Rekognition simulated)',
   'ground-truth': 'Labeling Pipeline, local run (no AWS account; SageMaker Ground Truth and Rekognition are simulated)',
@@ -168,7 +168,7 @@ const runLocalCommand = async (opts: LocalCommandOptions): Promise<void> => {
   const controller = new AbortController();
   const signals = watchSignals(reporter, controller);
   try {
-    reporter.line(HEADLINES[opts.labelingBackend as Backend]);
+    reporter.line(HEADLINES[opts.labelingBackend as LabelingBackendName]);
     // The scheduled task-token sweep ticks every second, each tick an hour on the local clock.
     const env = await startLocalEnvironment({ logLevel: opts.verbose ? 'INFO' : 'SILENT', sweepEveryMs: 1000 });
     try {

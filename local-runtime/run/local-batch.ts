@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { LabelingBackendName } from '../../functions/kernel/contracts/step-io';
 import { slugify } from '../../functions/kernel/rules/run-id';
 import { generateSampleBatch, type SampleFile, type TruthImage } from '../sample/sample-batch';
 import type { LocalEnvironment, RunReporter } from '../stack/local-stack';
@@ -26,7 +27,7 @@ export interface BatchOptions {
   /** Valid images of the generated sample (default 32). */
   sampleSize?: number;
   /** Which labeling backend the run uses (batch.json `labelingBackend`; default: the stage's, locally `builtin`). */
-  labelingBackend?: 'builtin' | 'ground-truth';
+  labelingBackend?: LabelingBackendName;
   /** More batch.json fields (instructions, examples, taskTimeLimitSeconds, labelerGroup...), merged last. */
   batchJson?: Record<string, unknown>;
   /** More files uploaded under the batch folder (e.g. `examples/good.jpg` for batch.json's examples). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { LABELING_BACKENDS, type LabelingBackendName } from '../../functions/kernel/contracts/step-io';
 import { RUN_FILES, runPrefixOf } from '../../functions/kernel/rules/run-files';
 import { deriveRunId } from '../../functions/kernel/rules/run-id';
 import { LOCAL_ACCOUNT_ID } from '../stack/local-environment';
@@ -319,7 +320,7 @@ const collectResult = async (
 export const withOwnSettings = (options: LocalRunOptions, batch: PreparedBatch): LocalRunOptions => {
   if (batch.own === undefined) return options;
   const { path, settings } = batch.own;
-  const backend = settings.labelingBackend === 'ground-truth' || settings.labelingBackend === 'builtin';
+  const backend = (LABELING_BACKENDS as readonly unknown[]).includes(settings.labelingBackend);
   const workers = typeof settings.workersPerObject === 'number' ? settings.workersPerObject : undefined;
   if (options.person && settings.labelingBackend === 'ground-truth') {
     throw new Error(`--label works on the built-in backend; ${path} sets "labelingBackend": "ground-truth"`);
@@ -331,7 +332,7 @@ export const withOwnSettings = (options: LocalRunOptions, batch: PreparedBatch):
   }
   return {
     ...options,
-    ...(backend ? { labelingBackend: settings.labelingBackend as 'builtin' | 'ground-truth' } : {}),
+    ...(backend ? { labelingBackend: settings.labelingBackend as LabelingBackendName } : {}),
     ...(workers === undefined ? {} : { workers }),
   };
 };

@@ -273,8 +273,8 @@ const stopper = (
 };
 
 /**
- * Points the environment at the servers (before any handler is imported), creates the bucket
- * and starts the portal; stops the servers if one of these fails.
+ * Points the environment at the servers (before any handler is imported), starts the portal and
+ * creates the bucket; stops the servers if one of these fails.
  */
 const configureAndStartPortal = async (
   s3: S3Client,
@@ -288,12 +288,16 @@ const configureAndStartPortal = async (
     ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
   });
   builtinEnvironment(servers.builtin);
-  return prepareBucket(s3, bucket)
-    .then(() =>
-      servers.builtin.startPortal(invokeHandler, (route, error) =>
-        display.reporter.line(`! ${route} failed: ${(error as Error).stack ?? String(error)}`),
-      ),
+  // The portal first: its URL is a setting (PORTAL_URL, the report's review link) config.ts must see.
+  return servers.builtin
+    .startPortal(invokeHandler, (route, error) =>
+      display.reporter.line(`! ${route} failed: ${(error as Error).stack ?? String(error)}`),
     )
+    .then(async (started) => {
+      process.env.PORTAL_URL = started.endpoint;
+      await prepareBucket(s3, bucket);
+      return started;
+    })
     .catch(async (error: unknown) => {
       await Promise.allSettled([servers.api.stop(), servers.builtin.stop(), servers.s3.stop()]);
       throw error;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -7,7 +7,7 @@ import { SETTING_DEFAULTS, SETTING_NAMES, type SettingName } from '../../functio
 import { ROUTES } from '../../functions/labeling/builtin/contracts/api';
 import { READY_PATTERN } from '../../functions/labeling/builtin/contracts/ready-event';
 import { TABLE_INDEXES } from '../../functions/labeling/builtin/contracts/table-items';
-import { GROUND_TRUTH_REGIONS } from '../../functions/labeling/ground-truth/rules/ground-truth-regions';
+import { GROUND_TRUTH_REGIONS } from '../../functions/labeling/ground-truth/contracts/ground-truth-regions';
 import { RUN_FAILED, RUN_SUCCEEDED } from '../../functions/run/contracts/pipeline-events';
 import { ASL_PATH } from '../../local-runtime/stack/asl-loader';
 import { pipelineEventRules } from '../../local-runtime/stack/event-rules';
@@ -36,12 +36,11 @@ const statementsOf = (role: Resource): Statement[] =>
     (p) => p.PolicyDocument.Statement,
   );
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-/** Every function the functions.yml files declare. */
+/** Every function the functions.yml files declare (a stage's, and a backend's inside it). */
 const declaredFunctions = (): string[] =>
-  readdirSync(join(ROOT, 'functions'))
-    .map((stage) => join(ROOT, 'functions', stage, 'functions.yml'))
-    .filter((file) => existsSync(file))
-    .flatMap((file) => Object.keys(parse(readFileSync(file, 'utf8')) ?? {}));
+  readdirSync(join(ROOT, 'functions'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('functions.yml'))
+    .flatMap((file) => Object.keys(parse(readFileSync(join(ROOT, 'functions', file), 'utf8')) ?? {}));
 const lambdaIdOf = (fnKey: string) => `${fnKey.charAt(0).toUpperCase()}${fnKey.slice(1)}LambdaFunction`;
 const lambdaOf = (fnKey: string) => resource(lambdaIdOf(fnKey));
 

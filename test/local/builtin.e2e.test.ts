@@ -104,6 +104,9 @@ describe('local pipeline, end to end, on the built-in backend', () => {
     expect(readdirSync(responses)).toHaveLength(accepted);
     expect(result.labeling).toMatchObject({ answers: accepted * 2, leaseLost: 0, closedByAdmin: false });
     expect(existsSync(join(result.outDir, 'dataset', 'report.json'))).toBe(true);
+    // The report links to the job's review page on the portal this run really served.
+    const html = await readFile(join(result.outDir, 'dataset', 'report.html'), 'utf8');
+    expect(html).toContain(`<a href="${environment.endpoints.portal}/#/jobs/${job.jobName}/review">Review every image`);
   });
 
   it('gives every image to exactly workersPerObject distinct labelers under concurrency, with no lease left', async () => {

@@ -110,7 +110,7 @@ const labelEverything = async (subs: string[]) => {
     for (;;) {
       const job = await getJob(RUN_ID);
       if (!job) throw new Error('no job');
-      const claimed = await claimTask(job, labeler(sub), new Date());
+      const claimed = await claimTask(job, labeler(sub), new Date(), 300);
       if (!claimed.task) break;
       await answerTask(job, labeler(sub), claimed.task.taskId, { boxes: [box], nothingToLabel: false }, new Date());
     }

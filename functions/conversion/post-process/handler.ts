@@ -13,8 +13,11 @@ import { convertOutputManifest } from '../rules/dataset-conversion';
 import { readManifestBatches } from '../rules/line-reader';
 import { datasetLimits } from '../rules/rekognition-rules';
 
-/** The environment variables this function reads: the region, for Rekognition's dataset limits there. */
-export const SETTINGS = ['AWS_REGION'] as const;
+/**
+ * The environment variables this function reads: the region, for Rekognition's dataset limits
+ * there, and the labeling page's URL, for the report's link to a built-in job's review page.
+ */
+export const SETTINGS = ['AWS_REGION', 'PORTAL_URL'] as const;
 const settings = loadSettings(SETTINGS);
 
 export const PostProcessInput = z.object({
@@ -48,7 +51,7 @@ const sourceOf = (uri: string) => {
  */
 export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<DatasetSummary> => {
   const source = sourceOf(labeling.outputManifestS3Uri);
-  const files = datasetFiles(run.bucket, run.runPrefix);
+  const files = datasetFiles(run.bucket, run.runPrefix, settings.PORTAL_URL ? { portalUrl: settings.PORTAL_URL } : {});
   const labelingJob = await readJobDecisions(run.bucket, run.runPrefix);
   const body = await openStream(source.bucket, source.key);
   let opened = false;

@@ -66,7 +66,7 @@ const label = async (
 ) => {
   const job = await getJob(jobId);
   if (!job) throw new Error('no job');
-  const claimed = await claimTask(job, who(sub), new Date());
+  const claimed = await claimTask(job, who(sub), new Date(), 300);
   if (!claimed.task) throw new Error(`nothing to claim for ${sub}`);
   await answerTask(
     job,

@@ -6,10 +6,10 @@ import { openJobFor } from '../aws/open-jobs';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP', 'EVENT_BUS_NAME'] as const;
-loadSettings(SETTINGS);
+const settings = loadSettings(SETTINGS);
 
 /** `POST /api/jobs/{jobId}/tasks/{taskId}/answer`: record the caller's boxes for a leased image. */
-export const handler = httpRoute('answerTask', async ({ caller, params, body, now }) => {
+export const handler = httpRoute('answerTask', settings, async ({ caller, params, body, now }) => {
   const job = await openJobFor(params.jobId, caller, now);
   const outcome = await answerTask(job, caller, params.taskId, body, now);
   return {

@@ -5,9 +5,9 @@ import { openJobFor } from '../aws/open-jobs';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP', 'PRESIGN_SECONDS', 'EVENT_BUS_NAME'] as const;
-loadSettings(SETTINGS);
+const settings = loadSettings(SETTINGS);
 
 /** `POST /api/jobs/{jobId}/tasks`: lease the caller's next image. */
-export const handler = httpRoute('claimTask', async ({ caller, params, now }) =>
-  claimTask(await openJobFor(params.jobId, caller, now), caller, now),
+export const handler = httpRoute('claimTask', settings, async ({ caller, params, now }) =>
+  claimTask(await openJobFor(params.jobId, caller, now), caller, now, settings.PRESIGN_SECONDS),
 );

@@ -7,10 +7,10 @@ import { mayWorkOn } from '../rules/caller';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP'] as const;
-loadSettings(SETTINGS);
+const settings = loadSettings(SETTINGS);
 
 /** `GET /api/jobs`: open jobs the caller may work on; admins see every job, and ended ones with `?status=all`. */
-export const handler = httpRoute('listJobs', async ({ caller, query }) => {
+export const handler = httpRoute('listJobs', settings, async ({ caller, query }) => {
   const everything = caller.admin && query.status === 'all';
   const jobs: Job[] = [];
   for await (const job of allJobs()) {

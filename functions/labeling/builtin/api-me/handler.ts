@@ -3,10 +3,10 @@ import { httpRoute } from '../aws/http-route';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['ADMIN_GROUP'] as const;
-loadSettings(SETTINGS);
+const settings = loadSettings(SETTINGS);
 
 /** `GET /api/me`: the signed-in labeler, as the token says. */
-export const handler = httpRoute('me', async ({ caller }) => ({
+export const handler = httpRoute('me', settings, async ({ caller }) => ({
   sub: caller.sub,
   email: caller.email,
   groups: caller.groups,

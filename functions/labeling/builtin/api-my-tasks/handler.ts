@@ -5,9 +5,9 @@ import { openJobFor } from '../aws/open-jobs';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['LABELING_TABLE', 'ADMIN_GROUP', 'PRESIGN_SECONDS', 'EVENT_BUS_NAME'] as const;
-loadSettings(SETTINGS);
+const settings = loadSettings(SETTINGS);
 
 /** `GET /api/jobs/{jobId}/tasks/mine`: the caller's live leases, so a reloaded page resumes them. */
-export const handler = httpRoute('myTasks', async ({ caller, params, now }) => ({
-  tasks: await myTasks(await openJobFor(params.jobId, caller, now), caller, now),
+export const handler = httpRoute('myTasks', settings, async ({ caller, params, now }) => ({
+  tasks: await myTasks(await openJobFor(params.jobId, caller, now), caller, now, settings.PRESIGN_SECONDS),
 }));

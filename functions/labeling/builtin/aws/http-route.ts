@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { config } from '../../../kernel/config';
+import type { Settings } from '../../../kernel/config';
 import { logger } from '../../../kernel/observability';
 import type * as z from '../../../kernel/schema';
 import { mapErrorStack } from '../../../kernel/stack-traces';
@@ -74,27 +74,45 @@ const readBody = (event: HttpEvent): unknown => {
   }
 };
 
-const authorize = (name: RouteName, event: HttpEvent): Caller | undefined => {
+/** What the wrapper reads of its function's settings: which Cognito group holds the admins. */
+export type RouteSettings = Settings<'ADMIN_GROUP'>;
+
+const authorize = (name: RouteName, event: HttpEvent, adminGroup: string): Caller | undefined => {
   const route = ROUTES[name];
-  const caller = callerOf(event.requestContext?.authorizer?.jwt?.claims, config.ADMIN_GROUP);
+  const caller = callerOf(event.requestContext?.authorizer?.jwt?.claims, adminGroup);
   if (route.auth === 'none') return caller;
   if (caller === undefined) throw new ApiError(401, 'UNAUTHENTICATED', 'sign in first');
   if (route.auth === 'admin' && !caller.admin) {
-    throw new ApiError(403, 'ADMIN_ONLY', `only members of ${config.ADMIN_GROUP} may do this`);
+    throw new ApiError(403, 'ADMIN_ONLY', `only members of ${adminGroup} may do this`);
   }
   return caller;
+};
+
+/** A refusal (4xx) is logged as such; anything else fails the request with its stack mapped to the sources. */
+const failureResponse = (name: RouteName, error: unknown): APIGatewayProxyResultV2 => {
+  if (error instanceof ApiError) {
+    if (error.status >= 500) {
+      mapErrorStack(error);
+      logger.error('route failed', { route: name, error });
+    } else logger.info('request refused', { route: name, code: error.code, field: error.field });
+    return errorResponse(error);
+  }
+  mapErrorStack(error);
+  logger.error('route failed', { route: name, error: error as Error });
+  return errorResponse(new ApiError(500, 'INTERNAL', 'something went wrong; try again'));
 };
 
 /**
  * The one wrapper of the API's handlers: authenticate (claims), authorize (admin routes),
  * validate path, query and body against the route's schemas (400 naming the field), run the
  * route, and validate its answer too, so the document and the behaviour cannot drift apart.
+ * `settings` are the function's own (its SETTINGS, loaded at its cold start).
  */
-export const httpRoute = <N extends RouteName>(name: N, impl: Impl<N>) => {
+export const httpRoute = <N extends RouteName>(name: N, settings: RouteSettings, impl: Impl<N>) => {
   const route = ROUTES[name] as RouteOf<N> & { params?: z.ZodMiniType; query?: z.ZodMiniType; body?: z.ZodMiniType };
   const run = async (event: HttpEvent): Promise<APIGatewayProxyResultV2> => {
     try {
-      const caller = authorize(name, event);
+      const caller = authorize(name, event, settings.ADMIN_GROUP);
       if (caller) logger.appendKeys({ sub: caller.sub });
       const request = {
         caller,
@@ -111,16 +129,7 @@ export const httpRoute = <N extends RouteName>(name: N, impl: Impl<N>) => {
       }
       return json(route.status, checked.data);
     } catch (error) {
-      if (error instanceof ApiError) {
-        if (error.status >= 500) {
-          mapErrorStack(error);
-          logger.error('route failed', { route: name, error });
-        } else logger.info('request refused', { route: name, code: error.code, field: error.field });
-        return errorResponse(error);
-      }
-      mapErrorStack(error);
-      logger.error('route failed', { route: name, error: error as Error });
-      return errorResponse(new ApiError(500, 'INTERNAL', 'something went wrong; try again'));
+      return failureResponse(name, error);
     }
   };
   return middy<HttpEvent, APIGatewayProxyResultV2, Error, Context>()

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { putJson, uploadStream } from '../../../kernel/aws/s3-objects';
-import { config, loadSettings } from '../../../kernel/config';
+import { loadSettings } from '../../../kernel/config';
 import { eventConsumer, logger } from '../../../kernel/observability';
 import { describeIssues } from '../../../kernel/parse';
 import { toS3Uri } from '../../../kernel/rules/s3-uri';
@@ -23,6 +23,8 @@ export const SETTINGS = [
   'USER_POOL_ID',
   'CONSOLIDATION_IOU_THRESHOLD',
   'FINALIZE_CONCURRENCY',
+  'AWS_REGION',
+  'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
 ] as const;
 const settings = loadSettings(SETTINGS);
 
@@ -58,10 +60,10 @@ async function* imagePages(jobId: string): AsyncGenerator<ImageItem[]> {
 
 const issuer = (): string => {
   const pool = settings.USER_POOL_ID;
-  const endpoint = config.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
+  const endpoint = settings.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
   return endpoint
     ? `${endpoint.replace(/\/$/, '')}/${pool}`
-    : `https://cognito-idp.${config.AWS_REGION}.amazonaws.com/${pool}`;
+    : `https://cognito-idp.${settings.AWS_REGION}.amazonaws.com/${pool}`;
 };
 
 /** Writes output.manifest (streamed) and the worker responses, and returns the counters. */

@@ -1,4 +1,4 @@
-import * as z from '../../kernel/schema';
+import * as z from '../../../kernel/schema';
 
 /**
  * `runs/<runId>/labeling/job.json`: what startLabelingJob decided and why, for the

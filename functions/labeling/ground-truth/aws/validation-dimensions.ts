@@ -1,9 +1,9 @@
-import { readJsonIfExists } from '../../kernel/aws/s3-objects';
-import { InvalidInput } from '../../kernel/errors';
-import { logger } from '../../kernel/observability';
-import { parseS3Uri } from '../../kernel/rules/s3-uri';
-import { ValidationReportDimensions } from '../contracts/labeling-steps';
-import { countOversizeImages } from '../ground-truth/rules/auto-labeling';
+import { readJsonIfExists } from '../../../kernel/aws/s3-objects';
+import { InvalidInput } from '../../../kernel/errors';
+import { logger } from '../../../kernel/observability';
+import { parseS3Uri } from '../../../kernel/rules/s3-uri';
+import { ValidationReportDimensions } from '../../contracts/labeling-steps';
+import { countOversizeImages } from '../rules/auto-labeling';
 
 /**
  * Counts accepted images above the auto-labeling resolution in the validation report, or

@@ -1,12 +1,12 @@
-import { loadSettings } from '../../kernel/config';
-import { eventConsumer, logger } from '../../kernel/observability';
-import { describeIssues } from '../../kernel/parse';
-import { deliverOutcome } from '../aws/labeling-callbacks';
-import { deleteTaskToken, getTaskToken } from '../aws/task-tokens';
-import { describeLabelingJob } from '../ground-truth/aws/labeling-jobs';
-import { GT_TERMINAL_STATUSES, GtJobStateEvent } from '../ground-truth/contracts/gt-job-state-event';
+import { loadSettings } from '../../../kernel/config';
+import { eventConsumer, logger } from '../../../kernel/observability';
+import { describeIssues } from '../../../kernel/parse';
+import { deliverOutcome } from '../../aws/labeling-callbacks';
+import { deleteTaskToken, getTaskToken } from '../../aws/task-tokens';
+import { describeLabelingJob } from '../aws/labeling-jobs';
+import { GT_TERMINAL_STATUSES, GtJobStateEvent } from '../contracts/gt-job-state-event';
+import { labelingOutcome } from '../rules/ground-truth-outcome';
 import { labelingJobNameFromArn } from '../rules/labeling-job-names';
-import { labelingOutcome } from '../rules/labeling-outcome';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['DATA_BUCKET'] as const;

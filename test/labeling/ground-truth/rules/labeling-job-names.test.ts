@@ -1,9 +1,9 @@
-import { InvalidInput } from '../../../functions/kernel/errors';
+import { InvalidInput } from '../../../../functions/kernel/errors';
 import {
   checkLabelAttributeName,
   checkLabelingJobName,
   labelingJobNameFromArn,
-} from '../../../functions/labeling/rules/labeling-job-names';
+} from '../../../../functions/labeling/ground-truth/rules/labeling-job-names';
 
 describe('labeling-job-names', () => {
   describe('checkLabelingJobName', () => {

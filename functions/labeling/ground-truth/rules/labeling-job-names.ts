@@ -1,4 +1,4 @@
-import { InvalidInput } from '../../kernel/errors';
+import { InvalidInput } from '../../../kernel/errors';
 
 /** `LabelingJobName`: 1-63 chars, `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}` (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateLabelingJob.html). */
 const JOB_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$/;

@@ -21,14 +21,14 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { handler, labelingJobEvents } from '../../functions/labeling/labeling-job-events/handler';
-import { fakeContext } from '../fake-context';
+import { handler, labelingJobEvents } from '../../../functions/labeling/ground-truth/labeling-job-events/handler';
+import { fakeContext } from '../../fake-context';
 
 const s3 = mockClient(S3Client);
 const sageMaker = mockClient(SageMakerClient);
 const sfn = mockClient(SFNClient);
 
-const readEvent = (name: string) => JSON.parse(readFileSync(join(__dirname, '../../events', name), 'utf8'));
+const readEvent = (name: string) => JSON.parse(readFileSync(join(__dirname, '../../../events', name), 'utf8'));
 // The AWS documentation's sample event, unchanged (events/labeling-job-completed.json).
 const completed = readEvent('labeling-job-completed.json');
 const failed = readEvent('labeling-job-failed.json');
