@@ -162,6 +162,26 @@ const HEADLINES: Record<LabelingBackendName, string> = {
   'ground-truth': 'Labeling Pipeline, local run (no AWS account; SageMaker Ground Truth and Rekognition are simulated)',
 };
 
+/** Runs in `env` and prints the summary; what the run ended with, and the signal that cut it short, if any. */
+const runAndSummarize = async (
+  env: LocalEnvironment,
+  opts: LocalCommandOptions,
+  reporter: RunReporter & { end(): void },
+  signals: Signals,
+  signal: AbortSignal,
+) => {
+  const result = await runLocalPipeline({ ...runOptions(opts, reporter, signal), environment: env }).catch(
+    (error: unknown) => {
+      // Cut short by a signal, the run reports the abort, not the upload it interrupted.
+      if (signals.interruptedBy()) return undefined;
+      throw error;
+    },
+  );
+  reporter.end();
+  for (const line of result ? await formatRunSummary(result) : []) process.stdout.write(`${line}\n`);
+  return { result, interrupted: signals.interruptedBy() };
+};
+
 const runLocalCommand = async (opts: LocalCommandOptions): Promise<void> => {
   checkOptions(opts);
   const reporter = consoleReporter(process.stdout);
@@ -171,24 +191,18 @@ const runLocalCommand = async (opts: LocalCommandOptions): Promise<void> => {
     reporter.line(HEADLINES[opts.labelingBackend as LabelingBackendName]);
     // The scheduled task-token sweep ticks every second, each tick an hour on the local clock.
     const env = await startLocalEnvironment({ logLevel: opts.verbose ? 'INFO' : 'SILENT', sweepEveryMs: 1000 });
+    let ended: Awaited<ReturnType<typeof runAndSummarize>> | undefined;
     try {
-      const result = await runLocalPipeline({
-        ...runOptions(opts, reporter, controller.signal),
-        environment: env,
-      }).catch((error: unknown) => {
-        // Cut short by a signal, the run reports the abort, not the upload it interrupted.
-        if (signals.interruptedBy()) return undefined;
-        throw error;
-      });
-      reporter.end();
-      for (const line of result ? await formatRunSummary(result) : []) process.stdout.write(`${line}\n`);
-      const interrupted = signals.interruptedBy();
-      if (interrupted) process.stdout.write('stopped: the run was aborted and every local server shut down\n');
-      process.exitCode = interrupted ? exitCodeOf(interrupted) : result?.status === 'SUCCEEDED' ? 0 : 1;
-      if (result && opts.label !== undefined) await keepPortalUp(env, result, signals, controller.signal);
+      ended = await runAndSummarize(env, opts, reporter, signals, controller.signal);
+      if (!ended.interrupted && ended.result && opts.label !== undefined) {
+        await keepPortalUp(env, ended.result, signals, controller.signal);
+      }
     } finally {
       await env.stop();
     }
+    // A signal while the portal stayed up ends the command as asked: the exit code stays the run's.
+    if (ended.interrupted) process.stdout.write('stopped: the run was aborted and every local server shut down\n');
+    process.exitCode = ended.interrupted ? exitCodeOf(ended.interrupted) : ended.result?.status === 'SUCCEEDED' ? 0 : 1;
   } finally {
     signals.dispose();
     reporter.end();
