@@ -1,7 +1,11 @@
 import { iou } from '../../functions/kernel/rules/boxes';
+import { attributeOfMetadataKey, metadataKeyOf } from '../../functions/labeling/contracts/labeling-output/layout';
+import {
+  failedOutputRecord,
+  labeledOutputRecord,
+} from '../../functions/labeling/contracts/labeling-output/write-output-line';
 import type { TruthBox, TruthImage } from '../sample/sample-batch';
 import { createRandom } from '../sample/seeded-random';
-import { failedOutputRecord, labeledOutputRecord } from './ground-truth-output';
 
 /** DescribeLabelingJob `LabelCounters` (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeLabelingJob.html). */
 export interface SimulatedLabelCounters {
@@ -385,8 +389,11 @@ function basename(sourceRef: string): string {
 
 /** The label attribute of a Ground Truth output line: the key whose `-metadata` twin is present. */
 function attributeOf(record: ManifestRecord): string | undefined {
-  const metadataKey = Object.keys(record).find((key) => key.endsWith('-metadata'));
-  return metadataKey?.slice(0, -'-metadata'.length);
+  for (const key of Object.keys(record)) {
+    const attribute = attributeOfMetadataKey(key);
+    if (attribute !== undefined) return attribute;
+  }
+  return undefined;
 }
 
 function isRecord(value: unknown): value is ManifestRecord {
@@ -420,7 +427,7 @@ function renameAttribute(record: ManifestRecord, from: string, to: string): Mani
   const renamed: ManifestRecord = {};
   for (const [key, value] of Object.entries(record)) {
     if (key === from) renamed[to] = value;
-    else if (key === `${from}-metadata`) renamed[`${to}-metadata`] = value;
+    else if (key === metadataKeyOf(from)) renamed[metadataKeyOf(to)] = value;
     else renamed[key] = value;
   }
   return renamed;
@@ -458,7 +465,7 @@ export function replayAnnotations(options: ReplayOptions): SimulatedJobOutput {
       );
     }
     const record = renameAttribute({ ...answer, 'source-ref': sourceRef }, theirs, attribute);
-    const metadata = record[`${attribute}-metadata`];
+    const metadata = record[metadataKeyOf(attribute)];
     if (!isRecord(metadata) || 'failure-reason' in metadata || !(attribute in record)) {
       counters.FailedNonRetryableError += 1;
     } else if (metadata['human-annotated'] === 'no') counters.MachineLabeled += 1;

@@ -6,6 +6,8 @@ import type {
   JobDetail,
   Task,
 } from '../../functions/labeling/builtin/contracts/api';
+import { attributeOfMetadataKey } from '../../functions/labeling/contracts/labeling-output/layout';
+import { readOutputLine } from '../../functions/labeling/contracts/labeling-output/read-output-line';
 import type { TruthImage } from '../sample/sample-batch';
 import { createRandom } from '../sample/seeded-random';
 import { hashString, workerAnswer } from './ground-truth-simulator';
@@ -355,23 +357,19 @@ export const truthFromOutputManifest = (lines: string[]): Map<string, TruthImage
     }
     const sourceRef = record['source-ref'];
     if (typeof sourceRef !== 'string') continue;
-    for (const [key, value] of Object.entries(record)) {
-      const metadata = record[`${key}-metadata`] as { 'class-map'?: Record<string, string> } | undefined;
-      const attribute = value as {
-        image_size?: { width: number; height: number }[];
-        annotations?: { class_id: number; left: number; top: number; width: number; height: number }[];
-      };
-      const size = attribute?.image_size?.[0];
-      if (!metadata || !size || !Array.isArray(attribute.annotations)) continue;
+    for (const key of Object.keys(record)) {
+      const attribute = attributeOfMetadataKey(key);
+      const view = attribute === undefined ? undefined : readOutputLine(record, attribute);
+      if (!view?.labeled || view.width === 0) continue;
       truth.set(sourceRef.split('/').pop() ?? sourceRef, {
-        width: size.width,
-        height: size.height,
-        boxes: attribute.annotations.map((a) => ({
-          label: metadata['class-map']?.[String(a.class_id)] ?? String(a.class_id),
-          left: a.left,
-          top: a.top,
-          width: a.width,
-          height: a.height,
+        width: view.width,
+        height: view.height,
+        boxes: view.boxes.map((b) => ({
+          label: b.label ?? b.classId,
+          left: b.left,
+          top: b.top,
+          width: b.width,
+          height: b.height,
         })),
       });
     }

@@ -4,6 +4,8 @@ import { basename, extname, join, resolve } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { LabelingBackendName } from '../../functions/kernel/contracts/step-io';
 import { slugify } from '../../functions/kernel/rules/run-id';
+import { attributeOfMetadataKey } from '../../functions/labeling/contracts/labeling-output/layout';
+import { readOutputLine } from '../../functions/labeling/contracts/labeling-output/read-output-line';
 import { generateSampleBatch, type SampleFile, type TruthImage } from '../sample/sample-batch';
 import type { LocalEnvironment, RunReporter } from '../stack/local-stack';
 import { type FolderFile, listFolder, printableName, type SkippedEntry } from './local-folder';
@@ -57,24 +59,21 @@ const CONTENT_TYPES: Record<string, string> = {
 const labelsFromAnnotations = (lines: string[]): string[] => {
   const byId = new Map<number, string>();
   for (const line of lines) {
-    for (const [id, name] of classMapEntries(line)) byId.set(Number(id), name);
+    let record: Record<string, unknown>;
+    try {
+      record = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    for (const key of Object.keys(record)) {
+      const attribute = attributeOfMetadataKey(key);
+      if (attribute === undefined) continue;
+      for (const box of readOutputLine(record, attribute).boxes) {
+        if (box.label !== undefined) byId.set(Number(box.classId), box.label);
+      }
+    }
   }
   return [...byId.entries()].sort(([a], [b]) => a - b).map(([, name]) => name);
-};
-
-/** The `class-map` entries of one line's `-metadata` (none when the line is no JSON). */
-const classMapEntries = (line: string): [string, string][] => {
-  let record: Record<string, unknown>;
-  try {
-    record = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return [];
-  }
-  return Object.entries(record).flatMap(([key, value]) => {
-    if (!key.endsWith('-metadata') || typeof value !== 'object' || value === null) return [];
-    const classMap = (value as { 'class-map'?: Record<string, unknown> })['class-map'] ?? {};
-    return Object.entries(classMap).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
-  });
 };
 
 const fileNameOf = (pathOrKey: string): string => pathOrKey.split('/').pop() ?? pathOrKey;

@@ -5,6 +5,7 @@ import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { LABELING_BACKENDS, type LabelingBackendName } from '../../functions/kernel/contracts/step-io';
 import { RUN_FILES, runPrefixOf } from '../../functions/kernel/rules/run-files';
 import { deriveRunId } from '../../functions/kernel/rules/run-id';
+import { outputManifestKey } from '../../functions/labeling/contracts/labeling-output/layout';
 import { LOCAL_ACCOUNT_ID } from '../stack/local-environment';
 import {
   type LocalEnvironment,
@@ -158,7 +159,7 @@ const copiedFiles = (outDir: string, runId: string, copied: string[]): LocalRunR
   for (const [name, path] of Object.entries(FILES)) {
     if (present.has(path)) found[name as keyof typeof FILES] = join(outDir, ...path.split('/'));
   }
-  const output = copied.find((p) => p.endsWith(`${runId}/manifests/output/output.manifest`));
+  const output = copied.find((p) => p.endsWith(outputManifestKey(runId)));
   if (output) found.outputManifest = join(outDir, ...output.split('/'));
   return found;
 };

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { plural } from '../../functions/kernel/rules/plural';
 import type { LocalRunResult } from './run-local';
 
 const firstLine = async (path: string | undefined): Promise<string> => {
@@ -9,6 +10,10 @@ const firstLine = async (path: string | undefined): Promise<string> => {
 };
 
 const shown = (value: number | undefined): string => (value === undefined ? '-' : String(value));
+
+/** "1 box", "2 boxes", "- boxes" when not known. */
+const count = (value: number | undefined, one: string, many = `${one}s`): string =>
+  value === undefined ? `- ${many}` : plural(value, one, many);
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 
@@ -31,9 +36,9 @@ const countLines = async ({ counts: c, files }: LocalRunResult): Promise<string[
     ? await readJson<{ humanAnnotated?: number; machineAnnotated?: number }>(files.report)
     : {};
   return [
-    `  validated ${shown(c.objects)} objects: ${shown(c.accepted)} accepted images, ${shown(c.rejected)} rejected`,
-    `  labeling job: ${shown(c.labeled)} images labeled (by workers ${shown(c.humanLabeled)}, automated ${shown(c.machineLabeled)})`,
-    `  dataset: ${shown(c.datasetImages)} images (human-labeled ${shown(report.humanAnnotated)}, machine-labeled ${shown(report.machineAnnotated)}), ${shown(c.boxes)} boxes · train ${shown(c.train)} / test ${shown(c.test)}`,
+    `  validated ${count(c.objects, 'object')}: ${shown(c.accepted)} accepted images, ${shown(c.rejected)} rejected`,
+    `  labeling job: ${count(c.labeled, 'image')} labeled (by workers ${shown(c.humanLabeled)}, automated ${shown(c.machineLabeled)})`,
+    `  dataset: ${count(c.datasetImages, 'image')} (human-labeled ${shown(report.humanAnnotated)}, machine-labeled ${shown(report.machineAnnotated)}), ${count(c.boxes, 'box', 'boxes')} · train ${shown(c.train)} / test ${shown(c.test)}`,
   ];
 };
 
@@ -80,7 +85,7 @@ const reportLines = async (path: string | undefined): Promise<string[]> => {
   return [
     '',
     `Report: ${path}`,
-    `  ${shown(report.lines)} lines read, ${shown(report.accepted)} kept, ${shown(report.rejectedLines)} dropped; ${shown(report.boxes)} boxes (${counted(report.labels)}), ${shown(report.droppedBoxes)} boxes dropped`,
+    `  ${count(report.lines, 'line')} read, ${shown(report.accepted)} kept, ${shown(report.rejectedLines)} dropped; ${count(report.boxes, 'box', 'boxes')} (${counted(report.labels)}), ${count(report.droppedBoxes, 'box', 'boxes')} dropped`,
     ...(reasons ? [`  dropped by reason: ${reasons}`] : []),
     ...(report.warnings ?? []).map((warning) => `  warning: ${warning}`),
   ];
@@ -98,11 +103,9 @@ const labelingApiLines = ({ labeling: l }: LocalRunResult): string[] => {
   const sorted = [...l.claimLatenciesMs].sort((x, y) => x - y);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const people = Object.keys(l.answersBy).length;
-  const you = l.person
-    ? [`  your answers: ${l.person.answers} image${l.person.answers === 1 ? '' : 's'} answered as ${l.person.email}`]
-    : [];
+  const you = l.person ? [`  your answers: ${plural(l.person.answers, 'image')} answered as ${l.person.email}`] : [];
   return [
-    `  labeling API: ${l.answers} answers by ${people} simulated labeler${people === 1 ? '' : 's'}, ${l.skips} skips, ${l.duplicates} resends taken as duplicates; ${l.claims} claims (median ${median.toFixed(1)} ms)${l.closedByAdmin ? '; closed by the admin' : ''}`,
+    `  labeling API: ${plural(l.answers, 'answer')} by ${people} simulated labeler${people === 1 ? '' : 's'}, ${plural(l.skips, 'skip')}, ${plural(l.duplicates, 'resend')} taken as duplicates; ${plural(l.claims, 'claim')} (median ${median.toFixed(1)} ms)${l.closedByAdmin ? '; closed by the admin' : ''}`,
     ...you,
   ];
 };

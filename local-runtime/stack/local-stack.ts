@@ -1,5 +1,6 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { hasErrorName } from '../../functions/kernel/aws/sdk-errors';
+import { plural } from '../../functions/kernel/rules/plural';
 import { type RunningApiServer as AwsApiServer, startAwsApiServer } from '../stand-ins/aws-api-server';
 import type { CognitoStandIn } from '../stand-ins/cognito';
 import { type DeliveredEvent, EventBridgeStandIn, eventEnvelope } from '../stand-ins/eventbridge';
@@ -108,11 +109,13 @@ const STATE_EXIT_LINES: Record<string, (data: StateOutput) => string | undefined
       .join(', ');
     return `validated ${v.total} objects: ${v.accepted} accepted, ${v.rejected} rejected${reasons ? ` (${reasons})` : ''}`;
   },
-  BuildManifest: ({ manifest }) => (manifest ? `input manifest: ${manifest.objects} images to label` : undefined),
-  PostProcess: ({ dataset: d }) =>
-    d
-      ? `dataset: ${d.accepted} images, ${d.boxes} boxes, ${d.labels} labels; train ${d.train}, test ${d.test}; ${d.rejected} lines dropped`
-      : undefined,
+  BuildManifest: ({ manifest }) =>
+    manifest ? `input manifest: ${plural(manifest.objects as number, 'image')} to label` : undefined,
+  PostProcess: ({ dataset: d }) => {
+    if (!d) return undefined;
+    const n = (key: string) => d[key] as number;
+    return `dataset: ${plural(n('accepted'), 'image')}, ${plural(n('boxes'), 'box', 'boxes')}, ${plural(n('labels'), 'label')}; train ${d.train}, test ${d.test}; ${plural(n('rejected'), 'line')} dropped`;
+  },
   CheckDatasets: ({ rekognition }) => {
     if (!rekognition) return undefined;
     const r = rekognition as { status?: string; train?: { status?: string }; test?: { status?: string } };
@@ -125,7 +128,8 @@ const STATE_EXIT_LINES: Record<string, (data: StateOutput) => string | undefined
   },
 };
 
-const describeStateExit = (state: string, output: unknown): string | undefined =>
+/** The line a finished state prints in the run's progress, if it has one. */
+export const describeStateExit = (state: string, output: unknown): string | undefined =>
   STATE_EXIT_LINES[state]?.((output ?? {}) as StateOutput);
 
 /** What a run shows: its reporter (swapped per run) and each message once per execution. */

@@ -114,9 +114,12 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const TEXT_TYPE = /^(text\/|application\/(json|javascript|xml|x-www-form-urlencoded)|.*\+json|.*\+xml)/;
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** An HTTP API takes request payloads up to 10 MB (API Gateway quotas for HTTP APIs); a larger body gets 413. */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const TOO_LARGE = Symbol('too large');
 
-const readBody = (request: IncomingMessage): Promise<Buffer> =>
+/** The request body, or TOO_LARGE past the limit (read to the end but not kept, so the answer reaches the client). */
+const readBody = (request: IncomingMessage): Promise<Buffer | typeof TOO_LARGE> =>
   new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -124,7 +127,7 @@ const readBody = (request: IncomingMessage): Promise<Buffer> =>
       size += chunk.length;
       if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    request.on('end', () => (size > MAX_BODY_BYTES ? reject(new Error('too large')) : resolve(Buffer.concat(chunks))));
+    request.on('end', () => resolve(size > MAX_BODY_BYTES ? TOO_LARGE : Buffer.concat(chunks)));
     request.on('error', reject);
   });
 
@@ -323,6 +326,10 @@ const apiHandler = (options: PortalServerOptions) => {
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     const matched = matchRoute(routes, (request.method ?? 'GET').toUpperCase(), url.pathname);
     const body = await readBody(request);
+    if (body === TOO_LARGE) {
+      sendJson(response, 413, { message: 'Request Entity Too Large' });
+      return;
+    }
     if (!matched) {
       sendJson(response, 404, { message: 'Not Found' });
       return;

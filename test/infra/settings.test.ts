@@ -26,8 +26,6 @@ const READS_CONFIG_ITSELF = ['functions/kernel/aws/s3-client.ts'];
 const ADAPTERS_NOT_YET_HANDED_SETTINGS = [
   'functions/labeling/builtin/aws/ready-events.ts',
   'functions/labeling/builtin/aws/settings.ts',
-  'functions/labeling/builtin/review/http.ts',
-  'functions/labeling/builtin/review/store.ts',
 ];
 
 /** Read where they are set, never deployed: Lambda sets AWS_REGION; the Cognito endpoint is the local stand-in's. */

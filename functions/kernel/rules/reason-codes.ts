@@ -14,6 +14,11 @@ export const ImageReason = {
   ASPECT_RATIO: 'ASPECT_RATIO',
   EMPTY_FILE: 'EMPTY_FILE',
   DUPLICATE: 'DUPLICATE',
+  /**
+   * Not rejected but skipped: an example image of the labelers' instructions (named in batch.json's
+   * `examples`, or under the batch's `examples/` folder); it is shown to labelers, never labeled.
+   */
+  EXAMPLE_IMAGE: 'EXAMPLE_IMAGE',
 } as const;
 export type ImageReason = (typeof ImageReason)[keyof typeof ImageReason];
 

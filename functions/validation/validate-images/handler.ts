@@ -9,6 +9,7 @@ import { toS3Uri } from '../../kernel/rules/s3-uri';
 import * as z from '../../kernel/schema';
 import { listBatch, readListedRange } from '../aws/batch-objects';
 import type { ValidationReport } from '../contracts/validation-report';
+import { exampleVerdict, partitionExamples } from '../rules/batch-examples';
 import { inspectBatch } from '../rules/batch-inspection';
 import { buildVerdicts, reportChunks, tallyVerdicts } from '../rules/validation-report';
 
@@ -17,19 +18,20 @@ export const SETTINGS = ['VALIDATION_CONCURRENCY'] as const;
 const settings = loadSettings(SETTINGS);
 
 export const ValidateImagesInput = z.object({
-  run: z.pick(RunContext, { runId: true, bucket: true, prefix: true, runPrefix: true }),
+  run: z.pick(RunContext, { runId: true, bucket: true, prefix: true, runPrefix: true, examples: true }),
 });
 export type ValidateImagesInput = z.infer<typeof ValidateImagesInput>;
 
 /**
  * Checks every object of the batch by its first and last bytes (ranged GETs, `VALIDATION_CONCURRENCY`
- * objects at a time) and writes `runs/<runId>/validation.json`. Uploaded objects are only ever read.
+ * objects at a time) and writes `runs/<runId>/validation.json`. Example images (batch.json `examples`,
+ * the `examples/` folder) are listed as skipped, not read. Uploaded objects are only ever read.
  */
 export const validateImages = async ({ run }: ValidateImagesInput): Promise<ValidationSummary> => {
-  const listed = await listBatch(run.bucket, run.prefix);
+  const listed = partitionExamples(run.prefix, await listBatch(run.bucket, run.prefix), run.examples);
   const read = (key: string, start: number, end: number) => readListedRange(run.bucket, key, start, end);
-  const { objects, bytesRead, reads } = await inspectBatch(listed, read, settings.VALIDATION_CONCURRENCY);
-  const images = buildVerdicts(objects);
+  const { objects, bytesRead, reads } = await inspectBatch(listed.images, read, settings.VALIDATION_CONCURRENCY);
+  const images = buildVerdicts(objects, listed.examples.map(exampleVerdict));
   const totals = tallyVerdicts(images);
   const { runId, bucket, prefix } = run;
   const report: ValidationReport = {

@@ -53,6 +53,8 @@ const answerDirectly = (jobId: string, taskId: string, sub: string, boxes: Box[]
         durationMs: 3000,
         claimedAt: '2026-12-01T09:00:00.000Z',
         submittedAt: `2026-12-01T09:00:0${sub === 'ana' ? 1 : 2}.000Z`,
+        // As the answer route stores it, from the labeler's ID token.
+        email: `${sub}@example.com`,
       },
       ':one': 1,
       ':me': [sub],
@@ -173,6 +175,8 @@ describe('finalizeBuiltinJob', () => {
       workerMetadata: { identityData: { identityProviderType: 'Cognito', sub: 'ana' } },
       timeSpentInSeconds: 3,
     });
+    // The e-mail from the labeler's ID token goes along, so the dataset report can name them by it.
+    expect(response.answers[0].workerMetadata.identityData.email).toBe('ana@example.com');
     expect(result).toEqual({ action: 'finalized', jobId, resumed: 'delivered', labeled: 2 });
     const output = JSON.parse(String(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output));
     expect(output).toEqual({

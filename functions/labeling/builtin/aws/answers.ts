@@ -1,7 +1,7 @@
 import type { AnswerBody } from '../contracts/api';
 import { type ImageItem, imageKey, type JobItem, jobKey, labelerKey } from '../contracts/table-items';
 import type { Caller } from '../rules/caller';
-import { checkBoxes, decideAnswer, MAX_RACES } from '../rules/task-rules';
+import { checkBoxes, decideAnswer, MAX_RACES, uniqueBoxes } from '../rules/task-rules';
 import { ApiError } from './http-route';
 import { requestFinalization } from './ready-events';
 import { getImage, getLabeler, updateIf, updateReturning } from './table';
@@ -96,9 +96,10 @@ export const answerTask = async (
   job: JobItem,
   caller: Caller,
   taskId: string,
-  body: AnswerBody,
+  sent: AnswerBody,
   now: Date,
 ): Promise<AnswerOutcome> => {
+  const body = { ...sent, boxes: uniqueBoxes(sent.boxes) };
   for (let race = 0; race <= MAX_RACES; race++) {
     const image = await imageFor(job, taskId);
     const problem = checkBoxes(body.boxes, image, job.labels);

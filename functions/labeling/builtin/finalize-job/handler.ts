@@ -7,13 +7,14 @@ import { describeIssues } from '../../../kernel/parse';
 import { toS3Uri } from '../../../kernel/rules/s3-uri';
 import { deliverOutcome } from '../../aws/labeling-callbacks';
 import { deleteTaskToken, getTaskToken } from '../../aws/task-tokens';
+import { workerResponseKey } from '../../contracts/labeling-output/layout';
 import { writeJobOutput } from '../aws/finalize-output';
 import { getJob, queryImages, updateIf } from '../aws/table';
 import { ReadyEvent } from '../contracts/ready-event';
 import { type ImageItem, type JobItem, jobKey } from '../contracts/table-items';
 import { builtinOutcome } from '../rules/builtin-outcome';
 import { STALE_FINALIZING_MS } from '../rules/job-expiry';
-import { creationDate, workerResponseKey } from '../rules/job-output';
+import { creationDate } from '../rules/job-output';
 import { jobOutputKeys } from '../rules/job-plan';
 
 /** The environment variables this function reads; a missing one fails the cold start. */

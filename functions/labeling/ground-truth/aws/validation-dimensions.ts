@@ -2,8 +2,18 @@ import { readJsonIfExists } from '../../../kernel/aws/s3-objects';
 import { InvalidInput } from '../../../kernel/errors';
 import { logger } from '../../../kernel/observability';
 import { parseS3Uri } from '../../../kernel/rules/s3-uri';
-import { ValidationReportDimensions } from '../../contracts/labeling-steps';
+import * as z from '../../../kernel/schema';
+import { ImageVerdict } from '../../../validation/contracts/validation-report';
 import { countOversizeImages } from '../rules/auto-labeling';
+
+/**
+ * The part of `validation.json` (validation/contracts/validation-report.ts) that the auto-labeling
+ * decision needs: each image's verdict and dimensions. Other keys are ignored.
+ */
+export const ValidationReportDimensions = z.object({
+  images: z.array(z.pick(ImageVerdict, { verdict: true, width: true, height: true })),
+});
+export type ValidationReportDimensions = z.infer<typeof ValidationReportDimensions>;
 
 /**
  * Counts accepted images above the auto-labeling resolution in the validation report, or

@@ -1,5 +1,5 @@
 import type { LabelCounters } from '../../../kernel/contracts/step-io';
-import { joinKey } from '../../../kernel/rules/s3-uri';
+import { jobOutputPrefix, outputManifestKey } from '../../contracts/labeling-output/layout';
 import type { LabelingOutcome } from '../../rules/labeling-outcome';
 
 /** `DescribeLabelingJob`'s status enum (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeLabelingJob.html). */
@@ -28,7 +28,7 @@ const clip = (text: string): string => (text.length > MAX_CAUSE ? `${text.slice(
 const outputManifestUri = (job: LabelingJobView): string | undefined => {
   if (job.outputDatasetS3Uri) return job.outputDatasetS3Uri;
   if (!job.s3OutputPath) return undefined;
-  return joinKey(job.s3OutputPath, `${job.jobName}/manifests/output/output.manifest`);
+  return outputManifestKey(jobOutputPrefix(job.s3OutputPath, job.jobName));
 };
 
 const completedOutcome = (job: LabelingJobView): LabelingOutcome => {

@@ -1,7 +1,10 @@
+import { metadataKeyOf, OBJECT_DETECTION_TYPE } from './layout';
+
 /**
- * Writes Ground Truth bounding-box output lines, as the job's `output.manifest` holds them
+ * The one writer of Ground Truth bounding-box output lines, as a job's output manifest holds them
  * (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html#sms-output-box): the
- * one writer behind the labeling simulator, the test fixtures and the benchmark's generator.
+ * built-in backend's finalization, the local Ground Truth simulator, the test fixtures and the
+ * benchmark's generator all write through it, so their lines share one key order.
  */
 
 /** One box; `class_id` and the coordinates may be any JSON value, so tests can write broken lines. */
@@ -11,7 +14,7 @@ export interface OutputBox {
   top: unknown;
   width: unknown;
   height: unknown;
-  /** Goes to `<attribute>-metadata.objects[i].confidence` (0 when absent, as for human answers). */
+  /** Goes to `<attribute>-metadata.objects[i].confidence` (0 when absent, as for one human answer). */
   confidence?: number;
 }
 
@@ -37,10 +40,10 @@ export const labeledOutputRecord = (line: LabeledOutput): Record<string, unknown
     image_size: [{ width: line.width, height: line.height, depth: 3 }],
     annotations: line.boxes.map(({ confidence: _confidence, ...box }) => box),
   },
-  [`${line.attribute}-metadata`]: {
+  [metadataKeyOf(line.attribute)]: {
     objects: line.boxes.map((box) => ({ confidence: box.confidence ?? 0 })),
     'class-map': line.classMap,
-    type: line.type ?? 'groundtruth/object-detection',
+    type: line.type ?? OBJECT_DETECTION_TYPE,
     'human-annotated': line.humanAnnotated,
     'creation-date': line.creationDate,
     'job-name': line.jobName,
@@ -53,8 +56,12 @@ export interface FailedOutput {
   reason: string;
   retryCount?: number;
   humanAnnotated?: string;
+  creationDate?: string;
   jobName?: string;
 }
+
+const optional = (key: string, value: unknown): Record<string, unknown> =>
+  value === undefined ? {} : { [key]: value };
 
 /**
  * A failed object as Ground Truth leaves it: no `<attribute>` key, and `<attribute>-metadata`
@@ -62,10 +69,11 @@ export interface FailedOutput {
  */
 export const failedOutputRecord = (line: FailedOutput): Record<string, unknown> => ({
   'source-ref': line.sourceRef,
-  [`${line.attribute}-metadata`]: {
-    ...(line.retryCount === undefined ? {} : { 'retry-count': line.retryCount }),
+  [metadataKeyOf(line.attribute)]: {
+    ...optional('retry-count', line.retryCount),
     'failure-reason': line.reason,
-    ...(line.humanAnnotated === undefined ? {} : { 'human-annotated': line.humanAnnotated }),
-    ...(line.jobName === undefined ? {} : { 'job-name': line.jobName }),
+    ...optional('human-annotated', line.humanAnnotated),
+    ...optional('creation-date', line.creationDate),
+    ...optional('job-name', line.jobName),
   },
 });

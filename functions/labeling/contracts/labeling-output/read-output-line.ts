@@ -1,9 +1,14 @@
+import { metadataKeyOf } from './layout';
+
 /**
- * The parts of a Ground Truth bounding-box output line (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html), read tolerantly: extra
+ * The one reader of Ground Truth bounding-box output lines
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html), read tolerantly: extra
  * keys pass, numbers may arrive as numeric strings, and each box is read on its own so one bad
- * box never costs the whole image. Hand-written readers rather than zod schemas: this runs for
- * every line and box of manifests up to 100,000 lines, and zod cost three times `JSON.parse`
- * itself here (measured: 19 µs against 6 µs per line), which alone broke the 50,000 lines/s goal.
+ * box never costs the whole image. Conversion checks each part with the part readers; review,
+ * labeler figures and the local runtime take the whole line with `readOutputLine`.
+ * Hand-written readers rather than zod schemas: this runs for every line and box of manifests up
+ * to 100,000 lines, and zod cost three times `JSON.parse` itself here (measured: 19 µs against
+ * 6 µs per line), which alone broke the 50,000 lines/s goal.
  */
 
 export interface GtImageSize {
@@ -46,7 +51,7 @@ export const isJsonObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A finite number, or a string holding one (hand-edited manifests quote numbers). */
-const readNumber = (value: unknown): number | undefined => {
+export const readNumber = (value: unknown): number | undefined => {
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   return typeof value === 'string' && NUMERIC.test(value) ? Number(value) : undefined;
 };
@@ -111,4 +116,73 @@ export const readLabelMetadata = (value: unknown): GtLabelMetadata | undefined =
     if (v !== undefined && !check(v)) return undefined;
   }
   return value as GtLabelMetadata;
+};
+
+/** One box of a line, named by the line's class map when it can be (`label` is absent otherwise). */
+export interface OutputLineBox {
+  classId: string;
+  label?: string;
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  confidence?: number;
+}
+
+/** A whole output line, for readers that show it rather than judge it. */
+export interface OutputLineView {
+  sourceRef: string;
+  /** False for a failed object: no `<attribute>`, only its metadata (with `failure-reason`). */
+  labeled: boolean;
+  failureReason?: string;
+  width: number;
+  height: number;
+  boxes: OutputLineBox[];
+}
+
+const objectOr = (value: unknown): JsonObject => (isJsonObject(value) ? value : {});
+const arrayOr = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+const readBox = (raw: JsonObject, object: unknown, classMap: JsonObject): OutputLineBox => {
+  const classId = String(readNumber(raw.class_id) ?? '');
+  const label = classMap[classId];
+  const confidence = readConfidence(object);
+  return {
+    classId,
+    ...(typeof label === 'string' ? { label } : {}),
+    left: readNumber(raw.left) ?? 0,
+    top: readNumber(raw.top) ?? 0,
+    width: readNumber(raw.width) ?? 0,
+    height: readNumber(raw.height) ?? 0,
+    ...(confidence === undefined ? {} : { confidence }),
+  };
+};
+
+/**
+ * Reads a parsed output line under `attribute` whatever its state: a missing part reads as
+ * empty (a size of 0, no boxes), so a line the conversion rejects can still be shown.
+ */
+export const readOutputLine = (record: unknown, attribute: string): OutputLineView => {
+  const line = objectOr(record);
+  const sourceRef = typeof line['source-ref'] === 'string' ? line['source-ref'] : '';
+  const metadata = objectOr(line[metadataKeyOf(attribute)]);
+  const label = line[attribute];
+  if (!isJsonObject(label)) {
+    const reason = metadata['failure-reason'];
+    return {
+      sourceRef,
+      labeled: false,
+      ...(typeof reason === 'string' ? { failureReason: reason } : {}),
+      width: 0,
+      height: 0,
+      boxes: [],
+    };
+  }
+  const size = objectOr(arrayOr(label.image_size)[0]);
+  const classMap = objectOr(metadata['class-map']);
+  const objects = arrayOr(metadata.objects);
+  const boxes = arrayOr(label.annotations).flatMap((raw, i) =>
+    isJsonObject(raw) ? [readBox(raw, objects[i], classMap)] : [],
+  );
+  return { sourceRef, labeled: true, width: readNumber(size.width) ?? 0, height: readNumber(size.height) ?? 0, boxes };
 };

@@ -2,35 +2,27 @@ import { createInterface } from 'node:readline';
 import { getText, listObjects, openStream } from '../../kernel/aws/s3-objects';
 import { logger } from '../../kernel/observability';
 import { parseS3Uri } from '../../kernel/rules/s3-uri';
+import { workerResponseIndex, workerResponsesOfManifest } from '../../labeling/contracts/labeling-output/layout';
 import type { LabelerFigures } from '../contracts/dataset-report';
 import { consolidatedBoxesOf, createLabelerTally, workerAnswersOf } from '../rules/labeler-figures';
 
-/** Ground Truth's layout: `<job>/manifests/output/output.manifest` next to `<job>/annotations/worker-response/`. */
-export const workerResponsePrefix = (outputManifestUri: string): { bucket: string; prefix: string } | undefined => {
-  const { bucket, key } = parseS3Uri(outputManifestUri);
-  const suffix = 'manifests/output/output.manifest';
-  if (!key.endsWith(suffix)) return undefined;
-  return { bucket, prefix: `${key.slice(0, -suffix.length)}annotations/worker-response/` };
-};
-
-const INDEX_OF = /\/iteration-\d+\/(\d+)\/[^/]+\.json$/;
 const CONCURRENCY = 32;
 
 /**
  * Per-labeler figures of a job that left worker responses, or `undefined` when it left none (the
  * report then stays as it was). Reads the output manifest once more for the consolidated boxes,
- * then every worker-response file, 32 at a time.
+ * then every worker response, 32 at a time.
  */
 export const readLabelerFigures = async (
   outputManifestUri: string,
   attribute: string,
 ): Promise<LabelerFigures[] | undefined> => {
-  const where = workerResponsePrefix(outputManifestUri);
+  const where = workerResponsesOfManifest(outputManifestUri);
   if (where === undefined) return undefined;
   const keys: { index: number; key: string }[] = [];
   for await (const object of listObjects(where.bucket, where.prefix)) {
-    const match = INDEX_OF.exec(object.key);
-    if (match) keys.push({ index: Number(match[1]), key: object.key });
+    const index = workerResponseIndex(object.key);
+    if (index !== undefined) keys.push({ index, key: object.key });
   }
   if (keys.length === 0) return undefined;
   const consolidated = new Map<number, ReturnType<typeof consolidatedBoxesOf>>();
