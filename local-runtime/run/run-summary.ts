@@ -103,8 +103,10 @@ const labelingApiLines = ({ labeling: l }: LocalRunResult): string[] => {
   const sorted = [...l.claimLatenciesMs].sort((x, y) => x - y);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const people = Object.keys(l.answersBy).length;
+  const you = l.person ? [`  your answers: ${plural(l.person.answers, 'image')} answered as ${l.person.email}`] : [];
   return [
     `  labeling API: ${plural(l.answers, 'answer')} by ${people} simulated labeler${people === 1 ? '' : 's'}, ${plural(l.skips, 'skip')}, ${plural(l.duplicates, 'resend')} taken as duplicates; ${plural(l.claims, 'claim')} (median ${median.toFixed(1)} ms)${l.closedByAdmin ? '; closed by the admin' : ''}`,
+    ...you,
   ];
 };
 

@@ -47,23 +47,38 @@ const replaceGetAtt = (value: Json): Json => {
  * Reads the real ASL file as the deployed stack would get it, minus CloudFormation: Lambda ARNs
  * become fake ones, and the states are mapped to the functions they invoke.
  */
-export const loadStateMachine = (path: string = ASL_PATH): LoadedStateMachine => {
-  const raw = parse(readFileSync(path, 'utf8')) as { States: Record<string, { [key: string]: Json }> };
-  const functionOfState: Record<string, string> = {};
-  const callbackStates: string[] = [];
-  const waitStates: string[] = [];
-  const retriedStates: string[] = [];
-  for (const [name, state] of Object.entries(raw.States)) {
-    if (state.Type === 'Wait') waitStates.push(name);
-    if (state.Retry !== undefined) retriedStates.push(name);
+type States = Record<string, { [key: string]: Json }>;
+
+/** The Lambda function a Task state invokes (its Resource, or its Parameters' FunctionName), if any. */
+const functionOf = (state: { [key: string]: Json }): string | undefined => {
+  const parameters = state.Parameters;
+  return getAttFunction(state.Resource) ?? (isObject(parameters) ? getAttFunction(parameters.FunctionName) : undefined);
+};
+
+/** The states by kind: what each Task invokes, which wait for a task token, which are Waits, which retry. */
+const classifyStates = (states: States): Omit<LoadedStateMachine, 'definition'> => {
+  const loaded: Omit<LoadedStateMachine, 'definition'> = {
+    functionOfState: {},
+    callbackStates: [],
+    waitStates: [],
+    retriedStates: [],
+  };
+  for (const [name, state] of Object.entries(states)) {
+    if (state.Type === 'Wait') loaded.waitStates.push(name);
+    if (state.Retry !== undefined) loaded.retriedStates.push(name);
     if (state.Type !== 'Task') continue;
-    const parameters = state.Parameters;
-    const fn =
-      getAttFunction(state.Resource) ?? (isObject(parameters) ? getAttFunction(parameters.FunctionName) : undefined);
-    if (fn !== undefined) functionOfState[name] = fn;
-    if (typeof state.Resource === 'string' && state.Resource.endsWith('.waitForTaskToken')) callbackStates.push(name);
+    const fn = functionOf(state);
+    if (fn !== undefined) loaded.functionOfState[name] = fn;
+    if (typeof state.Resource === 'string' && state.Resource.endsWith('.waitForTaskToken')) {
+      loaded.callbackStates.push(name);
+    }
   }
-  const definition = replaceGetAtt(raw as unknown as Json) as { States: Record<string, { [key: string]: Json }> };
+  return loaded;
+};
+
+export const loadStateMachine = (path: string = ASL_PATH): LoadedStateMachine => {
+  const raw = parse(readFileSync(path, 'utf8')) as { States: States };
+  const definition = replaceGetAtt(raw as unknown as Json) as { States: States };
   // The local interpreter times Tasks with Node timers, so the 32-day callback timeout is capped
   // at ~24.8 days there; the deployed machine keeps the full value.
   for (const state of Object.values(definition.States)) {
@@ -71,11 +86,5 @@ export const loadStateMachine = (path: string = ASL_PATH): LoadedStateMachine =>
       state.TimeoutSeconds = MAX_LOCAL_TIMEOUT_SECONDS;
     }
   }
-  return {
-    definition: definition as unknown as Record<string, Json>,
-    functionOfState,
-    callbackStates,
-    waitStates,
-    retriedStates,
-  };
+  return { definition: definition as unknown as Record<string, Json>, ...classifyStates(raw.States) };
 };

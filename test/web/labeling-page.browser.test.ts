@@ -72,6 +72,8 @@ const jobReady = new Promise<JobReadyInfo>((resolve) => {
 
 beforeAll(async () => {
   buildPageIfStale();
+  // The browser first: if none starts, no run is left uploading when the suite gives up.
+  browser = await launchBrowser();
   env = await startLocalEnvironment();
   run = runLocalPipeline({
     environment: env,
@@ -91,7 +93,9 @@ beforeAll(async () => {
     extraFiles: [{ name: 'examples/good.png', body: examplePng(), contentType: 'image/png' }],
     onJobReady: (info) => announceJob(info),
   });
-  browser = await launchBrowser();
+  // Awaited by the last step; if setup fails first, env.stop() ends the run and this keeps its
+  // rejection from surfacing in another suite.
+  run.catch(() => undefined);
   page = await browser.context.newPage();
   page.setDefaultTimeout(15_000);
   page.on('console', (m) => {
