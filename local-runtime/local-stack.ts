@@ -4,6 +4,7 @@ import { type RunningApiServer as AwsApiServer, startAwsApiServer } from './aws-
 import { type BuiltinServices, builtinEnvironment, startBuiltinServices } from './builtin-services';
 import { pipelineEventRules } from './event-rules';
 import { configureLocalEnvironment, LOCAL_BUCKET, LOCAL_REGION, LOCAL_STATE_MACHINE_ARN } from './local-environment';
+import { inBatches } from './map-summary';
 import { LOCAL_S3_CREDENTIALS, type RunningS3Server as S3Server, startS3Server } from './s3-server';
 import type { CognitoStandIn } from './stand-ins/cognito';
 import { type DeliveredEvent, EventBridgeStandIn, eventEnvelope } from './stand-ins/eventbridge';
@@ -75,12 +76,12 @@ const localS3Client = (endpoint: string): S3Client =>
 
 const describeStateExit = (state: string, output: unknown): string | undefined => {
   const data = (output ?? {}) as Record<string, Record<string, unknown> | undefined>;
-  if (state === 'ValidateImages' && data.validation) {
+  if (state === 'SummarizeValidation' && data.validation) {
     const v = data.validation;
     const reasons = Object.entries((v.byReason ?? {}) as Record<string, number>)
       .map(([code, n]) => `${code} ${n}`)
       .join(', ');
-    return `validated ${v.total} objects: ${v.accepted} accepted, ${v.rejected} rejected${reasons ? ` (${reasons})` : ''}`;
+    return `validated ${v.total} objects${inBatches(v.batches)}: ${v.accepted} accepted, ${v.rejected} rejected${reasons ? ` (${reasons})` : ''}`;
   }
   if (state === 'BuildManifest' && data.manifest) return `input manifest: ${data.manifest.objects} images to label`;
   if (state === 'PostProcess' && data.dataset) {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { inBatches } from './map-summary';
 import type { LocalRunResult } from './run-local';
 
 const firstLine = async (path: string | undefined): Promise<string> => {
@@ -31,7 +32,7 @@ const countLines = async ({ counts: c, files }: LocalRunResult): Promise<string[
     ? await readJson<{ humanAnnotated?: number; machineAnnotated?: number }>(files.report)
     : {};
   return [
-    `  validated ${shown(c.objects)} objects: ${shown(c.accepted)} accepted images, ${shown(c.rejected)} rejected`,
+    `  validated ${shown(c.objects)} objects${inBatches(c.validationBatches)}: ${shown(c.accepted)} accepted images, ${shown(c.rejected)} rejected`,
     `  labeling job: ${shown(c.labeled)} images labeled (by workers ${shown(c.humanLabeled)}, automated ${shown(c.machineLabeled)})`,
     `  dataset: ${shown(c.datasetImages)} images (human-labeled ${shown(report.humanAnnotated)}, machine-labeled ${shown(report.machineAnnotated)}), ${shown(c.boxes)} boxes · train ${shown(c.train)} / test ${shown(c.test)}`,
   ];

@@ -14,6 +14,8 @@ export const ImageReason = {
   ASPECT_RATIO: 'ASPECT_RATIO',
   EMPTY_FILE: 'EMPTY_FILE',
   DUPLICATE: 'DUPLICATE',
+  /** The child batch that held the object failed within the map's tolerated failures: the object was not read. */
+  NOT_CHECKED: 'NOT_CHECKED',
 } as const;
 export type ImageReason = (typeof ImageReason)[keyof typeof ImageReason];
 
