@@ -24,7 +24,7 @@ const Environment = z.object({
   MAX_TRAINING_POLLS: positiveInt(288),
   VALIDATION_CONCURRENCY: positiveInt(64),
   /** Child executions of ValidateImages' Distributed Map at once (Step Functions allows up to 10,000). */
-  VALIDATION_MAP_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.positive(), z.maximum(10_000)), 40),
+  VALIDATION_MAP_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.positive(), z.maximum(10_000)), 10),
   /** Percentage of failed child batches the map tolerates; their objects are reported NOT_CHECKED. */
   VALIDATION_TOLERATED_FAILURE_PERCENT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(100)), 0),
   LABELING_BACKEND: z._default(z.enum(['builtin', 'ground-truth']), 'builtin'),

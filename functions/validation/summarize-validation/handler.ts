@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { SettingName } from '../../kernel/config';
 import { RunContext, type ValidationSummary } from '../../kernel/contracts/step-io';
 import { logger, metrics, pipelineStep } from '../../kernel/observability';
 import { runFileKey } from '../../kernel/rules/run-files';
@@ -7,6 +8,9 @@ import * as z from '../../kernel/schema';
 import { failedBatches, readResultManifest, resultLines } from '../aws/map-results';
 import { reduceResults } from '../aws/report-writer';
 import { MapRunOutput, ValidationPlan } from '../contracts/map-results';
+
+/** The environment variables this function reads: none besides the clients'. */
+export const SETTINGS: readonly SettingName[] = [];
 
 export const SummarizeValidationInput = z.object({
   run: z.pick(RunContext, { runId: true, bucket: true, prefix: true, runPrefix: true }),
