@@ -198,7 +198,7 @@ describe('packaged template', () => {
       visit(asl().States);
       const [invoke] = granting('lambda:InvokeFunction');
       const invoked = new Set(
-        (invoke?.Resource as { 'Fn::GetAtt'?: [string, string] }[]).flatMap((r) => r['Fn::GetAtt']?.[0] ?? []),
+        ((invoke?.Resource ?? []) as { 'Fn::GetAtt'?: [string, string] }[]).flatMap((r) => r['Fn::GetAtt']?.[0] ?? []),
       );
 
       expect(named.has('ValidateImageBatchLambdaFunction')).toBe(true);
