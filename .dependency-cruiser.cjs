@@ -4,6 +4,8 @@
  * the labeling stage. A violation fails with the rule's name.
  */
 const STAGE = '^functions/(run|validation|labeling|conversion|datasets)/';
+/** The labeling backends, each in its own folder under functions/labeling/. */
+const BACKEND = 'builtin|ground-truth';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -42,6 +44,33 @@ module.exports = {
         path: STAGE,
         pathNot: ['^functions/$1/', '^functions/[^/]+/contracts/', '^functions/[^/]+/[^/]+/contracts/'],
       },
+    },
+    {
+      name: 'labeling-backends-stay-apart',
+      severity: 'error',
+      comment:
+        'The built-in and the Ground Truth backend never import each other; what both need lives in labeling/ (aws/, rules/, contracts/) or the kernel.',
+      from: { path: `^functions/labeling/(${BACKEND})/` },
+      to: { path: `^functions/labeling/(${BACKEND})/`, pathNot: '^functions/labeling/$1/' },
+    },
+    {
+      name: 'only-registries-import-a-backend',
+      severity: 'error',
+      comment:
+        'Backend-neutral labeling code reaches a backend only through the two registries (aws/labeling-starters.ts, aws/labeling-backends.ts), so a third backend is one entry in each.',
+      from: {
+        path: '^functions/labeling/',
+        pathNot: [`^functions/labeling/(${BACKEND})/`, '^functions/labeling/aws/labeling-(starters|backends)\\.ts$'],
+      },
+      to: { path: `^functions/labeling/(${BACKEND})/` },
+    },
+    {
+      name: 'backends-open-only-their-contracts',
+      severity: 'error',
+      comment:
+        'Outside functions/labeling/ (other stages, the local runtime, the CLI), a backend is reached only through its contracts/; tests and benchmarks may open it to measure its parts.',
+      from: { path: '^(functions|local-runtime|cli|scripts)/', pathNot: '^functions/labeling/' },
+      to: { path: `^functions/labeling/(${BACKEND})/`, pathNot: `^functions/labeling/(${BACKEND})/contracts/` },
     },
     {
       name: 'kernel-serves-stages',

@@ -20,7 +20,7 @@ const percentile = (sorted: number[], p: number): number =>
   sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? Number.NaN;
 
 const main = async () => {
-  const { runLocalPipeline, startLocalEnvironment } = await import('../local-runtime/run-local');
+  const { runLocalPipeline, startLocalEnvironment } = await import('../local-runtime/run/run-local');
   const environment = await startLocalEnvironment({ logLevel: 'SILENT', waitMs: 50 });
   const out = mkdtempSync(join(tmpdir(), 'labeling-api-bench-'));
   const rows: { labelers: number; requests: number; perSecond: number; median: number; p95: number; ok: boolean }[] =

@@ -1,18 +1,21 @@
 import { claimTask } from '../functions/labeling/builtin/aws/claims';
 import { BATCH_WRITE_SIZE, batchPut, putJobIfAbsent } from '../functions/labeling/builtin/aws/table';
 import { planImageItem, planJobItem } from '../functions/labeling/builtin/rules/job-plan';
-import { LOCAL_BUCKET } from '../local-runtime/local-environment';
+import { LOCAL_BUCKET } from '../local-runtime/stack/local-environment';
+import { type BenchLabeler, benchLabeler } from './bench-labelers';
 
+/** Three labelers per image: enough open tasks for every timed claim and every seeded lease. */
 const IMAGES = 200;
-
-/** The labeler whose answers the bench sends: it claims its task here, then answers it. */
-export const ANSWERER = { sub: 'bench-answerer', email: 'answerer@example.com', groups: [], admin: false };
 
 /**
  * An open built-in job with its images written, straight into the local table the environment
  * points the handlers at: the labeling API's routes then answer real requests against it.
+ * `answerers` labelers (`benchLabeler('answerer', i)`) each hold one leased task, so each timed
+ * answer is a first answer to a live lease, not a resend the API takes as a duplicate.
  */
-export const seedBenchJob = async (): Promise<{ jobId: string; taskId: string }> => {
+export const seedBenchJob = async (
+  answerers: number,
+): Promise<{ jobId: string; leases: { labeler: BenchLabeler; taskId: string }[] }> => {
   const jobName = `bench-${Date.now()}`;
   const run = {
     runId: jobName,
@@ -34,7 +37,12 @@ export const seedBenchJob = async (): Promise<{ jobId: string; taskId: string }>
     planImageItem(jobName, i, `s3://${LOCAL_BUCKET}/incoming/bench/${i}.jpg`, sizes),
   );
   for (let i = 0; i < images.length; i += BATCH_WRITE_SIZE) await batchPut(images.slice(i, i + BATCH_WRITE_SIZE));
-  const claim = await claimTask(job, ANSWERER, new Date());
-  if (!claim.task) throw new Error(`the seeded job leased no task (${claim.reason})`);
-  return { jobId: jobName, taskId: claim.task.taskId };
+  const leases = [];
+  for (let i = 0; i < answerers; i++) {
+    const labeler = benchLabeler('answerer', i);
+    const claim = await claimTask(job, labeler, new Date(), 300);
+    if (!claim.task) throw new Error(`the seeded job leased no task to ${labeler.sub} (${claim.reason})`);
+    leases.push({ labeler, taskId: claim.task.taskId });
+  }
+  return { jobId: jobName, leases };
 };

@@ -1,7 +1,7 @@
 import { crc32 } from 'node:zlib';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { applyLocalSettings } from '../local-runtime/local-environment';
-import { LOCAL_S3_CREDENTIALS, startS3Server } from '../local-runtime/s3-server';
+import { applyLocalSettings } from '../local-runtime/stack/local-environment';
+import { LOCAL_S3_CREDENTIALS, startS3Server } from '../local-runtime/stand-ins/s3-server';
 import { jpegImage, pngImage } from '../test/fixtures/images';
 
 /**
@@ -181,7 +181,10 @@ async function main(): Promise<void> {
     const ours = async () => {
       const Items: Array<{ Key: string; Size: number; Etag?: string }> = [];
       for await (const o of listObjects(BUCKET, PREFIX)) Items.push({ Key: o.key, Size: o.size, Etag: o.etag });
-      const inspected = await validateImageBatch({ Items, BatchInput: { bucket: BUCKET, prefix: PREFIX } });
+      const inspected = await validateImageBatch({
+        Items,
+        BatchInput: { bucket: BUCKET, prefix: PREFIX, exampleKeys: [] },
+      });
       return inspected.filter((o) => o.inspection.reasons.length === 0).length;
     };
     const baseline = async () => {

@@ -1,6 +1,6 @@
 import { CreateBucketCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { applyLocalSettings } from '../local-runtime/local-environment';
-import { LOCAL_S3_CREDENTIALS, startS3Server } from '../local-runtime/s3-server';
+import { applyLocalSettings } from '../local-runtime/stack/local-environment';
+import { LOCAL_S3_CREDENTIALS, startS3Server } from '../local-runtime/stand-ins/s3-server';
 import { jpegImage } from '../test/fixtures/images';
 
 /**
@@ -107,9 +107,9 @@ async function main(): Promise<void> {
   try {
     const { s3 } = await import('../functions/kernel/aws/s3-client');
     const { mapConcurrent } = await import('../functions/validation/rules/batch-inspection');
-    const { invokeHandler } = await import('../local-runtime/step-functions-runtime');
-    const { loadStateMachine } = await import('../local-runtime/asl-loader');
-    const { runDistributedMap } = await import('../local-runtime/distributed-map');
+    const { invokeHandler } = await import('../local-runtime/stack/step-functions-runtime');
+    const { loadStateMachine } = await import('../local-runtime/stack/asl-loader');
+    const { runDistributedMap } = await import('../local-runtime/stack/distributed-map');
 
     const uploaded = await upload(s3, mapConcurrent);
     process.stdout.write(

@@ -1,5 +1,6 @@
 import { registerConvert } from './commands/convert';
 import { registerDoctor } from './commands/doctor';
+import { registerExport } from './commands/export';
 import { registerJobs } from './commands/jobs';
 import { registerLabelers } from './commands/labelers';
 import { registerLocal } from './commands/local';
@@ -15,6 +16,7 @@ const program = newProgram();
 registerStart(program);
 registerLocal(program);
 registerConvert(program);
+registerExport(program);
 registerStatus(program);
 registerDoctor(program);
 registerValidateImages(program);

@@ -8,10 +8,10 @@ const { require: tsxRequire } = require('tsx/cjs/api');
 
 // Under jest, TypeScript is already compiled on require; the framework needs tsx for it.
 const load = (path) => (process.env.JEST_WORKER_ID ? require(path) : tsxRequire(path, __filename));
-const { GROUND_TRUTH_REGIONS } = load('../functions/labeling/ground-truth/rules/ground-truth-regions.ts');
-const { CUSTOM_LABELS_REGIONS } = load('../functions/labeling/builtin/rules/builtin-regions.ts');
+const { GROUND_TRUTH_REGIONS } = load('../functions/labeling/ground-truth/contracts/ground-truth-regions.ts');
+const { CUSTOM_LABELS_REGIONS } = load('../functions/labeling/builtin/contracts/builtin-regions.ts');
 
-const BACKENDS = ['builtin', 'ground-truth'];
+const { LABELING_BACKENDS: BACKENDS } = load('../functions/kernel/contracts/step-io.ts');
 
 class GroundTruthRegionCheck {
   constructor(serverless, options) {
@@ -44,6 +44,7 @@ class GroundTruthRegionCheck {
 
   checkRegion() {
     const region = this.options.region ?? this.serverless.service.provider.region;
+    this.checkPortalRateLimit(region);
     if (this.backend() === 'ground-truth') {
       const supported = Object.keys(GROUND_TRUTH_REGIONS);
       if (!supported.includes(region)) {
@@ -60,6 +61,23 @@ class GroundTruthRegionCheck {
           `Deploy to one of: ${CUSTOM_LABELS_REGIONS.join(', ')}.`,
       );
     }
+  }
+
+  // A web ACL for CloudFront is created in us-east-1 only (AWS WAF Developer Guide, "Resources you can protect");
+  // WAF's rate-based rules take 10 to 2,000,000,000 requests per window.
+  checkPortalRateLimit(region) {
+    const limit = this.param('portalRateLimit');
+    if (limit === '') return;
+    if (!/^\d+$/.test(limit) || Number(limit) < 10 || Number(limit) > 2_000_000_000) {
+      this.fail(`portalRateLimit must be a number of requests per 5 minutes from 10 to 2000000000, not "${limit}".`);
+    }
+    if (region !== 'us-east-1') {
+      this.fail(
+        `portalRateLimit creates a CloudFront web ACL, which AWS WAF creates in us-east-1 only; this stack deploys to ${region}. ` +
+          'Create a rate-based web ACL (scope CLOUDFRONT) in us-east-1 and pass --param "portalWebAclArn=<its ARN>" instead.',
+      );
+    }
+    if (this.param('portalWebAclArn') !== '') this.fail('Set portalRateLimit or portalWebAclArn, not both.');
   }
 
   checkWorkteam() {

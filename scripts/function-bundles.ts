@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BuildOptions, build } from 'esbuild';
 import { parse } from 'yaml';
-import { handlerLocations } from '../local-runtime/lambda-registry';
+import { handlerLocations } from '../local-runtime/stack/lambda-registry';
 
 const ROOT = join(__dirname, '..');
 

@@ -1,4 +1,4 @@
-import { applyLocalSettings } from '../local-runtime/local-environment';
+import { applyLocalSettings } from '../local-runtime/stack/local-environment';
 
 // Quiet, deterministic Powertools, dummy credentials, and the local runtime's settings for every test.
 process.env.POWERTOOLS_DEV = 'true';

@@ -9,7 +9,9 @@ import { convertOutputManifest } from '../../functions/conversion/rules/dataset-
 import { readManifestBatches } from '../../functions/conversion/rules/line-reader';
 import { type DatasetLimits, datasetLimits } from '../../functions/conversion/rules/rekognition-rules';
 import { renderReportHtml } from '../../functions/conversion/rules/report-html';
+import { plural } from '../../functions/kernel/rules/plural';
 import { RUN_DEFAULTS } from '../../functions/run/rules/run-plan';
+import { parseRegion } from '../region-name';
 
 export interface ConvertOptions {
   out: string;
@@ -105,7 +107,10 @@ export const convertManifestFile = async (input: string, options: ConvertOptions
       .map(([code, n]) => `${code} ${n}`)
       .join(', ');
     throw new NoDatasetProduced(
-      `no usable line in ${input} (${report.lines} read; ${reasons || 'empty input'}); see ${join(out, 'report.html')}`,
+      [
+        `no usable line in ${input} (${report.lines} read; ${reasons || 'empty input'}); see ${join(out, 'report.html')}`,
+        ...report.warnings.map((w) => `  ${w}`),
+      ].join('\n'),
     );
   }
   if (report.blockers.length > 0) {
@@ -125,13 +130,16 @@ export const convertManifestFile = async (input: string, options: ConvertOptions
 /** A one-screen summary of the conversion. */
 export const formatSummary = (report: DatasetReport, out: string): string => {
   const labels = Object.entries(report.split)
-    .map(([name, c]) => `  ${name}: ${c.train} train / ${c.test} test, ${report.labels[name] ?? 0} boxes`)
+    .map(
+      ([name, c]) =>
+        `  ${name}: ${c.train} train / ${c.test} test, ${plural(report.labels[name] ?? 0, 'box', 'boxes')}`,
+    )
     .join('\n');
   const rejected = Object.entries(report.rejectedByReason)
     .map(([code, n]) => `  ${code}: ${n}`)
     .join('\n');
   return [
-    `${report.lines} lines read, ${report.accepted} images accepted (${report.train} train, ${report.test} test), ${report.boxes} boxes`,
+    `${plural(report.lines, 'line')} read, ${plural(report.accepted, 'image')} accepted (${report.train} train, ${report.test} test), ${plural(report.boxes, 'box', 'boxes')}`,
     `label attribute ${report.labelAttributeName ?? '-'}, images in s3://${report.bucket ?? '-'}/`,
     `labels:\n${labels}`,
     ...(rejected === '' ? [] : [`dropped lines and boxes:\n${rejected}`]),
@@ -177,6 +185,7 @@ export const registerConvert = (program: Command): Command => {
     .option(
       '--region <name>',
       "apply this region's Rekognition dataset limits (default: $AWS_REGION); ap-south-1 and eu-west-2 hold 28,000 train / 7,000 test images, others 250,000 lines per manifest",
+      parseRegion,
     )
     .addHelpText(
       'after',

@@ -7,16 +7,24 @@ import {
   SageMakerClient,
 } from '@aws-sdk/client-sagemaker';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import {
+  CUSTOM_LABELS_REGIONS,
+  isCustomLabelsRegion,
+} from '../../functions/labeling/builtin/contracts/builtin-regions';
 import {
   groundTruthRegionNames,
   isGroundTruthRegion,
-} from '../../functions/labeling/ground-truth/rules/ground-truth-regions';
+} from '../../functions/labeling/ground-truth/contracts/ground-truth-regions';
 import { AWS_SETUP_HELP, type AwsSetup, AwsSetupError, CREDENTIALS_HELP, resolveAwsSetup } from '../aws-setup';
+import { regionOption } from '../region-name';
 
 export interface CheckResult {
   check: string;
+  /** False for a problem, which makes doctor exit 1; true for an ok check or a note. */
   ok: boolean;
+  /** Something to know that is not a problem (e.g. a stack not deployed yet). */
+  note?: boolean;
   detail: string;
   /** How to fix a problem (or, for an ok check, what to do with what it found). */
   fix?: string;
@@ -29,27 +37,60 @@ export interface DoctorClients {
   cloudFormation: CloudFormationClient;
 }
 
+/** The stage parameter `labelingBackend` (serverless.yml): who labels the stack's runs. */
+export const BACKENDS = ['builtin', 'ground-truth'] as const;
+export type Backend = (typeof BACKENDS)[number];
+
 export interface DoctorOptions {
   stage: string;
   region?: string;
+  /** The backend the stack is (or will be) deployed with; `builtin` when not given, as serverless.yml's default. */
+  backend?: Backend;
 }
 
-/** The stack outputs a run needs (infra/storage.yml, infra/alarms.yml). */
+/** The stack outputs a run needs (infra/storage.yml, infra/alarms.yml), and the built-in backend's (infra/builtin-labeling.yml). */
 const REQUIRED_OUTPUTS = ['DataBucketName', 'StateMachineArn', 'LabelingExecutionRoleArn', 'AlarmTopicArn'];
+const BUILTIN_OUTPUTS = ['LabelersUserPoolId', 'LabelingTableName', 'PortalUrl', 'WebBucketName'];
 
 const problem = (check: string, detail: string, fix: string): CheckResult => ({ check, ok: false, detail, fix });
+const note = (check: string, detail: string, fix: string): CheckResult => ({
+  check,
+  ok: true,
+  note: true,
+  detail,
+  fix,
+});
 const nameOf = (error: unknown) => (error instanceof Error ? error.name : 'Error');
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const denied = (error: unknown) => /AccessDenied|NotAuthorized|UnauthorizedOperation/.test(nameOf(error));
 
-const regionCheck = (region: string): CheckResult =>
-  isGroundTruthRegion(region)
-    ? { check: 'region', ok: true, detail: `${region} has Ground Truth's bounding-box functions` }
-    : problem(
-        'region',
-        `${region} has no Ground Truth bounding-box functions, so the stack cannot be packaged there`,
-        `use one of ${groundTruthRegionNames().join(', ')}: --region us-east-1`,
-      );
+/**
+ * Every run ends in a Rekognition Custom Labels dataset, so the region must have Custom Labels;
+ * the Ground Truth backend also needs Ground Truth's bounding-box functions there. ca-central-1
+ * has those but no Custom Labels: a Ground Truth stack packages there, and its dataset step fails.
+ */
+const regionCheck = (region: string, backend: Backend): CheckResult => {
+  if (backend === 'ground-truth' && !isGroundTruthRegion(region)) {
+    return problem(
+      'region',
+      `${region} has no Ground Truth bounding-box functions, so the stack cannot be packaged there`,
+      `use one of ${groundTruthRegionNames().filter(isCustomLabelsRegion).join(', ')}: --region us-east-1`,
+    );
+  }
+  if (!isCustomLabelsRegion(region)) {
+    const gt =
+      backend === 'ground-truth' ? ' (Ground Truth is there: the stack packages, and the dataset step fails)' : '';
+    const choices =
+      backend === 'ground-truth' ? groundTruthRegionNames().filter(isCustomLabelsRegion) : CUSTOM_LABELS_REGIONS;
+    return problem(
+      'region',
+      `${region} has no Rekognition Custom Labels, where every run's dataset goes${gt}`,
+      `use one of ${choices.join(', ')}: --region us-east-1`,
+    );
+  }
+  const what = backend === 'ground-truth' ? "Ground Truth's bounding-box functions and " : '';
+  return { check: 'region', ok: true, detail: `${region} has ${what}Rekognition Custom Labels` };
+};
 
 const credentialsCheck = async ({ sts }: DoctorClients): Promise<CheckResult> => {
   try {
@@ -94,18 +135,24 @@ const workforceCheck = async ({ sageMaker }: DoctorClients, region: string): Pro
   }
 };
 
-const groundTruthCheck = async ({ sageMaker }: DoctorClients): Promise<CheckResult> => {
+const GROUND_TRUTH_CLOSED =
+  'Ground Truth is closed to new customers since 2026: use an account that already has it, or grant your role sagemaker:ListLabelingJobs and sagemaker:CreateLabelingJob';
+
+/** Ground Truth is the `ground-truth` backend's need only: on the built-in backend its absence is a note. */
+const groundTruthCheck = async ({ sageMaker }: DoctorClients, backend: Backend): Promise<CheckResult> => {
   try {
     await sageMaker.send(new ListLabelingJobsCommand({ MaxResults: 1 }));
     return { check: 'ground truth', ok: true, detail: 'this account may use SageMaker Ground Truth labeling jobs' };
   } catch (error) {
-    return problem(
-      'ground truth',
-      `ListLabelingJobs failed (${nameOf(error)}: ${messageOf(error)})`,
-      denied(error)
-        ? 'Ground Truth is closed to new customers since 2026: use an account that already has it, or grant your role sagemaker:ListLabelingJobs and sagemaker:CreateLabelingJob'
-        : 'check the region and try again',
-    );
+    const detail = `ListLabelingJobs failed (${nameOf(error)}: ${messageOf(error)})`;
+    if (backend === 'builtin') {
+      return note(
+        'ground truth',
+        `${detail}: not needed, the built-in backend labels`,
+        'keep batches on the built-in backend (no batch.json "backend": "ground-truth")',
+      );
+    }
+    return problem('ground truth', detail, denied(error) ? GROUND_TRUTH_CLOSED : 'check the region and try again');
   }
 };
 
@@ -124,28 +171,50 @@ const rekognitionCheck = async ({ rekognition }: DoctorClients): Promise<CheckRe
   }
 };
 
-const stackCheck = async ({ cloudFormation }: DoctorClients, stage: string, region: string): Promise<CheckResult> => {
+const deployCommand = (stage: string, region: string, backend: Backend): string =>
+  backend === 'builtin'
+    ? `npx osls deploy --stage ${stage} --region ${region}`
+    : `npx osls deploy --stage ${stage} --region ${region} --param labelingBackend=ground-truth --param "workteamArn=..." (or createWorkforce=true)`;
+
+/** A stage without a stack is not deployed yet (a note); a stack that failed or lacks outputs is a problem. */
+const stackCheck = async (
+  { cloudFormation }: DoctorClients,
+  stage: string,
+  region: string,
+  backend: Backend,
+): Promise<CheckResult> => {
   const name = `labeling-pipeline-${stage}`;
-  const deploy = `npx osls deploy --stage ${stage} --region ${region} --param "workteamArn=..." (or createWorkforce=true)`;
+  const deploy = deployCommand(stage, region, backend);
+  let stack: Awaited<ReturnType<typeof describeStack>>;
   try {
-    const { Stacks = [] } = await cloudFormation.send(new DescribeStacksCommand({ StackName: name }));
-    const stack = Stacks[0];
-    const outputs = Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
-    const missing = REQUIRED_OUTPUTS.filter((key) => !outputs[key]);
-    const status = stack?.StackStatus ?? 'UNKNOWN';
-    if (!/_COMPLETE$/.test(status) || /ROLLBACK|DELETE/.test(status) || missing.length > 0) {
-      return problem(
-        'stack',
-        `stack ${name} is ${status}${missing.length > 0 ? `, missing outputs ${missing.join(', ')}` : ''}`,
-        `deploy it again: ${deploy}`,
-      );
-    }
-    const shown = REQUIRED_OUTPUTS.map((key) => `${key}=${outputs[key]}`).join(', ');
-    return { check: 'stack', ok: true, detail: `${name} ${status}: ${shown}` };
+    stack = await describeStack(cloudFormation, name);
   } catch (error) {
-    return problem('stack', `stack ${name} not found (${messageOf(error)})`, `deploy it: ${deploy}`);
+    if (/does not exist/.test(messageOf(error))) {
+      return note('stack', `stack ${name} is not deployed yet (${messageOf(error)})`, `deploy it: ${deploy}`);
+    }
+    return problem(
+      'stack',
+      `cannot read stack ${name} (${nameOf(error)}: ${messageOf(error)})`,
+      'allow cloudformation:DescribeStacks to your role',
+    );
   }
+  const outputs = Object.fromEntries((stack?.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+  const required = backend === 'builtin' ? [...REQUIRED_OUTPUTS, ...BUILTIN_OUTPUTS] : REQUIRED_OUTPUTS;
+  const missing = required.filter((key) => !outputs[key]);
+  const status = stack?.StackStatus ?? 'UNKNOWN';
+  if (!/_COMPLETE$/.test(status) || /ROLLBACK|DELETE/.test(status) || missing.length > 0) {
+    return problem(
+      'stack',
+      `stack ${name} is ${status}${missing.length > 0 ? `, missing outputs ${missing.join(', ')}` : ''}`,
+      `deploy it again: ${deploy}`,
+    );
+  }
+  const shown = REQUIRED_OUTPUTS.map((key) => `${key}=${outputs[key]}`).join(', ');
+  return { check: 'stack', ok: true, detail: `${name} ${status}: ${shown}` };
 };
+
+const describeStack = async (cloudFormation: CloudFormationClient, StackName: string) =>
+  (await cloudFormation.send(new DescribeStacksCommand({ StackName }))).Stacks?.[0];
 
 /** Every check, in order; those that need AWS are skipped when the region or credentials are missing. */
 export const runDoctor = async (
@@ -154,15 +223,17 @@ export const runDoctor = async (
   clientsFor: (setup: AwsSetup) => DoctorClients,
 ): Promise<CheckResult[]> => {
   if (setup instanceof AwsSetupError) return [problem(setup.setting, setup.detail, setup.fix)];
+  const backend = options.backend ?? 'builtin';
   const clients = clientsFor(setup);
   const credentials = await credentialsCheck(clients);
-  const results = [regionCheck(setup.region), credentials];
+  const results = [regionCheck(setup.region, backend), credentials];
   if (!credentials.ok) return results;
+  // A workforce is what a Ground Truth job is sent to; the built-in backend has its own labelers.
+  if (backend === 'ground-truth') results.push(await workforceCheck(clients, setup.region));
   results.push(
-    await workforceCheck(clients, setup.region),
-    await groundTruthCheck(clients),
+    await groundTruthCheck(clients, backend),
     await rekognitionCheck(clients),
-    await stackCheck(clients, options.stage, setup.region),
+    await stackCheck(clients, options.stage, setup.region, backend),
   );
   return results;
 };
@@ -170,7 +241,7 @@ export const runDoctor = async (
 export const formatChecks = (results: CheckResult[]): string =>
   results
     .map((r) => {
-      const head = `${r.ok ? 'ok     ' : 'problem'}  ${r.check}: ${r.detail}`;
+      const head = `${r.ok ? (r.note ? 'note   ' : 'ok     ') : 'problem'}  ${r.check}: ${r.detail}`;
       return r.fix === undefined ? head : `${head}\n         ${r.ok ? 'next' : 'fix'}: ${r.fix}`;
     })
     .join('\n');
@@ -186,13 +257,18 @@ export const registerDoctor = (program: Command): void => {
   program
     .command('doctor')
     .description(
-      'check this machine and AWS account before deploying: region, credentials, an existing workforce, Ground Truth and Rekognition access, the deployed stack',
+      'check this machine and AWS account before deploying: region, credentials, Rekognition access, the deployed stack; for the Ground Truth backend also an existing workforce and Ground Truth access',
     )
     .option('--stage <stage>', 'the stage whose stack to check', 'dev')
-    .option('--region <region>', 'the AWS region to check (default: AWS_REGION or your profile)')
+    .addOption(
+      new Option('--backend <backend>', 'the labelingBackend the stack is deployed with')
+        .choices(BACKENDS)
+        .default('builtin'),
+    )
+    .addOption(regionOption('the AWS region to check (default: AWS_REGION or your profile)'))
     .addHelpText(
       'after',
-      `\nExits 1 when any check finds a problem; each problem says how to fix it.\n${AWS_SETUP_HELP}`,
+      `\nExits 1 when any check finds a problem; each problem says how to fix it. A note (such as a stack not deployed yet) is not a problem.\n${AWS_SETUP_HELP}`,
     )
     .action(async (options: DoctorOptions) => {
       const setup = await resolveAwsSetup(options.region).catch((error: unknown) => {

@@ -5,6 +5,8 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import type { Command } from 'commander';
 import { READY_DETAIL_TYPE, READY_SOURCE } from '../../functions/labeling/builtin/contracts/ready-event';
 import { JOBS_PK, type JobItem, jobKey, TABLE_INDEXES } from '../../functions/labeling/builtin/contracts/table-items';
+import { AWS_SETUP_HELP, explainAwsError, resolveAwsSetup } from '../aws-setup';
+import { regionOption } from '../region-name';
 import { builtinOutputs } from './labelers';
 
 export interface JobLine {
@@ -85,7 +87,23 @@ export const closeJob = async (
     throw new Error(`EventBridge refused the close request: ${out.Entries?.[0]?.ErrorCode}`);
 };
 
-const documentsClient = () => DynamoDBDocumentClient.from(new DynamoDBClient({}));
+interface StackOptions {
+  stage: string;
+  region?: string;
+}
+
+/** The labeling table's name and the clients, in the region `--region` (or the environment) names. */
+const connect = async (options: StackOptions) => {
+  const setup = await resolveAwsSetup(options.region);
+  const outputs = await builtinOutputs(new CloudFormationClient(setup), options.stage).catch((error: unknown) => {
+    throw explainAwsError(error);
+  });
+  return {
+    table: outputs.tableName(),
+    documents: DynamoDBDocumentClient.from(new DynamoDBClient(setup)),
+    events: new EventBridgeClient(setup),
+  };
+};
 
 export const registerJobs = (program: Command): void => {
   const jobs = program.command('jobs').description("the built-in backend's labeling jobs");
@@ -93,19 +111,22 @@ export const registerJobs = (program: Command): void => {
     .command('list', { isDefault: true })
     .description('open jobs with their progress')
     .option('--stage <stage>', 'stack stage', 'dev')
+    .addOption(regionOption())
     .option('--all', 'include ended jobs')
-    .action(async (options: { stage: string; all?: boolean }) => {
-      const outputs = await builtinOutputs(new CloudFormationClient({}), options.stage);
-      process.stdout.write(`${formatJobs(await listJobs(documentsClient(), outputs.tableName(), options.all))}\n`);
+    .action(async (options: StackOptions & { all?: boolean }) => {
+      const { table, documents } = await connect(options);
+      process.stdout.write(`${formatJobs(await listJobs(documents, table, options.all))}\n`);
     });
   jobs
     .command('close')
     .description('end a job now and finalize what was answered')
     .argument('<job>')
     .option('--stage <stage>', 'stack stage', 'dev')
-    .action(async (jobId: string, options: { stage: string }) => {
-      const outputs = await builtinOutputs(new CloudFormationClient({}), options.stage);
-      await closeJob(documentsClient(), new EventBridgeClient({}), outputs.tableName(), jobId);
+    .addOption(regionOption())
+    .action(async (jobId: string, options: StackOptions) => {
+      const { table, documents, events } = await connect(options);
+      await closeJob(documents, events, table, jobId);
       process.stdout.write(`closing ${jobId}: the run resumes once its output is written\n`);
     });
+  for (const command of jobs.commands) command.addHelpText('after', AWS_SETUP_HELP);
 };

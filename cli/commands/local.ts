@@ -1,8 +1,9 @@
 import { constants as osConstants } from 'node:os';
 import type { Command } from 'commander';
-import { createProgress } from '../../local-runtime/progress';
-import { type LocalRunOptions, type RunReporter, runLocalPipeline } from '../../local-runtime/run-local';
-import { formatRunSummary } from '../../local-runtime/run-summary';
+import { LABELING_BACKENDS, type LabelingBackendName } from '../../functions/kernel/contracts/step-io';
+import { createProgress } from '../../local-runtime/run/progress';
+import { type LocalRunOptions, type RunReporter, runLocalPipeline } from '../../local-runtime/run/run-local';
+import { formatRunSummary } from '../../local-runtime/run/run-summary';
 
 interface LocalCommandOptions {
   seed: number;
@@ -25,9 +26,8 @@ const JOB_OUTCOMES = ['Completed', 'Failed', 'Stopped'] as const;
 type JobOutcome = (typeof JOB_OUTCOMES)[number];
 const isJobOutcome = (value: string): value is JobOutcome => (JOB_OUTCOMES as readonly string[]).includes(value);
 
-const BACKENDS = ['builtin', 'ground-truth'] as const;
-type Backend = (typeof BACKENDS)[number];
-const isBackend = (value: string): value is Backend => (BACKENDS as readonly string[]).includes(value);
+const BACKENDS = LABELING_BACKENDS;
+const isBackend = (value: string): value is LabelingBackendName => (BACKENDS as readonly string[]).includes(value);
 
 /** Options that need another (or exclude one), refused before anything starts. */
 const checkOptions = (opts: LocalCommandOptions): void => {
@@ -51,7 +51,7 @@ const checkOptions = (opts: LocalCommandOptions): void => {
   }
 };
 
-/** Progress lines as they come; counted work as a bar (local-runtime/progress.ts). */
+/** Progress lines as they come; counted work as a bar (local-runtime/run/progress.ts). */
 const consoleReporter = (stream: NodeJS.WriteStream): RunReporter & { end(): void } => {
   const progress = createProgress(stream);
   return {
@@ -89,7 +89,7 @@ const runOptions = (opts: LocalCommandOptions, reporter: RunReporter, signal: Ab
   ...(opts.labels === undefined ? {} : { labels: opts.labels.split(',').map((l) => l.trim()) }),
   ...(opts.out === undefined ? {} : { out: opts.out }),
   ...(opts.jobOutcome === 'Completed' ? {} : { labelingOutcome: opts.jobOutcome as JobOutcome }),
-  labelingBackend: opts.labelingBackend as Backend,
+  labelingBackend: opts.labelingBackend as LabelingBackendName,
   ...(opts.labelers === undefined ? {} : { labelers: opts.labelers }),
   ...(opts.sampleSize === undefined ? {} : { sampleSize: opts.sampleSize }),
   ...(opts.label === undefined ? {} : { person: typeof opts.label === 'string' ? { email: opts.label } : {} }),

@@ -4,6 +4,7 @@ import { parseOrThrow } from '../../functions/kernel/parse';
 import { executionNameForCli } from '../../functions/kernel/rules/run-id';
 import { ExecutionInput } from '../../functions/run/contracts/execution-input';
 import { AWS_SETUP_HELP, explainAwsError, resolveAwsSetup } from '../aws-setup';
+import { regionOption } from '../region-name';
 
 export interface StartOptions {
   bucket: string;
@@ -70,7 +71,7 @@ export const registerStart = (program: Command): void => {
     .option('--train', 'train a model version once the dataset exists')
     .option('--stage <stage>', 'the deployed stage', 'dev')
     .option('--state-machine-arn <arn>', 'the state machine to start (default: found by stage)')
-    .option('--region <region>', 'the AWS region of the stack (default: AWS_REGION or your profile)')
+    .addOption(regionOption())
     .addHelpText('after', AWS_SETUP_HELP)
     .action(async (options: StartOptions) => {
       // A bad input is reported before anything about AWS is needed.

@@ -2,6 +2,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from 
 import type { Command } from 'commander';
 import { readableCause } from '../../functions/run/rules/run-announcement';
 import { AWS_SETUP_HELP, explainAwsError, resolveAwsSetup } from '../aws-setup';
+import { regionOption } from '../region-name';
 
 export interface RunStatus {
   status: string;
@@ -31,6 +32,19 @@ export const runStatus = async (sfn: SFNClient, executionArn: string): Promise<R
   };
 };
 
+/** arn:<partition>:states:<region>:<account>:execution:<state machine>:<name> (express: for an Express one). */
+const EXECUTION_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:(execution|express):[^:\s]+:[^:\s]+$/;
+
+/** Refuses what is not an execution ARN before anything about AWS is needed. */
+export const assertExecutionArn = (value: string): string => {
+  if (!EXECUTION_ARN.test(value)) {
+    throw new Error(
+      `"${value}" is not an execution ARN: pass the one \`start\` printed (arn:aws:states:<region>:<account>:execution:labeling-pipeline-<stage>:<name>)`,
+    );
+  }
+  return value;
+};
+
 /** `arn:aws:states:<region>:<account>:execution:...`: the region the execution lives in, if the ARN has one. */
 export const regionOfArn = (arn: string): string | undefined => {
   const region = arn.split(':')[3];
@@ -54,9 +68,10 @@ export const registerStatus = (program: Command): void => {
     .command('status')
     .description('show where a run is, and why it failed if it did')
     .argument('<executionArn>', 'the ARN printed by `start`')
-    .option('--region <region>', "the AWS region (default: the execution ARN's region)")
+    .addOption(regionOption("the AWS region (default: the execution ARN's region)"))
     .addHelpText('after', AWS_SETUP_HELP)
     .action(async (executionArn: string, options: { region?: string }) => {
+      assertExecutionArn(executionArn);
       const sfn = new SFNClient(await resolveAwsSetup(options.region ?? regionOfArn(executionArn)));
       const status = await runStatus(sfn, executionArn).catch((error: unknown) => {
         throw explainAwsError(error);

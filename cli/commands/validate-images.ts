@@ -3,12 +3,13 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { plural } from '../../functions/kernel/rules/plural';
 import type { ImageReason } from '../../functions/kernel/rules/reason-codes';
 import { inspectBatch, isBatchObject, mapConcurrent } from '../../functions/validation/rules/batch-inspection';
 import { compareKeys, type Fingerprint } from '../../functions/validation/rules/duplicates';
 import type { ImageFormat } from '../../functions/validation/rules/image-header';
 import { buildVerdicts } from '../../functions/validation/rules/validation-report';
-import { type FolderFile, listFolder, printableName, type SkipReason } from '../../local-runtime/local-folder';
+import { type FolderFile, listFolder, printableName, type SkipReason } from '../../local-runtime/run/local-folder';
 
 /** One line of `validate-images --json`: a checked file, or an entry that is not a file to check. */
 export interface ImageRow {
@@ -23,6 +24,10 @@ export interface ImageRow {
   bytes: number;
   /** Reason codes of a rejected file, or the one skip reason of a skipped entry. */
   codes: (ImageReason | SkipReason)[];
+  /** The same reasons with what each found in this file (e.g. "identical to a.jpg (same ETag and size)"). */
+  reasons: { code: ImageReason | SkipReason; message: string }[];
+  /** For a DUPLICATE: the file it is a copy of, which is kept. */
+  duplicateOf?: string;
   /** Present for a symbolic link, FIFO or other entry that was not checked: why. */
   skipped?: string;
 }
@@ -64,13 +69,18 @@ const withContentHashes = async (files: readonly FolderFile[]): Promise<Fingerpr
 /**
  * Applies the pipeline's image checks (the same domain code as ValidateImages) to the files of a
  * local folder, `batch.json` at its root excepted; symbolic links, FIFOs and other entries that
- * are not files to check come back as skipped rows (see local-runtime/local-folder.ts). Throws
+ * are not files to check come back as skipped rows (see local-runtime/run/local-folder.ts). Throws
  * when the folder does not exist.
  */
 export const validateFolder = async (folder: string): Promise<ImageRow[]> => {
   const root = resolve(folder);
   const info = await stat(root).catch(() => undefined);
-  if (!info?.isDirectory()) throw new Error(`folder not found: ${folder}`);
+  if (info === undefined) throw new Error(`folder not found: ${folder}`);
+  if (!info.isDirectory()) {
+    throw new Error(
+      `${folder} is a file, not a folder: pass the folder of images (validate-images checks every image in it)`,
+    );
+  }
   const listing = await listFolder(root);
   const files = listing.files.filter((f) => isBatchObject('', f.name));
   const paths = new Map(files.map((f) => [f.name, f.path]));
@@ -89,6 +99,8 @@ export const validateFolder = async (folder: string): Promise<ImageRow[]> => {
     orientation: v.orientation ?? null,
     bytes: v.bytes,
     codes: v.reasons.map((r) => r.code),
+    reasons: v.reasons.map(({ code, message }) => ({ code, message })),
+    ...(v.duplicateOf === undefined ? {} : { duplicateOf: v.duplicateOf }),
   }));
   const skipped: ImageRow[] = listing.skipped.map((s) => ({
     file: s.name,
@@ -99,6 +111,7 @@ export const validateFolder = async (folder: string): Promise<ImageRow[]> => {
     orientation: null,
     bytes: 0,
     codes: [s.reason],
+    reasons: [{ code: s.reason, message: s.message }],
     skipped: s.message,
   }));
   return [...checked, ...skipped].sort((a, b) => compareKeys(a.file, b.file));
@@ -133,7 +146,7 @@ export const formatTable = (rows: readonly ImageRow[]): string => {
   const skipped = rows.filter((r) => r.skipped !== undefined).length;
   const checked = rows.length - skipped;
   const totals =
-    `${checked} files: ${accepted} accepted, ${checked - accepted} rejected` +
+    `${plural(checked, 'file')}: ${accepted} accepted, ${checked - accepted} rejected` +
     (skipped === 0 ? '' : `; ${skipped} skipped (not regular files in the folder)`);
   return [line(header), ...cells.map(line), '', totals].join('\n');
 };

@@ -3,6 +3,8 @@ import { extname, join, relative, sep } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
+import { AWS_SETUP_HELP, explainAwsError, resolveAwsSetup } from '../aws-setup';
+import { regionOption } from '../region-name';
 
 /** Stack outputs `web publish` reads (infra/builtin-labeling.yml). */
 export const WEB_BUCKET_OUTPUT = 'WebBucketName';
@@ -106,19 +108,23 @@ export const registerWeb = (program: Command): void => {
     .command('publish')
     .description("Build web/ if needed and upload web/dist to the stack's web bucket")
     .option('--stage <stage>', 'the deployed stage', 'dev')
-    .option('--region <region>', 'AWS region (default: your AWS configuration)')
+    .addOption(regionOption('AWS region (default: AWS_REGION or your profile)'))
     .option('--stack <name>', 'stack name (default labeling-pipeline-<stage>)')
+    .addHelpText('after', AWS_SETUP_HELP)
     .action(async (opts: { stage: string; region?: string; stack?: string }) => {
+      // The region and credentials first, as `start` checks them: a missing one is said before building.
+      const clientConfig = await resolveAwsSetup(opts.region);
       const { execFileSync } = await import('node:child_process');
       const root = join(__dirname, '..', '..');
       execFileSync(process.execPath, [join(root, 'scripts', 'build-web.cjs'), '--if-stale'], { stdio: 'inherit' });
-      const clientConfig = opts.region ? { region: opts.region } : {};
       const result = await publishWeb({
         distDir: join(root, 'web', 'dist'),
         stackName: opts.stack ?? `labeling-pipeline-${opts.stage}`,
         cloudFormation: new CloudFormationClient(clientConfig),
         s3: new S3Client(clientConfig),
         log: (line) => process.stdout.write(`${line}\n`),
+      }).catch((error: unknown) => {
+        throw explainAwsError(error);
       });
       process.stdout.write(
         `published ${result.uploaded} files${result.portalUrl ? `; the page: ${result.portalUrl}` : ''}\n`,

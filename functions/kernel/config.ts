@@ -1,3 +1,4 @@
+import { LabelingBackendName } from './contracts/step-io';
 import * as z from './schema';
 
 // The two shapes most settings share: a non-empty string that may be unset, a count with a default.
@@ -27,7 +28,7 @@ const Environment = z.object({
   VALIDATION_MAP_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.positive(), z.maximum(10_000)), 10),
   /** Percentage of failed child batches the map tolerates; their objects are reported NOT_CHECKED. */
   VALIDATION_TOLERATED_FAILURE_PERCENT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(100)), 0),
-  LABELING_BACKEND: z._default(z.enum(['builtin', 'ground-truth']), 'builtin'),
+  LABELING_BACKEND: z._default(LabelingBackendName, 'builtin'),
   LABELING_TABLE: optionalText(),
   ADMIN_GROUP: z._default(z.string().check(z.minLength(1)), 'admins'),
   PRESIGN_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(30), z.maximum(3600)), 300),
@@ -48,7 +49,20 @@ export const SETTING_NAMES = Object.keys(Environment.shape) as SettingName[];
 export const SETTING_DEFAULTS: ReadonlySet<SettingName> = new Set(
   SETTING_NAMES.filter((name) => Environment.shape[name] instanceof z.ZodMiniDefault),
 );
-export type Settings<K extends SettingName> = Readonly<{ [P in K]: NonNullable<Environment[P]> }>;
+/**
+ * Settings whose absence means "there is none" rather than a broken deploy: a function that
+ * declares one starts without it (the report then has no link to a labeling page; Cognito is
+ * reached at its regional endpoint).
+ */
+const MAY_BE_UNSET = [
+  'PORTAL_URL',
+  'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
+] as const satisfies readonly SettingName[];
+type MayBeUnset = (typeof MAY_BE_UNSET)[number];
+const mayBeUnset: ReadonlySet<SettingName> = new Set(MAY_BE_UNSET);
+export type Settings<K extends SettingName> = Readonly<{
+  [P in K]: P extends MayBeUnset ? Environment[P] : NonNullable<Environment[P]>;
+}>;
 
 const parsed = Environment.safeParse(process.env);
 if (!parsed.success) {
@@ -60,10 +74,13 @@ export const config: Readonly<Environment> = Object.freeze(parsed.data);
 
 /**
  * The settings a handler declares, read at its module load (the cold start). Throws naming every
- * declared variable that is missing; settings with a default are never missing.
+ * declared variable that is missing; settings with a default are never missing, nor are those
+ * that may be unset.
  */
 export const loadSettings = <K extends SettingName>(names: readonly K[]): Settings<K> => {
-  const missing = names.filter((name) => config[name] === undefined || config[name] === null);
+  const missing = names.filter(
+    (name) => !mayBeUnset.has(name) && (config[name] === undefined || config[name] === null),
+  );
   if (missing.length > 0) {
     throw new Error(`missing environment variable${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`);
   }

@@ -1,6 +1,6 @@
 import { createSign, generateKeyPairSync, type KeyObject, randomBytes, randomUUID } from 'node:crypto';
-import { type ApiServerOptions, type RunningApiServer, startAwsApiServer } from '../aws-api-server';
-import { LOCAL_USER_POOL_CLIENT_ID, LOCAL_USER_POOL_ID } from '../local-environment';
+import { LOCAL_USER_POOL_CLIENT_ID, LOCAL_USER_POOL_ID } from '../stack/local-environment';
+import { type ApiServerOptions, type RunningApiServer, startAwsApiServer } from './aws-api-server';
 import {
   epochSeconds,
   type JsonObject,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EventRule } from '../event-rules';
+import type { EventRule } from '../stack/event-rules';
 import { type EventPattern, matchesPattern } from './event-patterns';
 import { ACCOUNT_ID, type JsonObject, REGION, ServiceError, type StandInService } from './json-protocol';
 
@@ -37,7 +37,7 @@ export const eventEnvelope = (
 const MAX_ENTRIES = 10;
 
 export interface EventBridgeStandInOptions {
-  /** The rules events are matched against (the stack's, from local-runtime/event-rules.ts). */
+  /** The rules events are matched against (the stack's, from local-runtime/stack/event-rules.ts). */
   rules?: EventRule<EventPattern>[];
   /** Invokes a rule's target with a matched event. */
   deliver?: (target: string, event: DeliveredEvent) => Promise<void>;

@@ -1,5 +1,3 @@
-import { isJsonObject } from '../../functions/conversion/contracts/gt-output-line';
-import { OBJECT_DETECTION_TYPE } from '../../functions/conversion/rules/output-manifest';
 import {
   imageSizeProblem,
   isBoxTooSmall,
@@ -8,6 +6,8 @@ import {
 } from '../../functions/conversion/rules/rekognition-rules';
 import { ManifestReason } from '../../functions/kernel/rules/reason-codes';
 import { parseS3Uri } from '../../functions/kernel/rules/s3-uri';
+import { OBJECT_DETECTION_TYPE } from '../../functions/labeling/contracts/labeling-output/layout';
+import { isJsonObject } from '../../functions/labeling/contracts/labeling-output/read-output-line';
 
 /** What importing a manifest into a Rekognition dataset would report. */
 export interface ManifestValidation {

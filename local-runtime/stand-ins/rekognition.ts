@@ -12,9 +12,19 @@ import {
   type StandInService,
 } from './json-protocol';
 import type { ObjectStore } from './object-store';
+import { applyEntryLines, type DatasetEntries, MAX_CHANGES_BYTES } from './rekognition-entries';
 import { validateRekognitionManifest } from './rekognition-manifest';
 
-type DatasetStatus = 'CREATE_IN_PROGRESS' | 'CREATE_COMPLETE' | 'CREATE_FAILED';
+type DatasetStatus =
+  | 'CREATE_IN_PROGRESS'
+  | 'CREATE_COMPLETE'
+  | 'CREATE_FAILED'
+  | 'UPDATE_IN_PROGRESS'
+  | 'UPDATE_COMPLETE'
+  | 'UPDATE_FAILED';
+
+/** Statuses in which a dataset can be updated or trained on. */
+const READY: readonly DatasetStatus[] = ['CREATE_COMPLETE', 'UPDATE_COMPLETE'];
 type VersionStatus = 'TRAINING_IN_PROGRESS' | 'TRAINING_COMPLETED' | 'TRAINING_FAILED';
 
 interface Dataset {
@@ -26,6 +36,8 @@ interface Dataset {
   statusMessage: string;
   statusMessageCode: 'SUCCESS' | 'SERVICE_ERROR' | 'CLIENT_ERROR';
   stats?: { LabeledEntries: number; TotalEntries: number; TotalLabels: number; ErrorEntries: number };
+  /** The valid lines, by source-ref: what UpdateDatasetEntries adds to or replaces in. */
+  entries: DatasetEntries;
 }
 
 interface Version {
@@ -85,12 +97,10 @@ export class RekognitionStandIn {
       CreateProject: (input) => this.createProject(input),
       DescribeProjects: (input) => this.describeProjects(input),
       CreateDataset: (input) => this.createDataset(input),
-      DescribeDataset: (input) => {
-        const arn = requireString(input, 'DatasetArn');
-        const dataset = [...this.projects.values()].flatMap((p) => p.datasets).find((d) => d.arn === arn);
-        if (!dataset) throw new ServiceError('ResourceNotFoundException', `The dataset ${arn} does not exist`);
-        return { DatasetDescription: describeDataset(dataset) };
-      },
+      DescribeDataset: (input) => ({
+        DatasetDescription: describeDataset(this.datasetByArn(requireString(input, 'DatasetArn'))),
+      }),
+      UpdateDatasetEntries: (input) => this.updateEntries(input),
       CreateProjectVersion: (input) => this.createVersion(input),
       DescribeProjectVersions: (input) => {
         const project = this.projectByArn(requireString(input, 'ProjectArn'));
@@ -107,6 +117,55 @@ export class RekognitionStandIn {
       void action();
     }, ms);
     this.timers.add(timer);
+  }
+
+  private datasetByArn(arn: string): Dataset {
+    const dataset = [...this.projects.values()].flatMap((p) => p.datasets).find((d) => d.arn === arn);
+    if (!dataset) throw new ServiceError('ResourceNotFoundException', `The dataset ${arn} does not exist`);
+    return dataset;
+  }
+
+  /**
+   * UpdateDatasetEntries: returns at once and applies the lines later (UPDATE_IN_PROGRESS, then
+   * UPDATE_COMPLETE or UPDATE_FAILED). A line whose source-ref the dataset has replaces that
+   * entry; others are added; nothing is deleted. `Changes.GroundTruth` (base64 in the JSON
+   * protocol) must be 1 byte to less than 5 MB; a dataset being created or updated is in use.
+   */
+  private updateEntries(input: JsonObject) {
+    const dataset = this.datasetByArn(requireString(input, 'DatasetArn'));
+    const bytes = Buffer.from(requireString(requireObject(input, 'Changes'), 'GroundTruth'), 'base64');
+    if (bytes.length >= MAX_CHANGES_BYTES) {
+      throw new ServiceError(
+        'InvalidParameterException',
+        `Changes.GroundTruth is ${bytes.length} bytes; it must be less than ${MAX_CHANGES_BYTES}`,
+      );
+    }
+    if (!READY.includes(dataset.status)) {
+      throw new ServiceError('ResourceInUseException', `The dataset ${dataset.arn} is ${dataset.status}`);
+    }
+    Object.assign(dataset, { status: 'UPDATE_IN_PROGRESS', statusMessage: 'The dataset is being updated.' });
+    const lines = bytes.toString('utf8').split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    this.later(this.options.datasetMs ?? 400, () => {
+      const change = applyEntryLines(dataset.entries, lines);
+      dataset.updatedAt = new Date();
+      if (!change.ok) {
+        Object.assign(dataset, {
+          status: 'UPDATE_FAILED',
+          statusMessage: change.message,
+          statusMessageCode: 'CLIENT_ERROR',
+        });
+        return;
+      }
+      Object.assign(dataset, {
+        status: 'UPDATE_COMPLETE',
+        statusMessage: 'The dataset was updated successfully.',
+        statusMessageCode: 'SUCCESS',
+        entries: change.entries,
+        stats: change.stats,
+      });
+    });
+    return {};
   }
 
   private projectByArn(arn: string): Project {
@@ -169,6 +228,7 @@ export class RekognitionStandIn {
       status: 'CREATE_IN_PROGRESS',
       statusMessage: 'The dataset is being created.',
       statusMessageCode: 'SUCCESS',
+      entries: new Map(),
     };
     project.datasets.push(dataset);
     this.later(this.options.datasetMs ?? 400, () => this.importManifest(dataset, manifestUri));
@@ -227,6 +287,8 @@ export class RekognitionStandIn {
       fail(`ERROR_NO_VALID_ANNOTATIONS: the manifest ${manifestUri} has no labeled images.`);
       return;
     }
+    const imported = applyEntryLines(new Map(), text.split('\n'));
+    if (imported.ok) dataset.entries = imported.entries;
     Object.assign(dataset, { status: 'CREATE_COMPLETE', statusMessage: 'The dataset was created successfully.' });
   }
 
@@ -239,7 +301,7 @@ export class RekognitionStandIn {
     }
     const train = project.datasets.find((d) => d.type === 'TRAIN');
     const test = project.datasets.find((d) => d.type === 'TEST');
-    if (!train || !test || train.status !== 'CREATE_COMPLETE' || test.status !== 'CREATE_COMPLETE') {
+    if (!train || !test || !READY.includes(train.status) || !READY.includes(test.status)) {
       throw new ServiceError(
         'InvalidParameterException',
         'The project needs a created TRAIN and TEST dataset to train',

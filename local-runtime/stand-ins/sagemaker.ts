@@ -1,6 +1,6 @@
-import { joinKey } from '../../functions/kernel/rules/s3-uri';
-import { replayAnnotations, simulateLabelingJob } from '../ground-truth-simulator';
-import type { TruthImage } from '../sample-batch';
+import { jobOutputPrefix, outputManifestKey } from '../../functions/labeling/contracts/labeling-output/layout';
+import { replayAnnotations, simulateLabelingJob } from '../labelers/ground-truth-simulator';
+import type { TruthImage } from '../sample/sample-batch';
 import { type DeliveredEvent, eventEnvelope } from './eventbridge';
 import {
   ACCOUNT_ID,
@@ -345,7 +345,7 @@ export class SageMakerStandIn {
       return;
     }
     const outputPath = (job.request.OutputConfig as { S3OutputPath: string }).S3OutputPath;
-    const outputUri = joinKey(outputPath, `${job.name.toLowerCase()}/manifests/output/output.manifest`);
+    const outputUri = outputManifestKey(jobOutputPrefix(outputPath, job.name.toLowerCase()));
     try {
       await this.options.store.putText(outputUri, outputLines.map((line) => `${line}\n`).join(''));
     } catch (error) {

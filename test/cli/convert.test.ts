@@ -50,11 +50,14 @@ describe('convert command', () => {
     expect(train.entries + test.entries).toBe(8);
   });
 
-  it('uses the given label attribute, so lines labeled under another name are unusable', async () => {
+  it('uses the given label attribute, so lines labeled under another name are unusable, and names the one the file uses', async () => {
     await expect(convertManifestFile(QUIRKS_MANIFEST, { out: dir, labelAttribute: 'logos' })).rejects.toMatchObject({
       name: 'NoDatasetProduced',
       message: expect.stringContaining('LABEL_ATTRIBUTE_MISMATCH'),
     });
+    await expect(convertManifestFile(QUIRKS_MANIFEST, { out: dir, labelAttribute: 'logos' })).rejects.toThrow(
+      'labeled under "bounding-box", the label attribute this file uses, not the given "logos"',
+    );
     expect(existsSync(join(dir, 'report.json'))).toBe(true);
     expect(existsSync(join(dir, 'train.manifest'))).toBe(false);
   });
@@ -78,6 +81,19 @@ describe('convert command', () => {
     expect(summary).toContain('22 lines read, 9 images accepted');
     expect(summary).toMatch(/acme: \d+ train \/ \d+ test, 5 boxes/);
     expect(summary).toContain('DUPLICATE_IMAGE: 1');
+  });
+
+  it('says "1 box" and "1 line", not "1 boxes"', async () => {
+    const report = await convertManifestFile(QUIRKS_MANIFEST, { out: dir });
+
+    const summary = formatSummary(
+      { ...report, lines: 1, accepted: 1, boxes: 1, labels: { acme: 1 }, split: { acme: { train: 1, test: 0 } } },
+      dir,
+    );
+
+    expect(summary).toContain('1 line read, 1 image accepted');
+    expect(summary).toMatch(/, 1 box\n/);
+    expect(summary).toContain('acme: 1 train / 0 test, 1 box\n');
   });
 
   it('exits 0 and prints the summary when run as a command', () => {
@@ -256,12 +272,27 @@ describe('convert command as its own bundle', () => {
     );
   });
 
+  /** Resolves once `out` exists (checked every 10 ms), or rejects when the command ends first. */
+  const conversionStarted = (out: string, child: ReturnType<typeof spawn>) =>
+    new Promise<void>((resolve, reject) => {
+      const ended = () => reject(new Error('convert ended before it created its output folder'));
+      child.once('exit', ended);
+      const check = () => {
+        if (!existsSync(out)) return void setTimeout(check, 10);
+        child.off('exit', ended);
+        resolve();
+      };
+      check();
+    });
+
   it('passes a SIGTERM sent to the command on to the conversion, and exits 143', async () => {
     const input = join(dir, 'large.manifest');
-    writeFileSync(input, `${[...generateOutputLines({ count: 400_000 })].join('\n')}\n`);
-    const child = spawn(process.execPath, [BIN, 'convert', input, '--out', join(dir, 'large')], { stdio: 'ignore' });
-    // Long enough for the bundle to start converting, far shorter than the conversion.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    writeFileSync(input, `${[...generateOutputLines({ count: 100_000 })].join('\n')}\n`);
+    const out = join(dir, 'large');
+    const child = spawn(process.execPath, [BIN, 'convert', input, '--out', out], { stdio: 'ignore' });
+    // The conversion creates --out once it has checked its input, just before it reads the first
+    // line: from then on the command has spawned the bundle and forwards signals to it.
+    await conversionStarted(out, child);
 
     child.kill('SIGTERM');
     const [code] = (await once(child, 'exit')) as [number | null];

@@ -8,9 +8,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsSetup } from '../../cli/aws-setup';
-import { type DoctorClients, formatChecks, runDoctor } from '../../cli/commands/doctor';
-import { type RunningApiServer, startAwsApiServer } from '../../local-runtime/aws-api-server';
+import { type Backend, type DoctorClients, formatChecks, runDoctor } from '../../cli/commands/doctor';
 import { AccountStandIn } from '../../local-runtime/stand-ins/account';
+import { type RunningApiServer, startAwsApiServer } from '../../local-runtime/stand-ins/aws-api-server';
 import { ServiceError, type StandInService } from '../../local-runtime/stand-ins/json-protocol';
 import { s3ObjectStore } from '../../local-runtime/stand-ins/object-store';
 import { RekognitionStandIn } from '../../local-runtime/stand-ins/rekognition';
@@ -55,7 +55,14 @@ const clientsFor = (setup: AwsSetup): DoctorClients => {
     cloudFormation: new CloudFormationClient(config),
   };
 };
-const doctor = (region = 'us-east-1', stage = 'dev') => runDoctor({ stage }, { region, credentials }, clientsFor);
+const doctor = (region = 'us-east-1', stage = 'dev', backend: Backend = 'ground-truth') =>
+  runDoctor({ stage, backend }, { region, credentials }, clientsFor);
+const BUILTIN_OUTPUTS = {
+  LabelersUserPoolId: 'us-east-1_Labelers',
+  LabelingTableName: 'labeling-pipeline-dev-LabelingTable',
+  PortalUrl: 'https://d1234.cloudfront.net',
+  WebBucketName: 'labeling-pipeline-dev-webbucket',
+};
 
 beforeAll(async () => {
   server = await startAwsApiServer([sageMakerApi, rekognition.service], [account.sts, account.cloudFormation]);
@@ -92,18 +99,72 @@ describe('labeling-pipeline doctor', () => {
     expect(text).toContain(`DataBucketName=${STACK_OUTPUTS.DataBucketName}`);
   });
 
-  it('says how to deploy when the stage has no stack, and that createWorkforce can create the workforce', async () => {
+  it('notes, not fails, a stage not deployed yet, says how to deploy it, and that createWorkforce can create the workforce', async () => {
     const results = await doctor('us-east-1', 'prod');
 
     const byCheck = Object.fromEntries(results.map((r) => [r.check, r]));
     expect(byCheck.workforce).toMatchObject({ ok: true, fix: expect.stringContaining('createWorkforce=true') });
     expect(byCheck.stack).toMatchObject({
+      ok: true,
+      note: true,
+      detail: expect.stringContaining(
+        'labeling-pipeline-prod is not deployed yet (Stack with id labeling-pipeline-prod does not exist)',
+      ),
+      fix: expect.stringContaining(
+        'npx osls deploy --stage prod --region us-east-1 --param labelingBackend=ground-truth',
+      ),
+    });
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(formatChecks(results)).toMatch(/^note +stack: stack labeling-pipeline-prod is not deployed yet/m);
+  });
+
+  it('on the built-in backend, an account without Ground Truth and a working stack has no problem', async () => {
+    deniedGroundTruth = true;
+    account.putStack({
+      name: 'labeling-pipeline-builtin',
+      status: 'UPDATE_COMPLETE',
+      outputs: { ...STACK_OUTPUTS, ...BUILTIN_OUTPUTS },
+    });
+
+    const results = await doctor('eu-west-1', 'builtin', 'builtin');
+
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results.map((r) => r.check)).toEqual(['region', 'credentials', 'ground truth', 'rekognition', 'stack']);
+    expect(results.find((r) => r.check === 'ground truth')).toMatchObject({
+      note: true,
+      detail: expect.stringContaining('not needed, the built-in backend labels'),
+    });
+    expect(results.find((r) => r.check === 'region')?.detail).toBe('eu-west-1 has Rekognition Custom Labels');
+  });
+
+  it("on the built-in backend, names a stack without the backend's outputs, and deploys without Ground Truth parameters", async () => {
+    account.putStack({ name: 'labeling-pipeline-old', status: 'UPDATE_COMPLETE', outputs: STACK_OUTPUTS });
+
+    const stack = (await doctor('us-east-1', 'old', 'builtin')).find((r) => r.check === 'stack');
+
+    expect(stack).toMatchObject({
       ok: false,
       detail: expect.stringContaining(
-        'labeling-pipeline-prod not found (Stack with id labeling-pipeline-prod does not exist)',
+        'missing outputs LabelersUserPoolId, LabelingTableName, PortalUrl, WebBucketName',
       ),
-      fix: expect.stringContaining('npx osls deploy --stage prod --region us-east-1'),
+      fix: 'deploy it again: npx osls deploy --stage old --region us-east-1',
     });
+  });
+
+  it('does not call a region fine where Rekognition Custom Labels does not run, whatever the backend', async () => {
+    const builtin = (await doctor('ca-central-1', 'dev', 'builtin')).find((r) => r.check === 'region');
+    const groundTruth = (await doctor('ca-central-1', 'dev', 'ground-truth')).find((r) => r.check === 'region');
+
+    expect(builtin).toMatchObject({
+      ok: false,
+      detail: "ca-central-1 has no Rekognition Custom Labels, where every run's dataset goes",
+      fix: expect.stringContaining('us-east-1, us-east-2, us-west-2, eu-west-1'),
+    });
+    expect(groundTruth).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining('Ground Truth is there: the stack packages, and the dataset step fails'),
+    });
+    expect(groundTruth?.fix).not.toContain('ca-central-1');
   });
 
   it('names a stack that lacks outputs as a problem', async () => {
@@ -145,25 +206,35 @@ describe('labeling-pipeline doctor', () => {
       AWS_SECRET_ACCESS_KEY: 'local',
     };
     const cli = (...args: string[]) =>
-      new Promise<{ code: number | null; out: string }>((resolve) => {
+      new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
         const child = spawn(process.execPath, [join(__dirname, '..', '..', 'cli', 'bin.cjs'), 'doctor', ...args], {
           env,
         });
         let out = '';
+        let err = '';
         child.stdout.on('data', (chunk: Buffer) => {
           out += chunk.toString();
         });
-        child.on('exit', (code) => resolve({ code, out }));
+        child.stderr.on('data', (chunk: Buffer) => {
+          err += chunk.toString();
+        });
+        child.on('close', (code) => resolve({ code, out, err }));
       });
 
     try {
       const missing = await cli('--stage', 'nowhere', '--region', 'us-east-1');
+      const wrongRegion = await cli('--stage', 'nowhere', '--region', 'ca-central-1');
       const noRegion = await cli('--stage', 'dev');
+      const mars = await cli('--region', 'mars-1');
 
-      expect(missing.code).toBe(1);
+      expect(missing.code).toBe(0);
       expect(missing.out).toMatch(/^ok +credentials: account 123456789012/m);
-      expect(missing.out).toMatch(/^problem +stack: stack labeling-pipeline-nowhere not found/m);
-      expect(missing.out).toContain('fix: deploy it: npx osls deploy --stage nowhere');
+      expect(missing.out).toMatch(/^note +stack: stack labeling-pipeline-nowhere is not deployed yet/m);
+      expect(missing.out).toContain('next: deploy it: npx osls deploy --stage nowhere --region us-east-1\n');
+      expect(wrongRegion.code).toBe(1);
+      expect(wrongRegion.out).toMatch(/^problem +region: ca-central-1 has no Rekognition Custom Labels/m);
+      expect(mars.code).toBe(1);
+      expect(mars.err).toContain('"mars-1" is not an AWS region name');
       expect(noRegion.code).toBe(1);
       expect(noRegion.out).toContain('problem  region: no AWS region is set');
       expect(noRegion.out).toContain('fix: Pass --region <region>');

@@ -3,14 +3,19 @@ import {
   AdminAddUserToGroupCommand,
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  GetGroupCommand,
+  GroupExistsException,
   ListUsersCommand,
+  ResourceNotFoundException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { closeJob, formatJobs, listJobs } from '../../cli/commands/jobs';
 import { addLabeler, builtinOutputs, formatLabelers, listLabelers, removeLabeler } from '../../cli/commands/labelers';
@@ -20,6 +25,30 @@ const cfn = mockClient(CloudFormationClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
 const events = mockClient(EventBridgeClient);
 const POOL = 'us-east-1_Pool';
+
+/**
+ * The pool's groups as Cognito keeps them: GetGroup and AdminAddUserToGroup answer
+ * ResourceNotFoundException ("Group not found.") for a group the pool lacks, CreateGroup
+ * GroupExistsException for one it has. The stack's template creates only `admins`.
+ */
+const poolGroups = (groups = new Set(['admins'])) => {
+  const notFound = () => new ResourceNotFoundException({ message: 'Group not found.', $metadata: {} });
+  cognito.on(GetGroupCommand).callsFake(({ GroupName }: { GroupName: string }) => {
+    if (!groups.has(GroupName)) throw notFound();
+    return { Group: { GroupName, UserPoolId: POOL } };
+  });
+  cognito.on(CreateGroupCommand).callsFake(({ GroupName }: { GroupName: string }) => {
+    if (groups.has(GroupName))
+      throw new GroupExistsException({ message: 'A group with the name already exists.', $metadata: {} });
+    groups.add(GroupName);
+    return { Group: { GroupName, UserPoolId: POOL } };
+  });
+  cognito.on(AdminAddUserToGroupCommand).callsFake(({ GroupName }: { GroupName: string }) => {
+    if (!groups.has(GroupName)) throw notFound();
+    return {};
+  });
+  return groups;
+};
 
 beforeEach(() => {
   cognito.reset();
@@ -55,14 +84,16 @@ describe('stack outputs', () => {
 describe('labelers', () => {
   it('invites by email with a verified address, and adds admins to the admins group', async () => {
     cognito.on(AdminCreateUserCommand).resolves({});
-    cognito.on(AdminAddUserToGroupCommand).resolves({});
+    poolGroups();
 
     await expect(
       addLabeler(new CognitoIdentityProviderClient({}), POOL, 'ana@example.com', { admin: true }),
     ).resolves.toEqual({
       invited: true,
       groups: ['admins'],
+      createdGroups: [],
     });
+    expect(cognito).not.toHaveReceivedCommand(CreateGroupCommand);
     expect(cognito).toHaveReceivedCommandWith(AdminCreateUserCommand, {
       UserPoolId: POOL,
       Username: 'ana@example.com',
@@ -80,17 +111,49 @@ describe('labelers', () => {
 
   it('does not invite someone twice, and refuses what is not an email', async () => {
     cognito.on(AdminCreateUserCommand).rejects(new UsernameExistsException({ message: 'exists', $metadata: {} }));
-    cognito.on(AdminAddUserToGroupCommand).resolves({});
+    poolGroups(new Set(['admins', 'team-a']));
 
     await expect(
       addLabeler(new CognitoIdentityProviderClient({}), POOL, 'bo@example.com', { group: 'team-a' }),
     ).resolves.toEqual({
       invited: false,
       groups: ['team-a'],
+      createdGroups: [],
     });
     await expect(addLabeler(new CognitoIdentityProviderClient({}), POOL, 'not-an-email')).rejects.toThrow(
       'not an email',
     );
+  });
+
+  it("creates a labeler group the pool does not have yet (the README's --group team-a), before inviting", async () => {
+    cognito.on(AdminCreateUserCommand).resolves({});
+    const groups = poolGroups();
+
+    await expect(
+      addLabeler(new CognitoIdentityProviderClient({}), POOL, 'cy@example.com', { group: 'team-a' }),
+    ).resolves.toEqual({ invited: true, groups: ['team-a'], createdGroups: ['team-a'] });
+
+    expect(groups.has('team-a')).toBe(true);
+    expect(cognito).toHaveReceivedCommandWith(CreateGroupCommand, { UserPoolId: POOL, GroupName: 'team-a' });
+    expect(cognito).toHaveReceivedCommandWith(AdminAddUserToGroupCommand, {
+      Username: 'cy@example.com',
+      GroupName: 'team-a',
+    });
+    const calls = cognito.calls().map((call) => call.args[0].constructor.name);
+    expect(calls.indexOf('CreateGroupCommand')).toBeLessThan(calls.indexOf('AdminCreateUserCommand'));
+  });
+
+  it('invites nobody when the group cannot be made, and refuses a name Cognito would not take', async () => {
+    cognito.on(GetGroupCommand).rejects(new ResourceNotFoundException({ message: 'Group not found.', $metadata: {} }));
+    cognito.on(CreateGroupCommand).rejects(Object.assign(new Error('not allowed'), { name: 'AccessDeniedException' }));
+
+    await expect(
+      addLabeler(new CognitoIdentityProviderClient({}), POOL, 'di@example.com', { group: 'team-b' }),
+    ).rejects.toThrow('not allowed');
+    await expect(
+      addLabeler(new CognitoIdentityProviderClient({}), POOL, 'di@example.com', { group: 'team b' }),
+    ).rejects.toThrow('"team b" is not a group name');
+    expect(cognito).not.toHaveReceivedCommand(AdminCreateUserCommand);
   });
 
   it('lists every page of labelers with their groups, and removes one', async () => {
@@ -130,11 +193,31 @@ describe('labelers', () => {
     expect(formatLabelers(labelers)).toBe(
       'ana@example.com  FORCE_CHANGE_PASSWORD  admins\nzed@example.com  CONFIRMED  -',
     );
-    await removeLabeler(new CognitoIdentityProviderClient({}), POOL, 'zed@example.com');
+    cognito.on(AdminGetUserCommand).resolves({ Username: 'u2', UserAttributes: [{ Name: 'sub', Value: 'sub-zed' }] });
+    dynamo.on(PutCommand).resolves({});
+    const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    const now = new Date('2026-12-07T10:00:00.500Z');
+
+    await removeLabeler(
+      new CognitoIdentityProviderClient({}),
+      POOL,
+      'zed@example.com',
+      { documents, tableName: 'T' },
+      now,
+    );
+
+    expect(dynamo).toHaveReceivedCommandWith(PutCommand, {
+      TableName: 'T',
+      Item: { pk: 'REVOKED#sub-zed', sk: 'REVOKED', sub: 'sub-zed', revokedAt: 1796637600, reason: 'removed' },
+    });
     expect(cognito).toHaveReceivedCommandWith(AdminDeleteUserCommand, {
       UserPoolId: POOL,
       Username: 'zed@example.com',
     });
+    // The revocation is written before the user goes, so a failed deletion still ends the sessions.
+    const [revoked] = dynamo.commandCalls(PutCommand);
+    const [deleted] = cognito.commandCalls(AdminDeleteUserCommand);
+    expect(revoked && deleted && revoked.calledBefore(deleted)).toBe(true);
   });
 });
 

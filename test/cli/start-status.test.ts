@@ -145,11 +145,53 @@ describe('cli start and status without AWS set up', () => {
     expect(run.stderr).not.toContain('AWS region');
   });
 
-  it.each(['start', 'status'])('documents --region and the AWS setup in %s --help', (command) => {
-    const run = cli(command, '--help');
+  it('status says an argument is not an execution ARN instead of asking for credentials', () => {
+    const run = cli('status', 'notanarn');
 
-    expect(run.stdout).toContain('--region <region>');
-    expect(run.stdout).toContain('AWS_REGION');
-    expect(run.stdout).toContain('labeling-pipeline doctor');
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('"notanarn" is not an execution ARN');
+    expect(run.stderr).not.toContain('credentials');
   });
+
+  it.each([
+    ['labelers', 'add', 'ana@example.com', '--group', 'team-a'],
+    ['labelers', 'list'],
+    ['jobs', 'close', 'logos-a'],
+    ['web', 'publish'],
+  ])('%s %s takes --region like start: without it the region is missing, with it the credentials', (...args) => {
+    const without = cli(...args);
+    const withRegion = cli(...args, '--region', 'eu-west-1');
+
+    expect(without.status).toBe(1);
+    expect(without.stderr).toContain('no AWS region is set');
+    expect(withRegion.status).toBe(1);
+    expect(withRegion.stderr).toContain('no AWS credentials found');
+  });
+
+  it.each([
+    ['start', '--bucket', 'data-bucket', '--prefix', 'incoming/logos/'],
+    ['status', arn],
+    ['doctor'],
+    ['labelers', 'list'],
+    ['jobs', 'list'],
+    ['web', 'publish'],
+    ['convert', 'output.manifest', '--out', 'out'],
+  ])('%s refuses --region mars-1, naming the shape of a region', (...args) => {
+    const run = cli(...args, '--region', 'mars-1');
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('"mars-1" is not an AWS region name');
+    expect(run.stderr).toContain('us-east-1');
+  });
+
+  it.each(['start', 'status', 'labelers list', 'jobs list', 'web publish'])(
+    'documents --region and the AWS setup in %s --help',
+    (command) => {
+      const run = cli(...command.split(' '), '--help');
+
+      expect(run.stdout).toContain('--region <region>');
+      expect(run.stdout).toContain('AWS_REGION');
+      expect(run.stdout).toContain('labeling-pipeline doctor');
+    },
+  );
 });

@@ -70,7 +70,17 @@ describe('validate-images command', () => {
       orientation: 1,
       bytes: expect.any(Number),
       codes: [],
+      reasons: [],
     });
+    expect(rows.find((r: { file: string }) => r.file === 'sub dir/photo copy.jpg')).toMatchObject({
+      codes: ['DUPLICATE'],
+      reasons: [{ code: 'DUPLICATE', message: 'identical to photo.jpg (same ETag and size)' }],
+      duplicateOf: 'photo.jpg',
+    });
+    expect(rows.find((r: { file: string }) => r.file === 'wide.png').reasons).toEqual([
+      { code: 'TOO_LARGE', message: expect.stringContaining('10000') },
+      { code: 'ASPECT_RATIO', message: expect.any(String) },
+    ]);
   });
 
   it('lists the reason codes and skip reasons in --help', () => {
@@ -92,6 +102,18 @@ describe('validate-images command', () => {
 
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`error: folder not found: ${missing}\n`);
+  });
+
+  it('says a file is a file, not a missing folder', () => {
+    const file = join(folder, 'photo.jpg');
+
+    const run = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin.cjs'), 'validate-images', file], {
+      encoding: 'utf8',
+    });
+
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`${file} is a file, not a folder`);
+    expect(run.stderr).not.toContain('not found');
   });
 
   describe('with hostile files', () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -7,11 +7,11 @@ import { SETTING_DEFAULTS, SETTING_NAMES, type SettingName } from '../../functio
 import { ROUTES } from '../../functions/labeling/builtin/contracts/api';
 import { READY_PATTERN } from '../../functions/labeling/builtin/contracts/ready-event';
 import { TABLE_INDEXES } from '../../functions/labeling/builtin/contracts/table-items';
-import { GROUND_TRUTH_REGIONS } from '../../functions/labeling/ground-truth/rules/ground-truth-regions';
+import { GROUND_TRUTH_REGIONS } from '../../functions/labeling/ground-truth/contracts/ground-truth-regions';
 import { RUN_FAILED, RUN_SUCCEEDED } from '../../functions/run/contracts/pipeline-events';
-import { ASL_PATH } from '../../local-runtime/asl-loader';
-import { pipelineEventRules } from '../../local-runtime/event-rules';
-import { handlerModules } from '../../local-runtime/lambda-registry';
+import { ASL_PATH } from '../../local-runtime/stack/asl-loader';
+import { pipelineEventRules } from '../../local-runtime/stack/event-rules';
+import { handlerModules } from '../../local-runtime/stack/lambda-registry';
 import { bundleFunction, type FunctionBundle } from '../../scripts/function-bundles';
 
 const ROOT = join(__dirname, '..', '..');
@@ -25,6 +25,7 @@ const packageStack = (...args: string[]) =>
 
 let resources: Record<string, Resource>;
 let outputs: Record<string, unknown>;
+let conditions: Record<string, unknown>;
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 const resource = (id: string): Resource => {
   const found = resources[id];
@@ -36,14 +37,28 @@ const statementsOf = (role: Resource): Statement[] =>
     (p) => p.PolicyDocument.Statement,
   );
 const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-/** Every function the functions.yml files declare. */
+/** Every function the functions.yml files declare (a stage's, and a backend's inside it). */
 const declaredFunctions = (): string[] =>
-  readdirSync(join(ROOT, 'functions'))
-    .map((stage) => join(ROOT, 'functions', stage, 'functions.yml'))
-    .filter((file) => existsSync(file))
-    .flatMap((file) => Object.keys(parse(readFileSync(file, 'utf8')) ?? {}));
+  readdirSync(join(ROOT, 'functions'), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('functions.yml'))
+    .flatMap((file) => Object.keys(parse(readFileSync(join(ROOT, 'functions', file), 'utf8')) ?? {}));
 const lambdaIdOf = (fnKey: string) => `${fnKey.charAt(0).toUpperCase()}${fnKey.slice(1)}LambdaFunction`;
 const lambdaOf = (fnKey: string) => resource(lambdaIdOf(fnKey));
+
+/** SSE-S3 (AES256) by default with S3 Bucket Keys, as storage.yml and builtin-labeling.yml configure it. */
+const SSE_S3 = {
+  ServerSideEncryptionConfiguration: [
+    { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true },
+  ],
+};
+/** The TLS-only statement: every S3 action on the bucket and its objects is denied without TLS, to anyone. */
+const denyInsecureTransport = (bucketId: string) => ({
+  Effect: 'Deny',
+  Principal: '*',
+  Action: 's3:*',
+  Resource: [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, { 'Fn::Sub': `\${${bucketId}.Arn}/*` }],
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+});
 
 beforeAll(() => {
   const run = packageStack();
@@ -51,13 +66,14 @@ beforeAll(() => {
   const template = JSON.parse(readFileSync(TEMPLATE, 'utf8'));
   resources = template.Resources;
   outputs = template.Outputs;
+  conditions = template.Conditions;
 }, 180_000);
 
 describe('packaged template', () => {
   it('encrypts the data bucket, blocks public access, enables EventBridge and sets the Ground Truth CORS rule', () => {
     const bucket = resource('DataBucket').Properties;
 
-    expect(bucket.BucketEncryption).toBeDefined();
+    expect(bucket.BucketEncryption).toEqual(SSE_S3);
     expect(bucket.PublicAccessBlockConfiguration).toEqual({
       BlockPublicAcls: true,
       BlockPublicPolicy: true,
@@ -102,9 +118,7 @@ describe('packaged template', () => {
   it('denies every request to the bucket that does not use TLS', () => {
     const policy = resource('DataBucketPolicy').Properties.PolicyDocument as { Statement: Statement[] };
 
-    expect(policy.Statement).toContainEqual(
-      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-    );
+    expect(policy.Statement).toContainEqual(expect.objectContaining(denyInsecureTransport('DataBucket')));
   });
 
   it('packages one Lambda per step, each with its own role', () => {
@@ -338,14 +352,32 @@ describe('packaged template', () => {
     }
   });
 
-  it('gives every event rule target retries and a dead-letter queue', () => {
-    for (const [, rule] of ofType('AWS::Events::Rule').filter(
-      ([, r]) => r.Properties.ScheduleExpression === undefined,
-    )) {
+  it('gives every event rule target, schedules included, retries and a dead-letter queue the queue accepts', () => {
+    const rules = ofType('AWS::Events::Rule');
+    const queuePolicies = ofType('AWS::SQS::QueuePolicy').map(([, p]) => JSON.stringify(p.Properties.PolicyDocument));
+    const dlq = { Arn: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } };
+
+    expect(rules.filter(([, r]) => r.Properties.ScheduleExpression !== undefined).length).toBeGreaterThanOrEqual(2);
+    for (const [id, rule] of rules) {
       for (const target of rule.Properties.Targets as object[]) {
-        expect(target).toMatchObject({ RetryPolicy: expect.any(Object), DeadLetterConfig: expect.any(Object) });
+        expect(target).toMatchObject({ RetryPolicy: expect.any(Object), DeadLetterConfig: dlq });
       }
+      expect(queuePolicies.some((p) => p.includes(JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })))).toBe(true);
     }
+  });
+
+  it('expires built-in jobs hourly from a rule with retries and a DLQ, and dead-letters failed invocations', () => {
+    const [schedule] = ofType('AWS::Events::Rule').filter(([, r]) =>
+      JSON.stringify(r.Properties.Targets).includes('ExpireBuiltinJobsLambdaFunction'),
+    );
+    const invokeConfig = ofType('AWS::Lambda::EventInvokeConfig').find(([, c]) =>
+      JSON.stringify(c.Properties.FunctionName).includes('ExpireBuiltinJobsLambdaFunction'),
+    );
+
+    expect(schedule?.[1].Properties.ScheduleExpression).toBe('rate(1 hour)');
+    expect(invokeConfig?.[1].Properties.DestinationConfig).toEqual({
+      OnFailure: { Destination: { 'Fn::GetAtt': ['EventsDeadLetterQueue', 'Arn'] } },
+    });
   });
 
   it('sweeps the task tokens on the stage-parameter schedule, hourly by default, with only the access it uses', () => {
@@ -400,13 +432,31 @@ describe('packaged template', () => {
   }, 120_000);
 });
 
-/** The one S3 resource the API's signers may read (CloudFormation's own `${...}` syntax, not a template string). */
+/** An object pattern of the data bucket (CloudFormation's own `${...}` syntax, not a template string). */
+const dataObjects = (pattern: string) => JSON.stringify({ 'Fn::Sub': ['$', `{DataBucket.Arn}/${pattern}`].join('') });
+/** The one S3 resource the API's signers may read. */
 const INCOMING_OBJECTS = ['$', '{DataBucket.Arn}/incoming/*'].join('');
+/** What the review routes read besides: a job's output under the run's labeling output, and the dataset report. */
+const REVIEW_READS = [
+  'runs/*/labeling/output/*/manifests/output/output.manifest',
+  'runs/*/labeling/output/*',
+  'runs/*/dataset/report.json',
+  'incoming/*',
+].map(dataObjects);
 
 describe('packaged template: the built-in labeling backend', () => {
   const roleOf = (fnKey: string) => resource(`${fnKey.charAt(0).toUpperCase()}${fnKey.slice(1)}IamRoleLambdaExecution`);
-  const apiFunctions = () =>
-    Object.keys(ROUTES).map((name) => `builtin${name.charAt(0).toUpperCase()}${name.slice(1)}`);
+  /** The function behind each route of `ROUTES`, found through its packaged route's integration. */
+  const apiFunctions = () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    return Object.values(ROUTES).map((route) => {
+      const target = JSON.stringify(routes.find((r) => r.RouteKey === `${route.method} ${route.path}`)?.Target);
+      const integration = /"Ref":"(HttpApiIntegration\w+)"/.exec(target)?.[1] ?? `no integration for ${route.path}`;
+      const uri = resource(integration).Properties.IntegrationUri as { 'Fn::GetAtt': string[] };
+      const lambdaId = uri['Fn::GetAtt'][0] as string;
+      return lambdaId.replace(/LambdaFunction$/, '').replace(/^./, (c) => c.toLowerCase());
+    });
+  };
 
   it('packages with the built-in backend by default, needing no workteam', () => {
     const prepare = lambdaOf('prepareRun').Properties.Environment as { Variables: Record<string, unknown> };
@@ -469,18 +519,129 @@ describe('packaged template: the built-in labeling backend', () => {
     });
   });
 
-  it('lets the API functions touch only their table, and presign only reads of incoming/', () => {
-    for (const fnKey of apiFunctions()) {
+  /** What an S3 statement of an API function grants: the API's signers read incoming/, review reads a job's output too. */
+  const s3VerdictOf = (review: boolean, action: string, resource: unknown): string => {
+    const text = JSON.stringify(resource);
+    const resources = (Array.isArray(resource) ? resource : [resource]).map((r) => JSON.stringify(r));
+    if (action === 's3:GetObject' && review)
+      return resources.every((r) => REVIEW_READS.includes(r)) ? 'a review read' : text;
+    if (action === 's3:GetObject') return text === JSON.stringify({ 'Fn::Sub': INCOMING_OBJECTS }) ? 'incoming' : text;
+    const bucket = JSON.stringify({ 'Fn::GetAtt': ['DataBucket', 'Arn'] });
+    return action === 's3:ListBucket' && review && text === bucket ? 'the bucket' : `${action} on ${text}`;
+  };
+  /** Why a statement's action is allowed for an API function, or what it grants that it should not. */
+  const verdictOf = (fnKey: string, action: string, resource: unknown): string => {
+    const text = JSON.stringify(resource);
+    if (action.startsWith('dynamodb:')) return text.includes('LabelingTable') ? 'its table' : text;
+    if (action === 'events:PutEvents') return 'events';
+    if (action.startsWith('s3:')) return s3VerdictOf(fnKey.startsWith('review'), action, resource);
+    return `${action} on ${text}`;
+  };
+  const ALLOWED = ['its table', 'events', 'incoming', 'a review read', 'the bucket'];
+
+  it('lets the API functions touch only their table, presign only reads of incoming/, and review read only a job output and its report', () => {
+    const functions = apiFunctions();
+    expect(functions).toEqual(expect.arrayContaining(['builtinClaimTask', 'reviewJob', 'reviewImage']));
+    for (const fnKey of functions) {
       const statements = statementsOf(roleOf(fnKey)).filter((s) => !actions(s)[0]?.startsWith('logs:'));
       for (const statement of statements) {
-        const text = JSON.stringify(statement.Resource);
         for (const action of actions(statement)) {
-          if (action.startsWith('dynamodb:')) expect(text).toContain('LabelingTable');
-          else if (action === 's3:GetObject') expect(text).toBe(JSON.stringify({ 'Fn::Sub': INCOMING_OBJECTS }));
-          else expect({ fnKey, action }).toEqual({ fnKey, action: 'events:PutEvents' });
+          const verdict = verdictOf(fnKey, action, statement.Resource);
+          expect({ fnKey, action, allowed: ALLOWED.includes(verdict) || verdict }).toEqual({
+            fnKey,
+            action,
+            allowed: true,
+          });
         }
       }
     }
+    // reviewJob never reads worker responses: only the output manifest of a job's output.
+    const jobReads = statementsOf(roleOf('reviewJob')).filter((s) => actions(s).includes('s3:GetObject'));
+    expect(JSON.stringify(jobReads)).not.toContain('labeling/output/*"');
+  });
+
+  it('lets only the sign-out route write, and only revocation records (partition keys REVOKED#...)', () => {
+    const writers = apiFunctions().filter((fnKey) =>
+      statementsOf(roleOf(fnKey)).some((s) => actions(s).includes('dynamodb:PutItem')),
+    );
+    const put = statementsOf(roleOf('builtinSignOut')).find((s) => actions(s).includes('dynamodb:PutItem'));
+
+    expect(writers).toEqual(['builtinSignOut']);
+    expect(put?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['REVOKED#*'] } });
+    for (const fnKey of apiFunctions().filter((k) => !['builtinConfig', 'builtinOpenapi'].includes(k))) {
+      const reads = statementsOf(roleOf(fnKey)).some(
+        (s) => actions(s).includes('dynamodb:GetItem') && JSON.stringify(s.Resource).includes('LabelingTable'),
+      );
+      expect({ fnKey, readsRevocations: reads }).toEqual({ fnKey, readsRevocations: true });
+    }
+  });
+
+  it('logs every API request as JSON to a log group with retention', () => {
+    const stage = resource('HttpApiStage').Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    const group = resource('HttpApiLogGroup').Properties;
+
+    expect(stage.DestinationArn).toEqual({ 'Fn::GetAtt': ['HttpApiLogGroup', 'Arn'] });
+    expect(group.RetentionInDays).toBe(30);
+    expect(Object.keys(JSON.parse(stage.Format))).toEqual(
+      expect.arrayContaining(['requestId', 'ip', 'routeKey', 'status', 'sub', 'integrationError']),
+    );
+  });
+
+  it('reserves concurrency for every API function from a stage parameter (20 each by default), for no other', () => {
+    const api = new Set([...apiFunctions(), 'reviewJob', 'reviewImage'].map(lambdaIdOf));
+    const reserved = ofType('AWS::Lambda::Function')
+      .filter(([, fn]) => fn.Properties.ReservedConcurrentExecutions !== undefined)
+      .map(([id]) => id);
+
+    expect(reserved.sort()).toEqual([...api].sort());
+    expect(lambdaOf('builtinClaimTask').Properties.ReservedConcurrentExecutions).toEqual({
+      'Fn::If': ['ApiConcurrencyReserved', '20', { Ref: 'AWS::NoValue' }],
+    });
+    expect(conditions.ApiConcurrencyReserved).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['20', 'none'] }] });
+  });
+
+  it('puts an optional rate-based AWS WAF rule on CloudFront, off by default', () => {
+    const acl = resource('PortalWebAcl');
+    const distribution = resource('PortalDistribution').Properties.DistributionConfig as { WebACLId: unknown };
+
+    expect(acl.Condition).toBe('PortalRateLimited');
+    expect(conditions.PortalRateLimited).toEqual({ 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    expect(acl.Properties).toMatchObject({
+      Scope: 'CLOUDFRONT',
+      DefaultAction: { Allow: {} },
+      Rules: [
+        {
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: { AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+        },
+      ],
+    });
+    expect(distribution.WebACLId).toEqual({
+      'Fn::If': [
+        'PortalRateLimited',
+        { 'Fn::GetAtt': ['PortalWebAcl', 'Arn'] },
+        { 'Fn::If': ['PortalWebAclGiven', '', { Ref: 'AWS::NoValue' }] },
+      ],
+    });
+  });
+
+  it('refuses a WAF rate limit outside us-east-1, where CloudFront web ACLs cannot be made, and a limit WAF refuses', () => {
+    const elsewhere = packageStack('--region', 'eu-west-1', '--param', 'portalRateLimit=1000');
+    const tooLow = packageStack('--param', 'portalRateLimit=5');
+
+    expect(elsewhere.status).not.toBe(0);
+    expect(`${elsewhere.stdout}${elsewhere.stderr}`).toContain('AWS WAF creates in us-east-1 only');
+    expect(tooLow.status).not.toBe(0);
+    expect(`${tooLow.stdout}${tooLow.stderr}`).toContain('portalRateLimit must be a number');
+  }, 120_000);
+
+  it('keeps the execute-api endpoint on: CloudFront reaches the API through it (docs/decisions.md)', () => {
+    const distribution = resource('PortalDistribution').Properties.DistributionConfig as {
+      Origins: { Id: string; DomainName: unknown }[];
+    };
+
+    expect(resource('HttpApi').Properties.DisableExecuteApiEndpoint).toBe(false);
+    expect(JSON.stringify(distribution.Origins.find((o) => o.Id === 'api')?.DomainName)).toContain('.execute-api.');
   });
 
   it('routes the ready event to finalization by the constant pattern, with retries and a DLQ', () => {
@@ -493,7 +654,8 @@ describe('packaged template: the built-in labeling backend', () => {
 
   it('serves the portal from a private, encrypted, TLS-only bucket through CloudFront with OAC and security headers', () => {
     const bucket = resource('WebBucket').Properties;
-    const policy = JSON.stringify(resource('WebBucketPolicy').Properties.PolicyDocument);
+    const statements = (resource('WebBucketPolicy').Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    const policy = JSON.stringify(statements);
     const distribution = resource('PortalDistribution').Properties.DistributionConfig as {
       Origins: { Id: string; OriginAccessControlId?: unknown }[];
       DefaultCacheBehavior: { ViewerProtocolPolicy: string; ResponseHeadersPolicyId: unknown };
@@ -503,7 +665,8 @@ describe('packaged template: the built-in labeling backend', () => {
       SecurityHeadersConfig: Record<string, unknown>;
     };
 
-    expect(bucket.BucketEncryption).toBeDefined();
+    expect(bucket.BucketEncryption).toEqual(SSE_S3);
+    expect(statements).toContainEqual(expect.objectContaining(denyInsecureTransport('WebBucket')));
     expect(bucket.PublicAccessBlockConfiguration).toMatchObject({
       BlockPublicPolicy: true,
       RestrictPublicBuckets: true,

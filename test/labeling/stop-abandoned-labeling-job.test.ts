@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import {
   DescribeLabelingJobCommand,
   type DescribeLabelingJobCommandOutput,
@@ -8,6 +10,7 @@ import {
   StopLabelingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deriveRunId } from '../../functions/kernel/rules/run-id';
 import { handler, stopAbandonedLabelingJob } from '../../functions/labeling/stop-abandoned-labeling-job/handler';
@@ -15,10 +18,17 @@ import { fakeContext } from '../fake-context';
 
 const sageMaker = mockClient(SageMakerClient);
 const dynamo = mockClient(DynamoDBDocumentClient);
+const s3 = mockClient(S3Client);
 
 const aborted = JSON.parse(readFileSync(join(__dirname, '../../events/execution-aborted.json'), 'utf8'));
 const JOB = deriveRunId(aborted.detail.name);
 const withStatus = (status: string) => ({ ...aborted, detail: { ...aborted.detail, status } });
+const JOB_FILE = { Bucket: 'labeling-pipeline-local-data', Key: `runs/${JOB}/labeling/job.json` };
+/** The run's labeling/job.json, as the named backend's start writes it (only `backend` matters here). */
+const jobFile = (backend: string) =>
+  s3.on(GetObjectCommand, JOB_FILE).callsFake(() => ({
+    Body: sdkStreamMixin(Readable.from([Buffer.from(JSON.stringify({ backend, jobName: JOB, runId: JOB }))])),
+  }));
 const job = (status: DescribeLabelingJobCommandOutput['LabelingJobStatus'], runTag = JOB) =>
   sageMaker.on(DescribeLabelingJobCommand, { LabelingJobName: JOB }).resolves({
     LabelingJobName: JOB,
@@ -30,12 +40,16 @@ describe('stop-abandoned-labeling-job', () => {
   beforeEach(() => {
     sageMaker.reset();
     dynamo.reset();
+    s3.reset();
     dynamo.on(GetCommand).resolves({});
+    jobFile('ground-truth');
   });
 
-  describe('with the built-in backend (a job item of that name)', () => {
+  describe('with the built-in backend (job.json says builtin)', () => {
     const item = (status: string, runId = JOB) =>
       dynamo.on(GetCommand).resolves({ Item: { pk: `JOB#${JOB}`, sk: 'JOB', jobId: JOB, runId, status } });
+
+    beforeEach(() => jobFile('builtin'));
 
     it('stops an open job and never asks SageMaker', async () => {
       item('open');
@@ -65,6 +79,34 @@ describe('stop-abandoned-labeling-job', () => {
       });
       expect(dynamo).not.toHaveReceivedCommand(UpdateCommand);
     });
+  });
+
+  it("reads the backend from the run's labeling/job.json", async () => {
+    job('InProgress');
+
+    await stopAbandonedLabelingJob(aborted);
+
+    expect(s3).toHaveReceivedCommandWith(GetObjectCommand, JOB_FILE);
+    expect(sageMaker).toHaveReceivedCommandWith(StopLabelingJobCommand, { LabelingJobName: JOB });
+    expect(dynamo).not.toHaveReceivedAnyCommand();
+  });
+
+  it('asks no backend when the run wrote no labeling/job.json (it ended before labeling)', async () => {
+    s3.on(GetObjectCommand, JOB_FILE).rejects(
+      new NoSuchKey({ message: 'The specified key does not exist.', $metadata: {} }),
+    );
+    job('InProgress');
+
+    await expect(stopAbandonedLabelingJob(withStatus('FAILED'))).resolves.toEqual({ action: 'no-job', jobName: JOB });
+    expect(sageMaker).not.toHaveReceivedAnyCommand();
+    expect(dynamo).not.toHaveReceivedAnyCommand();
+  });
+
+  it('fails the invocation on a job.json that names no known backend, so the event is retried and parked', async () => {
+    jobFile('mechanical-turk');
+
+    await expect(stopAbandonedLabelingJob(aborted)).rejects.toThrow(/backend/);
+    expect(sageMaker).not.toHaveReceivedAnyCommand();
   });
 
   it('derives the job from the execution name', () => {

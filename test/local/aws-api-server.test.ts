@@ -26,13 +26,13 @@ import {
   StartExecutionCommand,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import { type RunningApiServer, startAwsApiServer } from '../../local-runtime/aws-api-server';
+import { StepFunctionsRuntime } from '../../local-runtime/stack/step-functions-runtime';
+import { type RunningApiServer, startAwsApiServer } from '../../local-runtime/stand-ins/aws-api-server';
 import { type DeliveredEvent, EventBridgeStandIn } from '../../local-runtime/stand-ins/eventbridge';
 import type { ObjectStore } from '../../local-runtime/stand-ins/object-store';
 import { RekognitionStandIn } from '../../local-runtime/stand-ins/rekognition';
 import { SageMakerStandIn } from '../../local-runtime/stand-ins/sagemaker';
 import { stepFunctionsService } from '../../local-runtime/stand-ins/step-functions';
-import { StepFunctionsRuntime } from '../../local-runtime/step-functions-runtime';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:stand-in-test';
 

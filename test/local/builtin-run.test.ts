@@ -1,4 +1,4 @@
-import { builtinWorkers } from '../../local-runtime/builtin-run';
+import { builtinWorkers } from '../../local-runtime/run/builtin-run';
 
 describe('workers per image of a local built-in run', () => {
   it('keeps what was asked when no person labels', () => {

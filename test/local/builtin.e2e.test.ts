@@ -2,18 +2,19 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBDocumentClient, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { removeLabeler } from '../../cli/commands/labelers';
 import type { ClaimResponse } from '../../functions/labeling/builtin/contracts/api';
-import type { JobReadyInfo } from '../../local-runtime/builtin-run';
+import { apiClient, drawAnswer, keyOfImageUrl, signIn } from '../../local-runtime/labelers/simulated-labelers';
+import type { JobReadyInfo } from '../../local-runtime/run/builtin-run';
 import {
   type LocalEnvironment,
   type LocalRunOptions,
   runLocalPipeline,
   startLocalEnvironment,
-} from '../../local-runtime/run-local';
-import { generateSampleBatch } from '../../local-runtime/sample-batch';
-import { apiClient, drawAnswer, keyOfImageUrl, signIn } from '../../local-runtime/simulated-labelers';
+} from '../../local-runtime/run/run-local';
+import { generateSampleBatch } from '../../local-runtime/sample/sample-batch';
 
 // The built-in backend end to end: the real handlers behind the local HTTP API, dynalite, the
 // Cognito stand-in, and simulated labelers signing in and answering through the API.
@@ -104,6 +105,9 @@ describe('local pipeline, end to end, on the built-in backend', () => {
     expect(readdirSync(responses)).toHaveLength(accepted);
     expect(result.labeling).toMatchObject({ answers: accepted * 2, leaseLost: 0, closedByAdmin: false });
     expect(existsSync(join(result.outDir, 'dataset', 'report.json'))).toBe(true);
+    // The report links to the job's review page on the portal this run really served.
+    const html = await readFile(join(result.outDir, 'dataset', 'report.html'), 'utf8');
+    expect(html).toContain(`<a href="${environment.endpoints.portal}/#/jobs/${job.jobName}/review">Review every image`);
   });
 
   it('gives every image to exactly workersPerObject distinct labelers under concurrency, with no lease left', async () => {
@@ -203,5 +207,71 @@ describe('local pipeline, end to end, on the built-in backend', () => {
     cognito.destroy();
     const me = await api.expect<{ email: string; admin: boolean }>('GET', '/api/me', [200]);
     expect(me.body).toMatchObject({ email: 'e2e-reader@example.com', admin: false });
+  });
+});
+
+describe('sessions on the built-in backend, end to end', () => {
+  /** Signs a fresh labeler in through the Cognito stand-in: their API client, the raw tokens, and who they are. */
+  const newLabeler = async (email: string) => {
+    const person = environment.cognito.createUser({ email });
+    const cognito = cognitoClient();
+    const out = await cognito.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: environment.cognito.clientId,
+        AuthParameters: { USERNAME: person.email, PASSWORD: person.password },
+      }),
+    );
+    cognito.destroy();
+    const tokens = out.AuthenticationResult ?? {};
+    return { person, tokens, api: apiClient(environment.endpoints.portal, tokens.IdToken ?? '') };
+  };
+  /** Resolves once the clock has moved past the second `at` (seconds): a sign-in then comes after a revocation. */
+  const pastSecond = async (at: number) => {
+    while (Math.floor(Date.now() / 1000) <= at) await new Promise((r) => setImmediate(r));
+  };
+
+  it('refuses the access token: the API takes the ID token it documents', async () => {
+    const { tokens } = await newLabeler('e2e-access@example.com');
+
+    const withAccess = await apiClient(environment.endpoints.portal, tokens.AccessToken ?? '').call<{
+      error?: { code: string };
+    }>('GET', '/api/me');
+
+    expect(withAccess.status).toBe(401);
+    expect(withAccess.body.error?.code).toBe('ID_TOKEN_REQUIRED');
+  });
+
+  it("ends a labeler's access at once when they sign out, until they sign in again", async () => {
+    const { person, api } = await newLabeler('e2e-signout@example.com');
+    expect((await api.call('GET', '/api/me')).status).toBe(200);
+
+    const out = await api.expect<{ signedOutAt: string }>('POST', '/api/sign-out', [200]);
+    const after = await api.call<{ error?: { code: string } }>('GET', '/api/jobs');
+
+    expect(after.status).toBe(401);
+    expect(after.body.error?.code).toBe('SESSION_REVOKED');
+    await pastSecond(Math.floor(Date.parse(out.body.signedOutAt) / 1000));
+    const cognito = cognitoClient();
+    const again = apiClient(environment.endpoints.portal, await signIn(cognito, environment.cognito.clientId, person));
+    cognito.destroy();
+    expect((await again.call('GET', '/api/me')).status).toBe(200);
+  });
+
+  it("ends a removed labeler's access at once: `labelers remove` revokes before it deletes", async () => {
+    const { api } = await newLabeler('e2e-removed@example.com');
+    expect((await api.call('GET', '/api/me')).status).toBe(200);
+    const cognito = cognitoClient();
+    const documents = DynamoDBDocumentClient.from(environment.builtin.dynamodb.client);
+
+    await removeLabeler(cognito, environment.cognito.userPoolId, 'e2e-removed@example.com', {
+      documents,
+      tableName: environment.builtin.tableName,
+    });
+    cognito.destroy();
+
+    const after = await api.call<{ error?: { code: string } }>('GET', '/api/me');
+    expect(after.status).toBe(401);
+    expect(after.body.error?.code).toBe('SESSION_REVOKED');
   });
 });

@@ -8,7 +8,7 @@ import {
   type LocalDynamoDb,
   startDynamoDb,
   tableDefinitionsFrom,
-} from '../../local-runtime/dynamodb-local';
+} from '../../local-runtime/stand-ins/dynamodb-local';
 
 const INFRA = `
 Resources:

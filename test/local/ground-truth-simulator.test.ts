@@ -5,8 +5,8 @@ import {
   type LabelingSimulationOptions,
   replayAnnotations,
   simulateLabelingJob,
-} from '../../local-runtime/ground-truth-simulator';
-import { generateSampleBatch, type TruthImage } from '../../local-runtime/sample-batch';
+} from '../../local-runtime/labelers/ground-truth-simulator';
+import { generateSampleBatch, type TruthImage } from '../../local-runtime/sample/sample-batch';
 
 type Json = Record<string, unknown>;
 

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalEnvironment, runLocalPipeline, startLocalEnvironment } from '../../local-runtime/run-local';
-import { generateSampleBatch } from '../../local-runtime/sample-batch';
+import { type LocalEnvironment, runLocalPipeline, startLocalEnvironment } from '../../local-runtime/run/run-local';
+import { generateSampleBatch } from '../../local-runtime/sample/sample-batch';
 import { hostileImages } from '../fixtures/hostile-images';
 import { jpegImage } from '../fixtures/images';
 

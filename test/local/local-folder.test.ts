@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { listFolder, printableName } from '../../local-runtime/local-folder';
+import { listFolder, printableName } from '../../local-runtime/run/local-folder';
 
 describe('local-folder', () => {
   let root: string;

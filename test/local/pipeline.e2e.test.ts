@@ -9,8 +9,8 @@ import {
   type LocalRunOptions,
   runLocalPipeline,
   startLocalEnvironment,
-} from '../../local-runtime/run-local';
-import { generateSampleBatch } from '../../local-runtime/sample-batch';
+} from '../../local-runtime/run/run-local';
+import { generateSampleBatch } from '../../local-runtime/sample/sample-batch';
 
 // The whole pipeline in process: local S3 server, the AWS API stand-ins, the real ASL and handlers.
 jest.setTimeout(120_000);
@@ -122,10 +122,49 @@ describe('local pipeline, end to end, on the Ground Truth backend', () => {
     expect(result.events.filter((e) => e['detail-type'] === 'Labeling Pipeline Succeeded')).toHaveLength(1);
   });
 
-  it('reconciles with DescribeLabelingJob when the completion event is lost and the wait times out', async () => {
-    const result = await run('e2e-lost-event', { loseLabelingEvent: true, callbackTimeoutSeconds: 3 });
+  it("never labels the batch's example images: skipped in validation.json, absent from the manifests", async () => {
+    const example = generateSampleBatch({ seed: 2 }).files.find((f) => f.name.endsWith('.png'));
+    if (example === undefined) throw new Error('the sample has no PNG');
+    const prefix = 'incoming/e2e-examples/';
+
+    const result = await run('e2e-examples', {
+      seed: 1,
+      batchJson: { examples: [{ key: `${prefix}how-to.png`, kind: 'good', caption: 'a tight box' }] },
+      extraFiles: [
+        { ...example, name: 'how-to.png' },
+        { ...example, name: 'examples/good.png' },
+      ],
+    });
 
     expect(result.status).toBe('SUCCEEDED');
+    const validation = JSON.parse(await readFile(join(result.outDir, 'validation.json'), 'utf8'));
+    expect(validation.totals).toMatchObject({ skipped: 2, byReason: { EXAMPLE_IMAGE: 2 } });
+    expect(validation.totals.rejected).toBe(sample.expectedRejections.length);
+    const manifests = await Promise.all(
+      ['labeling/input.manifest', 'dataset/train.manifest', 'dataset/test.manifest'].map((f) =>
+        readFile(join(result.outDir, f), 'utf8'),
+      ),
+    );
+    for (const manifest of manifests) {
+      expect(manifest).not.toContain('how-to.png');
+      expect(manifest).not.toContain(`${prefix}examples/`);
+    }
+  });
+
+  it('reconciles with DescribeLabelingJob when the completion event is lost and the wait times out', async () => {
+    const lines: string[] = [];
+    const reporter = { line: (message: string) => lines.push(message), progress: () => undefined };
+
+    const result = await run('e2e-lost-event', { loseLabelingEvent: true, callbackTimeoutSeconds: 3, reporter });
+
+    expect(result.status).toBe('SUCCEEDED');
+    // The wait timed out into ReconcileLabelingJob, and no state-change event resumed the run.
+    expect(lines).toContain('▸ ReconcileLabelingJob');
+    expect(
+      environment.deliveries.filter(
+        (e) => e.source === 'aws.sagemaker' && e.resources.some((r) => r.endsWith(`/${result.runId}`)),
+      ),
+    ).toEqual([]);
     expect(result.counts.labeled).toBeGreaterThan(0);
     expect((result.counts.train ?? 0) + (result.counts.test ?? 0)).toBeGreaterThan(0);
   });

@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { claimStrings, httpApiRoutes, type RunningPortal, startPortalServer } from '../../local-runtime/portal-server';
+import {
+  claimStrings,
+  httpApiRoutes,
+  MAX_BODY_BYTES,
+  type RunningPortal,
+  startPortalServer,
+} from '../../local-runtime/stack/portal-server';
 import { CognitoStandIn, type RunningCognito, startCognito } from '../../local-runtime/stand-ins/cognito';
 
 // biome-ignore lint/suspicious/noExplicitAny: the echoed event is read field by field.
@@ -170,6 +176,37 @@ describe('local portal server', () => {
     expect(event.pathParameters).toEqual({ jobId: 'run-1', taskId: '000003' });
     const created = await fetch(`${portal.endpoint}/api/things`, { method: 'POST', body: 'x' });
     expect(created.status).toBe(201);
+  });
+
+  it('answers 413, as API Gateway does, for a body over the HTTP API payload limit, without invoking the route', async () => {
+    const calls: string[] = [];
+    const counting = await startPortalServer({
+      routes: httpApiRoutes(functions),
+      invoke: async (key, event) => {
+        calls.push(key);
+        return echo(key, event);
+      },
+      authorizer: { issuer: cognito.standIn.issuer, audience: [cognito.standIn.clientId], jwks: cognito.standIn.jwks },
+      webRoot,
+    });
+
+    const tooLarge = await fetch(`${counting.endpoint}/api/things`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(MAX_BODY_BYTES + 1, 0x20),
+    });
+    const atLimit = await fetch(`${counting.endpoint}/api/things`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(MAX_BODY_BYTES, 0x20),
+    });
+    await counting.stop();
+
+    expect(MAX_BODY_BYTES).toBe(10 * 1024 * 1024);
+    expect(tooLarge.status).toBe(413);
+    expect(await tooLarge.json()).toEqual({ message: 'Request Entity Too Large' });
+    expect(atLimit.status).toBe(201);
+    expect(calls).toEqual(['createThing']);
   });
 
   it('refuses missing, forged, expired and foreign-audience tokens with 401', async () => {

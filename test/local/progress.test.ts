@@ -1,4 +1,4 @@
-import { createProgress, renderBar } from '../../local-runtime/progress';
+import { createProgress, renderBar } from '../../local-runtime/run/progress';
 
 function fakeStream(isTTY: boolean) {
   const chunks: string[] = [];

@@ -1,8 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LocalRunResult } from '../../local-runtime/run-local';
-import { formatRunSummary } from '../../local-runtime/run-summary';
+import type { LocalRunResult } from '../../local-runtime/run/run-local';
+import { formatRunSummary } from '../../local-runtime/run/run-summary';
+import { describeStateExit } from '../../local-runtime/stack/local-stack';
 
 let dir: string;
 
@@ -54,5 +55,30 @@ describe('run summary', () => {
     expect(text).toContain('labeling job: 30 images labeled (by workers 30, automated 0)');
     expect(text).toContain('dataset: 26 images (human-labeled 26, machine-labeled 0), 47 boxes · train 22 / test 4');
     expect(text).not.toMatch(/labeled 30 \(human 30/);
+  });
+
+  it('says "1 box", "1 line", "1 label" for counts of one', async () => {
+    const report = join(dir, 'one.json');
+    await writeFile(report, JSON.stringify({ lines: 1, accepted: 1, rejectedLines: 0, boxes: 1, droppedBoxes: 1 }));
+    const one = result(report);
+
+    const text = (
+      await formatRunSummary({ ...one, counts: { ...one.counts, objects: 1, datasetImages: 1, boxes: 1 } })
+    ).join('\n');
+
+    expect(text).toContain('validated 1 object:');
+    expect(text).toContain('dataset: 1 image (human-labeled');
+    expect(text).toContain(', 1 box · train');
+    expect(text).toContain('1 line read, 1 kept, 0 dropped; 1 box (), 1 box dropped');
+    expect(
+      describeStateExit('PostProcess', {
+        dataset: { accepted: 1, boxes: 1, labels: 1, train: 1, test: 0, rejected: 1 },
+      }),
+    ).toBe('dataset: 1 image, 1 box, 1 label; train 1, test 0; 1 line dropped');
+    expect(
+      describeStateExit('PostProcess', {
+        dataset: { accepted: 2, boxes: 3, labels: 2, train: 1, test: 1, rejected: 0 },
+      }),
+    ).toBe('dataset: 2 images, 3 boxes, 2 labels; train 1, test 1; 0 lines dropped');
   });
 });

@@ -19,7 +19,7 @@ import {
   type RunningS3Server,
   removeStaleS3Folders,
   startS3Server,
-} from '../../local-runtime/s3-server';
+} from '../../local-runtime/stand-ins/s3-server';
 
 const BUCKET = 'local-test-bucket';
 
@@ -264,7 +264,7 @@ describe('startS3Server lifecycle', () => {
   });
 
   it('shuts the server down when the process that started it dies', async () => {
-    const modulePath = resolve(__dirname, '../../local-runtime/s3-server.ts');
+    const modulePath = resolve(__dirname, '../../local-runtime/stand-ins/s3-server.ts');
     const script = `require(${JSON.stringify(modulePath)}).startS3Server().then((s) => console.log(s.endpoint)); setInterval(() => {}, 1000);`;
     const parent = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
     const endpoint = await new Promise<string>((resolveEndpoint, reject) => {

@@ -5,7 +5,7 @@ import { ImageReason } from '../../functions/kernel/rules/reason-codes';
 import { findDuplicates } from '../../functions/validation/rules/duplicates';
 import { parseImageHeader } from '../../functions/validation/rules/image-header';
 import { inspectImage } from '../../functions/validation/rules/image-rules';
-import { generateSampleBatch, type SampleBatch } from '../../local-runtime/sample-batch';
+import { generateSampleBatch, type SampleBatch } from '../../local-runtime/sample/sample-batch';
 
 function bodyOf(batch: SampleBatch, name: string): Uint8Array {
   const file = batch.files.find((candidate) => candidate.name === name);

@@ -1,6 +1,6 @@
 import { AnswerBody } from '../../functions/labeling/builtin/contracts/api';
-import { generateSampleBatch } from '../../local-runtime/sample-batch';
-import { drawAnswer, keyOfImageUrl, truthFromOutputManifest } from '../../local-runtime/simulated-labelers';
+import { drawAnswer, keyOfImageUrl, truthFromOutputManifest } from '../../local-runtime/labelers/simulated-labelers';
+import { generateSampleBatch } from '../../local-runtime/sample/sample-batch';
 
 describe('simulated labelers', () => {
   const sample = generateSampleBatch({ seed: 2 });

@@ -17,7 +17,7 @@ import { claimTask } from '../../functions/labeling/builtin/aws/claims';
 import { getJob } from '../../functions/labeling/builtin/aws/table';
 import { handler as finalize } from '../../functions/labeling/builtin/finalize-job/handler';
 import type { Caller } from '../../functions/labeling/builtin/rules/caller';
-import type { LocalDynamoDb } from '../../local-runtime/dynamodb-local';
+import type { LocalDynamoDb } from '../../local-runtime/stand-ins/dynamodb-local';
 import { fakeContext } from '../fake-context';
 import { startTable } from '../labeling/builtin/table-fixture';
 import { runStateMachine } from './harness';
@@ -110,7 +110,7 @@ const labelEverything = async (subs: string[]) => {
     for (;;) {
       const job = await getJob(RUN_ID);
       if (!job) throw new Error('no job');
-      const claimed = await claimTask(job, labeler(sub), new Date());
+      const claimed = await claimTask(job, labeler(sub), new Date(), 300);
       if (!claimed.task) break;
       await answerTask(job, labeler(sub), claimed.task.taskId, { boxes: [box], nothingToLabel: false }, new Date());
     }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import * as errors from '../../functions/kernel/errors';
 import { PIPELINE_ERROR_NAMES } from '../../functions/kernel/errors';
-import { ASL_PATH } from '../../local-runtime/asl-loader';
+import { ASL_PATH } from '../../local-runtime/stack/asl-loader';
 
 type State = {
   Type: string;

@@ -1,9 +1,9 @@
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { loadStateMachine } from '../../local-runtime/asl-loader';
-import { importHandler } from '../../local-runtime/lambda-registry';
-import { LOCAL_STATE_MACHINE_ARN } from '../../local-runtime/local-environment';
-import { type ExecutionEvent, StepFunctionsRuntime } from '../../local-runtime/step-functions-runtime';
+import { loadStateMachine } from '../../local-runtime/stack/asl-loader';
+import { importHandler } from '../../local-runtime/stack/lambda-registry';
+import { LOCAL_STATE_MACHINE_ARN } from '../../local-runtime/stack/local-environment';
+import { type ExecutionEvent, StepFunctionsRuntime } from '../../local-runtime/stack/step-functions-runtime';
 import { fakeContext } from '../fake-context';
 
 type StateHandler = (stateInput: unknown) => Promise<unknown>;

@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
 import scheduledEvent from '../../events/scheduled-sweep.json';
-import { handler as labelingJobEvents } from '../../functions/labeling/labeling-job-events/handler';
+import { handler as labelingJobEvents } from '../../functions/labeling/ground-truth/labeling-job-events/handler';
 import { handler as sweepTaskTokens } from '../../functions/labeling/sweep-task-tokens/handler';
 import { fakeContext } from '../fake-context';
 import { runStateMachine } from './harness';

@@ -33,6 +33,7 @@ export const validationStates = (counts: Partial<ValidationSummary> = {}) => ({
   PlanValidation: async () => ({
     objects: counts.total ?? 4,
     listPrefix: PIPELINE_INPUT.prefix,
+    exampleKeys: [],
     batches: 1,
     itemsPerBatch: 250,
     maxConcurrency: 10,

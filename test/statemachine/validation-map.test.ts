@@ -4,7 +4,7 @@ import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } fr
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ValidationReport } from '../../functions/validation/contracts/validation-report';
-import { importHandler } from '../../local-runtime/lambda-registry';
+import { importHandler } from '../../local-runtime/stack/lambda-registry';
 import { fakeContext } from '../fake-context';
 import { jpegImage } from '../fixtures/images';
 import { runStateMachine } from './harness';

@@ -7,7 +7,13 @@ import type { ListedItem } from '../../functions/validation/contracts/map-result
 import { planValidation } from '../../functions/validation/plan-validation/handler';
 import { validateImageBatch } from '../../functions/validation/validate-image-batch/handler';
 
-type Run = { runId: string; bucket: string; prefix: string; runPrefix: string };
+type Run = {
+  runId: string;
+  bucket: string;
+  prefix: string;
+  runPrefix: string;
+  examples?: { key: string; kind: 'good' | 'bad'; caption: string }[];
+};
 /** The test's S3 mock (aws-sdk-client-mock), which serves every S3Client. */
 type S3Mock = { resetHistory(): unknown };
 const stepFunctionsS3 = new S3Client({ region: 'us-east-1' });
@@ -46,7 +52,12 @@ export const distributedValidation =
     const outputs: unknown[][] = [];
     for (let i = 0; i < items.length; i += plan.itemsPerBatch) {
       const Items = items.slice(i, i + plan.itemsPerBatch);
-      outputs.unshift(await validateImageBatch({ Items, BatchInput: { bucket: run.bucket, prefix: run.prefix } }));
+      outputs.unshift(
+        await validateImageBatch({
+          Items,
+          BatchInput: { bucket: run.bucket, prefix: run.prefix, exampleKeys: plan.exampleKeys },
+        }),
+      );
     }
     const reportKey = runFileKey(run.runPrefix, 'validationReport');
     const { runId, bucket, prefix } = run;

@@ -66,6 +66,7 @@ describe('validation map steps', () => {
     expect(plan).toEqual({
       objects: 150_000,
       listPrefix: PREFIX,
+      exampleKeys: [],
       batches: 601,
       itemsPerBatch: 250,
       maxConcurrency: 10,
@@ -87,7 +88,7 @@ describe('validation map steps', () => {
         { Key: `${PREFIX}sub/`, Size: 0, Etag: '"c"' },
         { Key: `${PREFIX}tiny.png`, Size: pngImage(16, 16).length, Etag: '"d"' },
       ],
-      BatchInput: { bucket: BUCKET, prefix: PREFIX },
+      BatchInput: { bucket: BUCKET, prefix: PREFIX, exampleKeys: [] },
     });
 
     expect(out.map((o) => [o.key.slice(PREFIX.length), o.inspection.reasons.map((r) => r.code)])).toEqual([
@@ -102,7 +103,7 @@ describe('validation map steps', () => {
         { Key: `${PREFIX}m.jpg`, Size: 1000, Etag: '"em"' },
         { Key: `${PREFIX}n.jpg`, Size: 1000, Etag: '"en"' },
       ],
-      BatchInput: { bucket: BUCKET, prefix: PREFIX },
+      BatchInput: { bucket: BUCKET, prefix: PREFIX, exampleKeys: [] },
     };
     serveObjects({
       [`${RESULTS}manifest.json`]: JSON.stringify({

@@ -15,7 +15,7 @@ import { ValidationReport } from '../../functions/validation/contracts/validatio
 import { handler } from '../../functions/validation/plan-validation/handler';
 import { fakeContext } from '../fake-context';
 import { hostileImages } from '../fixtures/hostile-images';
-import { jpegFrameOffset, jpegImage, pngImage } from '../fixtures/images';
+import { jpegFrameOffset, jpegImage, motionPhoto, pngImage, samsungTrailer } from '../fixtures/images';
 import { distributedValidation } from './distributed-validation';
 
 const s3 = mockClient(S3Client);
@@ -237,6 +237,53 @@ describe('validate-images handler', () => {
 
     expect(summary).toMatchObject({ total: 0, accepted: 0, rejected: 0, byReason: {} });
     expect(writtenReport().report.images).toEqual([]);
+  });
+
+  it("lists the batch's example images as skipped with EXAMPLE_IMAGE, without reading them", async () => {
+    serve({
+      [`${PREFIX}batch.json`]: Buffer.from('{}'),
+      [`${PREFIX}logo.jpg`]: jpegImage(320, 240),
+      [`${PREFIX}examples/good.png`]: pngImage(200, 200),
+      [`${PREFIX}examples/nested/bad.jpg`]: jpegImage(200, 200, { seed: 2 }),
+      [`${PREFIX}how-to.png`]: pngImage(300, 300),
+    });
+    const examples = [{ key: `${PREFIX}how-to.png`, kind: 'good' as const, caption: 'a whole logo' }];
+
+    const summary = await validateImages({ run: { ...run, examples } });
+
+    expect(summary).toMatchObject({ total: 4, accepted: 1, rejected: 0, skipped: 3, byReason: { EXAMPLE_IMAGE: 3 } });
+    const { report } = writtenReport();
+    expect(report.totals).toMatchObject({ accepted: 1, rejected: 0, skipped: 3 });
+    expect(report.images.map((i) => [i.key.slice(PREFIX.length), i.verdict, i.reasons.map((r) => r.code)])).toEqual([
+      ['examples/good.png', 'skipped', ['EXAMPLE_IMAGE']],
+      ['examples/nested/bad.jpg', 'skipped', ['EXAMPLE_IMAGE']],
+      ['how-to.png', 'skipped', ['EXAMPLE_IMAGE']],
+      ['logo.jpg', 'accepted', []],
+    ]);
+    const read = s3.commandCalls(GetObjectCommand).map((c) => c.args[0].input.Key);
+    expect(read).toEqual([`${PREFIX}logo.jpg`]);
+  });
+
+  it('accepts phone photos with appended data and names the trailer in validation.json', async () => {
+    const video = motionPhoto(jpegImage(320, 240), { videoBytes: 200_000 });
+    const samsung = samsungTrailer(jpegImage(320, 240, { seed: 3 }), [
+      { name: 'Image_UTC_Data', data: Buffer.from('1') },
+    ]);
+    serve({
+      [`${PREFIX}motion.jpg`]: video,
+      [`${PREFIX}samsung.jpg`]: samsung,
+      [`${PREFIX}cut.jpg`]: video.subarray(0, 100_000),
+    });
+
+    const summary = await validateImages({ run });
+
+    expect(summary).toMatchObject({ accepted: 2, rejected: 1, byReason: { TRUNCATED_IMAGE: 1 } });
+    const { report } = writtenReport();
+    expect(report.images.map((i) => [i.key.slice(PREFIX.length), i.verdict, i.trailer])).toEqual([
+      ['cut.jpg', 'rejected', undefined],
+      ['motion.jpg', 'accepted', 'motion-photo'],
+      ['samsung.jpg', 'accepted', 'samsung-trailer'],
+    ]);
   });
 
   it('fails the wrapped handler with InvalidInput when the run context is missing', async () => {

@@ -4,10 +4,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page, Request } from 'playwright-core';
-import type { JobReadyInfo } from '../../local-runtime/builtin-run';
-import type { LocalEnvironment } from '../../local-runtime/local-stack';
-import { createRaster, drawLogo, encodePngImage, paintBackground } from '../../local-runtime/logo-drawing';
-import { type LocalRunResult, runLocalPipeline, startLocalEnvironment } from '../../local-runtime/run-local';
+import type { JobReadyInfo } from '../../local-runtime/run/builtin-run';
+import { type LocalRunResult, runLocalPipeline, startLocalEnvironment } from '../../local-runtime/run/run-local';
+import { createRaster, drawLogo, encodePngImage, paintBackground } from '../../local-runtime/sample/logo-drawing';
+import type { LocalEnvironment } from '../../local-runtime/stack/local-stack';
 import { type Browser, buildPageIfStale, launchBrowser, seriousViolations } from './browser';
 
 /**

@@ -41,6 +41,8 @@ const header = (ctx: AppContext, route: Route): HTMLElement =>
           type: 'button',
           class: 'link',
           onclick: async () => {
+            // The API first, while the token still counts; offline, the local session goes all the same.
+            await ctx.api.signOut().catch(() => undefined);
             await ctx.auth.signOut();
             location.hash = '#/signin';
           },

@@ -1,5 +1,4 @@
 import { putJson, putText, readJsonIfExists } from '../../kernel/aws/s3-objects';
-import { config } from '../../kernel/config';
 import { InvalidInput } from '../../kernel/errors';
 import { logger } from '../../kernel/observability';
 import { type RunFile, runFileKey } from '../../kernel/rules/run-files';
@@ -17,8 +16,11 @@ const JobDecisions = z.record(z.string(), z.unknown());
 
 type DatasetFile = Extract<RunFile, 'trainManifest' | 'testManifest' | 'datasetReport' | 'datasetReportHtml'>;
 
-/** Where one run's dataset files live: `<runPrefix>/dataset/<name>` in the run's bucket. */
-export const datasetFiles = (bucket: string, runPrefix: string) => {
+/**
+ * Where one run's dataset files live: `<runPrefix>/dataset/<name>` in the run's bucket. With the
+ * labeling page's URL, the HTML report of a built-in job links to its review page.
+ */
+export const datasetFiles = (bucket: string, runPrefix: string, links: { portalUrl?: string } = {}) => {
   const key = (file: DatasetFile) => runFileKey(runPrefix, file);
   return {
     uri: (file: DatasetFile) => toS3Uri({ bucket, key: key(file) }),
@@ -29,12 +31,7 @@ export const datasetFiles = (bucket: string, runPrefix: string) => {
     }),
     writeReport: async (report: DatasetReport): Promise<void> => {
       await putJson(bucket, key('datasetReport'), report);
-      await putText(
-        bucket,
-        key('datasetReportHtml'),
-        renderReportHtml(report, { portalUrl: config.PORTAL_URL }),
-        'text/html; charset=utf-8',
-      );
+      await putText(bucket, key('datasetReportHtml'), renderReportHtml(report, links), 'text/html; charset=utf-8');
     },
   };
 };

@@ -20,7 +20,10 @@ export const LabelSplitCounts = z.object({ train: z.int(), test: z.int() });
  * from Ground Truth output to a Rekognition dataset kept, dropped and why.
  */
 export const LabelerFigures = z.object({
+  /** The labeler's id (Cognito sub). */
   worker: z.string(),
+  /** The labeler's e-mail, when the job's worker responses carry it (the built-in backend's do). */
+  email: z.optional(z.string()),
   images: z.int(),
   medianSeconds: z.number(),
   agreement: z.number(),
@@ -70,7 +73,7 @@ export const DatasetReport = z.object({
   /** The labeling job decisions file (`runs/<runId>/labeling/job.json`), when present. */
   labelingJob: z.optional(z.record(z.string(), z.unknown())),
   /**
-   * Per labeler, from the job's worker responses (annotations/worker-response): images answered,
+   * Per labeler, from the job's worker responses: images answered,
    * median seconds per image, and mean agreement with the consolidated boxes (Dice, 0-1).
    * Absent when the job left no worker responses.
    */

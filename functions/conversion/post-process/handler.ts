@@ -4,17 +4,24 @@ import { loadSettings } from '../../kernel/config';
 import { type DatasetSummary, LabelingResult, RunContext } from '../../kernel/contracts/step-io';
 import { DatasetCreationFailed, InvalidInput, NoUsableLabels } from '../../kernel/errors';
 import { logger, metrics, pipelineStep } from '../../kernel/observability';
+import { runFileKey } from '../../kernel/rules/run-files';
 import { parseS3Uri } from '../../kernel/rules/s3-uri';
 import * as z from '../../kernel/schema';
 import { datasetFiles, readJobDecisions } from '../aws/dataset-files';
+import { runExportTarget, s3ExportSource } from '../aws/export-target';
+import { readLabelerFigures } from '../aws/labeler-answers';
 import { createFileSpool } from '../aws/spool-file';
-import { readLabelerFigures } from '../aws/worker-responses';
+import type { DatasetReport } from '../contracts/dataset-report';
 import { convertOutputManifest } from '../rules/dataset-conversion';
+import { exportDataset } from '../rules/export-dataset';
 import { readManifestBatches } from '../rules/line-reader';
 import { datasetLimits } from '../rules/rekognition-rules';
 
-/** The environment variables this function reads: the region, for Rekognition's dataset limits there. */
-export const SETTINGS = ['AWS_REGION'] as const;
+/**
+ * The environment variables this function reads: the region, for Rekognition's dataset limits
+ * there, and the labeling page's URL, for the report's link to a built-in job's review page.
+ */
+export const SETTINGS = ['AWS_REGION', 'PORTAL_URL'] as const;
 const settings = loadSettings(SETTINGS);
 
 export const PostProcessInput = z.object({
@@ -26,6 +33,7 @@ export const PostProcessInput = z.object({
     labelAttributeName: true,
     testFraction: true,
     minConfidence: true,
+    exports: true,
   }),
   labeling: z.pick(LabelingResult, { jobName: true, outputManifestS3Uri: true, labelCounters: true }),
 });
@@ -39,16 +47,47 @@ const sourceOf = (uri: string) => {
   }
 };
 
+/** Per-image objects put at once: an export of 250,000 images is that many PUTs. */
+const EXPORT_WRITE_CONCURRENCY = 64;
+
+/**
+ * Writes the label formats the run asked for (batch.json `"exports"`) from the manifests just
+ * written, each to `<runPrefix>dataset/<format>/`; returns each one's folder.
+ */
+const writeExports = async (run: PostProcessInput['run']): Promise<Pick<DatasetSummary, 'exports'>> => {
+  if (run.exports === undefined || run.exports.length === 0) return {};
+  const sources = [
+    s3ExportSource(run.bucket, runFileKey(run.runPrefix, 'trainManifest'), 'train'),
+    s3ExportSource(run.bucket, runFileKey(run.runPrefix, 'testManifest'), 'val'),
+  ];
+  const folders: Record<string, string> = {};
+  for (const format of run.exports) {
+    const { target, uri } = runExportTarget(run.bucket, run.runPrefix, format);
+    const tally = await exportDataset(format, sources, target, {
+      generatedAt: new Date().toISOString(),
+      labels: run.labels,
+      labelAttributeName: run.labelAttributeName,
+      writeConcurrency: EXPORT_WRITE_CONCURRENCY,
+    });
+    const { images, rejectedTotal, rejectedByReason } = tally;
+    if (rejectedTotal > 0) logger.warn('export left lines out', { format, rejectedByReason });
+    logger.info('dataset exported', { format, images, uri });
+    folders[format] = uri;
+  }
+  return { exports: folders };
+};
+
 /**
  * Streams the job's output manifest into `runs/<runId>/dataset/{train,test}.manifest` and the
  * report, with the same conversion as `labeling-pipeline convert`: the run's label attribute and
  * bucket, and Rekognition's limits for this region. A dataset Rekognition would refuse (over a
  * limit, or with an empty test set) gets its report but no manifest, and fails the run with
- * DatasetCreationFailed, the error CreateDataset would end it with.
+ * DatasetCreationFailed, the error CreateDataset would end it with. Exports come last, from the
+ * written manifests, so they hold exactly the dataset's images.
  */
 export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<DatasetSummary> => {
   const source = sourceOf(labeling.outputManifestS3Uri);
-  const files = datasetFiles(run.bucket, run.runPrefix);
+  const files = datasetFiles(run.bucket, run.runPrefix, settings.PORTAL_URL ? { portalUrl: settings.PORTAL_URL } : {});
   const labelingJob = await readJobDecisions(run.bucket, run.runPrefix);
   const body = await openStream(source.bucket, source.key);
   let opened = false;
@@ -95,19 +134,22 @@ export const postProcess = async ({ run, labeling }: PostProcessInput): Promise<
       { reportUri: files.uri('datasetReport'), blockers: report.blockers },
     );
   }
-  return {
-    trainManifestUri: files.uri('trainManifest'),
-    testManifestUri: files.uri('testManifest'),
-    reportUri: files.uri('datasetReport'),
-    reportHtmlUri: files.uri('datasetReportHtml'),
-    lines,
-    accepted,
-    rejected: rejectedLines,
-    boxes,
-    labels: Object.keys(report.labels).length,
-    train,
-    test,
-  };
+  return { ...summaryOf(report, files), ...(await writeExports(run)) };
 };
+
+/** What later states need of the conversion: counts and the files' URIs. */
+const summaryOf = (report: DatasetReport, files: ReturnType<typeof datasetFiles>): DatasetSummary => ({
+  trainManifestUri: files.uri('trainManifest'),
+  testManifestUri: files.uri('testManifest'),
+  reportUri: files.uri('datasetReport'),
+  reportHtmlUri: files.uri('datasetReportHtml'),
+  lines: report.lines,
+  accepted: report.accepted,
+  rejected: report.rejectedLines,
+  boxes: report.boxes,
+  labels: Object.keys(report.labels).length,
+  train: report.train,
+  test: report.test,
+});
 
 export const handler = pipelineStep(PostProcessInput, postProcess);

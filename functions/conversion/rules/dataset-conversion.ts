@@ -246,13 +246,16 @@ const firstPass = async (
   return state;
 };
 
+/** The label attribute most labeled lines of the file use. */
+const usedAttribute = (state: PassOneState): string | undefined =>
+  majority(new Map([...state.identities].map(([a, b]) => [a, [...b.values()].reduce((x, y) => x + y, 0)])));
+
 /**
  * The label attribute and bucket of the dataset: the given ones, else those of most labeled
  * lines (the bucket among lines of that attribute), so one stray line cannot decide for the file.
  */
 const decideIdentity = (state: PassOneState, options: ConversionOptions): { attribute?: string; bucket?: string } => {
-  const perAttribute = new Map([...state.identities].map(([a, b]) => [a, [...b.values()].reduce((x, y) => x + y, 0)]));
-  const attribute = options.labelAttributeName ?? majority(perAttribute) ?? state.attribute;
+  const attribute = options.labelAttributeName ?? usedAttribute(state) ?? state.attribute;
   const buckets = attribute === undefined ? undefined : state.identities.get(attribute);
   const bucket = options.expectedBucket ?? (buckets === undefined ? undefined : majority(buckets)) ?? state.bucket;
   return { attribute, bucket };
@@ -323,13 +326,26 @@ export const convertOutputManifest = async (
     plan,
     state.registry,
   );
-  return { ...report, warnings: [...report.warnings, ...majorityWarnings(report, options)], blockers };
+  const asked = options.labelAttributeName;
+  // A given attribute no line uses is a typo more likely than a choice: name the one the file uses.
+  const used = asked === undefined || state.identities.has(asked) ? undefined : usedAttribute(state);
+  const warnings = majorityWarnings(report, options, used);
+  return { ...report, warnings: [...report.warnings, ...warnings], blockers };
 };
 
-/** Says when lines were left out because most of the file disagreed with them. */
-const majorityWarnings = (report: DatasetReport, options: ConversionOptions): string[] => {
+/**
+ * Says when lines were left out because most of the file disagreed with them, or because the
+ * given label attribute is one no line uses (naming `used`, the one most lines do).
+ */
+const majorityWarnings = (report: DatasetReport, options: ConversionOptions, used: string | undefined): string[] => {
   const warnings: string[] = [];
   const otherAttribute = report.rejectedByReason[ManifestReason.LABEL_ATTRIBUTE_MISMATCH] ?? 0;
+  const given = options.labelAttributeName;
+  if (given !== undefined && otherAttribute > 0 && used !== undefined) {
+    warnings.push(
+      `${otherAttribute} line(s) are labeled under ${JSON.stringify(used)}, the label attribute this file uses, not the given ${JSON.stringify(given)}, and were left out`,
+    );
+  }
   const otherBucket = report.rejectedByReason[ManifestReason.ERROR_IMAGES_IN_MULTIPLE_S3_BUCKETS] ?? 0;
   if (options.labelAttributeName === undefined && otherAttribute > 0) {
     warnings.push(

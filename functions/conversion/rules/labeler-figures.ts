@@ -1,9 +1,13 @@
 import { boxAgreement, DEFAULT_IOU_THRESHOLD, type LabeledBox } from '../../kernel/rules/boxes';
+import { readOutputLine } from '../../labeling/contracts/labeling-output/read-output-line';
+import { readWorkerResponse } from '../../labeling/contracts/labeling-output/worker-answers';
 import type { LabelerFigures } from '../contracts/dataset-report';
 
-/** One labeler's answer to one image, as the worker-response file records it. */
+/** One labeler's answer to one image, as the job's worker responses record it. */
 export interface WorkerAnswerView {
   worker: string;
+  /** Known when the backend recorded it (the built-in one does); the report then names the labeler by it. */
+  email?: string;
   seconds: number;
   boxes: LabeledBox[];
 }
@@ -21,13 +25,14 @@ const median = (values: number[]): number => {
  * image; memory holds one duration and one score per answer (300,000 numbers for 100,000 x 3).
  */
 export const createLabelerTally = (threshold = DEFAULT_IOU_THRESHOLD) => {
-  const byWorker = new Map<string, { seconds: number[]; agreement: number }>();
+  const byWorker = new Map<string, { seconds: number[]; agreement: number; email?: string }>();
   return {
     add(consolidated: readonly LabeledBox[], answers: readonly WorkerAnswerView[]): void {
       for (const answer of answers) {
         const tally = byWorker.get(answer.worker) ?? { seconds: [], agreement: 0 };
         tally.seconds.push(answer.seconds);
         tally.agreement += boxAgreement(answer.boxes, consolidated, threshold);
+        if (answer.email !== undefined) tally.email = answer.email;
         byWorker.set(answer.worker, tally);
       }
     },
@@ -35,6 +40,7 @@ export const createLabelerTally = (threshold = DEFAULT_IOU_THRESHOLD) => {
       return [...byWorker.entries()]
         .map(([worker, t]) => ({
           worker,
+          ...(t.email === undefined ? {} : { email: t.email }),
           images: t.seconds.length,
           medianSeconds: median(t.seconds),
           agreement: Math.round((t.agreement / t.seconds.length) * 1000) / 1000,
@@ -44,31 +50,17 @@ export const createLabelerTally = (threshold = DEFAULT_IOU_THRESHOLD) => {
   };
 };
 
-/** The boxes of one worker-response answer (the bounding-box task's format), read tolerantly. */
-export const workerAnswersOf = (document: unknown): WorkerAnswerView[] => {
-  const answers = (document as { answers?: unknown })?.answers;
-  if (!Array.isArray(answers)) return [];
-  return answers.flatMap((a) => {
-    const worker = a?.workerId ?? a?.workerMetadata?.identityData?.sub;
-    if (typeof worker !== 'string') return [];
-    const raw = a?.answerContent?.boundingBox?.boundingBoxes;
-    const boxes = (Array.isArray(raw) ? raw : []).filter(
-      (b): b is LabeledBox =>
-        typeof b?.label === 'string' && [b.left, b.top, b.width, b.height].every((n) => typeof n === 'number'),
-    );
-    const seconds = typeof a?.timeSpentInSeconds === 'number' ? a.timeSpentInSeconds : 0;
-    return [{ worker, seconds, boxes }];
-  });
-};
+/** The answers of one worker response, read by the labeling output's one reader. */
+export const workerAnswersOf = (document: unknown): WorkerAnswerView[] =>
+  readWorkerResponse(document).map(({ worker, email, seconds, boxes }) => ({
+    worker,
+    ...(email === undefined ? {} : { email }),
+    seconds,
+    boxes,
+  }));
 
-/** The consolidated boxes of an output-manifest line, with names from its class-map. */
-export const consolidatedBoxesOf = (record: unknown, attribute: string): LabeledBox[] => {
-  const r = record as Record<string, { annotations?: unknown; 'class-map'?: Record<string, string> } | undefined>;
-  const annotations = r?.[attribute]?.annotations;
-  const classMap = r?.[`${attribute}-metadata`]?.['class-map'] ?? {};
-  if (!Array.isArray(annotations)) return [];
-  return annotations.flatMap((a) => {
-    const label = classMap[String(a?.class_id)];
-    return typeof label === 'string' ? [{ label, left: a.left, top: a.top, width: a.width, height: a.height }] : [];
-  });
-};
+/** The consolidated boxes of an output-manifest line, with names from its class map (unnamed ones are left out). */
+export const consolidatedBoxesOf = (record: unknown, attribute: string): LabeledBox[] =>
+  readOutputLine(record, attribute).boxes.flatMap(({ label, left, top, width, height }) =>
+    label === undefined ? [] : [{ label, left, top, width, height }],
+  );

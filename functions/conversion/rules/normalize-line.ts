@@ -1,7 +1,7 @@
 import { ManifestReason } from '../../kernel/rules/reason-codes';
+import { metadataKeyOf, OBJECT_DETECTION_TYPE } from '../../labeling/contracts/labeling-output/layout';
 import type { LabelRegistry } from './label-registry';
 import type { LineProblem, ParsedOutputLine } from './output-manifest';
-import { OBJECT_DETECTION_TYPE } from './output-manifest';
 import { type CandidateBox, checkBox, imageSizeProblem, RekognitionLimits } from './rekognition-rules';
 
 /** A box of the dataset: whole pixels, dataset-wide class id. */
@@ -166,7 +166,7 @@ const attributeParts = (() => {
       attribute = name;
       parts = {
         label: `,${JSON.stringify(name)}:{"image_size":[{"width":`,
-        metadata: `]},${JSON.stringify(`${name}-metadata`)}:{"objects":[`,
+        metadata: `]},${JSON.stringify(metadataKeyOf(name))}:{"objects":[`,
       };
     }
     return parts;
@@ -243,7 +243,7 @@ interface WrittenMetadata {
 export const datasetLineFromJson = (text: string, attribute: string): DatasetLine => {
   const record = JSON.parse(text) as Record<string, unknown>;
   const label = record[attribute] as WrittenLabel;
-  const meta = record[`${attribute}-metadata`] as WrittenMetadata;
+  const meta = record[metadataKeyOf(attribute)] as WrittenMetadata;
   const size = label.image_size[0] ?? { width: 0, height: 0, depth: 3 };
   return {
     sourceRef: String(record['source-ref']),

@@ -1,9 +1,20 @@
 import { ManifestReason } from '../../kernel/rules/reason-codes';
-import { type GtLabelMetadata, isJsonObject, readLabelAttribute, readLabelMetadata } from '../contracts/gt-output-line';
+import {
+  attributeOfMetadataKey,
+  metadataKeyOf,
+  OBJECT_DETECTION_TYPE,
+} from '../../labeling/contracts/labeling-output/layout';
+import {
+  type GtLabelAttribute,
+  type GtLabelMetadata,
+  isJsonObject,
+  readLabelAttribute,
+  readLabelMetadata,
+} from '../../labeling/contracts/labeling-output/read-output-line';
 import type { ManifestRecord } from './line-reader';
 
 /** The only use-case type Rekognition imports for boxes (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/cd-manifest-files-object-detection.html). */
-export const OBJECT_DETECTION_TYPE = 'groundtruth/object-detection';
+export { OBJECT_DETECTION_TYPE };
 
 /** A Ground Truth output line whose structure is sound; boxes are still unchecked. */
 export interface ParsedOutputLine {
@@ -48,13 +59,13 @@ type JsonObject = Record<string, unknown>;
 const isObject = isJsonObject;
 
 let lastAttribute = '';
-let lastMetadataKey = '-metadata';
+let lastMetadataKey = metadataKeyOf('');
 
 /** `<attr>-metadata` of the record. The key is built once per attribute, not per line: a fresh string would be hashed again for every lookup. */
 const metadataOf = (record: JsonObject, attribute: string): unknown => {
   if (attribute !== lastAttribute) {
     lastAttribute = attribute;
-    lastMetadataKey = `${attribute}-metadata`;
+    lastMetadataKey = metadataKeyOf(attribute);
   }
   return record[lastMetadataKey];
 };
@@ -66,9 +77,10 @@ const metadataOf = (record: JsonObject, attribute: string): unknown => {
  */
 export const detectLabelAttribute = (record: JsonObject): string | undefined => {
   for (const key of Object.keys(record)) {
-    if (!key.endsWith('-metadata')) continue;
+    const attribute = attributeOfMetadataKey(key);
+    if (attribute === undefined) continue;
     const meta = record[key];
-    if (isObject(meta) && meta.type === OBJECT_DETECTION_TYPE) return key.slice(0, -'-metadata'.length);
+    if (isObject(meta) && meta.type === OBJECT_DETECTION_TYPE) return attribute;
   }
   return undefined;
 };
@@ -82,12 +94,13 @@ const isBoxAttribute = (record: JsonObject, attribute: string): boolean => {
 const explainMissingAttribute = (record: JsonObject): LineProblem => {
   for (const key of Object.keys(record)) {
     const meta = record[key];
-    if (!key.endsWith('-metadata') || !isObject(meta)) continue;
+    const attribute = attributeOfMetadataKey(key);
+    if (attribute === undefined || !isObject(meta)) continue;
     if (meta['failure-reason'] !== undefined) return labelingFailed(meta['failure-reason']);
     if (typeof meta.type === 'string') {
       return {
         code: ManifestReason.ERROR_UNSUPPORTED_USE_CASE_TYPE,
-        message: `label attribute ${key.slice(0, -9)} has type ${meta.type}, not ${OBJECT_DETECTION_TYPE}`,
+        message: `label attribute ${attribute} has type ${meta.type}, not ${OBJECT_DETECTION_TYPE}`,
       };
     }
   }
@@ -199,43 +212,28 @@ export const parseOutputRecord = (
   return parsed;
 };
 
-const parseLabelled = (
-  record: JsonObject,
-  attribute: string,
-  ref: { sourceRef: string; bucket: string },
-  detected: string | undefined,
-): LabelledOutcome => {
-  const fail = (problem: LineProblem): LabelledOutcome => ({ ok: false, problem, sourceRef: ref.sourceRef, attribute });
-  const rawMeta = metadataOf(record, attribute);
-  const rawLabel = record[attribute];
-  if (rawMeta === undefined && detected !== undefined && detected !== attribute) {
-    return fail({
+/** Why a line has no `<attr>-metadata`: labeled under another attribute, not labeled, or half a label. */
+const missingMetadata = (hasLabel: boolean, attribute: string, detected: string | undefined): LineProblem => {
+  if (detected !== undefined && detected !== attribute) {
+    return {
       code: ManifestReason.LABEL_ATTRIBUTE_MISMATCH,
       message: `the line is labeled under ${JSON.stringify(detected)}; the dataset uses ${JSON.stringify(attribute)} (one label attribute per dataset)`,
-    });
+    };
   }
-  if (rawMeta === undefined) {
-    return fail(
-      rawLabel === undefined
-        ? { code: ManifestReason.LABELING_FAILED, message: `the object was not labeled (no ${attribute}-metadata)` }
-        : {
-            code: ManifestReason.ERROR_NO_LABEL_ATTRIBUTES,
-            message: `the line has ${attribute} but no ${attribute}-metadata`,
-          },
-    );
-  }
-  const meta = readMetadata(rawMeta, attribute);
-  if (isProblem(meta)) return fail(meta);
-  if (rawLabel === undefined) {
-    return fail({ code: ManifestReason.LABELING_FAILED, message: `the object was not labeled (no ${attribute})` });
-  }
-  const label = readLabelAttribute(rawLabel);
-  if (label === undefined) {
-    return fail({
-      code: ManifestReason.ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT,
-      message: `${attribute} needs image_size [{width, height}] and annotations []`,
-    });
-  }
+  return hasLabel
+    ? {
+        code: ManifestReason.ERROR_NO_LABEL_ATTRIBUTES,
+        message: `the line has ${attribute} but no ${attribute}-metadata`,
+      }
+    : { code: ManifestReason.LABELING_FAILED, message: `the object was not labeled (no ${attribute}-metadata)` };
+};
+
+const lineOf = (
+  ref: { sourceRef: string; bucket: string },
+  attribute: string,
+  label: GtLabelAttribute,
+  meta: GtLabelMetadata,
+): ParsedOutputLine => {
   const size = label.image_size[0];
   const line: ParsedOutputLine = {
     sourceRef: ref.sourceRef,
@@ -251,5 +249,30 @@ const parseLabelled = (
     creationDate: meta['creation-date'] ?? '',
   };
   if (meta['job-name'] !== undefined) line.jobName = meta['job-name'];
-  return { ok: true, line };
+  return line;
+};
+
+const parseLabelled = (
+  record: JsonObject,
+  attribute: string,
+  ref: { sourceRef: string; bucket: string },
+  detected: string | undefined,
+): LabelledOutcome => {
+  const fail = (problem: LineProblem): LabelledOutcome => ({ ok: false, problem, sourceRef: ref.sourceRef, attribute });
+  const rawMeta = metadataOf(record, attribute);
+  const rawLabel = record[attribute];
+  if (rawMeta === undefined) return fail(missingMetadata(rawLabel !== undefined, attribute, detected));
+  const meta = readMetadata(rawMeta, attribute);
+  if (isProblem(meta)) return fail(meta);
+  if (rawLabel === undefined) {
+    return fail({ code: ManifestReason.LABELING_FAILED, message: `the object was not labeled (no ${attribute})` });
+  }
+  const label = readLabelAttribute(rawLabel);
+  if (label === undefined) {
+    return fail({
+      code: ManifestReason.ERROR_INVALID_LABEL_ATTRIBUTE_FORMAT,
+      message: `${attribute} needs image_size [{width, height}] and annotations []`,
+    });
+  }
+  return { ok: true, line: lineOf(ref, attribute, label, meta) };
 };

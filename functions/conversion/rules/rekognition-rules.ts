@@ -1,5 +1,5 @@
 import { ManifestReason } from '../../kernel/rules/reason-codes';
-import { readAnnotation, readConfidence } from '../contracts/gt-output-line';
+import { readAnnotation, readConfidence } from '../../labeling/contracts/labeling-output/read-output-line';
 import type { LineProblem } from './output-manifest';
 
 /** Rekognition Custom Labels import limits (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html). */

@@ -106,13 +106,17 @@ const jobSection = (report: DatasetReport): string => {
   return `<h3>Label counters</h3>${table(['counter', 'value'], counters)}<h3>Job decisions</h3>${table(['key', 'value'], decisions)}`;
 };
 
+/** A labeler as admins know them: by e-mail when the worker responses carry it, with the Cognito id beside it. */
+const labelerName = (l: { worker: string; email?: string }): string =>
+  l.email === undefined ? l.worker : `${l.email} (${l.worker})`;
+
 /** Per-labeler figures, when the job left worker responses (otherwise nothing, as before). */
 const labelersSection = (report: DatasetReport): string =>
   report.labelers === undefined
     ? ''
     : `<h2>Labelers</h2>${table(
         ['labeler', 'images', 'median seconds per image', 'agreement with the consolidated boxes'],
-        report.labelers.map((l) => [l.worker, l.images, l.medianSeconds, l.agreement]),
+        report.labelers.map((l) => [labelerName(l), l.images, l.medianSeconds, l.agreement]),
       )}\n`;
 
 /** The review page of a built-in job: `<portal>/#/jobs/<job>/review`, when the job ran on the built-in backend. */

@@ -10,6 +10,11 @@ export const LABELING_BACKENDS = ['builtin', 'ground-truth'] as const;
 export const LabelingBackendName = z.enum(LABELING_BACKENDS);
 export type LabelingBackendName = z.infer<typeof LabelingBackendName>;
 
+/** The label formats a run may write next to its dataset manifests (batch.json `"exports"`). */
+export const EXPORT_FORMATS = ['coco', 'yolo', 'voc'] as const;
+export const ExportFormatName = z.enum(EXPORT_FORMATS);
+export type ExportFormatName = z.infer<typeof ExportFormatName>;
+
 /** An example image shown to built-in labelers, under the batch's own prefix. */
 export const LabelingExample = z.object({
   key: z.string().check(z.minLength(1), z.maxLength(1024)),
@@ -52,6 +57,8 @@ export const RunContext = z.object({
   examples: z.optional(z.array(LabelingExample).check(z.maxLength(10))),
   /** Built-in backend: the Cognito group whose members may work on the job (admins always may). */
   labelerGroup: z.optional(z.string()),
+  /** Label formats PostProcess writes next to the dataset manifests, each once. */
+  exports: z.optional(z.array(ExportFormatName)),
 });
 export type RunContext = z.infer<typeof RunContext>;
 
@@ -60,6 +67,8 @@ export const ValidationSummary = z.object({
   total: z.int(),
   accepted: z.int(),
   rejected: z.int(),
+  /** Example images skipped (present only when there are any). */
+  skipped: z.optional(z.int()),
   byReason: z.record(z.string(), z.int()),
   reportUri: z.string(),
   /** Child batches of ValidateImages' Distributed Map that validated the batch, and how many of them failed. */
@@ -107,6 +116,8 @@ export const DatasetSummary = z.object({
   labels: z.int(),
   train: z.int(),
   test: z.int(),
+  /** The folder of each export the run asked for (`runs/<runId>/dataset/<format>/`). */
+  exports: z.optional(z.record(z.string(), z.string())),
 });
 export type DatasetSummary = z.infer<typeof DatasetSummary>;
 

@@ -16,6 +16,11 @@ export const ImageReason = {
   DUPLICATE: 'DUPLICATE',
   /** The child batch that held the object failed within the map's tolerated failures: the object was not read. */
   NOT_CHECKED: 'NOT_CHECKED',
+  /**
+   * Not rejected but skipped: an example image of the labelers' instructions (named in batch.json's
+   * `examples`, or under the batch's `examples/` folder); it is shown to labelers, never labeled.
+   */
+  EXAMPLE_IMAGE: 'EXAMPLE_IMAGE',
 } as const;
 export type ImageReason = (typeof ImageReason)[keyof typeof ImageReason];
 

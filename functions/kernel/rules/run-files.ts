@@ -1,7 +1,7 @@
 import { joinKey } from './s3-uri';
 
 /**
- * Every object a run writes under `runs/<runId>/`, named once (design.md, S3 layout). Stages
+ * Every object a run writes under `runs/<runId>/`, named once (the README lists them under "What a run leaves in S3"). Stages
  * write and read these keys; the local runtime copies them out by the same names.
  */
 export const RUN_FILES = {
@@ -18,6 +18,10 @@ export const RUN_FILES = {
   testManifest: 'dataset/test.manifest',
   datasetReport: 'dataset/report.json',
   datasetReportHtml: 'dataset/report.html',
+  /** batch.json `"exports"`: one folder per format. */
+  cocoExport: 'dataset/coco/',
+  yoloExport: 'dataset/yolo/',
+  vocExport: 'dataset/voc/',
 } as const;
 
 export type RunFile = keyof typeof RUN_FILES;

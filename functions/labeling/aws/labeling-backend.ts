@@ -1,3 +1,4 @@
+import type { Settings } from '../../kernel/config';
 import type { LabelingBackendName, LabelingResult } from '../../kernel/contracts/step-io';
 import type { StartLabelingJobInput } from '../contracts/labeling-steps';
 import type { LabelingOutcome } from '../rules/labeling-outcome';
@@ -14,13 +15,31 @@ export type AbandonHandling =
   | { action: 'stopped' | 'no-job' | 'not-running' | 'not-ours'; jobName: string };
 
 /**
+ * What starting a job may read of start-labeling-job's settings (its SETTINGS). Ground Truth's
+ * WORKTEAM_ARN may be empty (a stack deployed for the built-in backend): that backend then
+ * refuses to start.
+ */
+export const STARTER_SETTINGS = [
+  'AWS_REGION',
+  'WORKTEAM_ARN',
+  'LABELING_ROLE_ARN',
+  'DATA_BUCKET',
+  'LABELING_TABLE',
+] as const;
+export type StarterSettings = Settings<(typeof STARTER_SETTINGS)[number]>;
+
+/**
  * What start-labeling-job, reconcile-labeling-job and stop-abandoned-labeling-job need of a
  * labeling backend. Both backends run in the same wait state: `start` stores the task token
  * (through `storeToken`) before its job exists, and the job's end resumes the run by that token.
  */
 export interface LabelingStarter {
   readonly name: LabelingBackendName;
-  start(input: StartLabelingJobInput, storeToken: () => Promise<void>): Promise<StartLabelingJobOutput>;
+  start(
+    input: StartLabelingJobInput,
+    storeToken: () => Promise<void>,
+    settings: StarterSettings,
+  ): Promise<StartLabelingJobOutput>;
 }
 
 /**

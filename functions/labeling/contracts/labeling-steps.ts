@@ -1,6 +1,5 @@
 import { ManifestSummary, RunContext, ValidationSummary } from '../../kernel/contracts/step-io';
 import * as z from '../../kernel/schema';
-import { ImageVerdict } from '../../validation/contracts/validation-report';
 
 /**
  * Inputs of the labeling steps. StartLabelingJobAndWait passes `{ taskToken, run, validation,
@@ -19,12 +18,3 @@ export const ReconcileLabelingJobInput = z.object({
   error: z.optional(z.object({ Error: z.string(), Cause: z.optional(z.string()) })),
 });
 export type ReconcileLabelingJobInput = z.infer<typeof ReconcileLabelingJobInput>;
-
-/**
- * The part of `validation.json` (contracts/validation-report.ts) that the auto-labeling
- * decision needs: each image's verdict and dimensions. Other keys are ignored.
- */
-export const ValidationReportDimensions = z.object({
-  images: z.array(z.pick(ImageVerdict, { verdict: true, width: true, height: true })),
-});
-export type ValidationReportDimensions = z.infer<typeof ValidationReportDimensions>;

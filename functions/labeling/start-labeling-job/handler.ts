@@ -1,19 +1,15 @@
 import { loadSettings } from '../../kernel/config';
 import { backendOf } from '../../kernel/contracts/step-io';
 import { pipelineStep } from '../../kernel/observability';
-import type { StartLabelingJobOutput } from '../aws/labeling-backend';
+import { STARTER_SETTINGS, type StartLabelingJobOutput } from '../aws/labeling-backend';
 import { LABELING_STARTERS } from '../aws/labeling-starters';
 import { putTaskToken } from '../aws/task-tokens';
 import { StartLabelingJobInput } from '../contracts/labeling-steps';
 
 export type { StartLabelingJobOutput } from '../aws/labeling-backend';
 
-/**
- * The environment variables this function reads; a missing one fails the cold start. Ground
- * Truth's WORKTEAM_ARN may be empty (a stack deployed for the built-in backend): the Ground
- * Truth backend refuses to start without it.
- */
-export const SETTINGS = ['AWS_REGION', 'WORKTEAM_ARN', 'LABELING_ROLE_ARN', 'DATA_BUCKET', 'LABELING_TABLE'] as const;
+/** The environment variables this function reads, all for the backends' start; a missing one fails the cold start. */
+export const SETTINGS = STARTER_SETTINGS;
 const settings = loadSettings(SETTINGS);
 
 /**
@@ -31,7 +27,7 @@ export const startLabelingJob = async (input: StartLabelingJobInput): Promise<St
       createdAt: new Date().toISOString(),
       backend,
     });
-  return LABELING_STARTERS[backend].start(input, storeToken);
+  return LABELING_STARTERS[backend].start(input, storeToken, settings);
 };
 
 export const handler = pipelineStep(StartLabelingJobInput, startLabelingJob);

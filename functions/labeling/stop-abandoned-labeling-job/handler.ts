@@ -1,25 +1,35 @@
+import { readJsonIfExists } from '../../kernel/aws/s3-objects';
 import { loadSettings } from '../../kernel/config';
+import type { LabelingBackendName } from '../../kernel/contracts/step-io';
 import { eventConsumer, logger } from '../../kernel/observability';
 import { describeIssues } from '../../kernel/parse';
+import { runFileKey, runPrefixOf } from '../../kernel/rules/run-files';
 import { deriveRunId } from '../../kernel/rules/run-id';
 import type { AbandonHandling } from '../aws/labeling-backend';
 import { LABELING_BACKENDS } from '../aws/labeling-backends';
-import { getJob } from '../builtin/aws/table';
 import { ABANDONING_STATUSES, ExecutionStatusEvent } from '../contracts/execution-status-event';
+import { LabelingJobFile } from '../contracts/labeling-job-file';
 
-/** The environment variables this function reads: only the built-in backend's table. */
-export const SETTINGS = ['LABELING_TABLE'] as const;
-loadSettings(SETTINGS);
+/** The environment variables this function reads: the run's job.json, and the built-in backend's table. */
+export const SETTINGS = ['DATA_BUCKET', 'LABELING_TABLE'] as const;
+const settings = loadSettings(SETTINGS);
 
 export type { AbandonHandling } from '../aws/labeling-backend';
 
 const abandoning: ReadonlySet<string> = new Set(ABANDONING_STATUSES);
 
+/** The backend the run's `labeling/job.json` names, or `undefined` when the run wrote none. */
+const backendOfRun = async (runId: string): Promise<LabelingBackendName | undefined> => {
+  const key = runFileKey(runPrefixOf(runId), 'labelingJob');
+  return (await readJsonIfExists(settings.DATA_BUCKET, key, LabelingJobFile))?.backend;
+};
+
 /**
  * An execution ended (aborted, timed out, failed) while its labeling job may still run: stop
  * the job so labelers stop working (and Ground Truth stops billing) for a run nobody waits on.
- * The job name derives from the execution name alone (run-id.ts); the event does not say which
- * backend labeled, so a built-in job item of that name decides it.
+ * The job name derives from the execution name alone (run-id.ts); the backend is the one the
+ * run's `labeling/job.json` names. A run without one never started a job (it ended before
+ * labeling, or while the start was creating it: that job is then left to its own expiry).
  */
 export const stopAbandonedLabelingJob = async (event: unknown): Promise<AbandonHandling> => {
   const parsed = ExecutionStatusEvent.safeParse(event);
@@ -33,7 +43,11 @@ export const stopAbandonedLabelingJob = async (event: unknown): Promise<AbandonH
   const runId = deriveRunId(name);
   const jobName = runId;
   logger.appendKeys({ runId });
-  const backend = (await getJob(jobName)) === undefined ? 'ground-truth' : 'builtin';
+  const backend = await backendOfRun(runId);
+  if (backend === undefined) {
+    logger.info('abandoned run started no labeling job', { jobName, executionStatus: status });
+    return { action: 'no-job', jobName };
+  }
   const handled = await LABELING_BACKENDS[backend].stopAbandoned({ runId, jobName });
   logger.info('abandoned labeling job handled', { jobName, backend, executionStatus: status, ...handled });
   return handled;

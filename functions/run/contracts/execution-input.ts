@@ -1,4 +1,4 @@
-import { LabelingBackendName, LabelingExample } from '../../kernel/contracts/step-io';
+import { ExportFormatName, LabelingBackendName, LabelingExample } from '../../kernel/contracts/step-io';
 import * as z from '../../kernel/schema';
 
 /** S3 bucket naming rules (general purpose buckets). */
@@ -33,6 +33,8 @@ export const RunOptions = z.strictObject({
   labelerGroup: z.optional(
     z.string().check(z.regex(/^[\w+=,.@-]{1,128}$/, 'use 1-128 of letters, digits and + = , . @ _ -')),
   ),
+  /** Label formats written next to the dataset manifests, e.g. `["coco", "yolo", "voc"]`. */
+  exports: z.optional(z.array(ExportFormatName).check(z.maxLength(3))),
 });
 export type RunOptions = z.infer<typeof RunOptions>;
 

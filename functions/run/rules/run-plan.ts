@@ -64,22 +64,38 @@ export const planRun = (input: ExecutionInput, executionName: string, settings: 
     runPrefix: runPrefixOf(runId),
     labels: checkLabels(input.labels ?? settings.defaultLabels),
     labelAttributeName: RUN_DEFAULTS.labelAttributeName,
-    taskTitle: input.taskTitle ?? RUN_DEFAULTS.taskTitle,
-    taskDescription: input.taskDescription ?? RUN_DEFAULTS.taskDescription,
-    workersPerObject: input.workersPerObject ?? RUN_DEFAULTS.workersPerObject,
-    taskTimeLimitSeconds: input.taskTimeLimitSeconds ?? RUN_DEFAULTS.taskTimeLimitSeconds,
-    maxConcurrentTaskCount: input.maxConcurrentTaskCount ?? RUN_DEFAULTS.maxConcurrentTaskCount,
-    autoLabeling: input.autoLabeling ?? RUN_DEFAULTS.autoLabeling,
-    projectName: input.projectName ?? RUN_DEFAULTS.projectName,
-    train: input.train ?? RUN_DEFAULTS.train,
-    testFraction: input.testFraction ?? RUN_DEFAULTS.testFraction,
-    minConfidence: input.minConfidence ?? RUN_DEFAULTS.minConfidence,
     labelingBackend: input.labelingBackend ?? settings.labelingBackend,
-    ...(input.taskAvailabilityDays === undefined
-      ? {}
-      : { taskAvailabilityLifetimeSeconds: input.taskAvailabilityDays * 86_400 }),
-    ...(input.instructions === undefined ? {} : { instructions: input.instructions }),
-    ...(input.examples === undefined ? {} : { examples: checkExamples(input.examples, prefix) }),
-    ...(input.labelerGroup === undefined ? {} : { labelerGroup: input.labelerGroup }),
+    ...taskOptions(input),
+    ...datasetOptions(input),
+    ...optionalOptions(input, prefix),
   };
 };
+
+/** The labeling task's options, each the input's or the run's default. */
+const taskOptions = (input: ExecutionInput) => ({
+  taskTitle: input.taskTitle ?? RUN_DEFAULTS.taskTitle,
+  taskDescription: input.taskDescription ?? RUN_DEFAULTS.taskDescription,
+  workersPerObject: input.workersPerObject ?? RUN_DEFAULTS.workersPerObject,
+  taskTimeLimitSeconds: input.taskTimeLimitSeconds ?? RUN_DEFAULTS.taskTimeLimitSeconds,
+  maxConcurrentTaskCount: input.maxConcurrentTaskCount ?? RUN_DEFAULTS.maxConcurrentTaskCount,
+  autoLabeling: input.autoLabeling ?? RUN_DEFAULTS.autoLabeling,
+});
+
+/** The dataset's and model's options, each the input's or the run's default. */
+const datasetOptions = (input: ExecutionInput) => ({
+  projectName: input.projectName ?? RUN_DEFAULTS.projectName,
+  train: input.train ?? RUN_DEFAULTS.train,
+  testFraction: input.testFraction ?? RUN_DEFAULTS.testFraction,
+  minConfidence: input.minConfidence ?? RUN_DEFAULTS.minConfidence,
+});
+
+/** The options a run carries only when the input gives them (no default stands in for them). */
+const optionalOptions = (input: ExecutionInput, prefix: string): Partial<RunContext> => ({
+  ...(input.taskAvailabilityDays === undefined
+    ? {}
+    : { taskAvailabilityLifetimeSeconds: input.taskAvailabilityDays * 86_400 }),
+  ...(input.instructions === undefined ? {} : { instructions: input.instructions }),
+  ...(input.examples === undefined ? {} : { examples: checkExamples(input.examples, prefix) }),
+  ...(input.labelerGroup === undefined ? {} : { labelerGroup: input.labelerGroup }),
+  ...(input.exports === undefined || input.exports.length === 0 ? {} : { exports: [...new Set(input.exports)] }),
+});

@@ -3,6 +3,7 @@ import { uploadStream } from '../../kernel/aws/s3-objects';
 import { parseJson } from '../../kernel/parse';
 import { InspectedLine } from '../contracts/map-results';
 import type { ImageVerdict, ValidationReport, ValidationTotals } from '../contracts/validation-report';
+import { exampleLine, exampleVerdict, isExampleKey } from '../rules/batch-examples';
 import { isBatchObject } from '../rules/batch-inspection';
 import { notCheckedObject, ResultIndex } from '../rules/result-index';
 import { streamedReportChunks, verdictOf } from '../rules/validation-report';
@@ -32,9 +33,14 @@ const spoolAll = async (input: ReduceInput, spool: ResultSpool, index: ResultInd
   let failedBatches = 0;
   for await (const { input: batch, error } of input.failed) {
     failedBatches += 1;
+    const { prefix, exampleKeys } = batch.BatchInput;
+    const examples = new Set(exampleKeys);
     for (const item of batch.Items) {
-      if (!isBatchObject(batch.BatchInput.prefix, item.Key)) continue;
-      const object = notCheckedObject(item.Key, item.Size, item.Etag, error);
+      if (!isBatchObject(prefix, item.Key)) continue;
+      // An example is never read, so its failed batch changes nothing for it.
+      const object = isExampleKey(prefix, item.Key, examples)
+        ? exampleLine({ key: item.Key, size: item.Size, ...(item.Etag === undefined ? {} : { etag: item.Etag }) })
+        : notCheckedObject(item.Key, item.Size, item.Etag, error);
       const { offset, length } = await spool.append(JSON.stringify(object));
       index.add(object, offset, length);
     }
@@ -48,7 +54,14 @@ async function* verdicts(index: ResultIndex, spool: ResultSpool): AsyncGenerator
   for await (const line of spool.readAt(ordered)) {
     const entry = ordered[i++];
     if (entry === undefined) return;
-    yield verdictOf(parseJson(InspectedLine, line, 'a spooled validation result'), index.originalOf(entry));
+    const object = parseJson(InspectedLine, line, 'a spooled validation result');
+    yield object.example
+      ? exampleVerdict({
+          key: object.key,
+          size: object.inspection.bytes,
+          ...(object.etag === undefined ? {} : { etag: object.etag }),
+        })
+      : verdictOf(object, index.originalOf(entry));
   }
 }
 

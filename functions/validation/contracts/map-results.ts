@@ -18,7 +18,12 @@ export type ListedItem = z.infer<typeof ListedItem>;
 /** A child's input: its batch of listed objects, plus the batch folder (`ItemBatcher.BatchInput`). */
 export const ImageBatchInput = z.object({
   Items: z.array(ListedItem),
-  BatchInput: z.object({ bucket: z.string(), prefix: z.string() }),
+  BatchInput: z.object({
+    bucket: z.string(),
+    prefix: z.string(),
+    /** batch.json's `examples` keys (PlanValidation's `exampleKeys`): listed as skipped, never read. */
+    exampleKeys: z._default(z.array(z.string()), []),
+  }),
 });
 export type ImageBatchInput = z.infer<typeof ImageBatchInput>;
 
@@ -26,6 +31,8 @@ export type ImageBatchInput = z.infer<typeof ImageBatchInput>;
 export const InspectedLine = z.object({
   key: z.string().check(z.minLength(1)),
   etag: z.optional(z.string()),
+  /** An example image of the instructions: skipped (EXAMPLE_IMAGE), never read. */
+  example: z.optional(z.literal(true)),
   inspection: z.object({
     format: z.nullable(z.enum(['jpeg', 'png'])),
     width: z.nullable(z.int()),
@@ -33,6 +40,7 @@ export const InspectedLine = z.object({
     orientation: z.nullable(z.int()),
     bytes: z.int().check(z.nonnegative()),
     reasons: z.array(z.object({ code: z.enum(ImageReason), message: z.string() })),
+    trailer: z.optional(z.enum(['motion-photo', 'samsung-trailer'])),
   }),
 });
 export type InspectedLine = z.infer<typeof InspectedLine>;
@@ -69,6 +77,7 @@ export type MapRunOutput = z.infer<typeof MapRunOutput>;
 export const ValidationPlan = z.object({
   objects: z.int(),
   listPrefix: z.string(),
+  exampleKeys: z.array(z.string()),
   batches: z.int(),
   itemsPerBatch: z.int(),
   maxConcurrency: z.int(),

@@ -13,7 +13,8 @@ export const ImageRejection = z.object({
 
 export const ImageVerdict = z.object({
   key: z.string().check(z.minLength(1)),
-  verdict: z.enum(['accepted', 'rejected']),
+  /** `skipped`: an example image of the instructions (reason EXAMPLE_IMAGE), never labeled and never rejected. */
+  verdict: z.enum(['accepted', 'rejected', 'skipped']),
   format: z.nullable(z.enum(['jpeg', 'png'])),
   /** As displayed: the EXIF orientation applied (a quarter-turned 800×600 JPEG is 600×800). */
   width: z.nullable(z.int()),
@@ -23,6 +24,11 @@ export const ImageVerdict = z.object({
   bytes: z.int().check(z.nonnegative()),
   etag: z.optional(z.string()),
   duplicateOf: z.optional(z.string()),
+  /**
+   * A JPEG that goes on after its end marker with data a phone appends: a motion photo's video
+   * (located by its XMP, starting with an MP4 `ftyp` box) or a Samsung trailer (`SEFH`…`SEFT`).
+   */
+  trailer: z.optional(z.enum(['motion-photo', 'samsung-trailer'])),
   reasons: z.array(ImageRejection),
 });
 export type ImageVerdict = z.infer<typeof ImageVerdict>;
@@ -31,6 +37,8 @@ export const ValidationTotals = z.object({
   total: z.int(),
   accepted: z.int(),
   rejected: z.int(),
+  /** Example images skipped (EXAMPLE_IMAGE); present only when there are any. */
+  skipped: z.optional(z.int()),
   /** Images per reason code; an image with two reasons counts under both. */
   byReason: z.record(z.string(), z.int()),
 });

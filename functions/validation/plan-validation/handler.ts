@@ -13,7 +13,7 @@ export const SETTINGS = ['VALIDATION_MAP_CONCURRENCY', 'VALIDATION_TOLERATED_FAI
 const settings = loadSettings(SETTINGS);
 
 export const PlanValidationInput = z.object({
-  run: z.pick(RunContext, { runId: true, bucket: true, prefix: true, runPrefix: true }),
+  run: z.pick(RunContext, { runId: true, bucket: true, prefix: true, runPrefix: true, examples: true }),
 });
 export type PlanValidationInput = z.infer<typeof PlanValidationInput>;
 
@@ -28,6 +28,7 @@ export const planValidation = async ({ run }: PlanValidationInput): Promise<Vali
   const plan: ValidationPlan = {
     objects,
     listPrefix: batchListPrefix(run.prefix),
+    exampleKeys: (run.examples ?? []).map((example) => example.key),
     batches: batchesFor(listed),
     itemsPerBatch: ITEMS_PER_BATCH,
     maxConcurrency: settings.VALIDATION_MAP_CONCURRENCY,

@@ -6,6 +6,7 @@ import {
   readImageHeader,
   VANISHED,
 } from './image-header';
+import { isFtypBox, type JpegTrailer, type MotionPhotoLayout, samsungTrailerStart } from './jpeg-trailers';
 
 /**
  * Whether an image file ends where its format says it must: a JPEG with the EOI marker (FF D9),
@@ -28,7 +29,8 @@ const isPadding = (b: number): boolean =>
 const PNG_IEND = [0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
 const JPEG_EOI = [0xff, 0xd9];
 
-export type EndCheck = { status: 'ok' } | { status: 'truncated'; problem: string };
+/** `trailer`: the JPEG's end marker is not at the end of the file but before data a phone appends. */
+export type EndCheck = { status: 'ok'; trailer?: JpegTrailer } | { status: 'truncated'; problem: string };
 
 /** Checks the last bytes of a file (`tail`, at most `TAIL_READ_BYTES` of them) for the format's end marker. */
 export const checkImageEnd = (format: 'jpeg' | 'png', tail: Uint8Array): EndCheck => {
@@ -56,6 +58,50 @@ export interface ImageRead {
   reads: number;
 }
 
+/** Bytes of the file known so far: `bytes` start at file offset `start`. */
+interface KnownBytes {
+  start: number;
+  bytes: Uint8Array;
+}
+
+/** Bytes checked for the end marker before an appended trailer (padding included). */
+const BEFORE_TRAILER_BYTES = 256;
+
+/** Where the JPEG must end when the data after it is a trailer we know: the Samsung one, or a motion photo's items. */
+const trailerAt = (size: number, known: KnownBytes, motionPhoto?: MotionPhotoLayout) => {
+  const samsung = samsungTrailerStart(known.bytes, known.start);
+  if (samsung !== undefined) return { trailer: 'samsung-trailer' as const, jpegEnd: samsung };
+  if (motionPhoto === undefined || motionPhoto.appendedBytes + motionPhoto.primaryPadding >= size) return undefined;
+  const jpegEnd = size - motionPhoto.appendedBytes - motionPhoto.primaryPadding;
+  return { trailer: 'motion-photo' as const, jpegEnd, videoStart: size - motionPhoto.videoBytes };
+};
+
+/**
+ * Accepts a JPEG that goes on after its end marker with data we can locate: the end marker must
+ * lie just before that data (and a motion photo's video must open with an `ftyp` box). Reads at
+ * most two small ranges more, and only for such files; `undefined` when it is none of them.
+ */
+const checkTrailer = async (
+  size: number,
+  known: KnownBytes,
+  read: ReadBytes,
+  motionPhoto?: MotionPhotoLayout,
+): Promise<EndCheck | undefined> => {
+  const at = trailerAt(size, known, motionPhoto);
+  if (at === undefined) return undefined;
+  const range = async (start: number, end: number): Promise<Uint8Array> =>
+    start >= known.start && end <= known.start + known.bytes.length
+      ? known.bytes.subarray(start - known.start, end - known.start)
+      : read(start, end);
+  const videoStart = at.trailer === 'motion-photo' ? at.videoStart : undefined;
+  const [before, video] = await Promise.all([
+    range(Math.max(0, at.jpegEnd - BEFORE_TRAILER_BYTES), at.jpegEnd),
+    videoStart === undefined ? undefined : range(videoStart, Math.min(size, videoStart + 8)),
+  ]);
+  if (video !== undefined && !isFtypBox(video)) return undefined;
+  return checkImageEnd('jpeg', before).status === 'ok' ? { status: 'ok', trailer: at.trailer } : undefined;
+};
+
 /**
  * Reads a file's header and its end. A file no longer than the first read is read once, whole;
  * a longer one gets a ranged read of its last `TAIL_READ_BYTES` (from the listed size, as the
@@ -78,7 +124,17 @@ export const readImage = async (size: number, read: ReadBytes, initial = INITIAL
   if (head.header.status !== 'ok') return { header: head.header, bytesRead, reads };
   const last = tail ?? lastBytes(head);
   if (last.length === 0) return { header: VANISHED, bytesRead, reads };
-  return { header: head.header, end: checkImageEnd(head.header.format, last), bytesRead, reads };
+  const end = checkImageEnd(head.header.format, last);
+  if (end.status === 'ok' || head.header.format !== 'jpeg') return { header: head.header, end, bytesRead, reads };
+  let extra = 0;
+  const tallied: ReadBytes = async (start, stop) => {
+    const bytes = await counted(start, stop);
+    extra += bytes.length;
+    return bytes;
+  };
+  const known = tail === undefined ? { start: 0, bytes: head.bytes } : { start: size - tail.length, bytes: tail };
+  const trailer = await checkTrailer(size, known, tallied, head.header.motionPhoto);
+  return { header: head.header, end: trailer ?? end, bytesRead: bytesRead + extra, reads };
 };
 
 const lastBytes = (head: HeaderRead): Uint8Array =>

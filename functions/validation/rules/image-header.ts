@@ -6,6 +6,10 @@
  */
 
 import { crc32 } from 'node:zlib';
+import { exifOrientation } from './exif-orientation';
+import { type MotionPhotoLayout, motionPhotoLayout } from './jpeg-trailers';
+
+export { exifOrientation } from './exif-orientation';
 
 export type ImageFormat = 'jpeg' | 'png';
 
@@ -13,9 +17,17 @@ export type ImageFormat = 'jpeg' | 'png';
  * `width` and `height` are the size as displayed: a JPEG whose EXIF orientation is 5 to 8 is
  * shown rotated by a quarter turn (Ground Truth's worker UI and Rekognition both apply it), so
  * its stored frame size is swapped. `orientation` is the EXIF value (1 when there is none).
+ * `motionPhoto`: where the XMP of a motion photo says its appended video lies.
  */
 export type HeaderResult =
-  | { status: 'ok'; format: ImageFormat; width: number; height: number; orientation: number }
+  | {
+      status: 'ok';
+      format: ImageFormat;
+      width: number;
+      height: number;
+      orientation: number;
+      motionPhoto?: MotionPhotoLayout;
+    }
   | { status: 'unsupported'; detected?: string }
   /** `truncated`: the file ends inside its header, so it was cut short rather than malformed. */
   | { status: 'corrupt'; format?: ImageFormat; problem: string; truncated?: true };
@@ -126,79 +138,73 @@ const SOF_BYTES = 9;
 
 const need = (bytes: number): HeaderParse => ({ status: 'need', bytes });
 
+/** What the segments before the frame header say about the image. */
+interface JpegMetadata {
+  orientation?: number;
+  motionPhoto?: MotionPhotoLayout;
+}
+
+const corruptJpeg = (problem: string): HeaderResult => ({ status: 'corrupt', format: 'jpeg', problem });
+
+/** The marker at `at`, or the reason there is none where a segment must start. */
+const markerAt = (bytes: Uint8Array, at: number): number | HeaderResult => {
+  if (bytes[at] !== 0xff) return corruptJpeg(`no JPEG marker at byte ${at}`);
+  const marker = u8(bytes, at + 1);
+  if (marker === 0xd8 || marker === 0xd9 || marker === 0xda || marker === 0x00) {
+    return corruptJpeg('JPEG has no frame header before its image data');
+  }
+  return marker;
+};
+
+/** Bytes a marker without a segment takes: a fill byte (1), TEM or RST0–RST7 (2), otherwise 0. */
+const bytesWithoutSegment = (marker: number): number => (marker === 0xff ? 1 : isStandalone(marker) ? 2 : 0);
+
+const APP1 = 0xe1;
+
+/** Reads the EXIF orientation and a motion photo's XMP from an APP1 segment's data. */
+const readMetadata = (marker: number, data: Uint8Array, metadata: JpegMetadata): void => {
+  if (marker !== APP1) return;
+  if (metadata.orientation === undefined) metadata.orientation = exifOrientation(data);
+  metadata.motionPhoto ??= motionPhotoLayout(data);
+};
+
+/** One step of the segment walk: go on at `next`, stop with `result`, or the file ends before `needs` bytes. */
+type JpegStep = { next: number } | { result: HeaderParse } | { needs: number };
+
+const jpegStep = (bytes: Uint8Array, at: number, metadata: JpegMetadata): JpegStep => {
+  if (at + 2 > bytes.length) return { needs: at + SOF_BYTES };
+  const marker = markerAt(bytes, at);
+  if (typeof marker !== 'number') return { result: marker };
+  const skip = bytesWithoutSegment(marker);
+  if (skip > 0) return { next: at + skip };
+  const frame = isStartOfFrame(marker);
+  if (at + (frame ? SOF_BYTES : 4) > bytes.length) return { needs: at + SOF_BYTES };
+  const length = u16(bytes, at + 2);
+  if (length < 2) return { result: corruptJpeg(`JPEG segment at byte ${at} is malformed`) };
+  if (frame) return { result: jpegFrame(u16(bytes, at + 7), u16(bytes, at + 5), metadata) };
+  // Every segment before the frame header is whole by the time the frame header is reached.
+  if (at + 2 + length <= bytes.length) readMetadata(marker, bytes.subarray(at + 4, at + 2 + length), metadata);
+  return { next: at + 2 + length };
+};
+
 /**
  * Walks the JPEG segment list from SOI to the first start-of-frame, so that a large EXIF, ICC or
  * XMP block before the frame header costs one targeted extra read instead of blind retries.
  */
 const parseJpeg = (bytes: Uint8Array, complete: boolean): HeaderParse => {
-  const truncated = (at: number): HeaderParse =>
-    complete
-      ? { status: 'corrupt', format: 'jpeg', problem: 'file ends before the JPEG frame header', truncated: true }
-      : need(at);
-  let orientation: number | undefined;
-  let at = 2;
-  for (;;) {
-    if (at + 2 > bytes.length) return truncated(at + SOF_BYTES);
-    if (bytes[at] !== 0xff) return { status: 'corrupt', format: 'jpeg', problem: `no JPEG marker at byte ${at}` };
-    const marker = u8(bytes, at + 1);
-    if (marker === 0xff) {
-      at += 1; // fill byte before a marker
-      continue;
-    }
-    if (isStandalone(marker)) {
-      at += 2;
-      continue;
-    }
-    if (marker === 0xd8 || marker === 0xd9 || marker === 0xda || marker === 0x00) {
-      return { status: 'corrupt', format: 'jpeg', problem: 'JPEG has no frame header before its image data' };
-    }
-    if (at + (isStartOfFrame(marker) ? SOF_BYTES : 4) > bytes.length) return truncated(at + SOF_BYTES);
-    const length = u16(bytes, at + 2);
-    if (length < 2) return { status: 'corrupt', format: 'jpeg', problem: `JPEG segment at byte ${at} is malformed` };
-    if (isStartOfFrame(marker)) return jpegFrame(u16(bytes, at + 7), u16(bytes, at + 5), orientation ?? 1);
-    // Every segment before the frame header is whole by the time the frame header is reached.
-    if (marker === APP1 && orientation === undefined && at + 2 + length <= bytes.length) {
-      orientation = exifOrientation(bytes.subarray(at + 4, at + 2 + length));
-    }
-    at += 2 + length;
-  }
-};
-
-const APP1 = 0xe1;
-const EXIF_ID = 'Exif\0\0';
-const ORIENTATION_TAG = 0x0112;
-
-/**
- * The orientation tag of IFD0 in an APP1 segment's data (EXIF 2.32 §4.6.4), or `undefined` when
- * the segment is not EXIF (XMP also lives in APP1). A malformed or out-of-range value reads as 1,
- * as viewers treat it.
- */
-export const exifOrientation = (segment: Uint8Array): number | undefined => {
-  if (!hasAt(segment, 0, EXIF_ID)) return undefined;
-  const tiff = segment.subarray(EXIF_ID.length);
-  const little = hasAt(tiff, 0, 'II');
-  if (tiff.length < 8 || (!little && !hasAt(tiff, 0, 'MM'))) return 1;
-  const data = view(tiff);
-  if (data.getUint16(2, little) !== 42) return 1;
-  const ifd = data.getUint32(4, little);
-  if (ifd + 2 > tiff.length) return 1;
-  const entries = data.getUint16(ifd, little);
-  for (let i = 0; i < entries; i += 1) {
-    const entry = ifd + 2 + i * 12;
-    if (entry + 12 > tiff.length) break;
-    if (data.getUint16(entry, little) !== ORIENTATION_TAG) continue;
-    const type = data.getUint16(entry + 2, little);
-    const value = type === 3 ? data.getUint16(entry + 8, little) : type === 4 ? data.getUint32(entry + 8, little) : 0;
-    return value >= 1 && value <= 8 ? value : 1;
-  }
-  return 1;
+  const metadata: JpegMetadata = {};
+  let step: JpegStep = { next: 2 };
+  while ('next' in step) step = jpegStep(bytes, step.next, metadata);
+  if ('result' in step) return step.result;
+  return complete
+    ? { status: 'corrupt', format: 'jpeg', problem: 'file ends before the JPEG frame header', truncated: true }
+    : need(step.needs);
 };
 
 /** Orientations 5 to 8 turn the image a quarter: the displayed width is the stored height. */
-const jpegFrame = (width: number, height: number, orientation: number): HeaderParse => {
-  if (width === 0 || height === 0) {
-    return { status: 'corrupt', format: 'jpeg', problem: `JPEG frame header states size ${width}×${height}` };
-  }
+const jpegFrame = (width: number, height: number, metadata: JpegMetadata): HeaderParse => {
+  if (width === 0 || height === 0) return corruptJpeg(`JPEG frame header states size ${width}×${height}`);
+  const orientation = metadata.orientation ?? 1;
   const turned = orientation >= 5;
   return {
     status: 'ok',
@@ -206,6 +212,7 @@ const jpegFrame = (width: number, height: number, orientation: number): HeaderPa
     width: turned ? height : width,
     height: turned ? width : height,
     orientation,
+    ...(metadata.motionPhoto === undefined ? {} : { motionPhoto: metadata.motionPhoto }),
   };
 };
 

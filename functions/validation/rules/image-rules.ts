@@ -1,6 +1,7 @@
 import { ImageReason } from '../../kernel/rules/reason-codes';
 import type { EndCheck } from './image-end';
 import type { HeaderResult, ImageFormat } from './image-header';
+import type { JpegTrailer } from './jpeg-trailers';
 
 /**
  * What both Ground Truth bounding-box jobs and Rekognition Custom Labels accept: the stricter of
@@ -29,6 +30,8 @@ export interface ImageInspection {
   /** EXIF orientation, 1 to 8 (1 when the file has none); null when the header could not be read. */
   orientation: number | null;
   bytes: number;
+  /** Data a phone appended after the JPEG's end marker, which was found and accepted. */
+  trailer?: JpegTrailer;
   reasons: Rejection[];
 }
 
@@ -109,5 +112,6 @@ export const inspectImage = (bytes: number, header: HeaderResult, end?: EndCheck
   if (end?.status === 'truncated') reasons.unshift({ code: ImageReason.TRUNCATED_IMAGE, message: end.problem });
   reasons.push(...dimensionReasons(header.width, header.height));
   const { format, width, height, orientation } = header;
-  return { format, width, height, orientation, bytes, reasons };
+  const trailer = end?.status === 'ok' ? end.trailer : undefined;
+  return { format, width, height, orientation, bytes, ...(trailer === undefined ? {} : { trailer }), reasons };
 };

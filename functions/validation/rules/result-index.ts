@@ -11,6 +11,8 @@ export interface IndexedObject {
   length: number;
   identity?: string;
   codes: readonly ImageReason[];
+  /** An example image: skipped, neither accepted nor rejected. */
+  skipped?: true;
 }
 
 /**
@@ -25,7 +27,11 @@ export class ResultIndex {
   private sorted = false;
 
   /** Records one object read from a result file, spooled at `[offset, offset + length)`. */
-  add(object: InspectedObject, offset: number, length: number): void {
+  add(object: InspectedObject & { example?: true }, offset: number, length: number): void {
+    if (object.example) {
+      this.entries.push({ key: object.key, offset, length, codes: [ImageReason.EXAMPLE_IMAGE], skipped: true });
+      return;
+    }
     const codes = [...new Set(object.inspection.reasons.map((r) => r.code))];
     const checked = !codes.includes(ImageReason.NOT_CHECKED);
     const identity = checked ? contentIdentity(object.inspection.bytes, object.etag) : undefined;
@@ -57,12 +63,15 @@ export class ResultIndex {
   totals(): ValidationTotals {
     const byReason: Record<string, number> = {};
     let accepted = 0;
+    let skipped = 0;
     for (const entry of this.ordered()) {
       const codes = this.originalOf(entry) === undefined ? entry.codes : [...entry.codes, ImageReason.DUPLICATE];
-      if (codes.length === 0) accepted += 1;
+      if (entry.skipped) skipped += 1;
+      else if (codes.length === 0) accepted += 1;
       for (const code of codes) byReason[code] = (byReason[code] ?? 0) + 1;
     }
-    return { total: this.entries.length, accepted, rejected: this.entries.length - accepted, byReason };
+    const rejected = this.entries.length - accepted - skipped;
+    return { total: this.entries.length, accepted, rejected, ...(skipped === 0 ? {} : { skipped }), byReason };
   }
 }
 

@@ -12,11 +12,16 @@ export interface InspectedObject {
 
 /**
  * Turns per-file inspections into the report's verdicts, in S3 listing order: adds DUPLICATE to
- * every later copy of an identical object (see `findDuplicates`), naming the original.
+ * every later copy of an identical object (see `findDuplicates`), naming the original. `skipped`
+ * (the batch's example images) take no part in the duplicate search and are merged in key order.
  */
-export const buildVerdicts = (objects: readonly InspectedObject[]): ImageVerdict[] => {
+export const buildVerdicts = (
+  objects: readonly InspectedObject[],
+  skipped: readonly ImageVerdict[] = [],
+): ImageVerdict[] => {
   const duplicates = findDuplicates(objects.map((o) => ({ key: o.key, size: o.inspection.bytes, etag: o.etag })));
-  return [...objects].sort((a, b) => compareKeys(a.key, b.key)).map((o) => verdictOf(o, duplicates.get(o.key)));
+  const verdicts = objects.map((o) => verdictOf(o, duplicates.get(o.key)));
+  return [...verdicts, ...skipped].sort((a, b) => compareKeys(a.key, b.key));
 };
 
 /** One object's verdict: its inspection's reasons, plus DUPLICATE when `original` holds the same content. */
@@ -35,19 +40,23 @@ export const verdictOf = ({ key, etag, inspection }: InspectedObject, original: 
     bytes: inspection.bytes,
     ...(etag === undefined ? {} : { etag }),
     ...(original === undefined ? {} : { duplicateOf: original }),
+    ...(inspection.trailer === undefined ? {} : { trailer: inspection.trailer }),
     reasons,
   };
 };
 
-/** Counts images, accepted and rejected, and images per reason code. */
+/** Counts images, accepted, rejected and (when there are any) skipped, and images per reason code. */
 export const tallyVerdicts = (verdicts: readonly ImageVerdict[]): ValidationTotals => {
   const byReason: Record<string, number> = {};
   let accepted = 0;
+  let skipped = 0;
   for (const verdict of verdicts) {
     if (verdict.verdict === 'accepted') accepted += 1;
+    if (verdict.verdict === 'skipped') skipped += 1;
     for (const code of new Set(verdict.reasons.map((r) => r.code))) byReason[code] = (byReason[code] ?? 0) + 1;
   }
-  return { total: verdicts.length, accepted, rejected: verdicts.length - accepted, byReason };
+  const rejected = verdicts.length - accepted - skipped;
+  return { total: verdicts.length, accepted, rejected, ...(skipped === 0 ? {} : { skipped }), byReason };
 };
 
 /**

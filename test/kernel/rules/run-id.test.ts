@@ -6,7 +6,7 @@ import {
   executionNameForUpload,
   normalizePrefix,
 } from '../../../functions/kernel/rules/run-id';
-import { checkLabelingJobName } from '../../../functions/labeling/rules/labeling-job-names';
+import { checkLabelingJobName } from '../../../functions/labeling/ground-truth/rules/labeling-job-names';
 
 /** StartExecution names: ≤80 chars, no whitespace or the listed specials (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html). */
 const VALID_EXECUTION_NAME = /^[A-Za-z0-9_-]{1,80}$/;

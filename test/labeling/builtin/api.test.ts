@@ -13,11 +13,12 @@ import { handler as listJobs } from '../../../functions/labeling/builtin/api-lis
 import { handler as me } from '../../../functions/labeling/builtin/api-me/handler';
 import { handler as mine } from '../../../functions/labeling/builtin/api-my-tasks/handler';
 import { handler as openapi } from '../../../functions/labeling/builtin/api-openapi/handler';
+import { handler as signOut } from '../../../functions/labeling/builtin/api-sign-out/handler';
 import { handler as skip } from '../../../functions/labeling/builtin/api-skip-task/handler';
 import { getImage, updateIf } from '../../../functions/labeling/builtin/aws/table';
 import { jobKey } from '../../../functions/labeling/builtin/contracts/table-items';
-import type { LocalDynamoDb } from '../../../local-runtime/dynamodb-local';
-import { LOCAL_USER_POOL_CLIENT_ID, LOCAL_USER_POOL_ID } from '../../../local-runtime/local-environment';
+import { LOCAL_USER_POOL_CLIENT_ID, LOCAL_USER_POOL_ID } from '../../../local-runtime/stack/local-environment';
+import type { LocalDynamoDb } from '../../../local-runtime/stand-ins/dynamodb-local';
 import { fakeContext } from '../../fake-context';
 import { seedJob, startTable } from './table-fixture';
 
@@ -27,6 +28,9 @@ interface Who {
   sub: string;
   groups?: string | string[];
   email?: string;
+  /** Cognito's `token_use` claim (default `id`) and the sign-in time in seconds (default a minute ago). */
+  tokenUse?: string;
+  authTime?: number;
 }
 const ANA: Who = { sub: 'sub-ana', email: 'ana@example.com' };
 const BO: Who = { sub: 'sub-bo', email: 'bo@example.com', groups: '[team-b]' };
@@ -49,7 +53,13 @@ const call = async (
       ? {
           authorizer: {
             jwt: {
-              claims: { sub: who.sub, email: who.email, ...(who.groups ? { 'cognito:groups': who.groups } : {}) },
+              claims: {
+                sub: who.sub,
+                email: who.email,
+                ...(who.groups ? { 'cognito:groups': who.groups } : {}),
+                token_use: who.tokenUse ?? 'id',
+                auth_time: String(who.authTime ?? Math.floor(Date.now() / 1000) - 60),
+              },
             },
           },
         }
@@ -123,6 +133,36 @@ describe('GET /api/me', () => {
       status: 401,
       body: { error: { code: 'UNAUTHENTICATED' } },
     });
+  });
+
+  it('accepts only the ID token: an access token (no email in it) gets 401 ID_TOKEN_REQUIRED', async () => {
+    const answer = await call(me, { ...ANA, tokenUse: 'access' });
+
+    expect(answer).toMatchObject({ status: 401, body: { error: { code: 'ID_TOKEN_REQUIRED' } } });
+  });
+});
+
+describe('POST /api/sign-out', () => {
+  it("ends the caller's sessions at once on every route, and a later sign-in works again", async () => {
+    const { jobId } = await newJob();
+    const signedIn = Math.floor(Date.now() / 1000) - 120;
+    const dee: Who = { sub: 'sub-dee', email: 'dee@example.com', authTime: signedIn };
+    expect((await call(claim, dee, { jobId })).status).toBe(200);
+
+    const out = await call(signOut, dee);
+
+    expect(out).toMatchObject({ status: 200, body: { signedOutAt: expect.any(String) } });
+    for (const [fn, params] of [
+      [me, {}],
+      [listJobs, {}],
+      [claim, { jobId }],
+      [mine, { jobId }],
+    ] as const) {
+      expect(await call(fn, dee, params)).toMatchObject({ status: 401, body: { error: { code: 'SESSION_REVOKED' } } });
+    }
+    expect((await call(me, ANA)).status).toBe(200);
+    const later: Who = { ...dee, authTime: Math.floor(Date.now() / 1000) + 2 };
+    expect((await call(me, later)).status).toBe(200);
   });
 });
 
@@ -277,6 +317,20 @@ describe('answers', () => {
     const image = await getImage(job.jobId, task.taskId);
     expect(image).toMatchObject({ answerCount: 1, answeredBy: ['sub-ana'], leases: {} });
     expect(image?.answers['sub-ana']).toMatchObject({ boxes: [box()], nothingToLabel: false, durationMs: 4200 });
+  });
+
+  it('counts identical boxes of one answer once, and takes a resend of the same boxes as a duplicate', async () => {
+    const job = await newJob();
+    const { task } = (await call(claim, ANA, { jobId: job.jobId })).body;
+    const path = { jobId: job.jobId, taskId: task.taskId };
+    const other = box({ left: 200 });
+    const twice = { ...drawn, boxes: [box(), other, box(), box({ label: 'globex' })] };
+
+    await expect(call(answer, ANA, path, twice)).resolves.toMatchObject({ status: 200, body: { duplicate: false } });
+    await expect(call(answer, ANA, path, twice)).resolves.toMatchObject({ status: 200, body: { duplicate: true } });
+
+    const stored = (await getImage(job.jobId, task.taskId))?.answers['sub-ana'];
+    expect(stored?.boxes).toEqual([box(), other, box({ label: 'globex' })]);
   });
 
   it.each([

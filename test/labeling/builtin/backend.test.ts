@@ -16,7 +16,7 @@ import { jobKey } from '../../../functions/labeling/builtin/contracts/table-item
 import { expireBuiltinJobs } from '../../../functions/labeling/builtin/expire-jobs/handler';
 import { reconcileLabelingJob } from '../../../functions/labeling/reconcile-labeling-job/handler';
 import { startLabelingJob } from '../../../functions/labeling/start-labeling-job/handler';
-import type { LocalDynamoDb } from '../../../local-runtime/dynamodb-local';
+import type { LocalDynamoDb } from '../../../local-runtime/stand-ins/dynamodb-local';
 import { BUCKET, seedJob, startTable } from './table-fixture';
 
 const s3 = mockClient(S3Client);

@@ -18,7 +18,7 @@ import { READY_DETAIL_TYPE, READY_SOURCE } from '../../../functions/labeling/bui
 import { imageKey } from '../../../functions/labeling/builtin/contracts/table-items';
 import { finalizeBuiltinJob, handler } from '../../../functions/labeling/builtin/finalize-job/handler';
 import type { Caller } from '../../../functions/labeling/builtin/rules/caller';
-import type { LocalDynamoDb } from '../../../local-runtime/dynamodb-local';
+import type { LocalDynamoDb } from '../../../local-runtime/stand-ins/dynamodb-local';
 import { fakeContext } from '../../fake-context';
 import { BUCKET, seedJob, startTable } from './table-fixture';
 
@@ -53,6 +53,8 @@ const answerDirectly = (jobId: string, taskId: string, sub: string, boxes: Box[]
         durationMs: 3000,
         claimedAt: '2026-12-01T09:00:00.000Z',
         submittedAt: `2026-12-01T09:00:0${sub === 'ana' ? 1 : 2}.000Z`,
+        // As the answer route stores it, from the labeler's ID token.
+        email: `${sub}@example.com`,
       },
       ':one': 1,
       ':me': [sub],
@@ -66,7 +68,7 @@ const label = async (
 ) => {
   const job = await getJob(jobId);
   if (!job) throw new Error('no job');
-  const claimed = await claimTask(job, who(sub), new Date());
+  const claimed = await claimTask(job, who(sub), new Date(), 300);
   if (!claimed.task) throw new Error(`nothing to claim for ${sub}`);
   await answerTask(
     job,
@@ -173,6 +175,8 @@ describe('finalizeBuiltinJob', () => {
       workerMetadata: { identityData: { identityProviderType: 'Cognito', sub: 'ana' } },
       timeSpentInSeconds: 3,
     });
+    // The e-mail from the labeler's ID token goes along, so the dataset report can name them by it.
+    expect(response.answers[0].workerMetadata.identityData.email).toBe('ana@example.com');
     expect(result).toEqual({ action: 'finalized', jobId, resumed: 'delivered', labeled: 2 });
     const output = JSON.parse(String(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output));
     expect(output).toEqual({

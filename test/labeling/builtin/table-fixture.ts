@@ -1,7 +1,11 @@
 import { batchPut } from '../../../functions/labeling/builtin/aws/table';
 import type { JobItem } from '../../../functions/labeling/builtin/contracts/table-items';
 import { planImageItem, planJobItem } from '../../../functions/labeling/builtin/rules/job-plan';
-import { createBuiltinTables, type LocalDynamoDb, startDynamoDb } from '../../../local-runtime/dynamodb-local';
+import {
+  createBuiltinTables,
+  type LocalDynamoDb,
+  startDynamoDb,
+} from '../../../local-runtime/stand-ins/dynamodb-local';
 
 /**
  * The real table shape (infra/builtin-labeling.yml) in dynalite, for handler tests of the

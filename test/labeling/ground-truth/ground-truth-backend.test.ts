@@ -1,7 +1,9 @@
 import { DescribeLabelingJobCommand, ResourceNotFound, SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { mockClient } from 'aws-sdk-client-mock';
+import { loadSettings } from '../../../functions/kernel/config';
+import { STARTER_SETTINGS } from '../../../functions/labeling/aws/labeling-backend';
 import { groundTruthBackend } from '../../../functions/labeling/ground-truth/aws/ground-truth-backend';
-import type { groundTruthStart } from '../../../functions/labeling/ground-truth/aws/ground-truth-start';
+import { groundTruthStart } from '../../../functions/labeling/ground-truth/aws/ground-truth-start';
 
 const sageMaker = mockClient(SageMakerClient);
 
@@ -21,23 +23,15 @@ describe('the Ground Truth backend', () => {
   });
 
   it('refuses to start a Ground Truth job on a stack deployed without a workteam, naming what to do', async () => {
-    const saved = process.env.WORKTEAM_ARN;
-    process.env.WORKTEAM_ARN = '';
-    try {
-      let backend: typeof groundTruthStart | undefined;
-      jest.isolateModules(() => {
-        backend = require('../../../functions/labeling/ground-truth/aws/ground-truth-start').groundTruthStart;
-      });
-      const input = require('../../../events/start-labeling-job-input.json');
-      const storeToken = jest.fn();
+    // start-labeling-job's settings as such a stack loads them: WORKTEAM_ARN deployed empty.
+    const settings = { ...loadSettings(STARTER_SETTINGS), WORKTEAM_ARN: '' };
+    const input = require('../../../events/start-labeling-job-input.json');
+    const storeToken = jest.fn();
 
-      await expect(backend?.start(input, storeToken)).rejects.toMatchObject({
-        name: 'InvalidInput',
-        message: expect.stringContaining('needs a workteam'),
-      });
-      expect(storeToken).not.toHaveBeenCalled();
-    } finally {
-      process.env.WORKTEAM_ARN = saved;
-    }
+    await expect(groundTruthStart.start(input, storeToken, settings)).rejects.toMatchObject({
+      name: 'InvalidInput',
+      message: expect.stringContaining('needs a workteam'),
+    });
+    expect(storeToken).not.toHaveBeenCalled();
   });
 });

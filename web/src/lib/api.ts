@@ -85,6 +85,8 @@ export class Api {
   }
 
   me = () => this.call<Me>('GET', '/api/me');
+  /** Ends every session of this labeler at the API at once (a JWT cannot be recalled; the routes refuse it). */
+  signOut = () => this.call<{ signedOutAt: string }>('POST', '/api/sign-out');
   jobs = (all = false) => this.call<{ jobs: Job[] }>('GET', `/api/jobs${all ? '?status=all' : ''}`);
   job = (jobId: string) => this.call<JobDetail>('GET', `/api/jobs/${enc(jobId)}`);
   claim = (jobId: string) => this.call<ClaimResponse>('POST', `/api/jobs/${enc(jobId)}/tasks`);

@@ -4,7 +4,7 @@ import { openApiDocument } from '../contracts/openapi';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
 export const SETTINGS = ['ADMIN_GROUP'] as const;
-loadSettings(SETTINGS);
+const settings = loadSettings(SETTINGS);
 
 /** `GET /api/openapi.json`: the document generated from the schemas the handlers validate with. */
-export const handler = httpRoute('openapi', async () => openApiDocument());
+export const handler = httpRoute('openapi', settings, async () => openApiDocument());

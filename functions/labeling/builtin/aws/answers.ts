@@ -1,7 +1,7 @@
 import type { AnswerBody } from '../contracts/api';
 import { type ImageItem, imageKey, type JobItem, jobKey, labelerKey } from '../contracts/table-items';
 import type { Caller } from '../rules/caller';
-import { checkBoxes, decideAnswer, MAX_RACES } from '../rules/task-rules';
+import { checkBoxes, decideAnswer, MAX_RACES, uniqueBoxes } from '../rules/task-rules';
 import { ApiError } from './http-route';
 import { requestFinalization } from './ready-events';
 import { getImage, getLabeler, updateIf, updateReturning } from './table';
@@ -52,6 +52,42 @@ export interface AnswerOutcome {
 }
 
 /**
+ * The one conditional UpdateItem that records an answer: stores it, consumes the lease, counts it
+ * and, with the last answer the image needs, takes the image out of the open index. False when
+ * the image changed since it was read.
+ */
+const recordAnswer = (
+  image: ImageItem,
+  sub: string,
+  stored: ReturnType<typeof storedAnswer>,
+  completes: boolean,
+): Promise<boolean> =>
+  updateIf({
+    Key: { pk: image.pk, sk: image.sk },
+    UpdateExpression:
+      'SET answers.#me = :answer, answerCount = answerCount + :one, answeredBy = list_append(answeredBy, :meList), version = version + :one ' +
+      `REMOVE leases.#me${completes ? ', openJob, openSort' : ''}`,
+    ConditionExpression: 'version = :v',
+    ExpressionAttributeNames: { '#me': sub },
+    ExpressionAttributeValues: { ':answer': stored, ':one': 1, ':meList': [sub], ':v': image.version },
+  });
+
+/** After a recorded answer: the labeler's and the job's counters; the job's last image requests finalization. */
+const countAnswer = async (job: JobItem, sub: string, taskId: string, completes: boolean): Promise<AnswerOutcome> => {
+  await settleLabeler(job.jobId, sub, taskId, true);
+  const counted = await updateReturning<JobItem>({
+    Key: jobKey(job.jobId),
+    UpdateExpression: 'ADD answersReceived :one, imagesComplete :done',
+    ExpressionAttributeValues: { ':one': 1, ':done': completes ? 1 : 0 },
+  });
+  if (completes && counted.imagesComplete >= counted.imageCount) {
+    await requestFinalization({ jobId: job.jobId, reason: 'complete' });
+  }
+  const labeler = await getLabeler(job.jobId, sub);
+  return { duplicate: false, job: counted, myAnswers: labeler?.answers ?? 0 };
+};
+
+/**
  * `POST .../answer`: one conditional UpdateItem records the answer, consumes the lease, counts
  * it and, with the last answer the image needs, takes the image out of the open index. The
  * job's counters follow; when the last image completes, finalization is requested.
@@ -60,9 +96,10 @@ export const answerTask = async (
   job: JobItem,
   caller: Caller,
   taskId: string,
-  body: AnswerBody,
+  sent: AnswerBody,
   now: Date,
 ): Promise<AnswerOutcome> => {
+  const body = { ...sent, boxes: uniqueBoxes(sent.boxes) };
   for (let race = 0; race <= MAX_RACES; race++) {
     const image = await imageFor(job, taskId);
     const problem = checkBoxes(body.boxes, image, job.labels);
@@ -74,27 +111,9 @@ export const answerTask = async (
     }
     if (decision.kind === 'conflict') throw conflictError(decision.code, taskId);
     const stored = storedAnswer(body, caller, image.leases[caller.sub]?.claimedAt, now);
-    const recorded = await updateIf({
-      Key: imageKey(job.jobId, taskId),
-      UpdateExpression:
-        'SET answers.#me = :answer, answerCount = answerCount + :one, answeredBy = list_append(answeredBy, :meList), version = version + :one ' +
-        `REMOVE leases.#me${decision.completes ? ', openJob, openSort' : ''}`,
-      ConditionExpression: 'version = :v',
-      ExpressionAttributeNames: { '#me': caller.sub },
-      ExpressionAttributeValues: { ':answer': stored, ':one': 1, ':meList': [caller.sub], ':v': image.version },
-    });
-    if (!recorded) continue;
-    await settleLabeler(job.jobId, caller.sub, taskId, true);
-    const counted = await updateReturning<JobItem>({
-      Key: jobKey(job.jobId),
-      UpdateExpression: 'ADD answersReceived :one, imagesComplete :done',
-      ExpressionAttributeValues: { ':one': 1, ':done': decision.completes ? 1 : 0 },
-    });
-    if (decision.completes && counted.imagesComplete >= counted.imageCount) {
-      await requestFinalization({ jobId: job.jobId, reason: 'complete' });
+    if (await recordAnswer(image, caller.sub, stored, decision.completes)) {
+      return countAnswer(job, caller.sub, taskId, decision.completes);
     }
-    const labeler = await getLabeler(job.jobId, caller.sub);
-    return { duplicate: false, job: counted, myAnswers: labeler?.answers ?? 0 };
   }
   throw new ApiError(
     409,

@@ -6,7 +6,7 @@ import { runFileKey } from '../../../kernel/rules/run-files';
 import { parseS3Uri } from '../../../kernel/rules/s3-uri';
 import * as z from '../../../kernel/schema';
 import { ImageVerdict } from '../../../validation/contracts/validation-report';
-import type { LabelingStarter } from '../../aws/labeling-backend';
+import type { LabelingStarter, StarterSettings } from '../../aws/labeling-backend';
 import { deliverOutcome } from '../../aws/labeling-callbacks';
 import { deleteTaskToken } from '../../aws/task-tokens';
 import type { StartLabelingJobInput } from '../../contracts/labeling-steps';
@@ -14,7 +14,6 @@ import type { BuiltinJobRecord } from '../contracts/builtin-job-record';
 import type { ImageItem, JobItem } from '../contracts/table-items';
 import { builtinOutcome } from '../rules/builtin-outcome';
 import { DEFAULT_AVAILABILITY_SECONDS, type Dimensions, planImageItem, planJobItem } from '../rules/job-plan';
-import { builtinSetting } from './settings';
 import { BATCH_WRITE_SIZE, batchPut, getJob, putJobIfAbsent, updateIf } from './table';
 
 const LabelCategories = z.object({ labels: z.array(z.object({ label: z.string() })).check(z.minLength(1)) });
@@ -84,12 +83,17 @@ const writeImages = async (jobId: string, manifestUri: string, sizes: Map<string
   return index;
 };
 
-const recordOf = (input: StartLabelingJobInput, job: JobItem, reusedExistingJob: boolean): BuiltinJobRecord => ({
+const recordOf = (
+  input: StartLabelingJobInput,
+  job: JobItem,
+  reusedExistingJob: boolean,
+  settings: StarterSettings,
+): BuiltinJobRecord => ({
   backend: 'builtin',
   jobName: job.jobId,
   runId: job.runId,
-  region: builtinSetting('AWS_REGION'),
-  table: builtinSetting('LABELING_TABLE'),
+  region: settings.AWS_REGION,
+  table: settings.LABELING_TABLE,
   labelAttributeName: job.labelAttributeName,
   inputManifestUri: input.manifest.manifestUri,
   labelCategoryConfigUri: input.manifest.labelCategoryConfigUri,
@@ -104,10 +108,10 @@ const recordOf = (input: StartLabelingJobInput, job: JobItem, reusedExistingJob:
 });
 
 /** A retried start found the job: another run's is a name clash; one that already ended resumes the run now. */
-const adopt = async (input: StartLabelingJobInput, job: JobItem): Promise<'continue' | 'done'> => {
+const adopt = async (input: StartLabelingJobInput, job: JobItem, tokenBucket: string): Promise<'continue' | 'done'> => {
   const { run } = input;
   if (job.runId !== run.runId) {
-    await deleteTaskToken(builtinSetting('DATA_BUCKET'), run.jobName);
+    await deleteTaskToken(tokenBucket, run.jobName);
     throw new InvalidInput(`built-in labeling job ${run.jobName} belongs to run ${job.runId}, not ${run.runId}`, {
       jobName: run.jobName,
     });
@@ -116,7 +120,7 @@ const adopt = async (input: StartLabelingJobInput, job: JobItem): Promise<'conti
   logger.info('adopted existing built-in job', { jobName: run.jobName, status: job.status });
   if (outcome.kind === 'running') return job.imagesWritten ? 'done' : 'continue';
   await deliverOutcome(input.taskToken, outcome);
-  await deleteTaskToken(builtinSetting('DATA_BUCKET'), run.jobName);
+  await deleteTaskToken(tokenBucket, run.jobName);
   return 'done';
 };
 
@@ -124,7 +128,7 @@ const adopt = async (input: StartLabelingJobInput, job: JobItem): Promise<'conti
 export const builtinStart: LabelingStarter = {
   name: 'builtin',
 
-  async start(input, storeToken) {
+  async start(input, storeToken, settings) {
     const { run, manifest, validation } = input;
     const categories = await readJsonAt(manifest.labelCategoryConfigUri, LabelCategories, 'label categories');
     const labels = categories.labels.map((l) => l.label);
@@ -133,8 +137,8 @@ export const builtinStart: LabelingStarter = {
     const created = await putJobIfAbsent(planned);
     const existing = created ? planned : await getJob(run.jobName);
     if (existing === undefined) throw new Error(`job ${run.jobName} vanished while starting`);
-    if (!created && (await adopt(input, existing)) === 'done') {
-      await putJson(run.bucket, runFileKey(run.runPrefix, 'labelingJob'), recordOf(input, existing, true));
+    if (!created && (await adopt(input, existing, settings.DATA_BUCKET)) === 'done') {
+      await putJson(run.bucket, runFileKey(run.runPrefix, 'labelingJob'), recordOf(input, existing, true, settings));
       return { jobName: run.jobName, backend: 'builtin', autoLabeling: false, reusedExistingJob: true };
     }
     const written = await writeImages(run.jobName, manifest.manifestUri, await readDimensions(validation.reportUri));
@@ -144,7 +148,7 @@ export const builtinStart: LabelingStarter = {
       ExpressionAttributeValues: { ':yes': true, ':n': written, ':one': 1 },
     });
     await putJson(run.bucket, runFileKey(run.runPrefix, 'labelingJob'), {
-      ...recordOf(input, { ...existing, imageCount: written }, !created),
+      ...recordOf(input, { ...existing, imageCount: written }, !created, settings),
     });
     logger.info('built-in labeling job started', { jobName: run.jobName, images: written, reused: !created });
     return { jobName: run.jobName, backend: 'builtin', autoLabeling: false, reusedExistingJob: !created };

@@ -22,8 +22,9 @@ const taskOf = async (
   image: Pick<ImageItem, 'taskId' | 'sourceRef' | 'width' | 'height'>,
   leaseExpiresAt: string,
   now: Date,
+  presignSeconds: number,
 ): Promise<Task> => {
-  const read = await presignSourceRef(image.sourceRef, now);
+  const read = await presignSourceRef(image.sourceRef, now, presignSeconds);
   return {
     jobId: job.jobId,
     taskId: image.taskId,
@@ -116,6 +117,33 @@ interface ScanResult {
   capped: boolean;
 }
 
+type OpenImage = Awaited<ReturnType<typeof queryOpenImages>>['items'][number];
+type Lease = { claimedAt: string; expiresAt: string };
+
+/**
+ * Leases the first image of one page the caller may take. `done` once leased, or once past
+ * `stopAfter` (the scan's start, after it wrapped around).
+ */
+const scanPage = async (
+  job: JobItem,
+  caller: Caller,
+  items: OpenImage[],
+  stopAfter: string | undefined,
+  lease: Lease,
+  now: Date,
+): Promise<{ leased?: ScanResult['leased']; sawFull: boolean; done: boolean }> => {
+  let sawFull = false;
+  for (const image of items) {
+    if (stopAfter !== undefined && image.taskId > stopAfter) return { sawFull, done: true };
+    const verdict = candidacy(image, caller.sub, job.workersPerObject, now);
+    if (verdict === 'full') sawFull = true;
+    if (verdict === 'available' && (await leaseImage(job.jobId, image, caller.sub, lease, now))) {
+      return { leased: { taskId: image.taskId, expiresAt: lease.expiresAt }, sawFull, done: true };
+    }
+  }
+  return { sawFull, done: false };
+};
+
 /**
  * Pages through the job's open images (the sparse index) from `start`, wrapping once, and
  * leases the first one the caller may take. Bounded: at most MAX_PAGES queries per claim.
@@ -130,14 +158,10 @@ const scanAndLease = async (job: JobItem, caller: Caller, start: string, now: Da
   let wrapped = false;
   for (let pages = 0; pages < MAX_PAGES; pages++) {
     const page = await queryOpenImages(job.jobId, from, PAGE);
-    for (const image of page.items) {
-      if (wrapped && image.taskId > start) return { sawFull, capped: false };
-      const verdict = candidacy(image, caller.sub, job.workersPerObject, now);
-      if (verdict === 'full') sawFull = true;
-      if (verdict === 'available' && (await leaseImage(job.jobId, image, caller.sub, lease, now))) {
-        return { leased: { taskId: image.taskId, expiresAt: lease.expiresAt }, sawFull, capped: false };
-      }
-    }
+    const scanned = await scanPage(job, caller, page.items, wrapped ? start : undefined, lease, now);
+    sawFull ||= scanned.sawFull;
+    if (scanned.leased !== undefined) return { leased: scanned.leased, sawFull, capped: false };
+    if (scanned.done) return { sawFull, capped: false };
     const last = page.items.at(-1)?.taskId;
     if (page.next !== undefined && last !== undefined) from = last;
     else if (!wrapped && start !== '') {
@@ -154,8 +178,17 @@ const randomStart = (imageCount: number): string => {
   return first === 0 ? '' : taskIdOf(first - 1);
 };
 
-/** `POST /api/jobs/{jobId}/tasks`: a new lease on an image the caller has not answered, skipped or leased. */
-export const claimTask = async (job: JobItem, caller: Caller, now: Date, race = 0): Promise<ClaimResponse> => {
+/**
+ * `POST /api/jobs/{jobId}/tasks`: a new lease on an image the caller has not answered, skipped or
+ * leased; its image URL lasts `presignSeconds`.
+ */
+export const claimTask = async (
+  job: JobItem,
+  caller: Caller,
+  now: Date,
+  presignSeconds: number,
+  race = 0,
+): Promise<ClaimResponse> => {
   const labeler = await getLabeler(job.jobId, caller.sub);
   if (activeLeases(labeler, now).length >= MAX_ACTIVE_LEASES) {
     throw new ApiError(
@@ -173,22 +206,22 @@ export const claimTask = async (job: JobItem, caller: Caller, now: Date, race = 
     // Another claim of the same labeler (a second tab) won the race for their record: undo and retry.
     await releaseImage(job.jobId, taskId, caller.sub);
     if (race >= MAX_RACES) throw new ApiError(409, 'CLAIM_CONFLICT', 'too many claims at once; try again');
-    return claimTask(job, caller, now, race + 1);
+    return claimTask(job, caller, now, presignSeconds, race + 1);
   }
   const image = await getImage(job.jobId, taskId);
   if (image === undefined) throw new Error(`image ${taskId} of ${job.jobId} vanished`);
-  return { task: await taskOf(job, image, expiresAt, now) };
+  return { task: await taskOf(job, image, expiresAt, now, presignSeconds) };
 };
 
 /** `GET /api/jobs/{jobId}/tasks/mine`: the caller's live leases, with fresh image URLs. */
-export const myTasks = async (job: JobItem, caller: Caller, now: Date): Promise<Task[]> => {
+export const myTasks = async (job: JobItem, caller: Caller, now: Date, presignSeconds: number): Promise<Task[]> => {
   const labeler = await getLabeler(job.jobId, caller.sub);
   const tasks: Task[] = [];
   for (const [taskId] of activeLeases(labeler, now)) {
     const image = await getImage(job.jobId, taskId);
     const lease = image?.leases[caller.sub];
     if (image !== undefined && lease !== undefined && isActive(lease, now) && image.answers[caller.sub] === undefined) {
-      tasks.push(await taskOf(job, image, lease.expiresAt, now));
+      tasks.push(await taskOf(job, image, lease.expiresAt, now, presignSeconds));
     }
   }
   return tasks.sort((a, b) => a.leaseExpiresAt.localeCompare(b.leaseExpiresAt));

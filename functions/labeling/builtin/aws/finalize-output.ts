@@ -2,16 +2,17 @@ import type { LabelCounters } from '../../../kernel/contracts/step-io';
 import type { ImageItem } from '../contracts/table-items';
 import { type ImageAnswers, type JobOutputContext, outputLine, workerResponse } from '../rules/job-output';
 
-/** Where finalization's output goes: the manifest, line by line, and one worker-response file per answered image. */
+/** Where finalization's output goes: the manifest, line by line, and one worker response per answered image. */
 export interface FinalizePorts {
   pages: AsyncIterable<readonly ImageItem[]>;
   writeLine(line: string): Promise<void>;
   putWorkerResponse(index: number, document: unknown): Promise<void>;
-  /** How many worker-response writes may be in flight (bounded memory, bounded sockets). */
+  /** How many worker responses may be in flight (bounded memory, bounded sockets). */
   concurrency: number;
 }
 
-const answersOf = (image: ImageItem): ImageAnswers => ({
+/** An image item's answers, oldest first, as the output writer takes them. */
+export const answersOf = (image: ImageItem): ImageAnswers => ({
   index: Number(image.taskId),
   sourceRef: image.sourceRef,
   width: image.width,
@@ -22,6 +23,7 @@ const answersOf = (image: ImageItem): ImageAnswers => ({
       boxes: a.boxes,
       claimedAt: a.claimedAt,
       submittedAt: a.submittedAt,
+      ...(a.email === undefined ? {} : { email: a.email }),
       ...(a.durationMs === undefined ? {} : { durationMs: a.durationMs }),
     }))
     .sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.sub.localeCompare(b.sub)),
@@ -29,7 +31,7 @@ const answersOf = (image: ImageItem): ImageAnswers => ({
 
 /**
  * Streams a job's image items, page by page, into the Ground Truth-format output: memory holds
- * one page and at most `concurrency` pending worker-response writes, whatever the job's size.
+ * one page and at most `concurrency` pending worker responses, whatever the job's size.
  */
 export const writeJobOutput = async (
   ports: FinalizePorts,

@@ -1,12 +1,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { config } from '../../../kernel/config';
+import type { Settings } from '../../../kernel/config';
 import { logger } from '../../../kernel/observability';
 import type * as z from '../../../kernel/schema';
 import { mapErrorStack } from '../../../kernel/stack-traces';
 import { ROUTES, type RouteName } from '../contracts/api';
 import { type Caller, callerOf } from '../rules/caller';
+import { isIdToken, isRevoked, type SessionStore } from '../rules/sessions';
 
 /** An answer with a status other than the route's own: `{ error: { code, message, field? } }`. */
 export class ApiError extends Error {
@@ -74,27 +75,81 @@ const readBody = (event: HttpEvent): unknown => {
   }
 };
 
-const authorize = (name: RouteName, event: HttpEvent): Caller | undefined => {
-  const route = ROUTES[name];
-  const caller = callerOf(event.requestContext?.authorizer?.jwt?.claims, config.ADMIN_GROUP);
-  if (route.auth === 'none') return caller;
+/** What the wrapper reads of its function's settings: which Cognito group holds the admins. */
+export type RouteSettings = Settings<'ADMIN_GROUP'>;
+
+/** A signed-in caller whose token is an ID token whose session was not revoked; 401 otherwise. */
+const signedInCaller = async (event: HttpEvent, adminGroup: string, store: SessionStore): Promise<Caller> => {
+  const claims = event.requestContext?.authorizer?.jwt?.claims;
+  const caller = callerOf(claims, adminGroup);
   if (caller === undefined) throw new ApiError(401, 'UNAUTHENTICATED', 'sign in first');
-  if (route.auth === 'admin' && !caller.admin) {
-    throw new ApiError(403, 'ADMIN_ONLY', `only members of ${config.ADMIN_GROUP} may do this`);
+  if (!isIdToken(claims)) {
+    throw new ApiError(401, 'ID_TOKEN_REQUIRED', 'send the ID token of your sign-in; an access token is not accepted');
+  }
+  if (isRevoked(claims, await store.revocation(caller.sub))) {
+    throw new ApiError(
+      401,
+      'SESSION_REVOKED',
+      'this sign-in was ended (signed out, or removed by an admin); sign in again',
+    );
   }
   return caller;
 };
 
+const authorize = async (
+  name: RouteName,
+  event: HttpEvent,
+  adminGroup: string,
+  store?: SessionStore,
+): Promise<Caller | undefined> => {
+  const route = ROUTES[name];
+  if (route.auth === 'none') {
+    const claims = event.requestContext?.authorizer?.jwt?.claims;
+    return isIdToken(claims) ? callerOf(claims, adminGroup) : undefined;
+  }
+  if (store === undefined) throw new Error(`route ${name} needs a sign-in but was given no session store`);
+  const caller = await signedInCaller(event, adminGroup, store);
+  if (route.auth === 'admin' && !caller.admin) {
+    throw new ApiError(403, 'ADMIN_ONLY', `only members of ${adminGroup} may do this`);
+  }
+  return caller;
+};
+
+/** A route that needs a sign-in takes the session store its revocations are checked against. */
+type SessionArgs<N extends RouteName> = RouteOf<N>['auth'] extends 'none' ? [] : [sessions: SessionStore];
+
+/** A refusal (4xx) is logged as such; anything else fails the request with its stack mapped to the sources. */
+const failureResponse = (name: RouteName, error: unknown): APIGatewayProxyResultV2 => {
+  if (error instanceof ApiError) {
+    if (error.status >= 500) {
+      mapErrorStack(error);
+      logger.error('route failed', { route: name, error });
+    } else logger.info('request refused', { route: name, code: error.code, field: error.field });
+    return errorResponse(error);
+  }
+  mapErrorStack(error);
+  logger.error('route failed', { route: name, error: error as Error });
+  return errorResponse(new ApiError(500, 'INTERNAL', 'something went wrong; try again'));
+};
+
 /**
- * The one wrapper of the API's handlers: authenticate (claims), authorize (admin routes),
+ * The one wrapper of the API's handlers: authenticate (an ID token's claims, a session not revoked:
+ * `sessions`, required by the type for every route that needs a sign-in), authorize (admin routes),
  * validate path, query and body against the route's schemas (400 naming the field), run the
  * route, and validate its answer too, so the document and the behaviour cannot drift apart.
+ * `settings` are the function's own (its SETTINGS, loaded at its cold start).
  */
-export const httpRoute = <N extends RouteName>(name: N, impl: Impl<N>) => {
+export const httpRoute = <N extends RouteName>(
+  name: N,
+  settings: RouteSettings,
+  impl: Impl<N>,
+  ...sessions: SessionArgs<N>
+) => {
+  const [store] = sessions as [SessionStore?];
   const route = ROUTES[name] as RouteOf<N> & { params?: z.ZodMiniType; query?: z.ZodMiniType; body?: z.ZodMiniType };
   const run = async (event: HttpEvent): Promise<APIGatewayProxyResultV2> => {
     try {
-      const caller = authorize(name, event);
+      const caller = await authorize(name, event, settings.ADMIN_GROUP, store);
       if (caller) logger.appendKeys({ sub: caller.sub });
       const request = {
         caller,
@@ -111,16 +166,7 @@ export const httpRoute = <N extends RouteName>(name: N, impl: Impl<N>) => {
       }
       return json(route.status, checked.data);
     } catch (error) {
-      if (error instanceof ApiError) {
-        if (error.status >= 500) {
-          mapErrorStack(error);
-          logger.error('route failed', { route: name, error });
-        } else logger.info('request refused', { route: name, code: error.code, field: error.field });
-        return errorResponse(error);
-      }
-      mapErrorStack(error);
-      logger.error('route failed', { route: name, error: error as Error });
-      return errorResponse(new ApiError(500, 'INTERNAL', 'something went wrong; try again'));
+      return failureResponse(name, error);
     }
   };
   return middy<HttpEvent, APIGatewayProxyResultV2, Error, Context>()

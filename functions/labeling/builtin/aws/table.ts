@@ -18,6 +18,8 @@ import {
   jobKey,
   type LabelerItem,
   labelerKey,
+  type RevocationItem,
+  revocationKey,
   TABLE_INDEXES,
 } from '../contracts/table-items';
 import { builtinSetting } from './settings';
@@ -139,3 +141,11 @@ export async function* allJobs(): AsyncGenerator<JobItem> {
     start = page.next;
   } while (start);
 }
+
+/** The revocation of a labeler's sessions (sign-out, removal), if any. */
+export const getRevocation = (sub: string) => getItem<RevocationItem>(revocationKey(sub));
+
+/** Ends a labeler's sessions signed in up to `item.revokedAt`; the latest revocation replaces an earlier one. */
+export const putRevocation = async (item: RevocationItem): Promise<void> => {
+  await documents().send(new PutCommand({ TableName: table(), Item: item }));
+};

@@ -1,4 +1,8 @@
 import * as z from '../../../kernel/schema';
+import { REVIEW_ROUTES } from '../review/contracts';
+import { JobId, JobPath, type RouteSpec, TaskId, TaskPath } from './api-base';
+
+export { JobId, JobPath, type Method, type RouteSpec, TaskId, TaskPath } from './api-base';
 
 /**
  * The built-in labeling HTTP API: every route's path parameters, body and answers. The handler
@@ -18,14 +22,6 @@ export const ErrorBody = z
   })
   .register(z.globalRegistry, { id: 'Error' });
 export type ErrorBody = z.infer<typeof ErrorBody>;
-
-export const JobId = z
-  .string()
-  .check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a job id is lower-case letters, digits and hyphens'));
-export const TaskId = z.string().check(z.regex(/^\d{6}$/, 'a task id is the image index, six digits'));
-
-export const JobPath = z.object({ jobId: JobId });
-export const TaskPath = z.object({ jobId: JobId, taskId: TaskId });
 
 export const JobStatus = z.enum(['open', 'finalizing', 'completed', 'stopped']);
 export type JobStatus = z.infer<typeof JobStatus>;
@@ -111,6 +107,7 @@ export const ConfigResponse = z
 export const MeResponse = z
   .object({ sub: z.string(), email: z.string(), groups: z.array(z.string()), admin: z.boolean() })
   .register(z.globalRegistry, { id: 'Me' });
+export const SignOutResponse = z.object({ signedOutAt: z.string() }).register(z.globalRegistry, { id: 'SignedOut' });
 export const JobsQuery = z.object({ status: z.optional(z.enum(['open', 'all'])) });
 export const JobsResponse = z.object({ jobs: z.array(Job) }).register(z.globalRegistry, { id: 'Jobs' });
 export const ClaimResponse = z
@@ -129,22 +126,6 @@ export const CloseResponse = z
 export const EmptyBody = z.undefined();
 /** The OpenAPI document itself: any JSON object. */
 export const OpenApiResponse = z.record(z.string(), z.unknown());
-
-export type Method = 'GET' | 'POST';
-
-export interface RouteSpec {
-  method: Method;
-  path: string;
-  summary: string;
-  auth: 'none' | 'jwt' | 'admin';
-  params?: z.ZodMiniObject;
-  query?: z.ZodMiniObject;
-  body?: z.ZodMiniType;
-  status: number;
-  response: z.ZodMiniType;
-  /** The error codes this route may answer with, for the document. */
-  errors: readonly number[];
-}
 
 /** Every route of the API. The functions.yml `httpApi` events and the handlers use these keys. */
 export const ROUTES = {
@@ -173,6 +154,16 @@ export const ROUTES = {
     auth: 'jwt',
     status: 200,
     response: MeResponse,
+    errors: [401],
+  },
+  signOut: {
+    method: 'POST',
+    path: '/api/sign-out',
+    summary:
+      "End every session of the caller at once: tokens signed in until now get 401 (the page also calls Cognito's GlobalSignOut)",
+    auth: 'jwt',
+    status: 200,
+    response: SignOutResponse,
     errors: [401],
   },
   listJobs: {
@@ -246,6 +237,7 @@ export const ROUTES = {
     response: CloseResponse,
     errors: [400, 401, 403, 404, 410],
   },
+  ...REVIEW_ROUTES,
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof ROUTES;

@@ -18,6 +18,12 @@ export const jobKey = (jobId: string) => ({ pk: `JOB#${jobId}`, sk: 'JOB' as con
 export const imageKey = (jobId: string, taskId: string) => ({ pk: `JOB#${jobId}`, sk: `IMG#${taskId}` });
 export const labelerKey = (jobId: string, sub: string) => ({ pk: `JOB#${jobId}`, sk: `LABELER#${sub}` });
 export const IMAGE_SK_PREFIX = 'IMG#';
+/**
+ * A labeler's sessions ended (signed out, or removed by an admin): one item per Cognito `sub`.
+ * The API's JWT authorizer cannot know of it, so every route refuses a token signed in before it.
+ */
+export const revocationKey = (sub: string) => ({ pk: `REVOKED#${sub}`, sk: 'REVOKED' as const });
+export const REVOCATION_PK_PREFIX = 'REVOKED#';
 
 /** The image's zero-padded index in the input manifest: sorts as the manifest does. */
 export const taskIdOf = (index: number): string => String(index).padStart(6, '0');
@@ -103,3 +109,21 @@ export const LabelerItem = z.object({
   version: z.int(),
 });
 export type LabelerItem = z.infer<typeof LabelerItem>;
+
+export const RevocationItem = z.object({
+  pk: z.string(),
+  sk: z.literal('REVOKED'),
+  sub: z.string(),
+  /** Seconds since the epoch: a token whose sign-in (`auth_time`) is at or before it no longer counts. */
+  revokedAt: z.int(),
+  reason: z.enum(['signed-out', 'removed']),
+});
+export type RevocationItem = z.infer<typeof RevocationItem>;
+
+/** The record that ends every session of `sub` signed in up to `now`. */
+export const revocationOf = (sub: string, now: Date, reason: RevocationItem['reason']): RevocationItem => ({
+  ...revocationKey(sub),
+  sub,
+  revokedAt: Math.floor(now.getTime() / 1000),
+  reason,
+});

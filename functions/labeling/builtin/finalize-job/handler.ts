@@ -1,19 +1,20 @@
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { putJson, uploadStream } from '../../../kernel/aws/s3-objects';
-import { config, loadSettings } from '../../../kernel/config';
+import { loadSettings } from '../../../kernel/config';
 import { eventConsumer, logger } from '../../../kernel/observability';
 import { describeIssues } from '../../../kernel/parse';
 import { toS3Uri } from '../../../kernel/rules/s3-uri';
 import { deliverOutcome } from '../../aws/labeling-callbacks';
 import { deleteTaskToken, getTaskToken } from '../../aws/task-tokens';
+import { workerResponseKey } from '../../contracts/labeling-output/layout';
 import { writeJobOutput } from '../aws/finalize-output';
 import { getJob, queryImages, updateIf } from '../aws/table';
 import { ReadyEvent } from '../contracts/ready-event';
 import { type ImageItem, type JobItem, jobKey } from '../contracts/table-items';
 import { builtinOutcome } from '../rules/builtin-outcome';
 import { STALE_FINALIZING_MS } from '../rules/job-expiry';
-import { creationDate, workerResponseKey } from '../rules/job-output';
+import { creationDate } from '../rules/job-output';
 import { jobOutputKeys } from '../rules/job-plan';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
@@ -23,6 +24,8 @@ export const SETTINGS = [
   'USER_POOL_ID',
   'CONSOLIDATION_IOU_THRESHOLD',
   'FINALIZE_CONCURRENCY',
+  'AWS_REGION',
+  'AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER',
 ] as const;
 const settings = loadSettings(SETTINGS);
 
@@ -58,10 +61,10 @@ async function* imagePages(jobId: string): AsyncGenerator<ImageItem[]> {
 
 const issuer = (): string => {
   const pool = settings.USER_POOL_ID;
-  const endpoint = config.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
+  const endpoint = settings.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER;
   return endpoint
     ? `${endpoint.replace(/\/$/, '')}/${pool}`
-    : `https://cognito-idp.${config.AWS_REGION}.amazonaws.com/${pool}`;
+    : `https://cognito-idp.${settings.AWS_REGION}.amazonaws.com/${pool}`;
 };
 
 /** Writes output.manifest (streamed) and the worker responses, and returns the counters. */

@@ -1,17 +1,21 @@
 import * as z from '../../../kernel/schema';
-import { JobPath, type RouteSpec, TaskId } from '../contracts/api';
+import { JobPath, type RouteSpec, TaskId } from '../contracts/api-base';
 
 /**
- * The review routes (admins, read-only): a finalized job's consolidated output, filtered, and
- * one image's every answer next to the consolidated boxes. Sources: the output manifest, the
- * worker responses and the dataset report the run wrote to S3.
+ * The review routes (admins, read-only), listed in the API's `ROUTES`: a job's consolidated
+ * output, filtered, and one image's every answer next to the consolidated boxes. Sources: the
+ * output manifest, the worker responses and the dataset report the run wrote to S3 once the job
+ * is finalized; before that, the answers so far.
  */
 
 export const REVIEW_FILTERS = ['all', 'label', 'low-agreement', 'unlabeled', 'rejected'] as const;
 export const ReviewFilter = z.enum(REVIEW_FILTERS);
 export type ReviewFilter = z.infer<typeof ReviewFilter>;
 
-/** A consolidated box is of low agreement below this confidence (Ground Truth's scale, 0 to 1). */
+/**
+ * A consolidated box is of low agreement below this confidence (Ground Truth's scale, 0 to 1).
+ * Confidence 0 is a box one labeler drew alone: nobody disagreed, so it is never low agreement.
+ */
 export const LOW_AGREEMENT_BELOW = 0.6;
 export const REVIEW_PAGE_SIZE = 48;
 
@@ -75,6 +79,8 @@ export const ReviewListResponse = z
     title: z.string(),
     labels: z.array(z.string()),
     workersPerObject: z.int(),
+    /** True while the job is not finalized: the consolidation of the answers so far. */
+    partial: z.boolean(),
     filter: ReviewFilter,
     counts: ReviewCounts,
     items: z.array(ReviewItem),
@@ -100,7 +106,8 @@ export const REVIEW_ROUTES = {
   reviewJob: {
     method: 'GET',
     path: '/api/jobs/{jobId}/review',
-    summary: "A finalized job's consolidated result as pages of images, filtered (admins only)",
+    summary:
+      "A job's consolidated result as pages of images, filtered; before finalization, of the answers so far (admins only)",
     auth: 'admin',
     params: JobPath,
     query: ReviewQuery,

@@ -1,40 +1,43 @@
+import type { DatasetReport } from '../../../conversion/contracts/dataset-report';
+import { readOutputLine } from '../../contracts/labeling-output/read-output-line';
+import { readWorkerResponse } from '../../contracts/labeling-output/worker-answers';
 import { LOW_AGREEMENT_BELOW, type ReviewBox, type ReviewFilter, type ReviewItem, type ReviewQuery } from './contracts';
 
 /**
- * The review page's view of a finalized job, read from what the run wrote: one output-manifest
- * line per input image (in input order, so line i is task i), the dataset report's rejections
- * (by source-ref), and the worker-response files. Pure; read tolerantly, since a review must
- * show even a line the conversion found malformed.
+ * The review page's view of a job, read from its output lines: one output-manifest line per
+ * input image (in input order, so line i is task i), the dataset report's rejections (by
+ * source-ref), and the worker responses. Pure; lines go through the labeling output's tolerant
+ * reader, since a review must show even a line the conversion found malformed.
  */
-
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): number | undefined => {
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-};
 
 export type ReviewLine = Omit<ReviewItem, 'imageUrl' | 'rejections'>;
 
 export const taskIdOf = (index: number): string => String(index).padStart(6, '0');
 
+const parseOrEmpty = (line: string): unknown => {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return {};
+  }
+};
+
+/**
+ * The lowest confidence among boxes labelers agreed on, and whether it is low. A confidence of 0
+ * is the built-in consolidation's mark for a box one labeler drew alone (nobody to agree with),
+ * not a disagreement, so it takes no part: with one labeler per image nothing is flagged.
+ */
+export const agreementOf = (boxes: readonly ReviewBox[]): Pick<ReviewLine, 'minConfidence' | 'lowAgreement'> => {
+  const agreed = boxes.flatMap((b) => (b.confidence === undefined || b.confidence === 0 ? [] : [b.confidence]));
+  const minConfidence = agreed.length === 0 ? null : Math.min(...agreed);
+  return { minConfidence, lowAgreement: minConfidence !== null && minConfidence < LOW_AGREEMENT_BELOW };
+};
+
 /** One output-manifest line as the review shows it. `labelAttributeName` is the job's name. */
 export const readReviewLine = (line: string, index: number, labelAttributeName: string): ReviewLine => {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(line);
-  } catch {
-    parsed = {};
-  }
-  const record = isObject(parsed) ? parsed : {};
-  const sourceRef = typeof record['source-ref'] === 'string' ? record['source-ref'] : '';
-  const attribute = record[labelAttributeName];
-  const metadata = isObject(record[`${labelAttributeName}-metadata`])
-    ? (record[`${labelAttributeName}-metadata`] as Json)
-    : {};
-  const base = { taskId: taskIdOf(index), sourceRef };
-  if (!isObject(attribute)) {
-    const reason = metadata['failure-reason'];
+  const view = readOutputLine(parseOrEmpty(line), labelAttributeName);
+  const base = { taskId: taskIdOf(index), sourceRef: view.sourceRef };
+  if (!view.labeled) {
     return {
       ...base,
       width: 0,
@@ -43,35 +46,24 @@ export const readReviewLine = (line: string, index: number, labelAttributeName: 
       boxes: [],
       minConfidence: null,
       lowAgreement: false,
-      failureReason: typeof reason === 'string' ? reason : 'no answer in the output manifest',
+      failureReason: view.failureReason ?? 'no answer in the output manifest',
     };
   }
-  const size = Array.isArray(attribute.image_size) && isObject(attribute.image_size[0]) ? attribute.image_size[0] : {};
-  const classMap = isObject(metadata['class-map']) ? metadata['class-map'] : {};
-  const objects = Array.isArray(metadata.objects) ? metadata.objects : [];
-  const annotations = Array.isArray(attribute.annotations) ? attribute.annotations : [];
-  const boxes: ReviewBox[] = annotations.filter(isObject).map((a, i) => {
-    const classId = String(num(a.class_id) ?? '');
-    const confidence = num(isObject(objects[i]) ? (objects[i] as Json).confidence : undefined);
-    return {
-      label: typeof classMap[classId] === 'string' ? (classMap[classId] as string) : `class ${classId}`,
-      left: num(a.left) ?? 0,
-      top: num(a.top) ?? 0,
-      width: num(a.width) ?? 0,
-      height: num(a.height) ?? 0,
-      ...(confidence === undefined ? {} : { confidence }),
-    };
-  });
-  const confidences = boxes.flatMap((b) => (b.confidence === undefined ? [] : [b.confidence]));
-  const minConfidence = confidences.length === 0 ? null : Math.min(...confidences);
+  const boxes: ReviewBox[] = view.boxes.map(({ classId, label, confidence, left, top, width, height }) => ({
+    label: label ?? `class ${classId}`,
+    left,
+    top,
+    width,
+    height,
+    ...(confidence === undefined ? {} : { confidence }),
+  }));
   return {
     ...base,
-    width: num((size as Json).width) ?? 0,
-    height: num((size as Json).height) ?? 0,
+    width: view.width,
+    height: view.height,
     status: boxes.length === 0 ? 'nothing' : 'labeled',
     boxes,
-    minConfidence,
-    lowAgreement: minConfidence !== null && minConfidence < LOW_AGREEMENT_BELOW,
+    ...agreementOf(boxes),
   };
 };
 
@@ -80,14 +72,12 @@ export interface Rejection {
   message: string;
 }
 
-/** The dataset report's rejections by source-ref (a report lists its first rejections only). */
-export const rejectionsBySource = (report: unknown): Map<string, Rejection[]> => {
+/** The dataset report's rejections by source-ref (a report lists its first rejections only; a run may have none yet). */
+export const rejectionsBySource = (report: Pick<DatasetReport, 'rejected'> | undefined): Map<string, Rejection[]> => {
   const bySource = new Map<string, Rejection[]>();
-  const rejected = isObject(report) && Array.isArray(report.rejected) ? report.rejected : [];
-  for (const r of rejected) {
-    if (!isObject(r) || typeof r.sourceRef !== 'string' || typeof r.code !== 'string') continue;
-    const box = num(r.box);
-    const message = `${box === undefined ? '' : `box ${box + 1}: `}${typeof r.message === 'string' ? r.message : r.code}`;
+  for (const r of report?.rejected ?? []) {
+    if (r.sourceRef === undefined) continue;
+    const message = `${r.box === undefined ? '' : `box ${r.box + 1}: `}${r.message}`;
     bySource.set(r.sourceRef, [...(bySource.get(r.sourceRef) ?? []), { code: r.code, message }]);
   }
   return bySource;
@@ -153,27 +143,13 @@ export class ReviewPager {
   }
 }
 
-/** Each labeler's answer from a worker-response document (Ground Truth's bounding-box answer format). */
+/** Each labeler's answer from a worker response, as the review shows it. */
 export const readWorkerAnswers = (
   document: unknown,
-): { labeler: string; submittedAt: string; nothingToLabel: boolean; boxes: ReviewBox[] }[] => {
-  const answers = isObject(document) && Array.isArray(document.answers) ? document.answers : [];
-  return answers.filter(isObject).map((a) => {
-    const content = isObject(a.answerContent) ? a.answerContent : {};
-    const bb = isObject(content.boundingBox) ? content.boundingBox : {};
-    const raw = Array.isArray(bb.boundingBoxes) ? bb.boundingBoxes : [];
-    const boxes = raw.filter(isObject).map((b) => ({
-      label: typeof b.label === 'string' ? b.label : '?',
-      left: num(b.left) ?? 0,
-      top: num(b.top) ?? 0,
-      width: num(b.width) ?? 0,
-      height: num(b.height) ?? 0,
-    }));
-    return {
-      labeler: typeof a.workerId === 'string' ? a.workerId : 'unknown',
-      submittedAt: typeof a.submissionTime === 'string' ? a.submissionTime : '',
-      nothingToLabel: boxes.length === 0,
-      boxes,
-    };
-  });
-};
+): { labeler: string; submittedAt: string; nothingToLabel: boolean; boxes: ReviewBox[] }[] =>
+  readWorkerResponse(document).map((a) => ({
+    labeler: a.worker,
+    submittedAt: a.submittedAt,
+    nothingToLabel: a.boxes.length === 0,
+    boxes: a.boxes,
+  }));

@@ -1,34 +1,42 @@
 import { createInterface } from 'node:readline';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { s3 } from '../../../kernel/aws/s3-client';
-import { getText, getTextIfExists, listObjects, openStream } from '../../../kernel/aws/s3-objects';
-import { config } from '../../../kernel/config';
-import { joinKey, parseS3Uri } from '../../../kernel/rules/s3-uri';
-import type { JobItem } from '../contracts/table-items';
+import { DatasetReport } from '../../../conversion/contracts/dataset-report';
+import { getText, listObjects, openStream, readJsonIfExists } from '../../../kernel/aws/s3-objects';
+import { hasErrorName } from '../../../kernel/aws/sdk-errors';
+import { InvalidInput } from '../../../kernel/errors';
+import { logger } from '../../../kernel/observability';
+import { runFileKey } from '../../../kernel/rules/run-files';
+import * as z from '../../../kernel/schema';
+import { workerResponsesPrefix } from '../../contracts/labeling-output/layout';
+import { workerResponseDocument } from '../../contracts/labeling-output/worker-answers';
+import { failedOutputRecord } from '../../contracts/labeling-output/write-output-line';
+import { answersOf } from '../aws/finalize-output';
+import { getImage, queryImages } from '../aws/table';
+import type { ImageItem, JobItem } from '../contracts/table-items';
+import { type JobOutputContext, outputLine } from '../rules/job-output';
+import { jobOutputKeys } from '../rules/job-plan';
 
-/** Where a finalized job's files are: Ground Truth's output layout under the job's outputPath. */
-export const jobFiles = (job: JobItem) => {
-  const { bucket, key: outputPrefix } = parseS3Uri(job.outputPath);
-  const jobPrefix = joinKey(outputPrefix, `${job.jobId}/`);
-  return {
-    bucket,
-    manifestKey: joinKey(jobPrefix, 'manifests/output/output.manifest'),
-    workerResponsePrefix: (index: number) => joinKey(jobPrefix, `annotations/worker-response/iteration-1/${index}/`),
-    reportKey: joinKey(job.runPrefix, 'dataset/report.json'),
-  };
-};
+/**
+ * What the review reads: a finalized job's output manifest, worker responses and dataset report
+ * (by the run's file names), or, while the job is open, its answers so far from the table,
+ * consolidated and written as output lines by the same writer finalization uses.
+ */
+
+/** The part of the dataset report the review shows, read by the report's own schema. */
+const ReportRejections = z.pick(DatasetReport, { rejected: true });
+export type ReportRejections = z.infer<typeof ReportRejections>;
+
+/** Shown for an image of an open job that nobody has answered yet. */
+export const NOT_ANSWERED_YET = 'no labeler has answered this image yet';
+
+const outputKeys = (job: JobItem) => jobOutputKeys(job.runPrefix, job.jobId);
 
 /** The output manifest's lines in order (blank lines skipped), streamed; undefined when it does not exist yet. */
-export const outputLines = async (job: JobItem): Promise<AsyncIterable<string> | undefined> => {
-  const { bucket, manifestKey } = jobFiles(job);
+export const finalLines = async (job: JobItem): Promise<AsyncIterable<string> | undefined> => {
   let stream: Awaited<ReturnType<typeof openStream>>;
   try {
-    stream = await openStream(bucket, manifestKey);
+    stream = await openStream(job.bucket, outputKeys(job).manifest);
   } catch (error) {
-    if ((error as { name?: string }).name === 'NoSuchKey' || (error as { name?: string }).name === 'NotFound') {
-      return undefined;
-    }
+    if (hasErrorName(error, 'NoSuchKey', 'NotFound')) return undefined;
     throw error;
   }
   // The reader is made on first use: lines emitted before anyone iterates would be lost.
@@ -43,32 +51,55 @@ export const outputLines = async (job: JobItem): Promise<AsyncIterable<string> |
   })();
 };
 
-export const readReport = async (job: JobItem): Promise<unknown> => {
-  const { bucket, reportKey } = jobFiles(job);
-  const text = await getTextIfExists(bucket, reportKey);
-  if (text === undefined) return undefined;
+/** An image's output line as it stands: the answers so far, consolidated. */
+export const liveLine = (item: ImageItem, ctx: JobOutputContext, now: Date): string => {
+  const image = answersOf(item);
+  if (image.answers.length > 0) return outputLine(image, ctx, now).line;
+  return JSON.stringify(
+    failedOutputRecord({ sourceRef: item.sourceRef, attribute: ctx.labelAttributeName, reason: NOT_ANSWERED_YET }),
+  );
+};
+
+/** Every image's output line as it stands, in manifest order, one table page at a time. */
+export async function* liveLines(job: JobItem, ctx: JobOutputContext, now: Date): AsyncGenerator<string> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await queryImages(job.jobId, start);
+    for (const item of page.items) yield liveLine(item, ctx, now);
+    start = page.next;
+  } while (start);
+}
+
+/** The report's rejections; undefined before the conversion ran, or (logged) when the report breaks its contract. */
+export const readRejections = async (job: JobItem): Promise<ReportRejections | undefined> => {
   try {
-    return JSON.parse(text);
-  } catch {
+    return await readJsonIfExists(job.bucket, runFileKey(job.runPrefix, 'datasetReport'), ReportRejections);
+  } catch (error) {
+    if (!(error instanceof InvalidInput)) throw error;
+    logger.warn('dataset report unreadable; the review shows no rejections', { error });
     return undefined;
   }
 };
 
-/** Every worker-response document of one image (one per finalization; normally one). */
-export const readWorkerResponses = async (job: JobItem, index: number): Promise<unknown[]> => {
-  const { bucket, workerResponsePrefix } = jobFiles(job);
+/** Every worker response of one image of a finalized job (one per finalization; normally one). */
+export const finalResponses = async (job: JobItem, index: number): Promise<unknown[]> => {
   const documents: unknown[] = [];
-  for await (const object of listObjects(bucket, workerResponsePrefix(index))) {
+  for await (const object of listObjects(job.bucket, workerResponsesPrefix(outputKeys(job).prefix, index))) {
     if (!object.key.endsWith('.json')) continue;
-    documents.push(JSON.parse(await getText(bucket, object.key)));
+    documents.push(JSON.parse(await getText(job.bucket, object.key)));
   }
   return documents;
 };
 
-/** A presigned GET of an image in the data bucket; empty for any other location (never sign someone else's bucket). */
-export const presignImage = async (sourceRef: string, dataBucket: string): Promise<string> => {
-  if (!sourceRef.startsWith('s3://')) return '';
-  const { bucket, key } = parseS3Uri(sourceRef);
-  if (bucket !== dataBucket) return '';
-  return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: config.PRESIGN_SECONDS });
+/** One image of an open job: its line and its answers so far, as worker responses; undefined past the end. */
+export const liveImage = async (
+  job: JobItem,
+  taskId: string,
+  ctx: JobOutputContext,
+  now: Date,
+): Promise<{ line: string; responses: unknown[] } | undefined> => {
+  const item = await getImage(job.jobId, taskId);
+  if (item === undefined) return undefined;
+  const image = answersOf(item);
+  return { line: liveLine(item, ctx, now), responses: [workerResponseDocument(image, ctx.issuer)] };
 };

@@ -3,7 +3,7 @@ import type { JobItem } from '../contracts/table-items';
 
 /**
  * A built-in job's state as the pipeline's labeling outcome, the same shape Ground Truth's jobs
- * give (labeling-outcome.ts): completed with its output, stopped, nothing labeled, or running.
+ * give (ground-truth-outcome.ts): completed with its output, stopped, nothing labeled, or running.
  */
 export const builtinOutcome = (
   job: Pick<JobItem, 'jobId' | 'status' | 'outputManifestS3Uri' | 'labelCounters'>,

@@ -43,16 +43,15 @@ const canonicalMembers = (answers: readonly LabelerAnswer[]): Member[] =>
     .sort((a, b) => (a.worker < b.worker ? -1 : a.worker > b.worker ? 1 : 0))
     .flatMap((a) => [...a.boxes].sort(compareBoxes).map((box) => ({ worker: a.worker, box })));
 
-/** Union-find over member indexes, refusing unions that would repeat a labeler in one cluster. */
-const cluster = (members: Member[], threshold: number): Member[][] => {
-  const parent = members.map((_, i) => i);
-  const workers = members.map((m) => new Set([m.worker]));
-  const root = (i: number): number => {
-    let r = i;
-    while (parent[r] !== r) r = parent[r] as number;
-    return r;
-  };
-  const pairs: { i: number; j: number; v: number }[] = [];
+interface Pair {
+  i: number;
+  j: number;
+  v: number;
+}
+
+/** Every pair of boxes by different labelers that overlap at least `threshold`, the closest first. */
+const overlappingPairs = (members: Member[], threshold: number): Pair[] => {
+  const pairs: Pair[] = [];
   for (let i = 0; i < members.length; i++) {
     for (let j = i + 1; j < members.length; j++) {
       const a = members[i] as Member;
@@ -62,8 +61,19 @@ const cluster = (members: Member[], threshold: number): Member[][] => {
       if (v > 0 && v >= threshold) pairs.push({ i, j, v });
     }
   }
-  pairs.sort((p, q) => q.v - p.v || p.i - q.i || p.j - q.j);
-  for (const { i, j } of pairs) {
+  return pairs.sort((p, q) => q.v - p.v || p.i - q.i || p.j - q.j);
+};
+
+/** Union-find over member indexes, refusing unions that would repeat a labeler in one cluster. */
+const cluster = (members: Member[], threshold: number): Member[][] => {
+  const parent = members.map((_, i) => i);
+  const workers = members.map((m) => new Set([m.worker]));
+  const root = (i: number): number => {
+    let r = i;
+    while (parent[r] !== r) r = parent[r] as number;
+    return r;
+  };
+  for (const { i, j } of overlappingPairs(members, threshold)) {
     const ri = root(i);
     const rj = root(j);
     if (ri === rj) continue;

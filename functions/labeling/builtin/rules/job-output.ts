@@ -1,9 +1,14 @@
 import type { LabeledBox } from '../../../kernel/rules/boxes';
+import { outputJobName } from '../../contracts/labeling-output/layout';
+import { workerResponseDocument } from '../../contracts/labeling-output/worker-answers';
+import { failedOutputRecord, labeledOutputRecord } from '../../contracts/labeling-output/write-output-line';
 import { type ConsolidatedBox, consolidateImage } from './consolidation';
 
 /**
- * What finalization writes for one image, in Ground Truth's formats (aws-facts §5): the
- * output-manifest line (consolidated boxes) and the worker-response file (every raw answer).
+ * What finalization writes for one image, in Ground Truth's formats
+ * (https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html), through the labeling
+ * output's one writer: the output-manifest line (consolidated boxes) and the worker response
+ * (every raw answer).
  */
 
 export interface ImageAnswers {
@@ -17,6 +22,8 @@ export interface ImageAnswers {
 
 export interface WorkerAnswer {
   sub: string;
+  /** From the labeler's ID token when they answered; the dataset report names them by it. */
+  email?: string;
   boxes: readonly LabeledBox[];
   claimedAt: string;
   submittedAt: string;
@@ -32,20 +39,24 @@ export interface JobOutputContext {
   iouThreshold?: number;
 }
 
-/** `%Y-%m-%dT%H:%M:%S.%f`, the `creation-date` format Ground Truth writes (aws-facts §5). */
+/**
+ * `%Y-%m-%dT%H:%M:%S.%f` (microseconds), the `creation-date` format of Ground Truth's output lines, as in
+ * https://docs.aws.amazon.com/sagemaker/latest/dg/sms-data-output.html ("2018-10-18T22:18:13.527256").
+ */
 export const creationDate = (at: Date): string => `${at.toISOString().slice(0, 23)}000`;
 
 /** The output line for an image nobody labeled: the input line plus a `failure-reason`, as Ground Truth writes it. */
 const unlabeledLine = (image: ImageAnswers, ctx: JobOutputContext, at: Date): string =>
-  JSON.stringify({
-    'source-ref': image.sourceRef,
-    [`${ctx.labelAttributeName}-metadata`]: {
-      'failure-reason': 'ClientError: no labeler answered this image before the job ended',
-      'human-annotated': 'yes',
-      'creation-date': creationDate(at),
-      'job-name': `labeling-job/${ctx.jobName}`,
-    },
-  });
+  JSON.stringify(
+    failedOutputRecord({
+      sourceRef: image.sourceRef,
+      attribute: ctx.labelAttributeName,
+      reason: 'ClientError: no labeler answered this image before the job ended',
+      humanAnnotated: 'yes',
+      creationDate: creationDate(at),
+      jobName: outputJobName(ctx.jobName),
+    }),
+  );
 
 export interface OutputLine {
   line: string;
@@ -64,54 +75,28 @@ export const outputLine = (image: ImageAnswers, ctx: JobOutputContext, at: Date)
     const id = ctx.labels.indexOf(label);
     return id >= 0 ? id : ctx.labels.length;
   };
-  const classMap = Object.fromEntries(boxes.map((b) => [String(classId(b.label)), b.label]));
-  const line = JSON.stringify({
-    'source-ref': image.sourceRef,
-    [ctx.labelAttributeName]: {
-      image_size: [{ width: image.width, height: image.height, depth: 3 }],
-      annotations: boxes.map((b) => ({
+  const line = JSON.stringify(
+    labeledOutputRecord({
+      sourceRef: image.sourceRef,
+      attribute: ctx.labelAttributeName,
+      width: image.width,
+      height: image.height,
+      boxes: boxes.map((b) => ({
         class_id: classId(b.label),
         left: b.left,
         top: b.top,
         width: b.width,
         height: b.height,
+        confidence: b.confidence,
       })),
-    },
-    [`${ctx.labelAttributeName}-metadata`]: {
-      objects: boxes.map((b) => ({ confidence: b.confidence })),
-      'class-map': classMap,
-      type: 'groundtruth/object-detection',
-      'human-annotated': 'yes',
-      'creation-date': creationDate(at),
-      'job-name': `labeling-job/${ctx.jobName}`,
-    },
-  });
+      classMap: Object.fromEntries(boxes.map((b) => [String(classId(b.label)), b.label])),
+      humanAnnotated: 'yes',
+      creationDate: creationDate(at),
+      jobName: outputJobName(ctx.jobName),
+    }),
+  );
   return { line, boxes, labeled: true };
 };
 
-/** The worker-response file's key under the job's output prefix: `annotations/worker-response/iteration-1/<index>/<timestamp>.json`. */
-export const workerResponseKey = (jobOutputPrefix: string, index: number, at: Date): string =>
-  `${jobOutputPrefix}annotations/worker-response/iteration-1/${index}/${at.toISOString().replace(/[:.]/g, '-')}.json`;
-
-/** The worker-response document: each labeler's raw answer, in the bounding-box task's answer format. */
-export const workerResponse = (image: ImageAnswers, ctx: JobOutputContext) => ({
-  answers: image.answers.map((a) => ({
-    acceptanceTime: a.claimedAt,
-    submissionTime: a.submittedAt,
-    timeSpentInSeconds: (a.durationMs ?? Date.parse(a.submittedAt) - Date.parse(a.claimedAt)) / 1000,
-    workerId: a.sub,
-    workerMetadata: { identityData: { identityProviderType: 'Cognito', issuer: ctx.issuer, sub: a.sub } },
-    answerContent: {
-      boundingBox: {
-        boundingBoxes: a.boxes.map((b) => ({
-          label: b.label,
-          left: b.left,
-          top: b.top,
-          width: b.width,
-          height: b.height,
-        })),
-        inputImageProperties: { width: image.width, height: image.height },
-      },
-    },
-  })),
-});
+/** The worker response of an image: each labeler's raw answer. */
+export const workerResponse = (image: ImageAnswers, ctx: JobOutputContext) => workerResponseDocument(image, ctx.issuer);

@@ -1,10 +1,15 @@
 import type { RunContext } from '../../../kernel/contracts/step-io';
 import { InvalidInput } from '../../../kernel/errors';
 import { runFileKey } from '../../../kernel/rules/run-files';
-import { joinKey, parseS3Uri, toS3Uri } from '../../../kernel/rules/s3-uri';
+import { parseS3Uri, toS3Uri } from '../../../kernel/rules/s3-uri';
+import { jobOutputPrefix, outputManifestKey } from '../../contracts/labeling-output/layout';
 import { type ImageItem, imageKey, JOBS_PK, type JobItem, jobKey, taskIdOf } from '../contracts/table-items';
 
-/** Private-workforce default and maximum, kept for the built-in backend too (aws-facts §1). */
+/**
+ * 30 days: Ground Truth's TaskAvailabilityLifetimeInSeconds default and maximum for a private
+ * workforce, kept for the built-in backend too
+ * (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html).
+ */
 export const DEFAULT_AVAILABILITY_SECONDS = 2_592_000;
 
 export type BuiltinJobRun = Pick<
@@ -93,6 +98,6 @@ export const planImageItem = (
 
 /** Where finalization writes, in Ground Truth's layout under the job's S3OutputPath. */
 export const jobOutputKeys = (runPrefix: string, jobName: string) => {
-  const prefix = joinKey(runFileKey(runPrefix, 'labelingOutput'), `${jobName}/`);
-  return { prefix, manifest: `${prefix}manifests/output/output.manifest` };
+  const prefix = jobOutputPrefix(runFileKey(runPrefix, 'labelingOutput'), jobName);
+  return { prefix, manifest: outputManifestKey(prefix) };
 };

@@ -65,6 +65,21 @@ export const checkBoxes = (
   return undefined;
 };
 
+/**
+ * The boxes of one answer with exact repeats dropped (same label and the same pixels), in the
+ * order drawn: a double submit or a pasted box must not count one object twice for this labeler,
+ * which would weigh their vote double in consolidation.
+ */
+export const uniqueBoxes = <B extends Box>(boxes: readonly B[]): B[] => {
+  const seen = new Set<string>();
+  return boxes.filter((b) => {
+    const key = JSON.stringify([b.label, b.left, b.top, b.width, b.height]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
+
 /** A resend of the same answer (after a network drop) is the same boxes and verdict; timing may differ. */
 export const sameAnswer = (stored: Pick<StoredAnswer, 'boxes' | 'nothingToLabel'>, sent: AnswerBody): boolean =>
   stored.nothingToLabel === sent.nothingToLabel &&

@@ -1,19 +1,18 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { putJson, putText } from '../../../kernel/aws/s3-objects';
-import { config } from '../../../kernel/config';
 import { InvalidInput } from '../../../kernel/errors';
 import { logger, metrics } from '../../../kernel/observability';
 import { toS3Uri } from '../../../kernel/rules/s3-uri';
-import type { LabelingStarter } from '../../aws/labeling-backend';
+import type { LabelingStarter, StarterSettings } from '../../aws/labeling-backend';
 import { deliverOutcome } from '../../aws/labeling-callbacks';
 import { deleteTaskToken } from '../../aws/task-tokens';
-import { readOversizeImageCount } from '../../aws/validation-dimensions';
 import type { StartLabelingJobInput } from '../../contracts/labeling-steps';
-import { labelingOutcome } from '../../rules/labeling-outcome';
 import { AUTO_LABELING_MIN_OBJECTS, decideAutoLabeling } from '../rules/auto-labeling';
+import { labelingOutcome } from '../rules/ground-truth-outcome';
 import { isTaggedWithRun, planLabelingJob } from '../rules/labeling-job-request';
 import { boundingBoxTemplate } from '../rules/labeling-ui-template';
 import { createLabelingJob, describeLabelingJob } from './labeling-jobs';
+import { readOversizeImageCount } from './validation-dimensions';
 
 /**
  * A job of our deterministic name exists: adopt it when it carries our run tag (a retried start);
@@ -38,22 +37,15 @@ const adoptExistingJob = async (input: StartLabelingJobInput, tokenBucket: strin
   await deleteTaskToken(tokenBucket, jobName);
 };
 
-/** Start-labeling-job declares these settings, so a missing one fails its cold start first. */
-const groundTruthSetting = (name: 'AWS_REGION' | 'LABELING_ROLE_ARN' | 'DATA_BUCKET'): string => {
-  const value = config[name];
-  if (!value) throw new Error(`missing environment variable ${name}`);
-  return value;
-};
-
 /** A stack deployed for the built-in backend may have no workteam: a Ground Truth run then cannot start. */
-const workteamArn = (): string => {
-  if (config.WORKTEAM_ARN === '') {
+const workteamArn = (settings: StarterSettings): string => {
+  if (settings.WORKTEAM_ARN === '') {
     throw new InvalidInput(
       'labelingBackend ground-truth needs a workteam, and this stack has none: deploy with --param "workteamArn=..." (or createWorkforce=true), or label this batch with the builtin backend',
       { field: 'labelingBackend' },
     );
   }
-  return config.WORKTEAM_ARN;
+  return settings.WORKTEAM_ARN;
 };
 
 /** SageMaker Ground Truth: CreateLabelingJob; its state-change event resumes the run (labeling-job-events). */
@@ -65,7 +57,7 @@ export const groundTruthStart: LabelingStarter = {
    * 2. Store the task token before the job exists, so no completion event can beat it.
    * 3. Write the worker template, create the job (or adopt our own), record the decisions.
    */
-  async start(input, storeToken) {
+  async start(input, storeToken, settings) {
     const { run, manifest, validation } = input;
     const needsDimensions = run.autoLabeling && manifest.objects >= AUTO_LABELING_MIN_OBJECTS;
     const oversizeImages = needsDimensions ? await readOversizeImageCount(validation.reportUri) : 0;
@@ -73,9 +65,9 @@ export const groundTruthStart: LabelingStarter = {
     const plan = planLabelingJob({
       run,
       manifest,
-      region: groundTruthSetting('AWS_REGION'),
-      workteamArn: workteamArn(),
-      roleArn: groundTruthSetting('LABELING_ROLE_ARN'),
+      region: settings.AWS_REGION,
+      workteamArn: workteamArn(settings),
+      roleArn: settings.LABELING_ROLE_ARN,
       autoLabeling,
     });
     await storeToken();
@@ -83,7 +75,7 @@ export const groundTruthStart: LabelingStarter = {
     const template = boundingBoxTemplate({ instructions: run.instructions, examples });
     await putText(run.bucket, plan.templateKey, template, 'text/html; charset=utf-8');
     const created = await createLabelingJob(plan.request);
-    if (created === 'exists') await adoptExistingJob(input, groundTruthSetting('DATA_BUCKET'));
+    if (created === 'exists') await adoptExistingJob(input, settings.DATA_BUCKET);
     else metrics.addMetric('LabelingJobsStarted', MetricUnit.Count, 1);
     const reusedExistingJob = created === 'exists';
     await putJson(run.bucket, plan.recordKey, { ...plan.record, reusedExistingJob });

@@ -5,7 +5,7 @@ import {
   StopLabelingJobCommand,
 } from '@aws-sdk/client-sagemaker';
 import { hasErrorName } from '../../../kernel/aws/sdk-errors';
-import type { LabelingJobView } from '../../rules/labeling-outcome';
+import type { LabelingJobView } from '../rules/ground-truth-outcome';
 import type { LabelingJobRequest } from '../rules/labeling-job-request';
 import { sageMaker } from './sagemaker-client';
 

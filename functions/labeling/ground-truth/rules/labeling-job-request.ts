@@ -3,10 +3,10 @@ import { InvalidInput } from '../../../kernel/errors';
 import { runFileKey } from '../../../kernel/rules/run-files';
 import { RUN_ID_TAG } from '../../../kernel/rules/run-id';
 import { toS3Uri } from '../../../kernel/rules/s3-uri';
-import type { AutoLabelingRecord, LabelingJobRecord } from '../../contracts/labeling-job-record';
-import { checkLabelAttributeName, checkLabelingJobName } from '../../rules/labeling-job-names';
+import type { AutoLabelingRecord, LabelingJobRecord } from '../contracts/labeling-job-record';
 import type { AutoLabelingDecision } from './auto-labeling';
 import { type BoundingBoxArns, boundingBoxArns } from './ground-truth-regions';
+import { checkLabelAttributeName, checkLabelingJobName } from './labeling-job-names';
 
 /** Private workforces: default and, for most accounts, maximum task lifetime is 30 days (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html). */
 const DEFAULT_TASK_AVAILABILITY_SECONDS = 2_592_000;

@@ -43,6 +43,10 @@ const FULL_INSTRUCTIONS = `
       <h3>When there is nothing to box</h3>
       <p>If the image shows none of the listed logos, submit it without boxes.</p>`;
 
+/** The line above the image: about logos for the default instructions, about what to label for a batch's own. */
+const LOGO_HEADER = 'Draw a tight box around every logo, one box per logo';
+const OWN_HEADER = 'Draw a tight box around each object the instructions name, one box per object';
+
 const exampleFigures = (examples: NonNullable<TemplateOptions['examples']>): string =>
   examples.length === 0
     ? ''
@@ -68,7 +72,7 @@ export const boundingBoxTemplate = (options: TemplateOptions = {}): string => {
   <crowd-bounding-box
     name="boundingBox"
     src="{{ task.input.taskObject | grant_read_access }}"
-    header="Draw a tight box around every logo, one box per logo"
+    header="${own === undefined ? LOGO_HEADER : OWN_HEADER}"
     labels="{{ task.input.labels | to_json | escape }}"
   >
     <full-instructions header="Labeling instructions">${full}

@@ -46,6 +46,27 @@ describe('readReviewLine', () => {
     expect(readReviewLine(emptyLine(ref(2)), 2, JOB)).toMatchObject({ status: 'nothing', lowAgreement: false });
   });
 
+  it('flags no box drawn by one labeler alone (confidence 0): one labeler per image is not disagreement', () => {
+    const alone = readReviewLine(
+      labeledLine(ref(4), [
+        { classId: 0, confidence: 0 },
+        { classId: 1, confidence: 0 },
+      ]),
+      4,
+      JOB,
+    );
+    expect(alone).toMatchObject({ status: 'labeled', minConfidence: null, lowAgreement: false });
+    const mixed = readReviewLine(
+      labeledLine(ref(5), [
+        { classId: 0, confidence: 0 },
+        { classId: 1, confidence: 0.42 },
+      ]),
+      5,
+      JOB,
+    );
+    expect(mixed).toMatchObject({ minConfidence: 0.42, lowAgreement: true });
+  });
+
   it('still shows a line it cannot parse', () => {
     expect(readReviewLine('{not json', 3, JOB)).toMatchObject({ taskId: '000003', status: 'unlabeled', sourceRef: '' });
   });

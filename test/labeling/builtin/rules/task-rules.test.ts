@@ -1,6 +1,6 @@
 import { callerOf, mayWorkOn, parseGroups } from '../../../../functions/labeling/builtin/rules/caller';
 import { dueForFinalization } from '../../../../functions/labeling/builtin/rules/job-expiry';
-import { candidacy, decideAnswer } from '../../../../functions/labeling/builtin/rules/task-rules';
+import { candidacy, decideAnswer, uniqueBoxes } from '../../../../functions/labeling/builtin/rules/task-rules';
 
 const now = new Date('2026-12-01T10:00:00Z');
 const live = { expiresAt: '2026-12-01T10:05:00Z', claimedAt: '2026-12-01T09:55:00Z' };
@@ -87,5 +87,16 @@ describe('dueForFinalization', () => {
     expect(
       dueForFinalization({ ...job, status: 'finalizing', finalizingSince: '2026-12-01T09:55:00Z' }, now),
     ).toBeUndefined();
+  });
+});
+
+describe('uniqueBoxes', () => {
+  it('drops exact repeats (label and pixels), keeping the first of each in drawing order', () => {
+    const a = { label: 'acme', left: 1, top: 2, width: 3, height: 4 };
+    const moved = { ...a, left: 1.5 };
+    const relabeled = { ...a, label: 'globex' };
+
+    expect(uniqueBoxes([a, moved, { ...a }, relabeled, a])).toEqual([a, moved, relabeled]);
+    expect(uniqueBoxes([])).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import {
-  boundingBoxArns,
   GROUND_TRUTH_REGIONS,
   groundTruthRegionNames,
   isGroundTruthRegion,
-} from '../../../../functions/labeling/ground-truth/rules/ground-truth-regions';
+} from '../../../../functions/labeling/ground-truth/contracts/ground-truth-regions';
+import { boundingBoxArns } from '../../../../functions/labeling/ground-truth/rules/ground-truth-regions';
 
 // The table of https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_HumanTaskConfig.html, written out independently of the module under test.
 const DOCUMENTED = [

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { InvalidInput } from '../../../../functions/kernel/errors';
 import { RUN_ID_TAG } from '../../../../functions/kernel/rules/run-id';
 import { StartLabelingJobInput } from '../../../../functions/labeling/contracts/labeling-steps';
+import { GROUND_TRUTH_REGIONS } from '../../../../functions/labeling/ground-truth/contracts/ground-truth-regions';
 import { decideAutoLabeling } from '../../../../functions/labeling/ground-truth/rules/auto-labeling';
-import { GROUND_TRUTH_REGIONS } from '../../../../functions/labeling/ground-truth/rules/ground-truth-regions';
 import {
   isTaggedWithRun,
   type LabelingJobPlanInput,

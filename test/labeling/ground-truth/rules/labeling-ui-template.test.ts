@@ -19,6 +19,9 @@ describe('labeling-ui-template', () => {
   });
 
   it('tells workers how to box logos', () => {
+    expect(/<crowd-bounding-box[^>]*\sheader="([^"]*)"/.exec(template)?.[1]).toBe(
+      'Draw a tight box around every logo, one box per logo',
+    );
     expect(template).toMatch(/tight/i);
     expect(template).toMatch(/one box per logo/i);
     expect(template).toMatch(/cut (off )?by the image edge/i);
@@ -41,6 +44,9 @@ describe('labeling-ui-template with the batch instructions', () => {
       expect(pane).toContain('<a href="https://example.com/g" target="_blank" rel="noopener">the guide</a>');
       expect(pane).not.toMatch(/one box per logo/i);
     }
+    const header = /<crowd-bounding-box[^>]*\sheader="([^"]*)"/.exec(template)?.[1];
+    expect(header).toBe('Draw a tight box around each object the instructions name, one box per object');
+    expect(template).not.toMatch(/every logo/i);
     expect(full).toContain(`src="{{ 's3://bucket/incoming/b/examples/good.jpg' | grant_read_access }}"`);
     expect(full).toContain('<strong>Good:</strong> handle included');
   });
