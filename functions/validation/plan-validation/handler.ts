@@ -1,4 +1,4 @@
-import { config, loadSettings } from '../../kernel/config';
+import { loadSettings } from '../../kernel/config';
 import { RunContext } from '../../kernel/contracts/step-io';
 import { logger, pipelineStep } from '../../kernel/observability';
 import { runFileKey } from '../../kernel/rules/run-files';
@@ -9,7 +9,7 @@ import { batchListPrefix } from '../rules/batch-inspection';
 import { batchesFor, batchObjectLimit, ITEMS_PER_BATCH } from '../rules/batch-limits';
 
 /** The environment variables this function reads; a missing one fails the cold start. */
-export const SETTINGS = ['VALIDATION_MAP_CONCURRENCY', 'VALIDATION_TOLERATED_FAILURE_PERCENT'] as const;
+export const SETTINGS = ['AWS_REGION', 'VALIDATION_MAP_CONCURRENCY', 'VALIDATION_TOLERATED_FAILURE_PERCENT'] as const;
 const settings = loadSettings(SETTINGS);
 
 export const PlanValidationInput = z.object({
@@ -23,7 +23,7 @@ export type PlanValidationInput = z.infer<typeof PlanValidationInput>;
  * prefix to list, its concurrency and failure tolerance, and where ResultWriter writes.
  */
 export const planValidation = async ({ run }: PlanValidationInput): Promise<ValidationPlan> => {
-  const limit = batchObjectLimit(config.AWS_REGION);
+  const limit = batchObjectLimit(settings.AWS_REGION);
   const { listed, objects } = await countBatch(run.bucket, run.prefix, limit);
   const plan: ValidationPlan = {
     objects,
