@@ -65,6 +65,8 @@ export interface LocalRunOptions extends BatchOptions, BuiltinRunOptions {
 
 export interface RunCounts {
   objects?: number;
+  /** Child executions of the validation map that checked the objects. */
+  validationBatches?: number;
   accepted?: number;
   rejected?: number;
   labeled?: number;
@@ -123,7 +125,7 @@ const copyRunFolder = async (env: LocalEnvironment, runId: string, outDir: strin
 };
 
 type StateData = {
-  validation?: { total?: number; accepted?: number; rejected?: number };
+  validation?: { total?: number; accepted?: number; rejected?: number; batches?: number };
   labeling?: { labelCounters?: { TotalLabeled?: number; HumanLabeled?: number; MachineLabeled?: number } };
   dataset?: { accepted?: number; boxes?: number; train?: number; test?: number };
   training?: { status: string; f1Score?: number; projectVersionArn: string };
@@ -131,6 +133,7 @@ type StateData = {
 
 const countsOf = (state: StateData): RunCounts => ({
   objects: state.validation?.total,
+  validationBatches: state.validation?.batches,
   accepted: state.validation?.accepted,
   rejected: state.validation?.rejected,
   labeled: state.labeling?.labelCounters?.TotalLabeled,

@@ -9,7 +9,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export interface LoadedStateMachine {
   /** The ASL with every `Fn::GetAtt: [fn, Arn]` replaced by a fake Lambda ARN. */
   definition: Record<string, Json>;
-  /** Task state name -> serverless.yml function key, for every state that invokes one of our Lambdas. */
+  /** Task state name -> serverless.yml function key, for every state (a Map's child states too) that invokes one of our Lambdas. */
   functionOfState: Record<string, string>;
   /** Names of the states that wait for a task token. */
   callbackStates: string[];
@@ -43,36 +43,50 @@ const replaceGetAtt = (value: Json): Json => {
   return value;
 };
 
-/**
- * Reads the real ASL file as the deployed stack would get it, minus CloudFormation: Lambda ARNs
- * become fake ones, and the states are mapped to the functions they invoke.
- */
-type States = Record<string, { [key: string]: Json }>;
+type StateJson = { [key: string]: Json };
 
-/** The Lambda function a Task state invokes (its Resource, or its Parameters' FunctionName), if any. */
-const functionOf = (state: { [key: string]: Json }): string | undefined => {
+/** The states of a Map's ItemProcessor, if the state is a Map with one. */
+const childStates = (state: StateJson): Record<string, StateJson> | undefined => {
+  const processor = state.ItemProcessor;
+  return isObject(processor) && isObject(processor.States)
+    ? (processor.States as Record<string, StateJson>)
+    : undefined;
+};
+
+/** The function key a Task invokes (bare Lambda ARN, or `Parameters.FunctionName`). */
+const taskFunction = (state: StateJson): string | undefined => {
+  if (state.Type !== 'Task') return undefined;
   const parameters = state.Parameters;
   return getAttFunction(state.Resource) ?? (isObject(parameters) ? getAttFunction(parameters.FunctionName) : undefined);
 };
 
-/** The states by kind: what each Task invokes, which wait for a task token, which are Waits, which retry. */
-const classifyStates = (states: States): Omit<LoadedStateMachine, 'definition'> => {
-  const loaded: Omit<LoadedStateMachine, 'definition'> = {
-    functionOfState: {},
-    callbackStates: [],
-    waitStates: [],
-    retriedStates: [],
-  };
+const isCallback = (state: StateJson): boolean =>
+  state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.endsWith('.waitForTaskToken');
+
+/**
+ * Reads the real ASL file as the deployed stack would get it, minus CloudFormation: Lambda ARNs
+ * become fake ones, and the states are mapped to the functions they invoke.
+ */
+type States = Record<string, StateJson>;
+type Classified = Omit<LoadedStateMachine, 'definition'>;
+
+/** Adds one level of states to `loaded`; a Map's child states (a Distributed Map's child workflow) invoke functions too. */
+const classifyLevel = (states: States, nested: boolean, loaded: Classified): void => {
   for (const [name, state] of Object.entries(states)) {
-    if (state.Type === 'Wait') loaded.waitStates.push(name);
-    if (state.Retry !== undefined) loaded.retriedStates.push(name);
-    if (state.Type !== 'Task') continue;
-    const fn = functionOf(state);
+    const children = childStates(state);
+    if (children) classifyLevel(children, true, loaded);
+    if (!nested && state.Type === 'Wait') loaded.waitStates.push(name);
+    if (!nested && state.Retry !== undefined) loaded.retriedStates.push(name);
+    const fn = taskFunction(state);
     if (fn !== undefined) loaded.functionOfState[name] = fn;
-    if (typeof state.Resource === 'string' && state.Resource.endsWith('.waitForTaskToken')) {
-      loaded.callbackStates.push(name);
-    }
+    if (isCallback(state)) loaded.callbackStates.push(name);
   }
+};
+
+/** The states by kind: what each Task invokes, which wait for a task token, which are Waits, which retry. */
+const classifyStates = (states: States): Classified => {
+  const loaded: Classified = { functionOfState: {}, callbackStates: [], waitStates: [], retriedStates: [] };
+  classifyLevel(states, false, loaded);
   return loaded;
 };
 

@@ -1,6 +1,7 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { hasErrorName } from '../../functions/kernel/aws/sdk-errors';
 import { plural } from '../../functions/kernel/rules/plural';
+import { inBatches } from '../run/map-summary';
 import { type RunningApiServer as AwsApiServer, startAwsApiServer } from '../stand-ins/aws-api-server';
 import type { CognitoStandIn } from '../stand-ins/cognito';
 import { type DeliveredEvent, EventBridgeStandIn, eventEnvelope } from '../stand-ins/eventbridge';
@@ -102,13 +103,13 @@ type StateOutput = Record<string, Record<string, unknown> | undefined>;
 
 /** The line each state's result gets, from the part of the state data it wrote. */
 const STATE_EXIT_LINES: Record<string, (data: StateOutput) => string | undefined> = {
-  ValidateImages: ({ validation: v }) => {
+  SummarizeValidation: ({ validation: v }) => {
     if (!v) return undefined;
     const reasons = Object.entries((v.byReason ?? {}) as Record<string, number>)
       .map(([code, n]) => `${code} ${n}`)
       .join(', ');
     const skipped = v.skipped ? `, ${v.skipped} examples skipped` : '';
-    return `validated ${v.total} objects: ${v.accepted} accepted, ${v.rejected} rejected${skipped}${reasons ? ` (${reasons})` : ''}`;
+    return `validated ${v.total} objects${inBatches(v.batches)}: ${v.accepted} accepted, ${v.rejected} rejected${skipped}${reasons ? ` (${reasons})` : ''}`;
   },
   BuildManifest: ({ manifest }) =>
     manifest ? `input manifest: ${plural(manifest.objects as number, 'image')} to label` : undefined,
