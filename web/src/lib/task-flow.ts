@@ -70,6 +70,11 @@ export class TaskFlow {
     this.cancelPrefetch();
   }
 
+  /** The prefetched image's task id, shown next (null while there is none). */
+  nextTaskId(): string | null {
+    return this.next?.taskId ?? null;
+  }
+
   /** Images this labeler may still get: not answered by them, not complete, not skipped. */
   imagesLeft(): number {
     const { imageCount, myAnswers, imagesComplete } = this.job;
@@ -231,6 +236,7 @@ export class TaskFlow {
     if (got && typeof got === 'object') {
       this.next = got;
       this.screen.preload(got.imageUrl);
+      this.screen.refresh();
     } else if (got === null && this.current) {
       this.cancelPrefetch();
       this.cancelPrefetch = this.clock.later(() => void this.prefetch(), 2000);

@@ -116,6 +116,8 @@ class TaskView implements TaskScreen {
   refresh(): void {
     this.panel.progress.textContent = this.flow.progressText();
     this.pendingLabel.textContent = this.flow.waitingText();
+    // Whether the next image is ready (prefetched), for the curious and for the browser tests.
+    this.canvas.stage.dataset.nextTask = this.flow.nextTaskId() ?? '';
   }
 
   preload(url: string): void {
