@@ -110,6 +110,14 @@ module.exports = {
       to: { path: '(^|/)node_modules/zod/', pathNot: '(^|/)node_modules/zod/(mini|locales)/' },
     },
     {
+      name: 'page-lib-below-views',
+      severity: 'error',
+      comment:
+        'web/src/lib/ holds what the views share (the task flow, the API client, the context): it never imports a view or the entry point, so the page has no import cycle.',
+      from: { path: '^web/src/lib/' },
+      to: { path: ['^web/src/views/', '^web/src/main\\.ts$'] },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment: 'An import that does not resolve would fail at run time.',

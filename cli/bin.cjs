@@ -61,7 +61,40 @@ const runConvertBundle = () => {
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
 };
 
-if (process.argv[2] === 'convert') {
+/** The project's Node (package.json engines: >=24), which `npm install` puts in node_modules. */
+const MIN_NODE_MAJOR = 24;
+const projectNode = () => require('node:path').join(__dirname, '..', 'node_modules', 'node', 'bin', 'node');
+
+/**
+ * On an older Node (a system's Node 20 lacks Promise.withResolvers and more), run this same
+ * command on the project's Node 24 instead. The child gets its own process group, so a Ctrl-C
+ * at the terminal reaches it once, forwarded from here, as `local` takes a second one as "force".
+ */
+const rerunOnProjectNode = () => {
+  const { existsSync } = require('node:fs');
+  const node = projectNode();
+  const version = process.versions.node;
+  if (!existsSync(node) || process.env.LABELING_PIPELINE_RERUN === '1') {
+    process.stderr.write(
+      `labeling-pipeline needs Node ${MIN_NODE_MAJOR} or later; this is Node ${version}. Run \`npm install\` (it installs Node ${MIN_NODE_MAJOR} into node_modules/node) or use Node ${MIN_NODE_MAJOR}.\n`,
+    );
+    process.exit(1);
+  }
+  process.stderr.write(`(Node ${version} is older than ${MIN_NODE_MAJOR}: running on the project's ${node})\n`);
+  const { spawn } = require('node:child_process');
+  const { constants } = require('node:os');
+  const child = spawn(node, process.argv.slice(1), {
+    stdio: 'inherit',
+    detached: true,
+    env: { ...process.env, LABELING_PIPELINE_RERUN: '1' },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
+};
+
+if (Number(process.versions.node.split('.')[0]) < MIN_NODE_MAJOR) {
+  rerunOnProjectNode();
+} else if (process.argv[2] === 'convert') {
   runConvertBundle();
 } else {
   require('tsx/cjs');

@@ -24,6 +24,10 @@ const Environment = z.object({
   MAX_DATASET_POLLS: positiveInt(240),
   MAX_TRAINING_POLLS: positiveInt(288),
   VALIDATION_CONCURRENCY: positiveInt(64),
+  /** Child executions of ValidateImages' Distributed Map at once (Step Functions allows up to 10,000). */
+  VALIDATION_MAP_CONCURRENCY: z._default(z.coerce.number().check(z.int(), z.positive(), z.maximum(10_000)), 10),
+  /** Percentage of failed child batches the map tolerates; their objects are reported NOT_CHECKED. */
+  VALIDATION_TOLERATED_FAILURE_PERCENT: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(100)), 0),
   LABELING_BACKEND: z._default(LabelingBackendName, 'builtin'),
   LABELING_TABLE: optionalText(),
   ADMIN_GROUP: z._default(z.string().check(z.minLength(1)), 'admins'),

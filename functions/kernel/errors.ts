@@ -23,7 +23,7 @@ export class NoValidImages extends PipelineError {
   override readonly name = 'NoValidImages' as const;
 }
 
-/** The batch holds more objects than one labeling job accepts (100,000; https://docs.aws.amazon.com/sagemaker/latest/dg/input-data-limits.html). */
+/** The batch holds more images than one Rekognition Custom Labels detection dataset accepts (250,000; 28,000 where the region's limits are lower; aws-facts §6). */
 export class BatchTooLarge extends PipelineError {
   override readonly name = 'BatchTooLarge' as const;
 }

@@ -170,6 +170,27 @@ function meanBox(boxes: Box[]): Box {
   };
 }
 
+interface BoxCluster {
+  label: string;
+  members: { worker: number; box: LabeledBox }[];
+  mean: Box;
+}
+
+/** The cluster of the box's label, without this worker yet, that the box overlaps most (IoU at least 0.5). */
+const bestClusterFor = (clusters: BoxCluster[], box: LabeledBox, worker: number): BoxCluster | undefined => {
+  let best: BoxCluster | undefined;
+  let bestIou = CLUSTER_IOU;
+  for (const cluster of clusters) {
+    if (cluster.label !== box.label || cluster.members.some((member) => member.worker === worker)) continue;
+    const overlap = iou(cluster.mean, box);
+    if (overlap >= bestIou) {
+      best = cluster;
+      bestIou = overlap;
+    }
+  }
+  return best;
+};
+
 /**
  * Consolidates the workers' boxes the way the built-in ACS-BoundingBox function does in spirit:
  * boxes of the same label from different workers whose IoU with a cluster's mean reaches 0.5 form
@@ -179,19 +200,10 @@ function meanBox(boxes: Box[]): Box {
  */
 export function consolidateBoxes(answers: LabeledBox[][]): ConsolidatedBox[] {
   const workers = answers.length;
-  const clusters: { label: string; members: { worker: number; box: LabeledBox }[]; mean: Box }[] = [];
+  const clusters: BoxCluster[] = [];
   answers.forEach((answer, worker) => {
     for (const box of answer) {
-      let best: (typeof clusters)[number] | undefined;
-      let bestIou = CLUSTER_IOU;
-      for (const cluster of clusters) {
-        if (cluster.label !== box.label || cluster.members.some((member) => member.worker === worker)) continue;
-        const overlap = iou(cluster.mean, box);
-        if (overlap >= bestIou) {
-          best = cluster;
-          bestIou = overlap;
-        }
-      }
+      const best = bestClusterFor(clusters, box, worker);
       if (best) {
         best.members.push({ worker, box });
         best.mean = meanBox(best.members.map((member) => member.box));

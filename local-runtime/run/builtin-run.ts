@@ -1,4 +1,13 @@
-import { type LabelingCrewResult, runLabelingCrew, truthFromOutputManifest } from '../labelers/simulated-labelers';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import type { Job } from '../../functions/labeling/builtin/contracts/api';
+import {
+  apiClient,
+  type LabelerAccount,
+  type LabelingCrewResult,
+  runLabelingCrew,
+  signIn,
+  truthFromOutputManifest,
+} from '../labelers/simulated-labelers';
 import type { LocalEnvironment, RunReporter } from '../stack/local-stack';
 import type { prepareBatch } from './local-batch';
 
@@ -47,6 +56,27 @@ export const builtinWorkers = (options: BuiltinRunOptions & { workers?: number }
 
 type Batch = Awaited<ReturnType<typeof prepareBatch>>;
 
+/** What the labeling did through the API: the simulated labelers' work, and the person's answers. */
+export interface BuiltinLabelingResult extends LabelingCrewResult {
+  person?: { email: string; answers: number };
+}
+
+/** The person's accepted answers, as the API counts them for them (the job's `myAnswers`). */
+const personAnswers = async (env: LocalEnvironment, jobId: string, person: LabelerAccount): Promise<number> => {
+  const cognito = new CognitoIdentityProviderClient({
+    endpoint: env.endpoints.cognito,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const api = apiClient(env.endpoints.portal, await signIn(cognito, env.cognito.clientId, person));
+    const { body } = await api.expect<Job>('GET', `/api/jobs/${encodeURIComponent(jobId)}`, [200]);
+    return body.myAnswers;
+  } finally {
+    cognito.destroy();
+  }
+};
+
 const labelerCount = (options: BuiltinRunOptions & { workers?: number }): number =>
   options.labelers ?? (options.person ? 0 : Math.max(DEFAULT_LABELERS, (options.workers ?? 0) + 1));
 
@@ -61,7 +91,7 @@ export const startLabelingCrew = (
   jobId: string,
   abortExecution: () => void,
   reporter: RunReporter,
-): { stop(): void; done: Promise<LabelingCrewResult | undefined> } => {
+): { stop(): void; finish(): Promise<BuiltinLabelingResult | undefined> } => {
   const controller = new AbortController();
   const prefix = `incoming/${batch.name}/`;
   const replayed = truthFromOutputManifest(batch.profile.annotationLines ?? []);
@@ -108,5 +138,16 @@ export const startLabelingCrew = (
       return undefined;
     },
   );
-  return { stop: () => controller.abort(), done };
+  /** Once the execution has ended: the crew's result, with the person's answers as the API counted them. */
+  const finish = async (): Promise<BuiltinLabelingResult | undefined> => {
+    controller.abort();
+    const result = await done;
+    if (result === undefined || person === undefined) return result;
+    const answers = await personAnswers(env, jobId, person).catch((error: unknown) => {
+      reporter.line(`! could not count ${person.email}'s answers: ${(error as Error).message}`);
+      return undefined;
+    });
+    return answers === undefined ? result : { ...result, person: { email: person.email, answers } };
+  };
+  return { stop: () => controller.abort(), finish };
 };

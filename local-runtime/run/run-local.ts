@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { LABELING_BACKENDS, type LabelingBackendName } from '../../functions/kernel/contracts/step-io';
 import { RUN_FILES, runPrefixOf } from '../../functions/kernel/rules/run-files';
 import { deriveRunId } from '../../functions/kernel/rules/run-id';
 import { outputManifestKey } from '../../functions/labeling/contracts/labeling-output/layout';
-import type { LabelingCrewResult } from '../labelers/simulated-labelers';
 import { LOCAL_ACCOUNT_ID } from '../stack/local-environment';
 import {
   type LocalEnvironment,
@@ -17,7 +17,7 @@ import {
 import { invokeHandler } from '../stack/step-functions-runtime';
 import { type DeliveredEvent, eventEnvelope } from '../stand-ins/eventbridge';
 import type { ExecutionRecord, ExecutionStatus } from '../stand-ins/step-functions';
-import { type BuiltinRunOptions, builtinWorkers, startLabelingCrew } from './builtin-run';
+import { type BuiltinLabelingResult, type BuiltinRunOptions, builtinWorkers, startLabelingCrew } from './builtin-run';
 import { type BatchOptions, prepareBatch, uploadBatch } from './local-batch';
 
 export type { LocalEnvironment, LocalEnvironmentOptions, RunReporter } from '../stack/local-stack';
@@ -65,6 +65,8 @@ export interface LocalRunOptions extends BatchOptions, BuiltinRunOptions {
 
 export interface RunCounts {
   objects?: number;
+  /** Child executions of the validation map that checked the objects. */
+  validationBatches?: number;
   accepted?: number;
   rejected?: number;
   labeled?: number;
@@ -100,7 +102,7 @@ export interface LocalRunResult {
   >;
   model?: { status: string; f1Score?: number; projectVersionArn: string };
   /** What the simulated labelers did through the API (built-in backend). */
-  labeling?: LabelingCrewResult;
+  labeling?: BuiltinLabelingResult;
   elapsedMs: number;
 }
 
@@ -123,7 +125,7 @@ const copyRunFolder = async (env: LocalEnvironment, runId: string, outDir: strin
 };
 
 type StateData = {
-  validation?: { total?: number; accepted?: number; rejected?: number };
+  validation?: { total?: number; accepted?: number; rejected?: number; batches?: number };
   labeling?: { labelCounters?: { TotalLabeled?: number; HumanLabeled?: number; MachineLabeled?: number } };
   dataset?: { accepted?: number; boxes?: number; train?: number; test?: number };
   training?: { status: string; f1Score?: number; projectVersionArn: string };
@@ -131,6 +133,7 @@ type StateData = {
 
 const countsOf = (state: StateData): RunCounts => ({
   objects: state.validation?.total,
+  validationBatches: state.validation?.batches,
   accepted: state.validation?.accepted,
   rejected: state.validation?.rejected,
   labeled: state.labeling?.labelCounters?.TotalLabeled,
@@ -243,7 +246,7 @@ const waitForExecution = async (
   options: LocalRunOptions,
   batch: PreparedBatch,
   reporter: RunReporter,
-): Promise<{ record: ExecutionRecord; labeling?: LabelingCrewResult }> => {
+): Promise<{ record: ExecutionRecord; labeling?: BuiltinLabelingResult }> => {
   const abort = () => env.runtime.abort(executionArn);
   const executionName = env.runtime.find(executionArn)?.name ?? executionArn.split(':').pop() ?? '';
   const crew =
@@ -257,8 +260,7 @@ const waitForExecution = async (
   const timer = timeoutMs === undefined ? undefined : setTimeout(abort, timeoutMs);
   try {
     const record = await env.runtime.waitFor(executionArn);
-    crew?.stop();
-    const labeling = await crew?.done;
+    const labeling = await crew?.finish();
     return labeling === undefined ? { record } : { record, labeling };
   } finally {
     clearTimeout(timer);
@@ -281,7 +283,7 @@ const collectResult = async (
   env: LocalEnvironment,
   executionArn: string,
   executionsStarted: number,
-  { record, labeling }: { record: ExecutionRecord; labeling?: LabelingCrewResult },
+  { record, labeling }: { record: ExecutionRecord; labeling?: BuiltinLabelingResult },
   options: LocalRunOptions,
   marks: Marks,
 ): Promise<LocalRunResult> => {
@@ -315,14 +317,41 @@ const collectResult = async (
   };
 };
 
+/**
+ * The `--images` folder's batch.json decides the backend and the workers per image, as it would
+ * on AWS. With a person labeling, each image needs the simulated labelers' answers plus theirs.
+ */
+export const withOwnSettings = (options: LocalRunOptions, batch: PreparedBatch): LocalRunOptions => {
+  if (batch.own === undefined) return options;
+  const { path, settings } = batch.own;
+  const backend = (LABELING_BACKENDS as readonly unknown[]).includes(settings.labelingBackend);
+  const workers = typeof settings.workersPerObject === 'number' ? settings.workersPerObject : undefined;
+  if (options.person && settings.labelingBackend === 'ground-truth') {
+    throw new Error(`--label works on the built-in backend; ${path} sets "labelingBackend": "ground-truth"`);
+  }
+  if (options.person && workers !== undefined && workers !== options.workers) {
+    throw new Error(
+      `${path} sets "workersPerObject": ${workers}; with --label each image needs ${options.workers} (the simulated labelers plus you): pass --labelers ${workers - 1} or remove it`,
+    );
+  }
+  return {
+    ...options,
+    ...(backend ? { labelingBackend: settings.labelingBackend as LabelingBackendName } : {}),
+    ...(workers === undefined ? {} : { workers }),
+  };
+};
+
 /** One run in a running environment: upload, trigger, wait, collect. */
 const runInEnvironment = async (
   env: LocalEnvironment,
-  options: LocalRunOptions,
+  requested: LocalRunOptions,
   reporter: RunReporter,
   started: number,
 ): Promise<LocalRunResult> => {
-  const batch = await prepareBatch(options);
+  const batch = await prepareBatch(requested);
+  const options = withOwnSettings(requested, batch);
+  if (batch.own)
+    reporter.line(`using ${batch.own.path} as the batch's batch.json (its settings win; the file is left as it is)`);
   registerLabelingProfile(env, batch, options);
   reporter.line(
     `uploading ${batch.files.length} files to s3://${env.bucket}/incoming/${batch.name}/ (local S3 ${env.endpoints.s3})`,
@@ -333,6 +362,7 @@ const runInEnvironment = async (
     batch,
     { ...options, labelingBackend: options.labelingBackend ?? 'builtin' },
     reporter,
+    options.signal,
   );
   const marks: Marks = { started, published: env.eventBridge.published.length, delivered: env.deliveries.length };
   const arns = await triggerRun(env, trigger, options, reporter);
@@ -356,9 +386,23 @@ export const runLocalPipeline = async (requested: LocalRunOptions = {}): Promise
   const env = options.environment ?? (await startLocalEnvironment(options.environmentOptions));
   env.setReporter(reporter);
   const restoreCallbackTimeout = overrideCallbackTimeout(env, options.callbackTimeoutSeconds);
+  // The caller's signal, or the environment stopping, aborts the run (upload or execution).
+  const controller = new AbortController();
+  const forward = () => controller.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', forward, { once: true });
+  if (options.signal?.aborted) forward();
+  // Cut short by the abort, a run fails with its reason, not with whatever the abort interrupted.
+  const done = runInEnvironment(env, { ...options, signal: controller.signal }, reporter, started).catch(
+    (error: unknown) => {
+      throw controller.signal.aborted ? controller.signal.reason : error;
+    },
+  );
+  const untrack = env.trackRun({ abort: () => controller.abort(new Error('the local environment is stopping')), done });
   try {
-    return await runInEnvironment(env, options, reporter, started);
+    return await done;
   } finally {
+    untrack();
+    options.signal?.removeEventListener('abort', forward);
     restoreCallbackTimeout();
     env.setReporter(silentReporter);
     if (ownEnvironment) await env.stop();

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { plural } from '../../functions/kernel/rules/plural';
+import { inBatches } from './map-summary';
 import type { LocalRunResult } from './run-local';
 
 const firstLine = async (path: string | undefined): Promise<string> => {
@@ -36,7 +37,7 @@ const countLines = async ({ counts: c, files }: LocalRunResult): Promise<string[
     ? await readJson<{ humanAnnotated?: number; machineAnnotated?: number }>(files.report)
     : {};
   return [
-    `  validated ${count(c.objects, 'object')}: ${shown(c.accepted)} accepted images, ${shown(c.rejected)} rejected`,
+    `  validated ${count(c.objects, 'object')}${inBatches(c.validationBatches)}: ${shown(c.accepted)} accepted images, ${shown(c.rejected)} rejected`,
     `  labeling job: ${count(c.labeled, 'image')} labeled (by workers ${shown(c.humanLabeled)}, automated ${shown(c.machineLabeled)})`,
     `  dataset: ${count(c.datasetImages, 'image')} (human-labeled ${shown(report.humanAnnotated)}, machine-labeled ${shown(report.machineAnnotated)}), ${count(c.boxes, 'box', 'boxes')} · train ${shown(c.train)} / test ${shown(c.test)}`,
   ];
@@ -103,8 +104,10 @@ const labelingApiLines = ({ labeling: l }: LocalRunResult): string[] => {
   const sorted = [...l.claimLatenciesMs].sort((x, y) => x - y);
   const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
   const people = Object.keys(l.answersBy).length;
+  const you = l.person ? [`  your answers: ${plural(l.person.answers, 'image')} answered as ${l.person.email}`] : [];
   return [
     `  labeling API: ${plural(l.answers, 'answer')} by ${people} simulated labeler${people === 1 ? '' : 's'}, ${plural(l.skips, 'skip')}, ${plural(l.duplicates, 'resend')} taken as duplicates; ${plural(l.claims, 'claim')} (median ${median.toFixed(1)} ms)${l.closedByAdmin ? '; closed by the admin' : ''}`,
+    ...you,
   ];
 };
 

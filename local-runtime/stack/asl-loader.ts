@@ -9,7 +9,7 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export interface LoadedStateMachine {
   /** The ASL with every `Fn::GetAtt: [fn, Arn]` replaced by a fake Lambda ARN. */
   definition: Record<string, Json>;
-  /** Task state name -> serverless.yml function key, for every state that invokes one of our Lambdas. */
+  /** Task state name -> serverless.yml function key, for every state (a Map's child states too) that invokes one of our Lambdas. */
   functionOfState: Record<string, string>;
   /** Names of the states that wait for a task token. */
   callbackStates: string[];
@@ -43,27 +43,56 @@ const replaceGetAtt = (value: Json): Json => {
   return value;
 };
 
+type StateJson = { [key: string]: Json };
+
+/** The states of a Map's ItemProcessor, if the state is a Map with one. */
+const childStates = (state: StateJson): Record<string, StateJson> | undefined => {
+  const processor = state.ItemProcessor;
+  return isObject(processor) && isObject(processor.States)
+    ? (processor.States as Record<string, StateJson>)
+    : undefined;
+};
+
+/** The function key a Task invokes (bare Lambda ARN, or `Parameters.FunctionName`). */
+const taskFunction = (state: StateJson): string | undefined => {
+  if (state.Type !== 'Task') return undefined;
+  const parameters = state.Parameters;
+  return getAttFunction(state.Resource) ?? (isObject(parameters) ? getAttFunction(parameters.FunctionName) : undefined);
+};
+
+const isCallback = (state: StateJson): boolean =>
+  state.Type === 'Task' && typeof state.Resource === 'string' && state.Resource.endsWith('.waitForTaskToken');
+
 /**
  * Reads the real ASL file as the deployed stack would get it, minus CloudFormation: Lambda ARNs
  * become fake ones, and the states are mapped to the functions they invoke.
  */
-export const loadStateMachine = (path: string = ASL_PATH): LoadedStateMachine => {
-  const raw = parse(readFileSync(path, 'utf8')) as { States: Record<string, { [key: string]: Json }> };
-  const functionOfState: Record<string, string> = {};
-  const callbackStates: string[] = [];
-  const waitStates: string[] = [];
-  const retriedStates: string[] = [];
-  for (const [name, state] of Object.entries(raw.States)) {
-    if (state.Type === 'Wait') waitStates.push(name);
-    if (state.Retry !== undefined) retriedStates.push(name);
-    if (state.Type !== 'Task') continue;
-    const parameters = state.Parameters;
-    const fn =
-      getAttFunction(state.Resource) ?? (isObject(parameters) ? getAttFunction(parameters.FunctionName) : undefined);
-    if (fn !== undefined) functionOfState[name] = fn;
-    if (typeof state.Resource === 'string' && state.Resource.endsWith('.waitForTaskToken')) callbackStates.push(name);
+type States = Record<string, StateJson>;
+type Classified = Omit<LoadedStateMachine, 'definition'>;
+
+/** Adds one level of states to `loaded`; a Map's child states (a Distributed Map's child workflow) invoke functions too. */
+const classifyLevel = (states: States, nested: boolean, loaded: Classified): void => {
+  for (const [name, state] of Object.entries(states)) {
+    const children = childStates(state);
+    if (children) classifyLevel(children, true, loaded);
+    if (!nested && state.Type === 'Wait') loaded.waitStates.push(name);
+    if (!nested && state.Retry !== undefined) loaded.retriedStates.push(name);
+    const fn = taskFunction(state);
+    if (fn !== undefined) loaded.functionOfState[name] = fn;
+    if (isCallback(state)) loaded.callbackStates.push(name);
   }
-  const definition = replaceGetAtt(raw as unknown as Json) as { States: Record<string, { [key: string]: Json }> };
+};
+
+/** The states by kind: what each Task invokes, which wait for a task token, which are Waits, which retry. */
+const classifyStates = (states: States): Classified => {
+  const loaded: Classified = { functionOfState: {}, callbackStates: [], waitStates: [], retriedStates: [] };
+  classifyLevel(states, false, loaded);
+  return loaded;
+};
+
+export const loadStateMachine = (path: string = ASL_PATH): LoadedStateMachine => {
+  const raw = parse(readFileSync(path, 'utf8')) as { States: States };
+  const definition = replaceGetAtt(raw as unknown as Json) as { States: States };
   // The local interpreter times Tasks with Node timers, so the 32-day callback timeout is capped
   // at ~24.8 days there; the deployed machine keeps the full value.
   for (const state of Object.values(definition.States)) {
@@ -71,11 +100,5 @@ export const loadStateMachine = (path: string = ASL_PATH): LoadedStateMachine =>
       state.TimeoutSeconds = MAX_LOCAL_TIMEOUT_SECONDS;
     }
   }
-  return {
-    definition: definition as unknown as Record<string, Json>,
-    functionOfState,
-    callbackStates,
-    waitStates,
-    retriedStates,
-  };
+  return { definition: definition as unknown as Record<string, Json>, ...classifyStates(raw.States) };
 };

@@ -86,4 +86,7 @@ export const configureLocalEnvironment = ({ endpoints, logLevel }: LocalEnvironm
   // A short dataset poll budget is enough locally; the stand-ins finish in well under a second.
   env.MAX_DATASET_POLLS ??= '100';
   env.MAX_TRAINING_POLLS ??= '100';
+  // The validation map's children share this process's one S3 socket pool (64, VALIDATION_CONCURRENCY
+  // reads each): run them one at a time here, as parallel ones would only queue on the pool.
+  env.VALIDATION_MAP_CONCURRENCY ??= '1';
 };

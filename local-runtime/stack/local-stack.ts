@@ -1,6 +1,7 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { hasErrorName } from '../../functions/kernel/aws/sdk-errors';
 import { plural } from '../../functions/kernel/rules/plural';
+import { inBatches } from '../run/map-summary';
 import { type RunningApiServer as AwsApiServer, startAwsApiServer } from '../stand-ins/aws-api-server';
 import type { CognitoStandIn } from '../stand-ins/cognito';
 import { type DeliveredEvent, EventBridgeStandIn, eventEnvelope } from '../stand-ins/eventbridge';
@@ -58,8 +59,32 @@ export interface LocalEnvironment {
   /** One tick of the scheduled task-token sweep (TaskTokenSweepRule), on the local clock. */
   sweepTaskTokens: TaskTokenSweep['tick'];
   setReporter(reporter: RunReporter): void;
+  /** Registers a run in flight; returns what unregisters it. */
+  trackRun(run: TrackedRun): () => void;
+  /** Aborts the runs in flight and waits for them, then stops every server. */
   stop(): Promise<void>;
 }
+
+/** A run that uses the environment: stop() aborts it and waits for it to end. */
+export interface TrackedRun {
+  abort(): void;
+  done: Promise<unknown>;
+}
+
+/** Runs in flight: a run still uploading when the servers close would fail later, in someone else's code. */
+const runsInFlight = () => {
+  const runs = new Set<TrackedRun>();
+  return {
+    track(run: TrackedRun): () => void {
+      runs.add(run);
+      return () => runs.delete(run);
+    },
+    async settle(): Promise<void> {
+      for (const run of runs) run.abort();
+      await Promise.allSettled([...runs].map((run) => run.done));
+    },
+  };
+};
 
 /** Lambda retries a failed asynchronous invocation (an EventBridge target) twice by default. */
 const ASYNC_ATTEMPTS = 3;
@@ -74,34 +99,40 @@ const localS3Client = (endpoint: string): S3Client =>
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
 
-/** The line a finished state prints in the run's progress, if it has one. */
-export const describeStateExit = (state: string, output: unknown): string | undefined => {
-  const data = (output ?? {}) as Record<string, Record<string, unknown> | undefined>;
-  if (state === 'ValidateImages' && data.validation) {
-    const v = data.validation;
+type StateOutput = Record<string, Record<string, unknown> | undefined>;
+
+/** The line each state's result gets, from the part of the state data it wrote. */
+const STATE_EXIT_LINES: Record<string, (data: StateOutput) => string | undefined> = {
+  SummarizeValidation: ({ validation: v }) => {
+    if (!v) return undefined;
     const reasons = Object.entries((v.byReason ?? {}) as Record<string, number>)
       .map(([code, n]) => `${code} ${n}`)
       .join(', ');
     const skipped = v.skipped ? `, ${v.skipped} examples skipped` : '';
-    return `validated ${v.total} objects: ${v.accepted} accepted, ${v.rejected} rejected${skipped}${reasons ? ` (${reasons})` : ''}`;
-  }
-  if (state === 'BuildManifest' && data.manifest)
-    return `input manifest: ${plural(data.manifest.objects as number, 'image')} to label`;
-  if (state === 'PostProcess' && data.dataset) {
-    const d = data.dataset;
+    return `validated ${v.total} objects${inBatches(v.batches)}: ${v.accepted} accepted, ${v.rejected} rejected${skipped}${reasons ? ` (${reasons})` : ''}`;
+  },
+  BuildManifest: ({ manifest }) =>
+    manifest ? `input manifest: ${plural(manifest.objects as number, 'image')} to label` : undefined,
+  PostProcess: ({ dataset: d }) => {
+    if (!d) return undefined;
     const n = (key: string) => d[key] as number;
     return `dataset: ${plural(n('accepted'), 'image')}, ${plural(n('boxes'), 'box', 'boxes')}, ${plural(n('labels'), 'label')}; train ${d.train}, test ${d.test}; ${plural(n('rejected'), 'line')} dropped`;
-  }
-  if (state === 'CheckDatasets' && data.rekognition) {
-    const r = data.rekognition as { status?: string; train?: { status?: string }; test?: { status?: string } };
+  },
+  CheckDatasets: ({ rekognition }) => {
+    if (!rekognition) return undefined;
+    const r = rekognition as { status?: string; train?: { status?: string }; test?: { status?: string } };
     return `Rekognition datasets: ${r.status} (train ${r.train?.status ?? '?'}, test ${r.test?.status ?? '?'})`;
-  }
-  if (state === 'CheckTraining' && data.training) {
-    const t = data.training as { status?: string; f1Score?: number };
+  },
+  CheckTraining: ({ training }) => {
+    if (!training) return undefined;
+    const t = training as { status?: string; f1Score?: number };
     return `model training: ${t.status}${t.f1Score === undefined ? '' : `, F1 ${t.f1Score}`}`;
-  }
-  return undefined;
+  },
 };
+
+/** The line a finished state prints in the run's progress, if it has one. */
+export const describeStateExit = (state: string, output: unknown): string | undefined =>
+  STATE_EXIT_LINES[state]?.((output ?? {}) as StateOutput);
 
 /** What a run shows: its reporter (swapped per run) and each message once per execution. */
 class RunDisplay {
@@ -225,10 +256,15 @@ const startServers = async (s3: S3Server, services: StandInService[]): Promise<O
 };
 
 /** Stops in order: aborting reports the endings (stopAbandonedLabelingJob) while the servers still run. */
-const stopper = (parts: LocalEnvironment, servers: Servers): (() => Promise<void>) => {
+const stopper = (
+  parts: LocalEnvironment,
+  servers: Servers,
+  runs: ReturnType<typeof runsInFlight>,
+): (() => Promise<void>) => {
   let stopped: Promise<void> | undefined;
   return () => {
     stopped ??= (async () => {
+      await runs.settle();
       await servers.sweep.stop();
       await parts.runtime.stop();
       parts.sageMaker.stop();
@@ -240,6 +276,38 @@ const stopper = (parts: LocalEnvironment, servers: Servers): (() => Promise<void
     })();
     return stopped;
   };
+};
+
+/**
+ * Points the environment at the servers (before any handler is imported), starts the portal and
+ * creates the bucket; stops the servers if one of these fails.
+ */
+const configureAndStartPortal = async (
+  s3: S3Client,
+  bucket: string,
+  servers: Omit<Servers, 'sweep'>,
+  display: RunDisplay,
+  options: LocalEnvironmentOptions,
+) => {
+  configureLocalEnvironment({
+    endpoints: { s3: servers.s3.endpoint, api: servers.api.endpoint },
+    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+  });
+  builtinEnvironment(servers.builtin);
+  // The portal first: its URL is a setting (PORTAL_URL, the report's review link) config.ts must see.
+  return servers.builtin
+    .startPortal(invokeHandler, (route, error) =>
+      display.reporter.line(`! ${route} failed: ${(error as Error).stack ?? String(error)}`),
+    )
+    .then(async (started) => {
+      process.env.PORTAL_URL = started.endpoint;
+      await prepareBucket(s3, bucket);
+      return started;
+    })
+    .catch(async (error: unknown) => {
+      await Promise.allSettled([servers.api.stop(), servers.builtin.stop(), servers.s3.stop()]);
+      throw error;
+    });
 };
 
 /**
@@ -265,25 +333,7 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
   const services = [sageMaker.service, rekognition.service, stepFunctionsService(runtime), eventBridge.service];
   const servers = await startServers(s3Server, services);
   const { api: apiServer, builtin } = servers;
-  configureLocalEnvironment({
-    endpoints: { s3: s3Server.endpoint, api: apiServer.endpoint },
-    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
-  });
-  builtinEnvironment(builtin);
-  // The portal first: its URL is a setting (PORTAL_URL, the report's review link) config.ts must see.
-  const portal = await builtin
-    .startPortal(invokeHandler, (route, error) =>
-      display.reporter.line(`! ${route} failed: ${(error as Error).stack ?? String(error)}`),
-    )
-    .then(async (started) => {
-      process.env.PORTAL_URL = started.endpoint;
-      await prepareBucket(s3, bucket);
-      return started;
-    })
-    .catch(async (error: unknown) => {
-      await Promise.allSettled([apiServer.stop(), builtin.stop(), s3Server.stop()]);
-      throw error;
-    });
+  const portal = await configureAndStartPortal(s3, bucket, servers, display, options);
   const endpoints = {
     s3: s3Server.endpoint,
     api: apiServer.endpoint,
@@ -292,6 +342,7 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
     dynamodb: builtin.dynamodb.endpoint,
   };
   const sweep = taskTokenSweep((line) => display.reporter.line(line), options.sweepEveryMs);
+  const runs = runsInFlight();
   const environment: LocalEnvironment = {
     bucket,
     stateMachineArn,
@@ -309,9 +360,10 @@ export const startLocalEnvironment = async (options: LocalEnvironmentOptions = {
     setReporter(next) {
       display.reporter = next;
     },
+    trackRun: runs.track,
     stop: () => Promise.resolve(),
   };
-  environment.stop = stopper(environment, { ...servers, sweep });
+  environment.stop = stopper(environment, { ...servers, sweep }, runs);
   return environment;
 };
 

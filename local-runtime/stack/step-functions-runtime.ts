@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { S3Client } from '@aws-sdk/client-s3';
 import {
   ExecutionAbortedError,
   ExecutionError,
@@ -10,6 +11,7 @@ import {
 import { ACCOUNT_ID, REGION, ServiceError } from '../stand-ins/json-protocol';
 import type { ExecutionHost, ExecutionRecord } from '../stand-ins/step-functions';
 import { type LoadedStateMachine, loadStateMachine } from './asl-loader';
+import { replaceDistributedMaps, runDistributedMap } from './distributed-map';
 import { type LambdaHandler, loadHandlerExport } from './lambda-registry';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -36,6 +38,8 @@ export interface StepFunctionsRuntimeOptions {
    * its function (a callback state gets its `Payload` and does not wait for a token).
    */
   stateOverride?: (state: string) => ((input: unknown) => Promise<unknown>) | undefined;
+  /** The client Distributed Map states list and write with (default: one for the environment's S3 endpoint). */
+  s3?: () => S3Client;
 }
 
 /** An entry of the interpreter's event log. */
@@ -118,6 +122,9 @@ export class StepFunctionsRuntime implements ExecutionHost {
   private readonly closedTokens = new Set<string>();
   private readonly invoke: (functionKey: string, event: unknown) => Promise<unknown>;
   private readonly stateMachineName: string;
+  /** The ASL's Distributed Map states, by name: they run through `runDistributedMap`. */
+  private distributedMaps: Record<string, Record<string, Json>> = {};
+  private s3Client: S3Client | undefined;
 
   constructor(private readonly options: StepFunctionsRuntimeOptions) {
     this.machine = loadStateMachine();
@@ -138,6 +145,7 @@ export class StepFunctionsRuntime implements ExecutionHost {
       const state = definition.States[name];
       if (state) state.TimeoutSeconds = callbackTimeoutSeconds;
     }
+    this.distributedMaps = replaceDistributedMaps(definition);
     return new StateMachine(definition as unknown as StateMachineDefinition, {
       validationOptions: { checkArn: false },
     });
@@ -238,7 +246,7 @@ export class StepFunctionsRuntime implements ExecutionHost {
     }
   }
 
-  private taskHandlers(record: ExecutionRecord): Record<string, TaskHandler> {
+  private taskHandlers(record: ExecutionRecord, signal: AbortSignal): Record<string, TaskHandler> {
     const callbacks = new Set(this.machine.callbackStates);
     const entries = Object.entries(this.machine.functionOfState).map(([state, functionKey]): [string, TaskHandler] => {
       const override = this.options.stateOverride?.(state);
@@ -249,7 +257,28 @@ export class StepFunctionsRuntime implements ExecutionHost {
       if (!callbacks.has(state)) return [state, async (input) => (await this.invoke(functionKey, input)) as Json];
       return [state, (input) => this.invokeAndWait(record, functionKey, input)];
     });
-    return Object.fromEntries(entries);
+    const handlers: Record<string, TaskHandler> = Object.fromEntries(entries);
+    for (const [name, map] of Object.entries(this.distributedMaps)) {
+      const context = {
+        stateName: name,
+        stateMachineName: this.stateMachineName,
+        s3: () => this.s3(),
+        taskHandlers: handlers,
+        retryIntervalMs: this.options.retryIntervalMs ?? 100,
+        signal,
+      };
+      const override = this.options.stateOverride?.(name);
+      handlers[name] = override
+        ? async (input) => (await override(input)) as Json
+        : (input) => runDistributedMap(map, input, context);
+    }
+    return handlers;
+  }
+
+  /** The S3 client of Distributed Map states, made on first use (the local S3 endpoint is set by then). */
+  private s3(): S3Client {
+    this.s3Client ??= this.options.s3?.() ?? new S3Client({ forcePathStyle: true });
+    return this.s3Client;
   }
 
   /**
@@ -278,9 +307,10 @@ export class StepFunctionsRuntime implements ExecutionHost {
 
   private run(record: ExecutionRecord, input: Json): RunningExecution {
     const { waitStates, retriedStates } = this.machine;
+    const aborted = new AbortController();
     const options: RunOptions = {
       overrides: {
-        taskResourceLocalHandlers: this.taskHandlers(record),
+        taskResourceLocalHandlers: this.taskHandlers(record, aborted.signal),
         waitTimeOverrides: Object.fromEntries(waitStates.map((name) => [name, this.options.waitMs ?? 200])),
         retryIntervalOverrides: Object.fromEntries(
           retriedStates.map((name) => [name, this.options.retryIntervalMs ?? 100]),
@@ -324,7 +354,11 @@ export class StepFunctionsRuntime implements ExecutionHost {
       await this.options.onExecutionEnded?.(record);
       return record;
     });
-    return { record, abort: execution.abort, finished: reported };
+    const abort = () => {
+      aborted.abort();
+      execution.abort();
+    };
+    return { record, abort, finished: reported };
   }
 
   private async followEvents(record: ExecutionRecord, events: AsyncGenerator<ExecutionEvent>): Promise<void> {

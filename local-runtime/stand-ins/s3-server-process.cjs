@@ -1,6 +1,6 @@
 'use strict';
 /**
- * Child process that runs s3rver for `startS3Server` (local-runtime/s3-server.ts). It runs in
+ * Child process that runs s3rver for `startS3Server` (local-runtime/stand-ins/s3-server.ts). It runs in
  * its own Node process because s3rver 3.7.1 hashes continuation tokens with MD4, which Node 17+
  * only offers under `--openssl-legacy-provider`; the parent passes that flag here so the CLI
  * process itself needs no special flags.

@@ -136,6 +136,90 @@ describe('packaged template', () => {
     }
   });
 
+  describe('the state machine role, for the validation Distributed Map', () => {
+    const role = () => statementsOf(resource('LabelingPipelineStateMachineRole'));
+    const granting = (action: string) => role().filter((s) => actions(s).includes(action));
+    const asl = () => parse(readFileSync(ASL_PATH, 'utf8')) as { States: Record<string, Record<string, unknown>> };
+
+    it('deploys ValidateImages as a DISTRIBUTED Map that lists the batch with ListObjectsV2 and exports its results', () => {
+      const map = asl().States.ValidateImages as Record<string, Record<string, unknown>>;
+      const machine = ofType('AWS::StepFunctions::StateMachine')[0]?.[1];
+
+      expect(map.ItemProcessor?.ProcessorConfig).toEqual({ Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' });
+      expect(map.ItemReader?.Resource).toBe('arn:aws:states:::s3:listObjectsV2');
+      expect(map.ResultWriter?.Resource).toBe('arn:aws:states:::s3:putObject');
+      expect(map.ItemBatcher).toMatchObject({ MaxItemsPerBatchPath: '$.validationPlan.itemsPerBatch' });
+      expect(machine?.Properties.RoleArn).toEqual({ 'Fn::GetAtt': ['LabelingPipelineStateMachineRole', 'Arn'] });
+    });
+
+    it('may start its own executions, and describe and stop their children, nothing else', () => {
+      expect(granting('states:StartExecution')).toEqual([
+        expect.objectContaining({
+          Resource: {
+            'Fn::Sub':
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template.
+              'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:labeling-pipeline-dev',
+          },
+        }),
+      ]);
+      expect(granting('states:DescribeExecution')).toEqual([
+        expect.objectContaining({
+          Action: ['states:DescribeExecution', 'states:StopExecution'],
+          Resource: {
+            'Fn::Sub':
+              // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template.
+              'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:execution:labeling-pipeline-dev/*',
+          },
+        }),
+      ]);
+    });
+
+    it('lists the bucket under incoming/ only (ItemReader) and writes under runs/ only (ResultWriter)', () => {
+      const list = granting('s3:ListBucket');
+      const put = granting('s3:PutObject');
+
+      expect(list).toEqual([
+        expect.objectContaining({
+          Resource: { 'Fn::GetAtt': ['DataBucket', 'Arn'] },
+          Condition: { StringLike: { 's3:prefix': ['incoming/*'] } },
+        }),
+      ]);
+      expect(put).toEqual([
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template.
+        expect.objectContaining({ Resource: { 'Fn::Sub': '${DataBucket.Arn}/runs/*' } }),
+      ]);
+      expect(actions(put[0] as Statement)).toEqual(
+        expect.arrayContaining(['s3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload']),
+      );
+      expect(JSON.stringify(role())).not.toContain('/incoming/*');
+    });
+
+    it("may invoke exactly the functions its Task states (the map's child included) name", () => {
+      const named = new Set<string>();
+      const visit = (states: Record<string, Record<string, unknown>>) => {
+        for (const state of Object.values(states)) {
+          type GetAtt = { 'Fn::GetAtt'?: [string] } | undefined;
+          const resource = state.Resource as GetAtt | string;
+          const target =
+            typeof resource === 'object'
+              ? resource
+              : ((state.Parameters as { FunctionName?: GetAtt })?.FunctionName ?? undefined);
+          if (target?.['Fn::GetAtt']) named.add(lambdaIdOf(target['Fn::GetAtt'][0]));
+          const processor = state.ItemProcessor as { States?: Record<string, Record<string, unknown>> } | undefined;
+          if (processor?.States) visit(processor.States);
+        }
+      };
+      visit(asl().States);
+      const [invoke] = granting('lambda:InvokeFunction');
+      const invoked = new Set(
+        ((invoke?.Resource ?? []) as { 'Fn::GetAtt'?: [string, string] }[]).flatMap((r) => r['Fn::GetAtt']?.[0] ?? []),
+      );
+
+      expect(named.has('ValidateImageBatchLambdaFunction')).toBe(true);
+      expect([...invoked].sort()).toEqual([...named].sort());
+    });
+  });
+
   it('grants no wildcard action in any role', () => {
     const all = ofType('AWS::IAM::Role').flatMap(([, role]) => statementsOf(role));
 

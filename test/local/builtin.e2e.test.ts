@@ -149,6 +149,10 @@ describe('local pipeline, end to end, on the built-in backend', () => {
 
   it('waits for a person labeling next to the simulated labelers, and finishes with their answers', async () => {
     const sample = generateSampleBatch({ seed: 1, size: 3 });
+    // The person sees no logo on this image: with two answers per image a box needs both, so
+    // the output keeps none there only if the person's answer reached the job's output.
+    const vetoed = 'sample-01.png';
+    expect(sample.truth[vetoed]?.boxes.length).toBeGreaterThan(0);
     /** The person: signs in with what onJobReady gives and answers every task left for them. */
     const labelAll = async (info: JobReadyInfo): Promise<number> => {
       const cognito = cognitoClient();
@@ -164,7 +168,10 @@ describe('local pipeline, end to end, on the built-in backend', () => {
         if (task === null) await new Promise((r) => setTimeout(r, 50));
         else {
           const name = keyOfImageUrl(task.imageUrl).split('/').pop() ?? '';
-          const body = drawAnswer(task, sample.truth[name], sample.labels, 1, info.email);
+          const body =
+            name === vetoed
+              ? { boxes: [], nothingToLabel: true }
+              : drawAnswer(task, sample.truth[name], sample.labels, 1, info.email);
           await api.expect('POST', `/api/jobs/${info.jobId}/tasks/${task.taskId}/answer`, [200], body);
           answered += 1;
         }
@@ -190,6 +197,18 @@ describe('local pipeline, end to end, on the built-in backend', () => {
     expect(result.labeling?.answers).toBe(3);
     const job = JSON.parse(await readFile(result.files.labelingJob ?? '', 'utf8'));
     expect(job.workersPerObject).toBe(2);
+    // The summary counts the person's answers, as the API counted them.
+    expect(result.labeling?.person).toEqual({ email: 'person@example.com', answers: 3 });
+    const boxesByImage = Object.fromEntries(
+      (await outputLines(result.files.outputManifest)).map((line) => {
+        const name = String(line['source-ref']).split('/').pop() ?? '';
+        const labeled = line[job.labelAttributeName] as { annotations: unknown[] } | undefined;
+        return [name, labeled?.annotations.length ?? 0];
+      }),
+    );
+    expect(Object.keys(boxesByImage).sort()).toEqual(['sample-01.png', 'sample-02.jpg', 'sample-03.jpg']);
+    expect(boxesByImage[vetoed]).toBe(0);
+    expect(boxesByImage['sample-02.jpg']).toBeGreaterThan(0);
   });
 
   it('serves the sign-in settings and refuses the API without a token', async () => {

@@ -57,6 +57,31 @@ describe('run summary', () => {
     expect(text).not.toMatch(/labeled 30 \(human 30/);
   });
 
+  it('counts the answers of a person who labeled in the page', async () => {
+    const labeling = {
+      claims: 3,
+      answers: 3,
+      skips: 0,
+      duplicates: 0,
+      allLeased: 0,
+      leaseLost: 0,
+      claimLatenciesMs: [1, 2, 3],
+      answersBy: { 'labeler-01@labelers.local': 3 },
+      closedByAdmin: false,
+      workMs: 100,
+      elapsedMs: 120,
+    };
+    const alone = (await formatRunSummary({ ...result(''), labeling })).join('\n');
+    expect(alone).not.toContain('your answers');
+    const text = (
+      await formatRunSummary({
+        ...result(''),
+        labeling: { ...labeling, person: { email: 'you@example.com', answers: 1 } },
+      })
+    ).join('\n');
+    expect(text).toContain('your answers: 1 image answered as you@example.com');
+  });
+
   it('says "1 box", "1 line", "1 label" for counts of one', async () => {
     const report = join(dir, 'one.json');
     await writeFile(report, JSON.stringify({ lines: 1, accepted: 1, rejectedLines: 0, boxes: 1, droppedBoxes: 1 }));

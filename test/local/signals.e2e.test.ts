@@ -78,6 +78,7 @@ describe('local runs and signals', () => {
   });
 
   it.each([
+    ['SIGINT', 130, 'uploading 37 files'],
     ['SIGINT', 130, '▸ ValidateImages'],
     ['SIGINT', 130, '▸ StartLabelingJobAndWait'],
     ['SIGTERM', 143, '▸ StartLabelingJobAndWait'],

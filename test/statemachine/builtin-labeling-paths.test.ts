@@ -29,7 +29,7 @@ import {
   datasetsOutput,
   manifestOutput,
   RUN_ID as STAGE_RUN_ID,
-  validationOutput,
+  validationStates,
 } from './stage-outputs';
 
 /**
@@ -93,7 +93,7 @@ const streamText = async (stream: Readable): Promise<string> => {
 };
 
 const overrides = {
-  ValidateImages: async () => validationOutput(),
+  ...validationStates(),
   BuildManifest: async () => manifestOutput(IMAGES),
   PostProcess: async (state: unknown) => {
     postProcessInputs.push(state);
@@ -167,7 +167,15 @@ beforeEach(() => {
   });
 });
 
-const LABELING_PATH = ['PrepareRun', 'ValidateImages', 'HasValidImages', 'BuildManifest', 'StartLabelingJobAndWait'];
+const LABELING_PATH = [
+  'PrepareRun',
+  'PlanValidation',
+  'ValidateImages',
+  'SummarizeValidation',
+  'HasValidImages',
+  'BuildManifest',
+  'StartLabelingJobAndWait',
+];
 const input = { bucket: BUCKET, prefix: 'incoming/logos-2026/', workersPerObject: 2 };
 
 describe('built-in labeling paths', () => {
@@ -183,7 +191,7 @@ describe('built-in labeling paths', () => {
     });
 
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.path.slice(0, 6)).toEqual([...LABELING_PATH, 'PostProcess']);
+    expect(result.path.slice(0, LABELING_PATH.length + 1)).toEqual([...LABELING_PATH, 'PostProcess']);
     expect(sageMaker).not.toHaveReceivedCommand(CreateLabelingJobCommand);
     expect(postProcessInputs[0]).toMatchObject({
       run: { labelingBackend: 'builtin' },

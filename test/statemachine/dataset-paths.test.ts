@@ -19,7 +19,7 @@ import {
   manifestOutput,
   PIPELINE_INPUT,
   RUN_ID,
-  validationOutput,
+  validationStates,
 } from './stage-outputs';
 
 const eventBridge = mockClient(EventBridgeClient);
@@ -35,7 +35,7 @@ const input = PIPELINE_INPUT;
 
 /** Fixed outputs for the states before CreateDataset; PrepareRun runs for real. */
 const upstream = {
-  ValidateImages: async () => validationOutput(),
+  ...validationStates(),
   BuildManifest: async () => manifestOutput(),
   StartLabelingJobAndWait: async () => labelingOutput(),
   PostProcess: async () => datasetOutput(),
@@ -88,7 +88,9 @@ describe('dataset and training paths', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(result.path).toEqual([
       'PrepareRun',
+      'PlanValidation',
       'ValidateImages',
+      'SummarizeValidation',
       'HasValidImages',
       'BuildManifest',
       'StartLabelingJobAndWait',

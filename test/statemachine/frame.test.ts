@@ -7,7 +7,7 @@ import {
   labelingOutput,
   manifestOutput,
   PIPELINE_INPUT,
-  validationOutput,
+  validationStates,
 } from './stage-outputs';
 
 const eventBridge = mockClient(EventBridgeClient);
@@ -15,7 +15,7 @@ const eventBridge = mockClient(EventBridgeClient);
 const input = PIPELINE_INPUT;
 
 const stubbed = {
-  ValidateImages: async () => validationOutput({ total: 3, accepted: 2, rejected: 1, byReason: { TOO_SMALL: 1 } }),
+  ...validationStates({ total: 3, accepted: 2, rejected: 1, byReason: { TOO_SMALL: 1 } }),
   BuildManifest: async () => manifestOutput(2),
   StartLabelingJobAndWait: async () => labelingOutput({ TotalLabeled: 2 }),
   PostProcess: async () => datasetOutput({ train: 1, test: 1 }),
@@ -40,7 +40,9 @@ describe('state machine frame', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(result.path).toEqual([
       'PrepareRun',
+      'PlanValidation',
       'ValidateImages',
+      'SummarizeValidation',
       'HasValidImages',
       'BuildManifest',
       'StartLabelingJobAndWait',
@@ -53,7 +55,7 @@ describe('state machine frame', () => {
       'PublishResult',
       'Succeeded',
     ]);
-    expect(result.transitions).toBe(13);
+    expect(result.transitions).toBe(15);
     const { detailType, detail } = publishedDetail(0);
     expect(detailType).toBe('Labeling Pipeline Succeeded');
     expect(detail).toMatchObject({
@@ -100,15 +102,15 @@ describe('state machine frame', () => {
     const flaky = async () => {
       calls += 1;
       if (calls === 1) throw Object.assign(new Error('Rate exceeded'), { name: 'Lambda.TooManyRequestsException' });
-      return stubbed.ValidateImages();
+      return stubbed.SummarizeValidation();
     };
 
-    const result = await runStateMachine({ input, overrides: { ...stubbed, ValidateImages: flaky } });
+    const result = await runStateMachine({ input, overrides: { ...stubbed, SummarizeValidation: flaky } });
 
     expect(result.status).toBe('SUCCEEDED');
     expect(calls).toBe(2);
-    expect(result.path.filter((s) => s === 'ValidateImages')).toHaveLength(1);
-    expect(result.stateErrors.some((e) => e.state === 'ValidateImages')).toBe(true);
+    expect(result.path.filter((s) => s === 'SummarizeValidation')).toHaveLength(1);
+    expect(result.stateErrors.some((e) => e.state === 'SummarizeValidation')).toBe(true);
   });
 
   it('routes a domain error to PublishFailure without retrying it, keeping the original error', async () => {

@@ -27,7 +27,7 @@ import { handler as labelingJobEvents } from '../../functions/labeling/ground-tr
 import { handler as sweepTaskTokens } from '../../functions/labeling/sweep-task-tokens/handler';
 import { fakeContext } from '../fake-context';
 import { runStateMachine } from './harness';
-import { datasetOutput, datasetsOutput, manifestOutput, validationOutput } from './stage-outputs';
+import { datasetOutput, datasetsOutput, manifestOutput, validationStates } from './stage-outputs';
 
 const s3 = mockClient(S3Client);
 const sageMaker = mockClient(SageMakerClient);
@@ -52,7 +52,7 @@ const stateChange = (status: string) => ({
 /** PrepareRun runs for real; validation and manifest are fixed; everything after labeling is stubbed. */
 const postProcessInputs: unknown[] = [];
 const overrides = {
-  ValidateImages: async () => validationOutput(),
+  ...validationStates(),
   BuildManifest: async () => manifestOutput(),
   PostProcess: async (state: unknown) => {
     postProcessInputs.push(state);
@@ -103,7 +103,15 @@ const groundTruthReports = (...statuses: string[]) => ({
   },
 });
 
-const LABELING_PATH = ['PrepareRun', 'ValidateImages', 'HasValidImages', 'BuildManifest', 'StartLabelingJobAndWait'];
+const LABELING_PATH = [
+  'PrepareRun',
+  'PlanValidation',
+  'ValidateImages',
+  'SummarizeValidation',
+  'HasValidImages',
+  'BuildManifest',
+  'StartLabelingJobAndWait',
+];
 const FAILED_TAIL = ['PublishFailure', 'Failed'];
 
 describe('labeling paths', () => {
@@ -124,7 +132,7 @@ describe('labeling paths', () => {
     const result = await runStateMachine({ input, overrides, ...groundTruthReports('Completed') });
 
     expect(result.status).toBe('SUCCEEDED');
-    expect(result.path.slice(0, 6)).toEqual([...LABELING_PATH, 'PostProcess']);
+    expect(result.path.slice(0, LABELING_PATH.length + 1)).toEqual([...LABELING_PATH, 'PostProcess']);
     expect(sageMaker).toHaveReceivedCommandWith(CreateLabelingJobCommand, { LabelingJobName: RUN_ID });
     expect(postProcessInputs[0]).toMatchObject({
       labeling: { jobName: RUN_ID, status: 'Completed', outputManifestS3Uri: OUTPUT, labelCounters: COUNTERS },
@@ -180,7 +188,11 @@ describe('labeling paths', () => {
       const result = await runStateMachine(timeout);
 
       expect(result.status).toBe('SUCCEEDED');
-      expect(result.path.slice(0, 7)).toEqual([...LABELING_PATH, 'ReconcileLabelingJob', 'PostProcess']);
+      expect(result.path.slice(0, LABELING_PATH.length + 2)).toEqual([
+        ...LABELING_PATH,
+        'ReconcileLabelingJob',
+        'PostProcess',
+      ]);
       expect(postProcessInputs[0]).toMatchObject({ labeling: { jobName: RUN_ID, outputManifestS3Uri: OUTPUT } });
       expect(objects.has(TOKEN_KEY)).toBe(false);
     });

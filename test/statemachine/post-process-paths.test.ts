@@ -22,7 +22,7 @@ import {
   OUTPUT_MANIFEST_KEY,
   PIPELINE_INPUT,
   RUN_ID,
-  validationOutput,
+  validationStates,
 } from './stage-outputs';
 
 const s3 = mockClient(S3Client);
@@ -35,7 +35,7 @@ const input = PIPELINE_INPUT;
 
 /** Fixed outputs up to the labeling job; PrepareRun and PostProcess run for real. */
 const upstream = {
-  ValidateImages: async () => validationOutput({ total: 9, accepted: 9 }),
+  ...validationStates({ total: 9, accepted: 9 }),
   BuildManifest: async () => manifestOutput(9),
   StartLabelingJobAndWait: async () => labelingOutput({ TotalLabeled: 20, FailedNonRetryableError: 2 }),
 };

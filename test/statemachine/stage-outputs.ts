@@ -25,6 +25,28 @@ export const validationOutput = (counts: Partial<ValidationSummary> = {}): Valid
   ...counts,
 });
 
+/**
+ * Stand-ins for the validation stage's three states (PlanValidation, the ValidateImages
+ * Distributed Map, SummarizeValidation), ending in `validationOutput(counts)`.
+ */
+export const validationStates = (counts: Partial<ValidationSummary> = {}) => ({
+  PlanValidation: async () => ({
+    objects: counts.total ?? 4,
+    listPrefix: PIPELINE_INPUT.prefix,
+    exampleKeys: [],
+    batches: 1,
+    itemsPerBatch: 250,
+    maxConcurrency: 10,
+    toleratedFailurePercentage: 0,
+    resultsPrefix: `runs/${RUN_ID}/validation/map-results/`,
+  }),
+  ValidateImages: async () => ({
+    MapRunArn: `arn:aws:states:us-east-1:123456789012:mapRun:labeling-pipeline-local/ValidateImages:${RUN_ID}`,
+    ResultWriterDetails: { Bucket: BUCKET, Key: `runs/${RUN_ID}/validation/map-results/${RUN_ID}/manifest.json` },
+  }),
+  SummarizeValidation: async () => validationOutput(counts),
+});
+
 export const manifestOutput = (objects = 4): ManifestSummary => ({
   manifestUri: `${RUN_URI}/labeling/input.manifest`,
   labelCategoryConfigUri: `${RUN_URI}/labeling/label-categories.json`,

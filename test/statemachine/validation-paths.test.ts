@@ -68,9 +68,11 @@ describe('state machine: validation paths', () => {
       },
     });
 
-    expect(result.path.slice(0, 5)).toEqual([
+    expect(result.path.slice(0, 7)).toEqual([
       'PrepareRun',
+      'PlanValidation',
       'ValidateImages',
+      'SummarizeValidation',
       'HasValidImages',
       'BuildManifest',
       'StartLabelingJobAndWait',
@@ -98,7 +100,9 @@ describe('state machine: validation paths', () => {
     expect(result.status).toBe('FAILED');
     expect(result.path).toEqual([
       'PrepareRun',
+      'PlanValidation',
       'ValidateImages',
+      'SummarizeValidation',
       'HasValidImages',
       'NoValidImages',
       'PublishFailure',
@@ -118,7 +122,7 @@ describe('state machine: validation paths', () => {
           Size: 5000,
           ETag: `"${i}"`,
         })),
-        IsTruncated: start < 100_000,
+        IsTruncated: start < 250_000,
         NextContinuationToken: String(start + 1000),
       };
     });
@@ -126,7 +130,7 @@ describe('state machine: validation paths', () => {
     const result = await runStateMachine({ input });
 
     expect(result.status).toBe('FAILED');
-    expect(result.path).toEqual(['PrepareRun', 'ValidateImages', 'PublishFailure', 'Failed']);
+    expect(result.path).toEqual(['PrepareRun', 'PlanValidation', 'PublishFailure', 'Failed']);
     expect(result.error?.Error).toBe('BatchTooLarge');
     expect(s3).not.toHaveReceivedCommand(GetObjectCommand);
   });

@@ -12,12 +12,14 @@ import {
 import { sdkStreamMixin } from '@smithy/util-stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ValidationReport } from '../../functions/validation/contracts/validation-report';
-import { handler, validateImages } from '../../functions/validation/validate-images/handler';
+import { handler } from '../../functions/validation/plan-validation/handler';
 import { fakeContext } from '../fake-context';
 import { hostileImages } from '../fixtures/hostile-images';
 import { jpegFrameOffset, jpegImage, motionPhoto, pngImage, samsungTrailer } from '../fixtures/images';
+import { distributedValidation } from './distributed-validation';
 
 const s3 = mockClient(S3Client);
+const validateImages = distributedValidation(s3);
 const BUCKET = 'labeling-pipeline-local-data';
 const PREFIX = 'incoming/logos-2026-11/';
 const run = {
@@ -209,8 +211,8 @@ describe('validate-images handler', () => {
     expect(written).toEqual(['runs/logos-2026-11-0123456789abcdef/validation.json']);
   });
 
-  it('fails with BatchTooLarge before reading any image when the batch holds more than 100,000 objects', async () => {
-    const keys = Array.from({ length: 100_001 }, (_, i) => `${PREFIX}img-${String(i).padStart(6, '0')}.jpg`);
+  it('fails with BatchTooLarge before reading any image when the batch holds more than 250,000 objects', async () => {
+    const keys = Array.from({ length: 250_001 }, (_, i) => `${PREFIX}img-${String(i).padStart(6, '0')}.jpg`);
     s3.on(ListObjectsV2Command).callsFake((input: { ContinuationToken?: string }) => {
       const start = Number(input.ContinuationToken ?? 0);
       return {
@@ -222,7 +224,7 @@ describe('validate-images handler', () => {
 
     await expect(validateImages({ run })).rejects.toMatchObject({
       name: 'BatchTooLarge',
-      message: expect.stringContaining('more than 100,000 objects'),
+      message: expect.stringContaining('more than 250,000 objects'),
     });
     expect(s3).not.toHaveReceivedCommand(GetObjectCommand);
     expect(s3).not.toHaveReceivedCommand(PutObjectCommand);

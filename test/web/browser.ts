@@ -4,11 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { findChromium } from './chromium';
 
-/** Debian's Chromium (`npx playwright install` cannot download here); CHROMIUM_PATH overrides it. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const FLAGS = [
+export const FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -30,16 +28,23 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** A headless Chromium with a fresh profile, removed on close. */
+/** A headless Chromium (see chromium.ts for which) with a fresh profile, removed on close. */
 export const launchBrowser = async (): Promise<Browser> => {
+  const found = await findChromium();
   const profile = await mkdtemp(join(tmpdir(), 'labeling-page-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: FLAGS,
-    viewport: { width: 1280, height: 800 },
-    deviceScaleFactor: 1,
-  });
+  const context = await chromium
+    .launchPersistentContext(profile, {
+      executablePath: found.executablePath,
+      env: { ...process.env, ...found.env },
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1280, height: 800 },
+      deviceScaleFactor: 1,
+    })
+    .catch(async (error: unknown) => {
+      await rm(profile, { recursive: true, force: true });
+      throw new Error(`Chromium (${found.source}, ${found.executablePath}) did not start`, { cause: error });
+    });
   return {
     context,
     async close() {

@@ -18,11 +18,9 @@ describe('task view keys', () => {
       { type: 'label', index: 8 },
     ],
     [{ key: 'b' }, { type: 'newBox' }],
-    [{ key: 'Tab' }, { type: 'selectNext', backwards: false }],
-    [
-      { key: 'Tab', shiftKey: true },
-      { type: 'selectNext', backwards: true },
-    ],
+    [{ key: ']' }, { type: 'selectNext', backwards: false }],
+    [{ key: '[' }, { type: 'selectNext', backwards: true }],
+    [{ key: 'h' }, { type: 'toggleBoxes' }],
     [{ key: 'ArrowLeft' }, { type: 'move', dx: -1, dy: 0 }],
     [
       { key: 'ArrowDown', shiftKey: true },
@@ -58,6 +56,11 @@ describe('task view keys', () => {
     expect(actionFor({ key: 'c', ctrlKey: true })).toBeNull();
     expect(actionFor({ key: 's' })).toBeNull();
     expect(actionFor({ key: '1', ctrlKey: true, code: 'Digit1' })).toBeNull();
+  });
+
+  it('leaves Tab and Shift+Tab to move the focus (no keyboard trap)', () => {
+    expect(actionFor({ key: 'Tab' })).toBeNull();
+    expect(actionFor({ key: 'Tab', shiftKey: true })).toBeNull();
   });
 
   it('lists every binding in the help, each with a description', () => {

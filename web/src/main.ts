@@ -1,22 +1,14 @@
 import './styles.css';
 import { Api, fetchConfig, SignedOut } from './lib/api';
+import type { AppContext } from './lib/app-context';
 import { Auth } from './lib/auth';
 import { h, toast } from './lib/dom';
 import { parseRoute, type Route } from './lib/route';
 import { renderJobs } from './views/jobs';
+import { isOffline, renderOffline } from './views/offline';
 import { renderReview } from './views/review';
 import { renderSignIn } from './views/signin';
-import { renderTask } from './views/task';
-
-/** What every view gets: the API client, the signed-in user, and a way to leave (cleanup on route change). */
-export interface AppContext {
-  api: Api;
-  auth: Auth;
-  email: string;
-  admin: boolean;
-  root: HTMLElement;
-  onLeave(cleanup: () => void): void;
-}
+import { renderTask } from './views/task/task-view';
 
 const root = document.getElementById('app') as HTMLElement;
 let cleanups: (() => void)[] = [];
@@ -89,25 +81,36 @@ const show = async (auth: Auth, api: Api): Promise<void> => {
 const start = async (): Promise<void> => {
   const auth = new Auth(await fetchConfig());
   const api = new Api(auth);
-  const run = () =>
+  const run = (): Promise<void> =>
     show(auth, api).catch((error: unknown) => {
       if (error instanceof SignedOut) {
         location.hash = '#/signin';
         return;
       }
+      if (isOffline(error)) return renderOffline(root, () => void run());
       toast(error instanceof Error ? error.message : String(error), 'error');
     });
   window.addEventListener('hashchange', run);
   await run();
 };
 
-start().catch((error: unknown) => {
-  root.replaceChildren(
-    h(
-      'main',
-      { class: 'center' },
-      h('h1', {}, 'The labeling page cannot start'),
-      h('p', {}, error instanceof Error ? error.message : String(error)),
-    ),
-  );
-});
+// The shell for a reload while offline (web/public/sw.js); the page works without it.
+if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+
+const begin = (): void => {
+  start().catch((error: unknown) => {
+    if (isOffline(error)) {
+      renderOffline(root, begin);
+      return;
+    }
+    root.replaceChildren(
+      h(
+        'main',
+        { class: 'center' },
+        h('h1', {}, 'The labeling page cannot start'),
+        h('p', {}, error instanceof Error ? error.message : String(error)),
+      ),
+    );
+  });
+};
+begin();

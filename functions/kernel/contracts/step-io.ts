@@ -71,6 +71,9 @@ export const ValidationSummary = z.object({
   skipped: z.optional(z.int()),
   byReason: z.record(z.string(), z.int()),
   reportUri: z.string(),
+  /** Child batches of ValidateImages' Distributed Map that validated the batch, and how many of them failed. */
+  batches: z.optional(z.int()),
+  failedBatches: z.optional(z.int()),
 });
 export type ValidationSummary = z.infer<typeof ValidationSummary>;
 

@@ -14,6 +14,8 @@ export const ImageReason = {
   ASPECT_RATIO: 'ASPECT_RATIO',
   EMPTY_FILE: 'EMPTY_FILE',
   DUPLICATE: 'DUPLICATE',
+  /** The child batch that held the object failed within the map's tolerated failures: the object was not read. */
+  NOT_CHECKED: 'NOT_CHECKED',
   /**
    * Not rejected but skipped: an example image of the labelers' instructions (named in batch.json's
    * `examples`, or under the batch's `examples/` folder); it is shown to labelers, never labeled.

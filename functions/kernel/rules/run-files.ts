@@ -6,6 +6,8 @@ import { joinKey } from './s3-uri';
  */
 export const RUN_FILES = {
   validationReport: 'validation.json',
+  /** ValidateImages' Distributed Map writes its ResultWriter files here (`<map run id>/manifest.json`, ...). */
+  validationResults: 'validation/map-results/',
   inputManifest: 'labeling/input.manifest',
   labelCategories: 'labeling/label-categories.json',
   labelingTemplate: 'labeling/template.liquid',

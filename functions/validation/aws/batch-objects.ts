@@ -1,27 +1,33 @@
-import { type ListedObject, listObjects, readRange } from '../../kernel/aws/s3-objects';
+import { listObjects, readRange } from '../../kernel/aws/s3-objects';
 import { hasErrorName } from '../../kernel/aws/sdk-errors';
 import { BatchTooLarge } from '../../kernel/errors';
 import { logger } from '../../kernel/observability';
-import { batchListPrefix, isBatchObject, MAX_BATCH_OBJECTS } from '../rules/batch-inspection';
+import { toS3Uri } from '../../kernel/rules/s3-uri';
+import { batchListPrefix, isBatchObject } from '../rules/batch-inspection';
+import { batchTooLargeMessage } from '../rules/batch-limits';
+
+export interface BatchCount {
+  /** Objects the map's ItemReader will list (with `batch.json` and folder markers). */
+  listed: number;
+  /** The batch's objects to validate. */
+  objects: number;
+}
 
 /**
- * Lists the objects of a batch (not `batch.json`, not folder markers), failing with
- * `BatchTooLarge` as soon as there are more than one labeling job holds, before any is read.
+ * Counts the objects of a batch page by page, holding none of them, and fails with
+ * `BatchTooLarge` as soon as there are more than `limit`, before any is read.
  */
-export const listBatch = async (bucket: string, prefix: string): Promise<ListedObject[]> => {
-  const objects: ListedObject[] = [];
+export const countBatch = async (bucket: string, prefix: string, limit: number): Promise<BatchCount> => {
+  const count: BatchCount = { listed: 0, objects: 0 };
   for await (const object of listObjects(bucket, batchListPrefix(prefix))) {
+    count.listed += 1;
     if (!isBatchObject(prefix, object.key)) continue;
-    objects.push(object);
-    if (objects.length > MAX_BATCH_OBJECTS) {
-      const limit = MAX_BATCH_OBJECTS.toLocaleString('en-US');
-      throw new BatchTooLarge(
-        `s3://${bucket}/${prefix} holds more than ${limit} objects, the most one labeling job accepts; split it into several batches`,
-        { bucket, prefix, limit: MAX_BATCH_OBJECTS },
-      );
+    count.objects += 1;
+    if (count.objects > limit) {
+      throw new BatchTooLarge(batchTooLargeMessage(toS3Uri({ bucket, key: prefix }), limit), { bucket, prefix, limit });
     }
   }
-  return objects;
+  return count;
 };
 
 /**

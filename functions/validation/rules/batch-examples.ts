@@ -42,3 +42,11 @@ export const exampleVerdict = ({ key, size, etag }: { key: string; size: number;
     },
   ],
 });
+
+/** An example as the validation map's child reports it: marked, not inspected (see `exampleVerdict`). */
+export const exampleLine = ({ key, size, etag }: { key: string; size: number; etag?: string }) => ({
+  key,
+  ...(etag === undefined ? {} : { etag }),
+  example: true as const,
+  inspection: { format: null, width: null, height: null, orientation: null, bytes: size, reasons: [] },
+});

@@ -52,9 +52,6 @@ export const inspectBatch = async (
   return { objects: inspected, bytesRead, reads };
 };
 
-/** One labeling job holds at most 100,000 objects (https://docs.aws.amazon.com/sagemaker/latest/dg/input-data-limits.html); a larger batch must be split. */
-export const MAX_BATCH_OBJECTS = 100_000;
-
 /**
  * The prefix to list: the batch folder with exactly one trailing slash, so `a/b` never lists
  * `a/b2/`; the empty prefix (a local folder's root) stays empty.

@@ -11,6 +11,10 @@ const utf8 = new TextEncoder();
 /** Orders keys by their UTF-8 bytes, the order in which S3 lists them. */
 export const compareKeys = (a: string, b: string): number => Buffer.compare(utf8.encode(a), utf8.encode(b));
 
+/** Same size and ETag (quotes and case ignored): same content. Empty or ETag-less objects have none. */
+export const contentIdentity = (size: number, etag: string | undefined): string | undefined =>
+  size === 0 || etag === undefined || etag === '' ? undefined : `${size}:${etag.replaceAll('"', '').toLowerCase()}`;
+
 /**
  * Finds exact duplicates within a batch without downloading any image: two objects are the same
  * when their ETag and size match. The first key in S3 listing order is the original; every later
@@ -26,8 +30,8 @@ export const findDuplicates = (objects: readonly Fingerprint[]): Map<string, str
   const duplicates = new Map<string, string>();
   const ordered = [...objects].sort((a, b) => compareKeys(a.key, b.key));
   for (const { key, size, etag } of ordered) {
-    if (size === 0 || etag === undefined || etag === '') continue;
-    const identity = `${size}:${etag.replaceAll('"', '').toLowerCase()}`;
+    const identity = contentIdentity(size, etag);
+    if (identity === undefined) continue;
     const original = originals.get(identity);
     if (original === undefined) originals.set(identity, key);
     else duplicates.set(key, original);

@@ -20,27 +20,29 @@ export const buildVerdicts = (
   skipped: readonly ImageVerdict[] = [],
 ): ImageVerdict[] => {
   const duplicates = findDuplicates(objects.map((o) => ({ key: o.key, size: o.inspection.bytes, etag: o.etag })));
-  const verdicts = objects.map(({ key, etag, inspection }): ImageVerdict => {
-    const original = duplicates.get(key);
-    const reasons = [...inspection.reasons];
-    if (original !== undefined) {
-      reasons.push({ code: ImageReason.DUPLICATE, message: `identical to ${original} (same ETag and size)` });
-    }
-    return {
-      key,
-      verdict: reasons.length === 0 ? 'accepted' : 'rejected',
-      format: inspection.format,
-      width: inspection.width,
-      height: inspection.height,
-      ...(inspection.orientation === null ? {} : { orientation: inspection.orientation }),
-      bytes: inspection.bytes,
-      ...(etag === undefined ? {} : { etag }),
-      ...(original === undefined ? {} : { duplicateOf: original }),
-      ...(inspection.trailer === undefined ? {} : { trailer: inspection.trailer }),
-      reasons,
-    };
-  });
+  const verdicts = objects.map((o) => verdictOf(o, duplicates.get(o.key)));
   return [...verdicts, ...skipped].sort((a, b) => compareKeys(a.key, b.key));
+};
+
+/** One object's verdict: its inspection's reasons, plus DUPLICATE when `original` holds the same content. */
+export const verdictOf = ({ key, etag, inspection }: InspectedObject, original: string | undefined): ImageVerdict => {
+  const reasons = [...inspection.reasons];
+  if (original !== undefined) {
+    reasons.push({ code: ImageReason.DUPLICATE, message: `identical to ${original} (same ETag and size)` });
+  }
+  return {
+    key,
+    verdict: reasons.length === 0 ? 'accepted' : 'rejected',
+    format: inspection.format,
+    width: inspection.width,
+    height: inspection.height,
+    ...(inspection.orientation === null ? {} : { orientation: inspection.orientation }),
+    bytes: inspection.bytes,
+    ...(etag === undefined ? {} : { etag }),
+    ...(original === undefined ? {} : { duplicateOf: original }),
+    ...(inspection.trailer === undefined ? {} : { trailer: inspection.trailer }),
+    reasons,
+  };
 };
 
 /** Counts images, accepted, rejected and (when there are any) skipped, and images per reason code. */
@@ -65,5 +67,19 @@ export function* reportChunks(report: ValidationReport): Generator<string> {
   const { images, ...head } = report;
   yield `${JSON.stringify(head).slice(0, -1)},"images":[\n`;
   for (const [i, image] of images.entries()) yield `${i === 0 ? '' : ',\n'}${JSON.stringify(image)}`;
+  yield '\n]}\n';
+}
+
+/** As `reportChunks`, for images that arrive one by one (the reduce step reads them back from a spool). */
+export async function* streamedReportChunks(
+  head: Omit<ValidationReport, 'images'>,
+  images: AsyncIterable<ImageVerdict>,
+): AsyncGenerator<string> {
+  yield `${JSON.stringify(head).slice(0, -1)},"images":[\n`;
+  let first = true;
+  for await (const image of images) {
+    yield `${first ? '' : ',\n'}${JSON.stringify(image)}`;
+    first = false;
+  }
   yield '\n]}\n';
 }

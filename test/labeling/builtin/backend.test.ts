@@ -148,6 +148,17 @@ describe('the built-in backend', () => {
     });
   });
 
+  it('writes every image of a job larger than one round of BatchWrites (4 of 25 at a time), the last partial one too', async () => {
+    const out = await startLabelingJob(startInput('start-big', 1_003));
+
+    expect(out).toMatchObject({ jobName: 'start-big', reusedExistingJob: false });
+    expect(await getJob(table, 'start-big')).toMatchObject({ imagesWritten: true, imageCount: 1_003 });
+    for (const index of ['000000', '000099', '000100', '000999', '001002']) {
+      expect(await getImage(table, 'start-big', index)).toMatchObject({ openJob: 'start-big', answerCount: 0 });
+    }
+    expect(await getImage(table, 'start-big', '001003')).toBeUndefined();
+  });
+
   it('is idempotent on retry: no answer is overwritten and the job is reused', async () => {
     await startLabelingJob(startInput('start-retry', 3));
     await updateIf(table, {

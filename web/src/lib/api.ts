@@ -13,7 +13,7 @@ import type {
 import type { ReviewItemResponse, ReviewListResponse } from '../../../functions/labeling/builtin/review/contracts';
 import type { Auth, AuthConfig } from './auth';
 
-export type { AnswerBody, Job, JobDetail, ReviewItemResponse, ReviewListResponse, Task };
+export type { AnswerBody, ClaimResponse, Job, JobDetail, ReviewItemResponse, ReviewListResponse, Task };
 
 export interface Me {
   sub: string;
@@ -95,6 +95,8 @@ export class Api {
     this.call<{ skipped: true }>('POST', `/api/jobs/${enc(jobId)}/tasks/${enc(taskId)}/skip`);
   answer = (jobId: string, taskId: string, body: AnswerBody) =>
     this.raw('POST', `/api/jobs/${enc(jobId)}/tasks/${enc(taskId)}/answer`, body);
+  /** Admins: end the job now; finalization writes what was answered. */
+  closeJob = (jobId: string) => this.call<{ status: 'finalizing' }>('POST', `/api/jobs/${enc(jobId)}/close`);
   review = (jobId: string, query: { filter: string; label?: string; cursor?: string }) => {
     const params = new URLSearchParams({ filter: query.filter });
     if (query.label) params.set('label', query.label);

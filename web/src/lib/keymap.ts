@@ -20,7 +20,8 @@ export type Action =
   | { type: 'zoomOut' }
   | { type: 'fit' }
   | { type: 'help' }
-  | { type: 'instructions' };
+  | { type: 'instructions' }
+  | { type: 'toggleBoxes' };
 
 export interface KeyInput {
   key: string;
@@ -82,9 +83,14 @@ const BINDINGS: Binding[] = [
     match: (k, mod) => (plain(k, mod) && k.key.toLowerCase() === 'b' ? { type: 'newBox' } : null),
   },
   {
-    keys: 'Tab / Shift+Tab',
+    // Not Tab: Tab moves the focus, as everywhere else (the side panel and header stay reachable).
+    keys: '] / [',
     what: 'Select the next / previous box',
-    match: (k, mod) => (k.key === 'Tab' && !mod ? { type: 'selectNext', backwards: Boolean(k.shiftKey) } : null),
+    match: (k, mod) => {
+      if (mod || k.altKey) return null;
+      if (k.key === ']') return { type: 'selectNext', backwards: false };
+      return k.key === '[' ? { type: 'selectNext', backwards: true } : null;
+    },
   },
   {
     keys: 'Arrows (Shift: ×10)',
@@ -141,6 +147,11 @@ const BINDINGS: Binding[] = [
     keys: '0',
     what: 'Fit the image to the window',
     match: (k, mod) => (plain(k, mod) && (k.key === '0' || k.code === 'Digit0') ? { type: 'fit' } : null),
+  },
+  {
+    keys: 'H',
+    what: 'Hide or show the boxes (to see the image under them)',
+    match: (k, mod) => (plain(k, mod) && k.key.toLowerCase() === 'h' ? { type: 'toggleBoxes' } : null),
   },
   {
     keys: 'I',

@@ -1,10 +1,38 @@
 import type { Job } from '../lib/api';
-import { h } from '../lib/dom';
+import type { AppContext } from '../lib/app-context';
+import { h, toast } from '../lib/dom';
 import { renderMarkdown } from '../lib/markdown';
 import { reviewHref, taskHref } from '../lib/route';
-import type { AppContext } from '../main';
 
 const percent = (done: number, total: number) => (total === 0 ? 0 : Math.round((100 * done) / total));
+
+/**
+ * Admins: close an open job from the page (an image everyone skipped would otherwise keep it
+ * open until it expires). Asks once more before calling the API; then the list is shown again.
+ */
+const closeControl = (ctx: AppContext, job: Job): HTMLElement => {
+  const confirmRow = h('div', { class: 'confirm', hidden: true, role: 'group', 'aria-label': 'Close the job' });
+  const close = async () => {
+    try {
+      await ctx.api.closeJob(job.jobId);
+      toast(`"${job.title}" is closed: its answers so far are being finalized.`, 'info');
+      await renderJobs(ctx);
+    } catch (error) {
+      toast(error instanceof Error ? error.message : String(error), 'error');
+    }
+  };
+  confirmRow.append(
+    h('p', {}, `Close "${job.title}" now? Nobody can label it any more; images without enough answers are left out.`),
+    h('button', { type: 'button', class: 'danger', onclick: () => void close() }, 'Close the job now'),
+    h('button', { type: 'button', onclick: () => (confirmRow.hidden = true) }, 'Cancel'),
+  );
+  const ask = h(
+    'button',
+    { type: 'button', class: 'close-job', onclick: () => (confirmRow.hidden = false) },
+    'Close job…',
+  );
+  return h('div', { class: 'admin-close' }, ask, confirmRow);
+};
 
 const jobCard = (ctx: AppContext, job: Job): HTMLElement => {
   const instructions = h('div', { class: 'markdown' });
@@ -41,6 +69,7 @@ const jobCard = (ctx: AppContext, job: Job): HTMLElement => {
       job.status === 'open' ? h('a', { class: 'button primary', href: taskHref(job.jobId) }, 'Start labeling') : null,
       ctx.admin ? h('a', { class: 'button', href: reviewHref(job.jobId) }, 'Review') : null,
     ),
+    ctx.admin && job.status === 'open' ? closeControl(ctx, job) : null,
   );
 };
 

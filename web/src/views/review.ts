@@ -1,13 +1,47 @@
 import type { ReviewItemResponse, ReviewListResponse } from '../lib/api';
+import type { AppContext } from '../lib/app-context';
+import { colorOf, OUTLINE_COLOR } from '../lib/colors';
 import { h } from '../lib/dom';
 import { reviewHref } from '../lib/route';
-import type { AppContext } from '../main';
-import { colorOf } from './task';
 
 type Item = ReviewListResponse['items'][number];
 type ReviewBox = Item['boxes'][number];
 
 const SVG = 'http://www.w3.org/2000/svg';
+
+const svgEl = (tag: string, attrs: Record<string, string | number>): SVGElement => {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+};
+
+/**
+ * One box: a dark outline under the label's colour (visible on an image of that colour) and the
+ * label's name on a dark plate at its top-left corner. The outline is a path, so `rect` is the box.
+ */
+const drawBox = (svg: SVGElement, labels: readonly string[], b: ReviewBox, stroke: number, size: number): void => {
+  const c = colorOf(labels, b.label);
+  const outline = `M${b.left} ${b.top}h${b.width}v${b.height}h${-b.width}Z`;
+  svg.append(
+    svgEl('path', { d: outline, fill: 'none', stroke: OUTLINE_COLOR, 'stroke-width': stroke * 2.5, class: 'outline' }),
+  );
+  const rect = { x: b.left, y: b.top, width: b.width, height: b.height };
+  svg.append(
+    svgEl('rect', { ...rect, fill: c, 'fill-opacity': 0.12, stroke: c, 'stroke-width': stroke, 'data-label': b.label }),
+  );
+  const text = svgEl('text', {
+    x: b.left + stroke,
+    y: Math.max(size, b.top - stroke),
+    'font-size': size,
+    fill: c,
+    stroke: OUTLINE_COLOR,
+    'stroke-width': stroke,
+    'paint-order': 'stroke',
+    class: 'box-name',
+  });
+  text.textContent = b.label;
+  svg.append(text);
+};
 
 /** An image with its boxes drawn over it in an SVG sized to the image's own pixels. */
 const figure = (
@@ -16,24 +50,15 @@ const figure = (
   boxes: readonly ReviewBox[],
   cls: string,
 ): HTMLElement => {
-  const svg = document.createElementNS(SVG, 'svg');
-  svg.setAttribute('viewBox', `0 0 ${image.width} ${image.height}`);
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('preserveAspectRatio', 'none');
+  const svg = svgEl('svg', {
+    viewBox: `0 0 ${image.width} ${image.height}`,
+    'aria-hidden': 'true',
+    preserveAspectRatio: 'none',
+  });
   const stroke = Math.max(2, Math.round(Math.max(image.width, image.height) / 200));
-  for (const b of boxes) {
-    const rect = document.createElementNS(SVG, 'rect');
-    const c = colorOf(labels, b.label);
-    for (const [k, v] of Object.entries({ x: b.left, y: b.top, width: b.width, height: b.height })) {
-      rect.setAttribute(k, String(v));
-    }
-    rect.setAttribute('fill', c);
-    rect.setAttribute('fill-opacity', '0.12');
-    rect.setAttribute('stroke', c);
-    rect.setAttribute('stroke-width', String(stroke));
-    rect.setAttribute('data-label', b.label);
-    svg.append(rect);
-  }
+  // Names readable on a thumbnail (about 180 px high): a sixteenth of the image's longer side.
+  const size = Math.max(12, Math.round(Math.max(image.width, image.height) / 16));
+  for (const b of boxes) drawBox(svg, labels, b, stroke, size);
   const boxed = h(
     'div',
     { class: `boxed ${cls}`, style: `aspect-ratio:${image.width || 4}/${image.height || 3}` },
@@ -81,90 +106,99 @@ const FILTERS = [
   ['rejected', 'Rejected by the conversion'],
 ] as const;
 
-const renderList = async (ctx: AppContext, jobId: string): Promise<void> => {
-  const params = new URLSearchParams(location.hash.split('?')[1] ?? '');
-  const filter = params.get('filter') ?? 'all';
-  const label = params.get('label') ?? '';
-  const grid = h('div', { class: 'grid', id: 'review-grid' });
-  const more = h('button', { type: 'button', hidden: true }, 'Show more');
-  const first = await ctx.api.review(jobId, { filter, ...(label ? { label } : {}) });
-  const setFilter = (f: string, l = '') => {
-    location.hash = `${reviewHref(jobId)}?filter=${f}${l ? `&label=${encodeURIComponent(l)}` : ''}`;
+type Counts = ReviewListResponse['counts'];
+const countOf = (counts: Counts, f: string): number =>
+  ({ all: counts.all, 'low-agreement': counts.lowAgreement, unlabeled: counts.unlabeled })[f] ?? counts.rejected;
+
+interface Query {
+  filter: string;
+  label: string;
+}
+
+const filterBar = (first: ReviewListResponse, query: Query, setFilter: (f: string, l?: string) => void) => {
+  const onchange = (e: Event) => {
+    const v = (e.target as HTMLSelectElement).value;
+    setFilter(v ? 'label' : 'all', v);
   };
   const labelSelect = h(
     'select',
-    {
-      id: 'label-filter',
-      onchange: (e: Event) => {
-        const v = (e.target as HTMLSelectElement).value;
-        setFilter(v ? 'label' : 'all', v);
-      },
-    },
+    { id: 'label-filter', onchange },
     h('option', { value: '' }, 'any label'),
     ...first.labels.map((l) =>
-      h('option', { value: l, selected: l === label }, `${l} (${first.counts.byLabel[l] ?? 0})`),
+      h('option', { value: l, selected: l === query.label }, `${l} (${first.counts.byLabel[l] ?? 0})`),
     ),
   );
-  const count = (f: string) =>
-    f === 'all'
-      ? first.counts.all
-      : f === 'low-agreement'
-        ? first.counts.lowAgreement
-        : f === 'unlabeled'
-          ? first.counts.unlabeled
-          : first.counts.rejected;
+  return h(
+    'div',
+    { class: 'filters', role: 'group', 'aria-label': 'Filter' },
+    ...FILTERS.map(([f, text]) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: f === query.filter ? 'active' : '',
+          'aria-pressed': String(f === query.filter),
+          onclick: () => setFilter(f),
+        },
+        `${text} (${countOf(first.counts, f)})`,
+      ),
+    ),
+    h('label', { for: 'label-filter' }, 'Label '),
+    labelSelect,
+  );
+};
+
+const tile = (jobId: string, labels: readonly string[], item: Item): HTMLElement =>
+  h(
+    'a',
+    { class: 'tile', href: reviewHref(jobId, item.taskId), 'data-task-id': item.taskId },
+    h(
+      'figure',
+      {},
+      figure(
+        labels,
+        { url: item.imageUrl, width: item.width, height: item.height, alt: `Image #${Number(item.taskId) + 1}` },
+        item.boxes,
+        'thumb',
+      ),
+      itemCaption(item),
+    ),
+  );
+
+const listIntro = (first: ReviewListResponse): HTMLElement =>
+  h(
+    'p',
+    { class: 'muted' },
+    `${first.counts.all} images · consolidated from ${first.workersPerObject} labeler${first.workersPerObject === 1 ? '' : 's'} per image · read-only`,
+    first.reportUrl ? h('span', {}, ' · ', h('a', { href: first.reportUrl }, 'dataset report')) : null,
+  );
+
+const renderList = async (ctx: AppContext, jobId: string): Promise<void> => {
+  const params = new URLSearchParams(location.hash.split('?')[1] ?? '');
+  const query: Query = { filter: params.get('filter') ?? 'all', label: params.get('label') ?? '' };
+  const ask = (cursor?: string) =>
+    ctx.api.review(jobId, {
+      filter: query.filter,
+      ...(query.label ? { label: query.label } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+  const grid = h('div', { class: 'grid', id: 'review-grid' });
+  const more = h('button', { type: 'button', hidden: true }, 'Show more');
+  const first = await ask();
+  const setFilter = (f: string, l = '') => {
+    location.hash = `${reviewHref(jobId)}?filter=${f}${l ? `&label=${encodeURIComponent(l)}` : ''}`;
+  };
   const append = (page: ReviewListResponse) => {
-    for (const item of page.items) {
-      grid.append(
-        h(
-          'a',
-          { class: 'tile', href: reviewHref(jobId, item.taskId), 'data-task-id': item.taskId },
-          h(
-            'figure',
-            {},
-            figure(
-              page.labels,
-              { url: item.imageUrl, width: item.width, height: item.height, alt: `Image #${Number(item.taskId) + 1}` },
-              item.boxes,
-              'thumb',
-            ),
-            itemCaption(item),
-          ),
-        ),
-      );
-    }
+    grid.append(...page.items.map((item) => tile(jobId, page.labels, item)));
     more.hidden = page.nextCursor === null;
     more.onclick = async () => {
-      if (!page.nextCursor) return;
-      append(await ctx.api.review(jobId, { filter, ...(label ? { label } : {}), cursor: page.nextCursor }));
+      if (page.nextCursor) append(await ask(page.nextCursor));
     };
   };
   ctx.root.replaceChildren(
     h('h1', {}, `Review: ${first.title}`),
-    h(
-      'p',
-      { class: 'muted' },
-      `${first.counts.all} images · consolidated from ${first.workersPerObject} labeler${first.workersPerObject === 1 ? '' : 's'} per image · read-only`,
-      first.reportUrl ? h('span', {}, ' · ', h('a', { href: first.reportUrl }, 'dataset report')) : null,
-    ),
-    h(
-      'div',
-      { class: 'filters', role: 'group', 'aria-label': 'Filter' },
-      ...FILTERS.map(([f, text]) =>
-        h(
-          'button',
-          {
-            type: 'button',
-            class: f === filter ? 'active' : '',
-            'aria-pressed': String(f === filter),
-            onclick: () => setFilter(f),
-          },
-          `${text} (${count(f)})`,
-        ),
-      ),
-      h('label', { for: 'label-filter' }, 'Label '),
-      labelSelect,
-    ),
+    listIntro(first),
+    filterBar(first, query, setFilter),
     first.items.length === 0 ? h('p', { class: 'empty' }, 'No image matches this filter.') : grid,
     more,
   );

@@ -1,19 +1,74 @@
 import { type Auth, AuthError } from '../lib/auth';
 import { h } from '../lib/dom';
 
-/** Sign-in, and the first-login password change Cognito asks of users an admin created. */
-export const renderSignIn = (root: HTMLElement, auth: Auth, done: () => void): void => {
-  const error = h('p', { class: 'form-error', role: 'alert', id: 'signin-error' });
-  const email = h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'username', required: true });
-  const password = h('input', {
-    id: 'password',
-    name: 'password',
-    type: 'password',
-    autocomplete: 'current-password',
-    required: true,
+/**
+ * The user pool's password policy (infra/builtin-labeling.yml, PasswordPolicy): shown before the
+ * first try, and enforced by the field itself so a short password never reaches Cognito.
+ */
+export const PASSWORD_RULES =
+  'At least 12 characters, with an upper-case letter, a lower-case letter, a digit and a symbol (such as ! ? # - _).';
+const PASSWORD_PATTERN = '(?=.*[a-z])(?=.*[A-Z])(?=.*[0-9])(?=.*[^A-Za-z0-9]).{12,}';
+
+const field = (id: string, type: string, autocomplete: string, extra: Record<string, string | number> = {}) =>
+  h('input', { id, name: id, type, autocomplete, required: true, ...extra });
+
+interface Form {
+  error: HTMLElement;
+  submit: HTMLButtonElement;
+}
+
+/** Runs the form's work with its button disabled; a failure is shown in the form. */
+const busy = async (form: Form, work: () => Promise<void>) => {
+  form.submit.disabled = true;
+  form.error.textContent = '';
+  try {
+    await work();
+  } catch (e) {
+    form.error.textContent = e instanceof AuthError || e instanceof Error ? e.message : String(e);
+  } finally {
+    form.submit.disabled = false;
+  }
+};
+
+/** The first-login password change Cognito asks of users an admin created. */
+const newPasswordForm = (form: Form, submitNew: (password: string) => Promise<void>): HTMLFormElement => {
+  const rules = { minlength: 12, pattern: PASSWORD_PATTERN, title: PASSWORD_RULES, 'aria-describedby': 'pw-rules' };
+  const fresh = field('new-password', 'password', 'new-password', rules);
+  const again = field('new-password-again', 'password', 'new-password');
+  form.submit.textContent = 'Set password and sign in';
+  const changeForm = h(
+    'form',
+    { class: 'card signin', 'aria-labelledby': 'newpw-title' },
+    h('h1', { id: 'newpw-title' }, 'Choose your password'),
+    h('p', { class: 'muted' }, 'This is your first sign-in: replace the temporary password you were given.'),
+    h('label', { for: 'new-password' }, 'New password'),
+    fresh,
+    h('p', { class: 'muted rules', id: 'pw-rules' }, PASSWORD_RULES),
+    h('label', { for: 'new-password-again' }, 'New password again'),
+    again,
+    form.error,
+    form.submit,
+  );
+  changeForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    if (fresh.value !== again.value) {
+      form.error.textContent = 'The two passwords differ.';
+      return;
+    }
+    void busy(form, () => submitNew(fresh.value));
   });
-  const submit = h('button', { type: 'submit', class: 'primary' }, 'Sign in');
-  const form = h(
+  return changeForm;
+};
+
+/** Sign-in, and the first-login password change. */
+export const renderSignIn = (root: HTMLElement, auth: Auth, done: () => void): void => {
+  const form: Form = {
+    error: h('p', { class: 'form-error', role: 'alert', id: 'signin-error' }),
+    submit: h('button', { type: 'submit', class: 'primary' }, 'Sign in'),
+  };
+  const email = field('email', 'email', 'username');
+  const password = field('password', 'password', 'current-password');
+  const signInForm = h(
     'form',
     { class: 'card signin', 'aria-labelledby': 'signin-title' },
     h('h1', { id: 'signin-title' }, 'Sign in to label'),
@@ -21,73 +76,27 @@ export const renderSignIn = (root: HTMLElement, auth: Auth, done: () => void): v
     email,
     h('label', { for: 'password' }, 'Password'),
     password,
-    error,
-    submit,
+    form.error,
+    form.submit,
   );
-
-  const busy = async (work: () => Promise<void>) => {
-    submit.disabled = true;
-    error.textContent = '';
-    try {
-      await work();
-    } catch (e) {
-      error.textContent = e instanceof AuthError || e instanceof Error ? e.message : String(e);
-    } finally {
-      submit.disabled = false;
-    }
-  };
-
+  const main = h('main', { class: 'center', id: 'main' }, signInForm);
   const askNewPassword = (challenge: string) => {
-    const fresh = h('input', {
-      id: 'new-password',
-      type: 'password',
-      autocomplete: 'new-password',
-      required: true,
-      minlength: 8,
-    });
-    const again = h('input', {
-      id: 'new-password-again',
-      type: 'password',
-      autocomplete: 'new-password',
-      required: true,
-    });
-    const change = h('button', { type: 'submit', class: 'primary' }, 'Set password and sign in');
-    const changeForm = h(
-      'form',
-      { class: 'card signin', 'aria-labelledby': 'newpw-title' },
-      h('h1', { id: 'newpw-title' }, 'Choose your password'),
-      h('p', { class: 'muted' }, 'This is your first sign-in: replace the temporary password you were given.'),
-      h('label', { for: 'new-password' }, 'New password'),
-      fresh,
-      h('label', { for: 'new-password-again' }, 'New password again'),
-      again,
-      error,
-      change,
-    );
-    changeForm.addEventListener('submit', (event) => {
-      event.preventDefault();
-      if (fresh.value !== again.value) {
-        error.textContent = 'The two passwords differ.';
-        return;
-      }
-      void busy(async () => {
-        await auth.completeNewPassword(email.value.trim(), challenge, fresh.value);
+    main.replaceChildren(
+      newPasswordForm(form, async (fresh) => {
+        await auth.completeNewPassword(email.value.trim(), challenge, fresh);
         done();
-      });
-    });
-    main.replaceChildren(changeForm);
-    fresh.focus();
+      }),
+    );
+    main.querySelector<HTMLInputElement>('#new-password')?.focus();
   };
-
-  form.addEventListener('submit', (event) => {
+  signInForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    void busy(async () => {
+    void busy(form, async () => {
       const result = await auth.signIn(email.value.trim(), password.value);
       if (result.kind === 'newPasswordRequired') askNewPassword(result.session);
       else done();
     });
   });
-  const main = h('main', { class: 'center', id: 'main' }, form);
   root.replaceChildren(main);
   email.focus();
 };
