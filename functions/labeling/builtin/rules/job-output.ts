@@ -1,6 +1,5 @@
-import type { LabeledBox } from '../../../kernel/rules/boxes';
 import { outputJobName } from '../../contracts/labeling-output/layout';
-import { workerResponseDocument } from '../../contracts/labeling-output/worker-answers';
+import { type RawAnswer, workerResponseDocument } from '../../contracts/labeling-output/worker-answers';
 import { failedOutputRecord, labeledOutputRecord } from '../../contracts/labeling-output/write-output-line';
 import { type ConsolidatedBox, consolidateImage } from './consolidation';
 
@@ -20,15 +19,8 @@ export interface ImageAnswers {
   answers: readonly WorkerAnswer[];
 }
 
-export interface WorkerAnswer {
-  sub: string;
-  /** From the labeler's ID token when they answered; the dataset report names them by it. */
-  email?: string;
-  boxes: readonly LabeledBox[];
-  claimedAt: string;
-  submittedAt: string;
-  durationMs?: number;
-}
+/** One labeler's answer as the worker responses record it (the labeling output's own shape). */
+export type WorkerAnswer = RawAnswer;
 
 export interface JobOutputContext {
   jobName: string;
