@@ -68,8 +68,18 @@ export class Api {
         if (!session) throw new SignedOut();
         continue;
       }
-      return { status: response.status, body: await response.json().catch(() => null) };
+      const reply = { status: response.status, body: await response.json().catch(() => null) };
+      // A refreshed token keeps its sign-in time, so an ended session stays refused: sign in anew.
+      if (reply.status === 401) await this.endRevokedSession(reply.body);
+      return reply;
     }
+  }
+
+  /** After a sign-out elsewhere or a removal (401 SESSION_REVOKED): the local session goes too, and SignedOut says so. */
+  private async endRevokedSession(body: unknown): Promise<void> {
+    if ((body as { error?: { code?: string } } | null)?.error?.code !== 'SESSION_REVOKED') return;
+    await this.auth.signOut();
+    throw new SignedOut();
   }
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
