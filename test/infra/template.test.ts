@@ -612,7 +612,8 @@ describe('packaged template: the built-in labeling backend', () => {
       Rules: [
         {
           Action: { Block: {} },
-          Statement: { RateBasedStatement: { AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+          // A number even when unset (the condition leaves the ACL out), so the template stays valid.
+          Statement: { RateBasedStatement: { AggregateKeyType: 'IP', EvaluationWindowSec: 300, Limit: 10 } },
         },
       ],
     });
