@@ -23,7 +23,7 @@ export class NoValidImages extends PipelineError {
   override readonly name = 'NoValidImages' as const;
 }
 
-/** The batch holds more images than one Rekognition Custom Labels detection dataset accepts (250,000; 28,000 where the region's limits are lower; aws-facts §6). */
+/** The batch holds more images than one Rekognition Custom Labels detection dataset accepts (250,000; 28,000 where the region's limits are lower: https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html). */
 export class BatchTooLarge extends PipelineError {
   override readonly name = 'BatchTooLarge' as const;
 }

@@ -5,7 +5,7 @@ import { ACCOUNT_ID, REGION } from '../stand-ins/json-protocol';
 
 /**
  * A Distributed Map state run locally: aws-local-stepfunctions runs inline Map states only and
- * ignores ItemReader, ItemBatcher and ResultWriter (aws-facts §7, §13). The runtime turns each
+ * ignores ItemReader, ItemBatcher and ResultWriter (as of aws-local-stepfunctions 3). The runtime turns each
  * DISTRIBUTED Map of the ASL into a Task whose local handler is `runDistributedMap`, so the
  * Map's ResultPath, Retry and Catch still apply as the interpreter runs them. Supported: an S3
  * ListObjectsV2 ItemReader, ItemBatcher (MaxItemsPerBatch, MaxInputBytesPerBatch, BatchInput),

@@ -4,7 +4,7 @@ import * as z from '../../kernel/schema';
 /**
  * What ValidateImages' Distributed Map hands its children and writes for the reduce step
  * (Step Functions Developer Guide: `input-output-itemreader`, `input-output-itembatcher`,
- * `input-output-resultwriter`; aws-facts §7).
+ * `input-output-resultwriter`).
  */
 
 /** One object as the ItemReader's ListObjectsV2 lists it (`Etag`, `Key`, `Size`, ...). */

@@ -1,6 +1,6 @@
 /**
  * Images one Rekognition Custom Labels detection dataset holds: 250,000, except in the regions
- * with lower limits, where train holds 28,000 and test 7,000 (RCL limits page; aws-facts §6). A
+ * with lower limits, where train holds 28,000 and test 7,000 (https://docs.aws.amazon.com/rekognition/latest/customlabels-dg/limits.html). A
  * batch becomes one train and one test dataset, so its limit is their sum there.
  */
 export const DATASET_IMAGE_LIMIT = 250_000;
